@@ -1,0 +1,55 @@
+/**
+ * Span attribute names, written by the recording helpers and read by the
+ * converters. GenAI semantic-convention names where one exists (v1.37+
+ * spelling); the `audit.*` namespace only for what GenAI lacks.
+ */
+
+// OpenTelemetry GenAI semantic conventions.
+export const GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+export const GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
+/** Pre-v1.37 spelling of the provider; still read. */
+export const GEN_AI_SYSTEM = 'gen_ai.system';
+export const GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
+export const GEN_AI_REQUEST_PREFIX = 'gen_ai.request.';
+export const GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
+export const GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
+export const GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons';
+export const GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
+export const GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+/** Pre-v1.27 spellings of the token counts; still read. */
+export const GEN_AI_USAGE_PROMPT_TOKENS = 'gen_ai.usage.prompt_tokens';
+export const GEN_AI_USAGE_COMPLETION_TOKENS = 'gen_ai.usage.completion_tokens';
+export const GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
+export const GEN_AI_OUTPUT_MESSAGES = 'gen_ai.output.messages';
+export const GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
+export const GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
+export const GEN_AI_TOOL_CALL_ID = 'gen_ai.tool.call.id';
+export const GEN_AI_TOOL_TYPE = 'gen_ai.tool.type';
+export const GEN_AI_TOOL_DESCRIPTION = 'gen_ai.tool.description';
+export const GEN_AI_TOOL_CALL_ARGUMENTS = 'gen_ai.tool.call.arguments';
+export const GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
+export const GEN_AI_AGENT_ID = 'gen_ai.agent.id';
+export const GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
+export const GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
+export const ERROR_TYPE = 'error.type';
+
+// GenAI operation names used here.
+export const OPERATION_CHAT = 'chat';
+export const OPERATION_EXECUTE_TOOL = 'execute_tool';
+export const OPERATION_INVOKE_AGENT = 'invoke_agent';
+
+// Our own namespace, for what GenAI has no name for.
+/** `true` on the root span of a `withSession` session. */
+export const AUDIT_SESSION_ROOT = 'audit.session.root';
+/** JSON payload of a `recordEvent` span event. */
+export const AUDIT_EVENT_PAYLOAD = 'audit.event.payload';
+/** `true` on span events written by `recordEvent` / `recordError`. */
+export const AUDIT_RECORDED = 'audit.recorded';
+/** `true` on spans made only to carry a `recordEvent`/`recordError` outside any span. */
+export const AUDIT_CARRIER_SPAN = 'audit.carrier';
+
+// Exception span events (OTel general conventions).
+export const EXCEPTION_EVENT = 'exception';
+export const EXCEPTION_TYPE = 'exception.type';
+export const EXCEPTION_MESSAGE = 'exception.message';
+export const EXCEPTION_STACKTRACE = 'exception.stacktrace';

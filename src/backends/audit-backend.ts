@@ -1,0 +1,23 @@
+import type { AuditEvent } from '../convert/audit-event.js';
+import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
+
+/**
+ * One audit API. A backend maps audit events to its wire format and judges
+ * the answer; queueing and retrying are done for it, the same for all.
+ * Create one with a factory such as `secureagentics()`.
+ */
+export interface AuditBackend {
+  /** Short name used in logs and stats, e.g. `'secureagentics'`. */
+  readonly name: string;
+  /** Most events the API takes in one request. */
+  readonly maxBatchSize: number;
+  /**
+   * Set when the backend cannot work as configured (e.g. no API key): said
+   * once at setup; its events are then counted as failed, not sent.
+   */
+  readonly configProblem?: string;
+  /** One attempt to deliver `events` (at most `maxBatchSize`). Never throws. */
+  send(events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome>;
+  /** Closes connections. */
+  shutdown(): Promise<void>;
+}

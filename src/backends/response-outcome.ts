@@ -1,0 +1,66 @@
+/**
+ * Judges an HTTP answer from any audit API into a delivery outcome, with a
+ * message that names the call, what was lost and what to check.
+ */
+import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
+import type { HttpResult } from '../transport/http-client.js';
+import { parseRetryAfter } from '../transport/retry-after.js';
+import { classifyStatus } from '../transport/retry-policy.js';
+
+export interface CallDescription {
+  /** e.g. `secureagentics` */
+  backend: string;
+  /** e.g. `POST /v1/agents/agt_1/events/batch` */
+  call: string;
+  /** e.g. `100 events` */
+  affected: string;
+  /** What to check on 401/403, e.g. `Check SECUREAGENTICS_API_KEY.` */
+  authHint: string;
+  /** What to check on 404. */
+  notFoundHint: string;
+}
+
+/** The outcome for a transport failure or a non-2xx status; undefined for a 2xx answer. */
+export function failureOutcome(result: HttpResult, d: CallDescription): DeliveryOutcome | undefined {
+  if (!result.ok) return { kind: 'retryable', reason: `${d.backend}: ${d.call} failed: ${result.error}` };
+  const { status, headers, body } = result.response;
+  const verdict = classifyStatus(status);
+  if (verdict === 'success') return undefined;
+  const detail = serverMessage(body);
+  const what = `${d.backend}: ${status} on ${d.call}${detail ? ` (${detail})` : ''}`;
+  if (verdict === 'retryable') {
+    const retryAfterMillis = parseRetryAfter(headers['retry-after']);
+    return { kind: 'retryable', reason: what, ...(retryAfterMillis !== undefined && { retryAfterMillis }) };
+  }
+  if (status === 401 || status === 403) {
+    return { kind: 'rejected', configError: true, reason: `${what} — ${d.affected} not delivered. ${d.authHint}` };
+  }
+  if (status === 404) {
+    return { kind: 'rejected', configError: true, reason: `${what} — ${d.affected} not delivered. ${d.notFoundHint}` };
+  }
+  return { kind: 'rejected', reason: `${what} — ${d.affected} not delivered.` };
+}
+
+/** The error message a service put in its body (`{error}` / `{message}` / `{detail}`), shortened. */
+export function serverMessage(body: string): string | undefined {
+  if (!body) return undefined;
+  let text = body;
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    const message = parsed?.error ?? parsed?.message ?? parsed?.detail;
+    if (message !== undefined) text = typeof message === 'string' ? message : JSON.stringify(message);
+  } catch {
+    // not JSON: use the text as it is
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** Parses a 2xx JSON body; undefined when it is not JSON. */
+export function parseJsonBody(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Secureagentics (audit-apis.md §1): our event model is theirs. Events go to
+ * `POST /v1/agents/{id}/events/batch` as `{events}` (≤ 100); an agent known
+ * only by name is registered once with `POST /v1/agents`.
+ */
+import { DEFAULTS } from '../config/defaults.js';
+import { readEnv } from '../config/env.js';
+import type { AuditEvent } from '../convert/audit-event.js';
+import { invalidOption } from '../errors.js';
+import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
+import { HttpClient } from '../transport/http-client.js';
+import type { AuditBackend } from './audit-backend.js';
+import { failureOutcome, parseJsonBody } from './response-outcome.js';
+
+/** Options of {@link secureagentics}; each falls back to its env var, then the default. */
+export interface SecureagenticsOptions {
+  /** API key, sent as `Authorization: Bearer`. Env `SECUREAGENTICS_API_KEY`. */
+  apiKey?: string;
+  /** A registered agent id (`agt_…`): every event goes to it. Env `SECUREAGENTICS_AGENT_ID`. */
+  agentId?: string;
+  /**
+   * Agent name to register once and send every event under. Env
+   * `SECUREAGENTICS_AGENT_NAME`. With neither id nor name, each session's
+   * agent name (from `withSession`) is registered and used.
+   */
+  agentName?: string;
+  /** API origin. Env `SECUREAGENTICS_BASE_URL`. Default `https://api.secureagentics.ai`. */
+  baseUrl?: string;
+  /** One attempt's timeout. Default 10000. */
+  requestTimeoutMillis?: number;
+  /** Keep-alive connections. Default 4. */
+  maxConnections?: number;
+}
+
+const BATCH_LIMIT = 100;
+const AUTH_HINT = 'Check SECUREAGENTICS_API_KEY (or the apiKey option).';
+
+/**
+ * The Secureagentics backend.
+ *
+ * @throws {AuditError} `INVALID_OPTION` when `baseUrl` is not an http(s) URL.
+ * @example
+ * setupAudit({ backends: [secureagentics({ agentName: 'support-bot' })] });
+ */
+export function secureagentics(options: SecureagenticsOptions = {}): AuditBackend {
+  const env = readEnv();
+  const baseUrl = options.baseUrl ?? env.secureagenticsBaseUrl ?? DEFAULTS.secureagenticsBaseUrl;
+  if (!isHttpUrl(baseUrl)) {
+    if (options.baseUrl !== undefined) throw invalidOption('secureagentics.baseUrl', 'an http(s) URL', options.baseUrl);
+  }
+  return new SecureagenticsBackend({
+    apiKey: options.apiKey ?? env.secureagenticsApiKey,
+    agentId: options.agentId ?? env.secureagenticsAgentId,
+    agentName: options.agentName ?? env.secureagenticsAgentName,
+    baseUrl,
+    requestTimeoutMillis: options.requestTimeoutMillis ?? DEFAULTS.requestTimeoutMillis,
+    maxConnections: options.maxConnections ?? DEFAULTS.maxConnections,
+  });
+}
+
+interface SecureagenticsConfig {
+  apiKey: string | undefined;
+  agentId: string | undefined;
+  agentName: string | undefined;
+  baseUrl: string;
+  requestTimeoutMillis: number;
+  maxConnections: number;
+}
+
+type AgentLookup = { id: string } | { outcome: DeliveryOutcome };
+
+class SecureagenticsBackend implements AuditBackend {
+  readonly name = 'secureagentics';
+  readonly maxBatchSize = BATCH_LIMIT;
+  readonly configProblem?: string;
+  private readonly client: HttpClient | undefined;
+  /** Agent ids by name, or the registration under way (one per name). */
+  private readonly agents = new Map<string, Promise<AgentLookup>>();
+
+  constructor(private readonly config: SecureagenticsConfig) {
+    if (!config.apiKey) {
+      this.configProblem = 'secureagentics: no API key. Set SECUREAGENTICS_API_KEY or pass { apiKey }; until then its audit events are not delivered.';
+    } else if (!isHttpUrl(config.baseUrl)) {
+      this.configProblem = `secureagentics: SECUREAGENTICS_BASE_URL=${JSON.stringify(config.baseUrl)} is not an http(s) URL; its audit events are not delivered.`;
+    }
+    if (!this.configProblem) {
+      this.client = new HttpClient(config.baseUrl, {
+        maxConnections: config.maxConnections,
+        timeoutMillis: config.requestTimeoutMillis,
+        maxResponseBytes: 4 * 1024 * 1024,
+      });
+    }
+  }
+
+  async send(events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
+    if (!this.client || this.configProblem) return { kind: 'rejected', configError: true, reason: this.configProblem ?? 'not configured' };
+    // One request per agent. Usually a batch is one agent's; when a later group
+    // fails and the batch is retried, earlier groups are re-sent with the same
+    // event ids, which the service can de-duplicate.
+    for (const [agentName, group] of groupByAgent(events, this.config.agentName)) {
+      const outcome = await this.sendGroup(this.client, agentName, group, signal);
+      if (outcome.kind !== 'delivered' || outcome.rejected) return outcome;
+    }
+    return { kind: 'delivered' };
+  }
+
+  shutdown(): Promise<void> {
+    return this.client?.close() ?? Promise.resolve();
+  }
+
+  private async sendGroup(client: HttpClient, agentName: string, events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
+    const agent = await this.agentId(client, agentName, signal);
+    if ('outcome' in agent) return agent.outcome;
+    const path = `/v1/agents/${encodeURIComponent(agent.id)}/events/batch`;
+    const result = await client.request('POST', path, this.headers(), JSON.stringify({ events: events.map(toWireEvent) }), signal);
+    const failure = failureOutcome(result, {
+      backend: this.name,
+      call: `POST ${path}`,
+      affected: `${events.length} events`,
+      authHint: AUTH_HINT,
+      notFoundHint: 'Check SECUREAGENTICS_AGENT_ID (or the agentId option).',
+    });
+    if (failure) {
+      // An agent we registered ourselves may have been forgotten by the service: register again on retry.
+      if (result.ok && result.response.status === 404 && !this.config.agentId) {
+        this.agents.delete(agentName);
+        return { kind: 'retryable', reason: `secureagentics: agent '${agentName}' (${agent.id}) unknown to the service; registering it again` };
+      }
+      return failure;
+    }
+    return batchOutcome(result.ok ? result.response.body : '', events.length);
+  }
+
+  private agentId(client: HttpClient, agentName: string, signal: AbortSignal): Promise<AgentLookup> {
+    if (this.config.agentId) return Promise.resolve({ id: this.config.agentId });
+    let lookup = this.agents.get(agentName);
+    if (!lookup) {
+      lookup = this.register(client, agentName, signal);
+      this.agents.set(agentName, lookup);
+      // A failed registration is forgotten so the next attempt tries again.
+      void lookup.then((l) => 'outcome' in l && this.agents.delete(agentName));
+    }
+    return lookup;
+  }
+
+  private async register(client: HttpClient, name: string, signal: AbortSignal): Promise<AgentLookup> {
+    const body = JSON.stringify({ name, framework: 'custom', description: 'Registered by otel-agent-audit' });
+    const result = await client.request('POST', '/v1/agents', this.headers(), body, signal);
+    const failure = failureOutcome(result, {
+      backend: this.name,
+      call: `POST /v1/agents (registering agent '${name}')`,
+      affected: 'its events',
+      authHint: AUTH_HINT,
+      notFoundHint: 'Check SECUREAGENTICS_BASE_URL.',
+    });
+    if (failure) return { outcome: failure };
+    const id = (parseJsonBody(result.ok ? result.response.body : '') as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'string' || id === '') {
+      return { outcome: { kind: 'retryable', reason: `secureagentics: POST /v1/agents answered without an agent id; check SECUREAGENTICS_BASE_URL points at the Secureagentics API` } };
+    }
+    return { id };
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.config.apiKey ?? ''}` };
+  }
+}
+
+/** Our event → the Secureagentics event: identity fields go into the free-form payload. */
+function toWireEvent(event: AuditEvent): Record<string, unknown> {
+  const payload: Record<string, unknown> = { event_id: event.id, span_id: event.spanId };
+  if (event.parentSpanId) payload.parent_span_id = event.parentSpanId;
+  if (event.sessionId) payload.session_id = event.sessionId;
+  if (event.agentName) payload.agent_name = event.agentName;
+  if (event.agentId) payload.agent_id = event.agentId;
+  return { type: event.type, payload: Object.assign(payload, event.payload), trace_id: event.traceId, timestamp: event.timestamp };
+}
+
+function groupByAgent(events: readonly AuditEvent[], fixedName: string | undefined): Map<string, AuditEvent[]> {
+  const groups = new Map<string, AuditEvent[]>();
+  for (const event of events) {
+    const name = fixedName ?? event.agentName ?? DEFAULTS.agentName;
+    const group = groups.get(name);
+    if (group) group.push(event);
+    else groups.set(name, [event]);
+  }
+  return groups;
+}
+
+/** A 2xx batch answer: `total` says how many were processed. An unreadable body still means accepted. */
+function batchOutcome(body: string, sent: number): DeliveryOutcome {
+  const total = (parseJsonBody(body) as { total?: unknown } | undefined)?.total;
+  if (typeof total === 'number' && total < sent) {
+    return { kind: 'delivered', rejected: sent - total, reason: `secureagentics: the service processed ${total} of ${sent} events in a batch` };
+  }
+  return { kind: 'delivered' };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const protocol = new URL(value).protocol;
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

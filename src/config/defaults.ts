@@ -1,0 +1,49 @@
+/**
+ * Every default of the package, in one frozen object. Options and env vars
+ * override these (precedence: option > env > default, resolved once at setup).
+ */
+export const DEFAULTS = Object.freeze({
+  /** Secureagentics API origin. */
+  secureagenticsBaseUrl: 'https://api.secureagentics.ai',
+  /** Agent name registered with a backend when none is given. */
+  agentName: 'agent',
+
+  /** Finished spans waiting for conversion; past this, spans are dropped and counted. */
+  maxSpanQueueSize: 8192,
+  /** Spans converted per pass of the processor. */
+  maxSpanBatchSize: 512,
+  /** How long finished spans wait before conversion when fewer than a batch are queued. */
+  scheduledDelayMillis: 200,
+
+  /** Events waiting per backend; past this, new events are dropped and counted. */
+  maxQueueSize: 20_000,
+  /** Events per request (Secureagentics accepts at most 100 per batch). */
+  maxBatchSize: 100,
+  /** Requests in flight per backend. */
+  maxConcurrentRequests: 4,
+  /** Connections in a backend's keep-alive pool. */
+  maxConnections: 4,
+
+  /** One HTTP attempt, headers and body. */
+  requestTimeoutMillis: 10_000,
+  /** Attempts per batch, the first included. */
+  maxAttempts: 5,
+  /** First backoff; doubles per attempt, with full jitter. */
+  initialBackoffMillis: 500,
+  /** Longest backoff between two attempts. */
+  maxBackoffMillis: 30_000,
+  /** Longest `Retry-After` honoured; a longer one is capped to this. */
+  maxRetryAfterMillis: 60_000,
+  /** A batch is given up after this long since its first attempt. */
+  maxRetryElapsedMillis: 120_000,
+
+  /** How long `shutdown()` may take to deliver what is queued. */
+  shutdownTimeoutMillis: 10_000,
+  /** Longest text kept per message part / tool argument; longer is truncated with a marker. */
+  maxContentLength: 16_384,
+  /** Losses are reported through `diag` at most this often (the first at once). */
+  lossReportIntervalMillis: 30_000,
+});
+
+/** The type of {@link DEFAULTS}. */
+export type Defaults = typeof DEFAULTS;

@@ -1,0 +1,48 @@
+/**
+ * The only reader of `process.env` in the package. Vendor variables keep the
+ * vendor's names; our own start with `OTEL_AGENT_AUDIT_`.
+ */
+import { diag } from '@opentelemetry/api';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:config' });
+
+/** Environment settings the package understands; absent ones are undefined. */
+export interface AuditEnv {
+  secureagenticsApiKey?: string;
+  secureagenticsAgentId?: string;
+  secureagenticsAgentName?: string;
+  secureagenticsBaseUrl?: string;
+  /** Set when either OTLP endpoint variable is set: OTLP export is wanted. */
+  otlpEndpoint?: string;
+  maxQueueSize?: number;
+  shutdownTimeoutMillis?: number;
+  maxContentLength?: number;
+}
+
+/** Reads the environment now. Bad numbers warn and are ignored (the default applies). */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): AuditEnv {
+  return {
+    secureagenticsApiKey: text(env.SECUREAGENTICS_API_KEY),
+    secureagenticsAgentId: text(env.SECUREAGENTICS_AGENT_ID),
+    secureagenticsAgentName: text(env.SECUREAGENTICS_AGENT_NAME),
+    secureagenticsBaseUrl: text(env.SECUREAGENTICS_BASE_URL),
+    otlpEndpoint: text(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ?? text(env.OTEL_EXPORTER_OTLP_ENDPOINT),
+    maxQueueSize: positiveInt(env, 'OTEL_AGENT_AUDIT_MAX_QUEUE_SIZE'),
+    shutdownTimeoutMillis: positiveInt(env, 'OTEL_AGENT_AUDIT_SHUTDOWN_TIMEOUT_MILLIS'),
+    maxContentLength: positiveInt(env, 'OTEL_AGENT_AUDIT_MAX_CONTENT_LENGTH'),
+  };
+}
+
+function text(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = text(env[name]);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value > 0) return value;
+  log.warn(`${name}=${JSON.stringify(raw)} is not a positive integer; using the default.`);
+  return undefined;
+}

@@ -1,0 +1,21 @@
+/** The audit event model every backend maps from. */
+
+/** The five audit event kinds (Secureagentics' model, which is ours). */
+export type AuditEventType = 'prompt' | 'completion' | 'tool_call' | 'error' | 'custom';
+
+/** One audit event derived from a finished span. */
+export interface AuditEvent {
+  /** Derived from trace id, span id and the event's role in the span: a retry re-sends the same id. */
+  readonly id: string;
+  readonly type: AuditEventType;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  /** ISO 8601, millisecond precision, UTC. */
+  readonly timestamp: string;
+  readonly sessionId?: string;
+  readonly agentName?: string;
+  readonly agentId?: string;
+  /** Event data, with field names the audit services index (`model`, `prompt`, `response`, `token_count`, …). */
+  readonly payload: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,134 @@
+/**
+ * OpenTelemetry GenAI semantic conventions (v1.37+ names, with the older
+ * `gen_ai.system` and `prompt_tokens`/`completion_tokens` still read). Our own
+ * recording helpers write this convention, plus `audit.session.root` on the
+ * session's root span.
+ */
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  AUDIT_SESSION_ROOT,
+  GEN_AI_INPUT_MESSAGES,
+  GEN_AI_OPERATION_NAME,
+  GEN_AI_OUTPUT_MESSAGES,
+  GEN_AI_PROVIDER_NAME,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_REQUEST_PREFIX,
+  GEN_AI_RESPONSE_FINISH_REASONS,
+  GEN_AI_RESPONSE_ID,
+  GEN_AI_RESPONSE_MODEL,
+  GEN_AI_SYSTEM,
+  GEN_AI_SYSTEM_INSTRUCTIONS,
+  GEN_AI_TOOL_CALL_ARGUMENTS,
+  GEN_AI_TOOL_CALL_ID,
+  GEN_AI_TOOL_CALL_RESULT,
+  GEN_AI_TOOL_NAME,
+  GEN_AI_TOOL_TYPE,
+  GEN_AI_USAGE_COMPLETION_TOKENS,
+  GEN_AI_USAGE_INPUT_TOKENS,
+  GEN_AI_USAGE_OUTPUT_TOKENS,
+  GEN_AI_USAGE_PROMPT_TOKENS,
+  OPERATION_EXECUTE_TOOL,
+  OPERATION_INVOKE_AGENT,
+} from '../attributes.js';
+import { messagesToText } from './message-text.js';
+import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
+import { durationMillis, readJson, readNumber, readString, readStringArray } from './span-reader.js';
+
+const MODEL_CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
+
+export const genAiConverter: SpanConverter = {
+  name: 'opentelemetry-genai',
+  matches: (span) => typeof span.attributes[GEN_AI_OPERATION_NAME] === 'string',
+  convert(span, out) {
+    const operation = readString(span.attributes, GEN_AI_OPERATION_NAME) ?? '';
+    if (MODEL_CALL_OPERATIONS.has(operation)) convertModelCall(span, operation, out);
+    else if (operation === OPERATION_EXECUTE_TOOL) convertToolCall(span, out);
+    else if (operation === OPERATION_INVOKE_AGENT && span.attributes[AUDIT_SESSION_ROOT] === true) convertSession(span, out);
+    else convertOtherOperation(span, operation, out);
+  },
+};
+
+function convertModelCall(span: ReadableSpan, operation: string, out: SpanEventBuilder): void {
+  const a = span.attributes;
+  const requestModel = readString(a, GEN_AI_REQUEST_MODEL);
+  const provider = readString(a, GEN_AI_PROVIDER_NAME) ?? readString(a, GEN_AI_SYSTEM);
+  const inputTokens = readNumber(a, GEN_AI_USAGE_INPUT_TOKENS) ?? readNumber(a, GEN_AI_USAGE_PROMPT_TOKENS);
+  const outputTokens = readNumber(a, GEN_AI_USAGE_OUTPUT_TOKENS) ?? readNumber(a, GEN_AI_USAGE_COMPLETION_TOKENS);
+  const inputMessages = readJson(a, GEN_AI_INPUT_MESSAGES);
+  const systemInstructions = readJson(a, GEN_AI_SYSTEM_INSTRUCTIONS);
+  const systemText = messagesToText(Array.isArray(systemInstructions) ? [{ role: 'system', parts: systemInstructions }] : systemInstructions, true);
+  const promptText = messagesToText(inputMessages, true);
+
+  out.emit('prompt', 'prompt', span.startTime, {
+    operation,
+    model: requestModel,
+    provider,
+    prompt: systemText && promptText ? `${systemText}\n${promptText}` : (promptText ?? systemText),
+    messages: inputMessages,
+    system_instructions: systemInstructions,
+    parameters: requestParameters(a),
+    token_count: inputTokens,
+  });
+
+  // A failed call produced no completion: its outcome is the error event.
+  if (span.status.code === SpanStatusCode.ERROR) return;
+  const outputMessages = readJson(a, GEN_AI_OUTPUT_MESSAGES);
+  out.emit('completion', 'completion', span.endTime, {
+    operation,
+    model: readString(a, GEN_AI_RESPONSE_MODEL) ?? requestModel,
+    provider,
+    response: messagesToText(outputMessages, false),
+    messages: outputMessages,
+    finish_reasons: readStringArray(a, GEN_AI_RESPONSE_FINISH_REASONS),
+    token_count: outputTokens,
+    usage: inputTokens === undefined && outputTokens === undefined
+      ? undefined
+      : { input_tokens: inputTokens, output_tokens: outputTokens },
+    response_id: readString(a, GEN_AI_RESPONSE_ID),
+    duration_ms: durationMillis(span.startTime, span.endTime),
+  });
+}
+
+function convertToolCall(span: ReadableSpan, out: SpanEventBuilder): void {
+  const a = span.attributes;
+  out.emit('tool_call', 'tool_call', span.startTime, {
+    tool_name: readString(a, GEN_AI_TOOL_NAME) ?? span.name,
+    tool_call_id: readString(a, GEN_AI_TOOL_CALL_ID),
+    tool_type: readString(a, GEN_AI_TOOL_TYPE),
+    arguments: readJson(a, GEN_AI_TOOL_CALL_ARGUMENTS),
+    result: readJson(a, GEN_AI_TOOL_CALL_RESULT),
+    status: span.status.code === SpanStatusCode.ERROR ? 'error' : 'ok',
+    duration_ms: durationMillis(span.startTime, span.endTime),
+  });
+}
+
+function convertSession(span: ReadableSpan, out: SpanEventBuilder): void {
+  const failed = span.status.code === SpanStatusCode.ERROR;
+  out.emit('custom', 'session.start', span.startTime, { name: 'session.start', span_name: span.name });
+  out.emit('custom', 'session.end', span.endTime, {
+    name: 'session.end',
+    outcome: failed ? 'error' : 'success',
+    status_message: failed ? span.status.message : undefined,
+    duration_ms: durationMillis(span.startTime, span.endTime),
+  });
+}
+
+/** `invoke_agent` below the session, `embeddings`, `retrieval`, …: structure worth a `custom` event. */
+function convertOtherOperation(span: ReadableSpan, operation: string, out: SpanEventBuilder): void {
+  out.emit('custom', 'operation', span.startTime, {
+    name: `gen_ai.${operation}`,
+    span_name: span.name,
+    model: readString(span.attributes, GEN_AI_REQUEST_MODEL),
+    duration_ms: durationMillis(span.startTime, span.endTime),
+  });
+}
+
+function requestParameters(attributes: Attributes): Record<string, unknown> | undefined {
+  let parameters: Record<string, unknown> | undefined;
+  for (const key of Object.keys(attributes)) {
+    if (!key.startsWith(GEN_AI_REQUEST_PREFIX) || key === GEN_AI_REQUEST_MODEL) continue;
+    (parameters ??= {})[key.slice(GEN_AI_REQUEST_PREFIX.length)] = attributes[key];
+  }
+  return parameters;
+}

@@ -1,0 +1,57 @@
+/**
+ * `error` and `custom` audit events from a span's exception events, status and
+ * `recordEvent` events: common to every convention.
+ */
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  AUDIT_EVENT_PAYLOAD,
+  AUDIT_RECORDED,
+  ERROR_TYPE,
+  EXCEPTION_EVENT,
+  EXCEPTION_MESSAGE,
+  EXCEPTION_STACKTRACE,
+  EXCEPTION_TYPE,
+  GEN_AI_OPERATION_NAME,
+} from '../attributes.js';
+import type { SpanEventBuilder } from './span-converter.js';
+import { readJson, readString } from './span-reader.js';
+
+/**
+ * Emits one `error` per exception event and, when the span failed without
+ * one, one `error` for its status. With `recordedOnly`, only the exceptions
+ * and events our own `recordError` / `recordEvent` wrote (for spans that are
+ * not otherwise agent activity).
+ */
+export function emitErrorsAndCustomEvents(span: ReadableSpan, out: SpanEventBuilder, recordedOnly: boolean): void {
+  let exceptions = 0;
+  let customs = 0;
+  for (const event of span.events) {
+    const attributes = event.attributes ?? {};
+    const recorded = attributes[AUDIT_RECORDED] === true;
+    if (event.name === EXCEPTION_EVENT) {
+      if (recordedOnly && !recorded) continue;
+      out.emit('error', `error.${exceptions++}`, event.time, {
+        error_type: readString(attributes, EXCEPTION_TYPE) ?? 'Error',
+        message: readString(attributes, EXCEPTION_MESSAGE),
+        stacktrace: readString(attributes, EXCEPTION_STACKTRACE),
+        handled: recorded,
+        ...spanContextFields(span),
+      });
+    } else if (recorded) {
+      out.emit('custom', `custom.${customs++}`, event.time, { name: event.name, data: readJson(attributes, AUDIT_EVENT_PAYLOAD) });
+    }
+  }
+  if (!recordedOnly && exceptions === 0 && span.status.code === SpanStatusCode.ERROR) {
+    out.emit('error', 'error', span.endTime, {
+      error_type: readString(span.attributes, ERROR_TYPE) ?? 'Error',
+      message: span.status.message,
+      handled: false,
+      ...spanContextFields(span),
+    });
+  }
+}
+
+function spanContextFields(span: ReadableSpan): Record<string, unknown> {
+  return { span_name: span.name, operation: readString(span.attributes, GEN_AI_OPERATION_NAME) };
+}

@@ -1,0 +1,54 @@
+/**
+ * Spans → audit events: the conversion stage. Pure (no I/O, no timers) and
+ * total: whatever a span holds, it never throws.
+ */
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { AUDIT_CARRIER_SPAN } from '../attributes.js';
+import type { AuditEvent } from './audit-event.js';
+import { genAiConverter } from './genai-converter.js';
+import { SpanEventBuilder, type SpanConverter, type TimedAuditEvent } from './span-converter.js';
+import { emitErrorsAndCustomEvents } from './span-events.js';
+
+/** The converters tried in order; the first that matches a span converts it. */
+export const DEFAULT_CONVERTERS: readonly SpanConverter[] = [genAiConverter];
+
+/**
+ * Converts finished spans into audit events, ordered by the time each event
+ * happened. Spans no converter matches (HTTP, DB, …) yield nothing, except
+ * errors and events recorded on them with `recordError` / `recordEvent`.
+ */
+export function toAuditEvents(spans: readonly ReadableSpan[], converters: readonly SpanConverter[] = DEFAULT_CONVERTERS): AuditEvent[] {
+  const timed: TimedAuditEvent[] = [];
+  for (const span of spans) convertSpan(span, converters, timed);
+  // Stable sort: events of the same instant keep their span's order.
+  timed.sort((a, b) => a.sortTime - b.sortTime);
+  return timed.map((t) => t.event);
+}
+
+function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], out: TimedAuditEvent[]): void {
+  let builder: SpanEventBuilder | undefined;
+  try {
+    builder = new SpanEventBuilder(span);
+    const converter = span.attributes[AUDIT_CARRIER_SPAN] === true ? undefined : converters.find((c) => c.matches(span));
+    if (converter) converter.convert(span, builder);
+    emitErrorsAndCustomEvents(span, builder, converter === undefined);
+    out.push(...builder.out);
+  } catch (error) {
+    // A converter bug must not lose the span silently: the trail says so.
+    out.push(...conversionFailure(span, error));
+  }
+}
+
+function conversionFailure(span: ReadableSpan, error: unknown): TimedAuditEvent[] {
+  try {
+    const builder = new SpanEventBuilder(span);
+    builder.emit('error', 'conversion', span.endTime, {
+      error_type: 'otel-agent-audit.conversion',
+      message: `could not convert span '${String(span.name)}': ${error instanceof Error ? error.message : String(error)}`,
+      span_name: String(span.name),
+    });
+    return builder.out;
+  } catch {
+    return [];
+  }
+}

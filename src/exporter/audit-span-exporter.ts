@@ -1,0 +1,79 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { AuditBackend } from '../backends/audit-backend.js';
+import { secureagentics } from '../backends/secureagentics.js';
+import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
+import { toAuditEvents } from '../convert/to-audit-events.js';
+import type { AuditStats } from './audit-stats.js';
+import { BackendPipeline } from './backend-pipeline.js';
+
+/** Options of {@link AuditSpanExporter}. */
+export interface AuditExporterOptions extends DeliveryOptions {
+  /** Where audit events go. Default `[secureagentics()]` (configured from its env vars). */
+  backends?: AuditBackend[];
+}
+
+/**
+ * A `SpanExporter` that turns finished spans into audit events and hands them
+ * to each backend's own bounded queue. `export` converts and queues, then
+ * reports success at once: delivery, retries and loss accounting happen
+ * behind it (see `stats()`), so a slow backend never holds up the span
+ * pipeline. It never throws.
+ *
+ * Use it with any span processor; `auditSpanProcessor()` adds what a plain
+ * processor cannot (session identity on spans from other libraries).
+ *
+ * @example
+ * new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new AuditSpanExporter({ backends: [secureagentics()] }))] });
+ */
+export class AuditSpanExporter implements SpanExporter {
+  private readonly pipelines: BackendPipeline[];
+  private readonly names: string[];
+  private eventsConverted = 0;
+  private stopped = false;
+
+  constructor(options: AuditExporterOptions = {}) {
+    const config = resolveDeliveryConfig(options);
+    const backends = options.backends ?? [secureagentics()];
+    this.pipelines = backends.map((backend) => new BackendPipeline(backend, config));
+    this.names = uniqueNames(backends.map((b) => b.name));
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    if (this.stopped) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('otel-agent-audit: exporter is shut down') });
+      return;
+    }
+    const events = toAuditEvents(spans);
+    this.eventsConverted += events.length;
+    for (const pipeline of this.pipelines) pipeline.enqueue(events);
+    resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  /** Waits until every backend has settled what is queued (or the shutdown timeout passes). */
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.pipelines.map((p) => p.flush()));
+  }
+
+  /** Delivers what is queued within the shutdown timeout, reports losses, closes connections. */
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.all(this.pipelines.map((p) => p.shutdown()));
+  }
+
+  stats(): Omit<AuditStats, 'spansQueued' | 'spansDropped'> {
+    const backends: AuditStats['backends'] = {};
+    this.pipelines.forEach((p, i) => (backends[this.names[i] as string] = p.stats()));
+    return { eventsConverted: this.eventsConverted, backends };
+  }
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name}#${n}`;
+  });
+}

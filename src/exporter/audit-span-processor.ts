@@ -1,0 +1,119 @@
+import { diag, TraceFlags, type Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { GEN_AI_AGENT_ID, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from '../attributes.js';
+import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
+import { sessionFromContext } from '../record/session-context.js';
+import type { AuditStats } from './audit-stats.js';
+import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:processor' });
+
+/** Options of {@link auditSpanProcessor}. */
+export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOptions {}
+
+/**
+ * The span processor of the audit pipeline:
+ * - on start, stamps every span inside a `withSession` (ours or any other
+ *   library's) with the session id and agent identity, unless it has its own;
+ * - on end, queues the span (bounded; drops are counted) and converts queued
+ *   spans in batches off the agent's call path, handing the events to
+ *   {@link AuditSpanExporter}.
+ */
+export class AuditSpanProcessor implements SpanProcessor {
+  private buffer: ReadableSpan[] = [];
+  private spansDropped = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerIsImmediate = false;
+  private stopped = false;
+  private readonly config: SpanQueueConfig;
+
+  constructor(
+    private readonly exporter: AuditSpanExporter,
+    options: SpanQueueOptions = {},
+  ) {
+    this.config = resolveSpanQueueConfig(options);
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    const session = sessionFromContext(parentContext);
+    if (!session) return;
+    const attributes = span.attributes;
+    if (attributes[GEN_AI_CONVERSATION_ID] === undefined) span.setAttribute(GEN_AI_CONVERSATION_ID, session.sessionId);
+    if (attributes[GEN_AI_AGENT_NAME] === undefined) span.setAttribute(GEN_AI_AGENT_NAME, session.agentName);
+    if (session.agentId !== undefined && attributes[GEN_AI_AGENT_ID] === undefined) {
+      span.setAttribute(GEN_AI_AGENT_ID, session.agentId);
+    }
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.stopped || this.buffer.length >= this.config.maxSpanQueueSize) {
+      this.dropSpan(this.stopped ? 'ended after shutdown' : `span queue full (${this.config.maxSpanQueueSize})`);
+      return;
+    }
+    this.buffer.push(span);
+    if (this.buffer.length >= this.config.maxSpanBatchSize) this.schedule(0);
+    else this.schedule(this.config.scheduledDelayMillis);
+  }
+
+  async forceFlush(): Promise<void> {
+    this.drain();
+    await this.exporter.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.drain();
+    this.stopped = true;
+    await this.exporter.shutdown();
+    if (this.spansDropped > 0) log.warn(`${this.spansDropped} finished spans were dropped before conversion in total.`);
+  }
+
+  stats(): AuditStats {
+    return { ...this.exporter.stats(), spansQueued: this.buffer.length, spansDropped: this.spansDropped };
+  }
+
+  private schedule(delayMillis: number): void {
+    if (this.timer && (this.timerIsImmediate || delayMillis > 0)) return;
+    clearTimeout(this.timer);
+    // Conversion runs on a timer, never inside span.end(): the agent's call
+    // path only pays for an array push.
+    this.timerIsImmediate = delayMillis === 0;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.exportBatch();
+      // One batch per turn of the event loop, so a backlog never blocks it long.
+      if (this.buffer.length > 0) this.schedule(0);
+    }, delayMillis);
+    this.timer.unref();
+  }
+
+  private exportBatch(): void {
+    const batch = this.buffer.splice(0, this.config.maxSpanBatchSize);
+    if (batch.length > 0) this.exporter.export(batch, () => undefined);
+  }
+
+  private drain(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.buffer.length > 0) this.exportBatch();
+  }
+
+  private dropSpan(reason: string): void {
+    this.spansDropped++;
+    // The first drop is said at once; the total again at shutdown.
+    if (this.spansDropped === 1) log.warn(`finished spans are being dropped before conversion: ${reason}. See stats().spansDropped.`);
+  }
+}
+
+/**
+ * A span processor that audits every span of an existing tracer provider or
+ * `NodeSDK`, next to its other processors. It never registers anything
+ * globally.
+ *
+ * @example
+ * const sdk = new NodeSDK({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter()), auditSpanProcessor()] });
+ */
+export function auditSpanProcessor(options: AuditProcessorOptions = {}): AuditSpanProcessor {
+  return new AuditSpanProcessor(new AuditSpanExporter(options), options);
+}

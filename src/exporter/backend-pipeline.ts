@@ -1,0 +1,53 @@
+/**
+ * One backend's own queue, retries and loss accounting, so a slow or dead
+ * backend delays no other and no other telemetry.
+ */
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { AuditBackend } from '../backends/audit-backend.js';
+import type { DeliveryConfig } from '../config/resolve.js';
+import type { AuditEvent } from '../convert/audit-event.js';
+import { DeliveryQueue, type DeliveryStats } from '../transport/delivery-queue.js';
+import { LossReporter } from './loss-reporter.js';
+
+export class BackendPipeline {
+  private readonly queue: DeliveryQueue<AuditEvent>;
+  private readonly reporter: LossReporter;
+
+  constructor(
+    readonly backend: AuditBackend,
+    private readonly config: DeliveryConfig,
+  ) {
+    this.reporter = new LossReporter(backend.name, config.lossReportIntervalMillis);
+    if (backend.configProblem) this.reporter.onConfigError(backend.configProblem);
+    this.queue = new DeliveryQueue<AuditEvent>(
+      // The exporter's own HTTP calls must not become spans (and audit events) themselves.
+      (batch, signal) => context.with(suppressTracing(context.active()), () => backend.send(batch, signal)),
+      {
+        maxQueueSize: config.maxQueueSize,
+        maxBatchSize: backend.maxBatchSize,
+        maxConcurrentRequests: config.maxConcurrentRequests,
+        retry: config.retry,
+      },
+      this.reporter,
+    );
+  }
+
+  enqueue(events: readonly AuditEvent[]): void {
+    this.queue.enqueue(events);
+  }
+
+  stats(): DeliveryStats {
+    return this.queue.stats();
+  }
+
+  async flush(): Promise<void> {
+    await this.queue.flush(this.config.shutdownTimeoutMillis);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.queue.shutdown(this.config.shutdownTimeoutMillis);
+    this.reporter.report();
+    await this.backend.shutdown();
+  }
+}

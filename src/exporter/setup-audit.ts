@@ -1,0 +1,104 @@
+import { diag } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { setMaxContentLength } from '../config/content-limit.js';
+import { readEnv } from '../config/env.js';
+import { positive } from '../config/resolve.js';
+import type { AuditStats } from './audit-stats.js';
+import { auditSpanProcessor, type AuditProcessorOptions } from './audit-span-processor.js';
+import { globalTracerProviderExists } from './global-provider.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:setup' });
+
+/** Where the OTLP/HTTP exporter sends, when not taken from the standard OTEL_EXPORTER_OTLP_* env vars. */
+export interface OtlpOptions {
+  /** Full traces URL, e.g. `http://collector:4318/v1/traces`. */
+  url?: string;
+  headers?: Record<string, string>;
+}
+
+/** Options of {@link setupAudit}. */
+export interface SetupAuditOptions extends AuditProcessorOptions {
+  /** `service.name` of the resource. Default from `OTEL_SERVICE_NAME`, else the SDK default. */
+  serviceName?: string;
+  /** More resource attributes. */
+  resource?: Resource;
+  /**
+   * OTLP/HTTP trace export beside the audit export. Default: on when
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is
+   * set. `true` turns it on with the env/default settings, `false` off.
+   */
+  otlp?: boolean | OtlpOptions;
+  /** Longest text kept per message part, tool argument or result. Default 16384; env `OTEL_AGENT_AUDIT_MAX_CONTENT_LENGTH`. */
+  maxContentLength?: number;
+}
+
+/** What {@link setupAudit} returns. */
+export interface AuditHandle {
+  /** The tracer provider built for the audit pipeline. */
+  readonly provider: NodeTracerProvider;
+  /** False when another provider was already registered globally and was left in place. */
+  readonly registered: boolean;
+  /** Converts finished spans and waits until every backend settled them (or the shutdown timeout passes). */
+  flush(): Promise<void>;
+  /** Delivers what is queued within the shutdown timeout, reports losses, and stops. */
+  shutdown(): Promise<void>;
+  /** Counters: spans converted and dropped, and per backend delivered / failed / dropped / retried. */
+  stats(): AuditStats;
+}
+
+/**
+ * Builds and registers a tracer provider that records agent activity and
+ * exports it as audit events (and over OTLP/HTTP when configured). If a
+ * provider is already registered globally, it is left in place (never a
+ * second global provider): `diag` says so, and you should add
+ * `auditSpanProcessor()` to that provider instead.
+ *
+ * @throws {AuditError} `INVALID_OPTION` for an invalid option value.
+ * @example
+ * const audit = setupAudit({ serviceName: 'support-bot', backends: [secureagentics()] });
+ * process.on('beforeExit', () => audit.shutdown());
+ */
+export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
+  const maxContentLength = positive('maxContentLength', options.maxContentLength);
+  if (maxContentLength !== undefined) setMaxContentLength(maxContentLength);
+
+  const processor = auditSpanProcessor(options);
+  const spanProcessors: SpanProcessor[] = [processor];
+  const otlp = otlpExporter(options.otlp);
+  if (otlp) spanProcessors.push(new BatchSpanProcessor(otlp));
+
+  const provider = new NodeTracerProvider({ resource: buildResource(options), spanProcessors });
+  const registered = !globalTracerProviderExists();
+  if (registered) {
+    provider.register();
+  } else {
+    log.warn(
+      'a global tracer provider is already registered; setupAudit() left it in place, so spans made through the global API are not audited. ' +
+        'Add auditSpanProcessor() to that provider (or NodeSDK spanProcessors) instead.',
+    );
+  }
+  return {
+    provider,
+    registered,
+    flush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+    stats: () => processor.stats(),
+  };
+}
+
+function otlpExporter(option: SetupAuditOptions['otlp']): OTLPTraceExporter | undefined {
+  if (option === false) return undefined;
+  if (option === undefined && readEnv().otlpEndpoint === undefined) return undefined;
+  const settings = typeof option === 'object' ? option : {};
+  return new OTLPTraceExporter({ ...(settings.url && { url: settings.url }), ...(settings.headers && { headers: settings.headers }) });
+}
+
+function buildResource(options: SetupAuditOptions): Resource {
+  let resource = defaultResource().merge(detectResources({ detectors: [envDetector] }));
+  if (options.resource) resource = resource.merge(options.resource);
+  if (options.serviceName) resource = resource.merge(resourceFromAttributes({ 'service.name': options.serviceName }));
+  return resource;
+}

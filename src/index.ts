@@ -1,0 +1,40 @@
+// Public API of otel-agent-audit. Everything not exported here is internal.
+
+// Recording agent activity as spans.
+export { withSession, activeSession } from './record/session.js';
+export type { SessionOptions, SessionHandle } from './record/session.js';
+export type { SessionIdentity } from './record/session-context.js';
+export { withLLMCall } from './record/llm-call.js';
+export type { LLMCallOptions, LLMCallHandle, LLMUsage } from './record/llm-call.js';
+export { withToolCall } from './record/tool-call.js';
+export type { ToolCallOptions } from './record/tool-call.js';
+export { recordError, recordEvent } from './record/events.js';
+
+// Spans → audit events → backends.
+export { setupAudit } from './exporter/setup-audit.js';
+export type { SetupAuditOptions, AuditHandle, OtlpOptions } from './exporter/setup-audit.js';
+export { auditSpanProcessor, AuditSpanProcessor } from './exporter/audit-span-processor.js';
+export type { AuditProcessorOptions } from './exporter/audit-span-processor.js';
+export { AuditSpanExporter } from './exporter/audit-span-exporter.js';
+export type { AuditExporterOptions } from './exporter/audit-span-exporter.js';
+export type { AuditStats } from './exporter/audit-stats.js';
+export type { DeliveryOptions, SpanQueueOptions } from './config/resolve.js';
+export type { DeliveryStats } from './transport/delivery-queue.js';
+export { toAuditEvents } from './convert/to-audit-events.js';
+export type { AuditEvent, AuditEventType } from './convert/audit-event.js';
+
+// Backends.
+export { secureagentics } from './backends/secureagentics.js';
+export type { SecureagenticsOptions } from './backends/secureagentics.js';
+export type { AuditBackend } from './backends/audit-backend.js';
+export type { DeliveryOutcome } from './transport/delivery-outcome.js';
+
+// The local audit receiver.
+export { startAuditReceiver } from './receiver/receiver.js';
+export type { AuditReceiver, AuditReceiverOptions, StoredAuditEvent, PolicyResult } from './receiver/receiver.js';
+
+// Errors and defaults.
+export { AuditError, isAuditError } from './errors.js';
+export type { AuditErrorCode } from './errors.js';
+export { DEFAULTS } from './config/defaults.js';
+export { VERSION } from './version.js';

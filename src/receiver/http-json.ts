@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from './http-error.js';
+
+/** Largest request body the receiver reads: 5 MiB, well above 100 events. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Reads a request body and parses it as JSON, exactly once.
+ *
+ * @throws HttpError 415 for a non-JSON content type or a compressed body,
+ *   413 above {@link MAX_BODY_BYTES}, 400 for an empty or unparsable body.
+ */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new HttpError(415, `expected content-type application/json, got ${describe(req.headers['content-type'])}`);
+  }
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    throw new HttpError(415, `content-encoding '${encoding}' is not supported; send the JSON body uncompressed`);
+  }
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+
+  const text = await readText(req);
+  if (text.length === 0) throw new HttpError(400, 'request body is empty; expected a JSON object');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Sends an already-serialised JSON body; serialising once is the caller's job. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  json: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
+  res.end(json);
+}
+
+/** Sends the receiver's one error shape, `{"error": "<message>"}`. */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  sendJson(res, status, JSON.stringify({ error: message }), headers);
+}
+
+function readText(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      chunks.length = 0;
+      reject(error);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      // Stop buffering at once; the 413 closes the connection, so the rest
+      // of an oversized body is never read.
+      if (size > MAX_BODY_BYTES) return fail(tooLarge());
+      chunks.push(chunk);
+    });
+    req.once('end', () => {
+      if (settled) return;
+      settled = true;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      resolve(body.toString('utf8'));
+    });
+    req.once('error', fail);
+    req.once('close', () => fail(new Error('client closed the connection before the body was complete')));
+  });
+}
+
+function tooLarge(): HttpError {
+  return new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes (5 MiB); send fewer events per request`, {
+    connection: 'close',
+  });
+}
+
+function describe(value: string | undefined): string {
+  return value === undefined ? 'none' : `'${value}'`;
+}

@@ -1,0 +1,124 @@
+// The Secureagentics API routes (audit-apis.md §1) and their handlers.
+// Status codes: 201 for creates (an agent, a single event), 200 for a batch
+// (it answers a summary, `{results, total}`) and for listings.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from './http-error.js';
+import { readJsonBody, sendJson } from './http-json.js';
+import { parseListQuery } from './list-query.js';
+import { evaluatePolicies } from './policies.js';
+import type { AuditStore } from './store.js';
+import { toStoredEntry, type StoredAuditEvent, type StoredEntry } from './stored-event.js';
+import { validateAgentRegistration, validateBatch, validateEvent, type ArrivalTime, type ValidEvent } from './validation.js';
+
+/** What every handler needs from the running receiver. */
+export interface RouteContext {
+  store: AuditStore;
+  deniedTools: ReadonlySet<string>;
+  /** Called with each request's events once stored; absent on the hot path of a bare receiver. */
+  onStored?: (events: readonly StoredAuditEvent[]) => void;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string, search: string) => Promise<void> | void;
+
+interface Route {
+  methods: Readonly<Record<string, Handler>>;
+  agentId: string;
+}
+
+// Paths are matched exactly: no trailing slash, no extra segments.
+const AGENT_EVENTS = /^\/v1\/agents\/([^/]+)\/events(\/batch)?$/;
+
+/**
+ * Routes one request: finds the handler for its path and method and runs it.
+ *
+ * @throws HttpError 404 for an unknown path or agent, 405 (with `allow`) for
+ *   a known path with another method, and whatever the handler refuses.
+ */
+export async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
+  const url = req.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const search = queryStart === -1 ? '' : url.slice(queryStart + 1);
+
+  const matched = match(path);
+  if (matched === undefined) throw new HttpError(404, `no route for ${req.method} ${path}`);
+  const handler = matched.methods[req.method ?? ''];
+  if (handler === undefined) {
+    const allow = Object.keys(matched.methods).join(', ');
+    throw new HttpError(405, `${req.method} is not allowed on ${path}; use ${allow}`, { allow });
+  }
+  await handler(req, res, ctx, matched.agentId, search);
+}
+
+function match(path: string): Route | undefined {
+  if (path === '/v1/agents') return { methods: { POST: registerAgent }, agentId: '' };
+  const parts = AGENT_EVENTS.exec(path);
+  if (parts === null) return undefined;
+  const agentId = parts[1]!;
+  return parts[2] === undefined
+    ? { methods: { GET: listEvents, POST: postEvent }, agentId }
+    : { methods: { POST: postBatch }, agentId };
+}
+
+async function registerAgent(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
+  const registration = validateAgentRegistration(await readJsonBody(req));
+  sendJson(res, 201, JSON.stringify(ctx.store.registerAgent(registration)));
+}
+
+async function postEvent(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string): Promise<void> {
+  requireAgent(ctx, agentId);
+  const valid = validateEvent(await readJsonBody(req), '', arrivalTime());
+  const entry = toEntry(ctx, agentId, valid, '');
+  commit(ctx, agentId, [entry]);
+  sendJson(res, 201, entry.json);
+}
+
+async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string): Promise<void> {
+  requireAgent(ctx, agentId);
+  const valid = validateBatch(await readJsonBody(req), arrivalTime());
+  // Build every entry before storing any, so a batch is all-or-nothing.
+  const entries = new Array<StoredEntry>(valid.length);
+  for (let i = 0; i < valid.length; i++) entries[i] = toEntry(ctx, agentId, valid[i]!, `events[${i}].`);
+  commit(ctx, agentId, entries);
+  // The stored events are already serialised; join them instead of re-serialising.
+  let results = '';
+  for (let i = 0; i < entries.length; i++) results += (i === 0 ? '' : ',') + entries[i]!.json;
+  sendJson(res, 200, `{"results":[${results}],"total":${entries.length}}`);
+}
+
+function listEvents(_req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string, search: string): void {
+  requireAgent(ctx, agentId);
+  const page = ctx.store.listEvents(agentId, parseListQuery(search));
+  sendJson(res, 200, `{"items":[${page.items.join(',')}],"total":${page.total}}`);
+}
+
+function requireAgent(ctx: RouteContext, agentId: string): void {
+  if (!ctx.store.hasAgent(agentId)) {
+    throw new HttpError(404, `agent '${agentId}' not found; register it with POST /v1/agents first`);
+  }
+}
+
+function toEntry(ctx: RouteContext, agentId: string, valid: ValidEvent, where: string): StoredEntry {
+  const policyResult = evaluatePolicies(valid, ctx.deniedTools);
+  try {
+    return toStoredEntry(agentId, valid, policyResult);
+  } catch (error) {
+    // JSON.stringify overflows the stack on payloads nested thousands deep.
+    if (error instanceof RangeError) {
+      const batch = where === '' ? '' : 'batch rejected, no events stored: ';
+      throw new HttpError(400, `${batch}${where}payload is nested too deeply to store`);
+    }
+    throw error;
+  }
+}
+
+function commit(ctx: RouteContext, agentId: string, entries: StoredEntry[]): void {
+  ctx.store.appendEvents(agentId, entries);
+  ctx.onStored?.(entries.map((entry) => entry.event));
+}
+
+/** The server time for events sent without a timestamp; one per request. */
+function arrivalTime(): ArrivalTime {
+  const millis = Date.now();
+  return { iso: new Date(millis).toISOString(), micros: millis * 1000 };
+}

@@ -1,0 +1,118 @@
+/**
+ * The one core every recording helper runs on: start an active span, run the
+ * user's function (sync or async), record a throw or rejection as an exception
+ * with status ERROR, always end the span, and hand back the original value or
+ * error unchanged.
+ */
+import { diag, SpanStatusCode, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import { ERROR_TYPE } from '../attributes.js';
+import { auditTracer } from './tracer.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });
+
+/** Called with the function's value before the span ends, to record results. */
+export type OnSuccess<T> = (span: Span, value: Awaited<T>) => void;
+
+export function runInSpan<T>(
+  name: string,
+  options: SpanOptions,
+  parent: Context,
+  fn: (span: Span) => T,
+  onSuccess?: OnSuccess<T>,
+): T {
+  // Every time on our spans comes from one high-resolution clock: the SDK's
+  // default anchors each span on a millisecond Date.now(), which can put
+  // events of different spans out of order within a millisecond.
+  return auditTracer().startActiveSpan(name, { ...options, startTime: hrTime() }, parent, (span) => {
+    let result: T;
+    try {
+      result = fn(span);
+    } catch (error) {
+      endWithError(span, error);
+      throw error;
+    }
+    if (isPromiseLike(result)) {
+      return result.then(
+        (value) => {
+          endWithValue(span, value as Awaited<T>, onSuccess);
+          return value;
+        },
+        (error: unknown) => {
+          endWithError(span, error);
+          throw error;
+        },
+      ) as T;
+    }
+    endWithValue(span, result as Awaited<T>, onSuccess);
+    return result;
+  });
+}
+
+function endWithValue<T>(span: Span, value: Awaited<T>, onSuccess: OnSuccess<T> | undefined): void {
+  if (onSuccess) {
+    // Reading the result is best effort: a shape we did not expect must never
+    // turn the agent's successful call into a failure.
+    try {
+      onSuccess(span, value);
+    } catch (error) {
+      log.debug('could not record the result of a call', error);
+    }
+  }
+  span.end(hrTime());
+}
+
+/** Records `error` on `span` as an exception with status ERROR and ends it. */
+export function endWithError(span: Span, error: unknown): void {
+  markError(span, error);
+  span.end(hrTime());
+}
+
+/** Records `error` as an exception event and sets status ERROR and `error.type`. */
+export function markError(span: Span, error: unknown): void {
+  try {
+    span.recordException(toException(error), hrTime());
+    span.setAttribute(ERROR_TYPE, errorType(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+  } catch (recordingError) {
+    log.debug('could not record an error on a span', recordingError);
+  }
+}
+
+/** The OTel `Exception` shape for any thrown value (strings, objects, `Error`s). */
+export function toException(error: unknown): Error | string {
+  if (error instanceof Error) return error;
+  if (typeof error === 'string') return error;
+  return { name: errorType(error), message: errorMessage(error) } as Error;
+}
+
+export function errorType(error: unknown): string {
+  if (error instanceof Error) return error.name || error.constructor.name || 'Error';
+  if (error !== null && typeof error === 'object') {
+    const name = (error as { name?: unknown }).name;
+    if (typeof name === 'string' && name) return name;
+  }
+  return typeof error === 'string' ? 'Error' : '_OTHER';
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  if (error !== null && typeof error === 'object') {
+    const message = (error as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+  }
+  try {
+    return String(error);
+  } catch {
+    return 'unknown error';
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Link, type Span } from '@opentelemetry/api';
+import {
+  AUDIT_SESSION_ROOT,
+  GEN_AI_AGENT_ID,
+  GEN_AI_AGENT_NAME,
+  GEN_AI_CONVERSATION_ID,
+  GEN_AI_OPERATION_NAME,
+  OPERATION_INVOKE_AGENT,
+} from '../attributes.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { runInSpan } from './run-in-span.js';
+import { sessionFromContext, withSessionIdentity, type SessionIdentity } from './session-context.js';
+
+/** Options of {@link withSession}. */
+export interface SessionOptions {
+  /** Session id; default a random UUID. Written as `gen_ai.conversation.id`. */
+  sessionId?: string;
+  /** The agent's name, on every span of the session. Default `'agent'`. */
+  agentName?: string;
+  /** The agent's id, when it has one (`gen_ai.agent.id`). */
+  agentId?: string;
+  /** Extra attributes for the session's root span. */
+  attributes?: Attributes;
+}
+
+/** What the session's function receives. */
+export interface SessionHandle {
+  readonly sessionId: string;
+  readonly agentName: string;
+  /** The session's root span. */
+  readonly span: Span;
+}
+
+/**
+ * Runs `fn` as one agent session. The session *is* a root span
+ * (`invoke_agent {agentName}`): its start and end are the session's, its status
+ * the outcome. Every span started inside, by our helpers or by any other
+ * library, carries the session id and agent name (stamped by the audit span
+ * processor). A session always starts a new trace; a span active at the call
+ * is linked, not parented, so one request can run several sessions.
+ *
+ * A throw or rejection is recorded on the root span and re-thrown unchanged.
+ *
+ * @example
+ * await withSession({ agentName: 'support-bot' }, async ({ sessionId }) => {
+ *   const reply = await withLLMCall({ model: 'gpt-4o', messages }, () => client.chat.completions.create(req));
+ * });
+ */
+export function withSession<T>(options: SessionOptions, fn: (session: SessionHandle) => T): T {
+  const identity: SessionIdentity = {
+    sessionId: options.sessionId ?? randomUUID(),
+    agentName: options.agentName ?? inheritedAgentName() ?? DEFAULTS.agentName,
+    ...(options.agentId !== undefined && { agentId: options.agentId }),
+  };
+  const attributes: Attributes = {
+    ...options.attributes,
+    [GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_AGENT,
+    [GEN_AI_CONVERSATION_ID]: identity.sessionId,
+    [GEN_AI_AGENT_NAME]: identity.agentName,
+    [AUDIT_SESSION_ROOT]: true,
+  };
+  if (identity.agentId !== undefined) attributes[GEN_AI_AGENT_ID] = identity.agentId;
+
+  const active = trace.getActiveSpan()?.spanContext();
+  const links: Link[] = active && trace.isSpanContextValid(active) ? [{ context: active }] : [];
+  const parent = withSessionIdentity(context.active(), identity);
+
+  return runInSpan(
+    `${OPERATION_INVOKE_AGENT} ${identity.agentName}`,
+    { root: true, kind: SpanKind.INTERNAL, attributes, links },
+    parent,
+    (span) => fn({ sessionId: identity.sessionId, agentName: identity.agentName, span }),
+  );
+}
+
+function inheritedAgentName(): string | undefined {
+  return sessionFromContext(context.active())?.agentName;
+}
+
+/** The session active here, if any. */
+export function activeSession(): SessionIdentity | undefined {
+  return sessionFromContext(context.active() ?? ROOT_CONTEXT);
+}

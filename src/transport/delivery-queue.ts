@@ -1,0 +1,197 @@
+/**
+ * A bounded in-memory queue in front of one destination. It batches items,
+ * keeps a few requests in flight, retries per the retry policy, and counts
+ * every item it could not deliver: nothing is lost without a count.
+ *
+ * Memory is bounded by `maxQueueSize` (items waiting) plus
+ * `maxConcurrentRequests × maxBatchSize` (items in flight or backing off).
+ */
+import type { DeliveryOutcome } from './delivery-outcome.js';
+import { retryDelayMillis, type RetryConfig } from './retry-policy.js';
+
+export interface DeliveryQueueConfig {
+  maxQueueSize: number;
+  maxBatchSize: number;
+  maxConcurrentRequests: number;
+  retry: RetryConfig;
+}
+
+/** Running totals of one queue. */
+export interface DeliveryStats {
+  /** Items waiting to be sent. */
+  queued: number;
+  /** Items in requests under way or waiting for a retry. */
+  inFlight: number;
+  delivered: number;
+  /** Refused by the destination, or retries exhausted. */
+  failed: number;
+  /** Never attempted: queue full, or still queued when shutdown's deadline passed. */
+  dropped: number;
+  /** Attempts after the first. */
+  retries: number;
+}
+
+/** Told about every loss, so it can be reported. */
+export interface DeliveryListener {
+  onLoss(count: number, kind: 'failed' | 'dropped', reason: string): void;
+  onConfigError(reason: string): void;
+}
+
+export type SendBatch<T> = (batch: T[], signal: AbortSignal) => Promise<DeliveryOutcome>;
+
+export class DeliveryQueue<T> {
+  private queue: T[] = [];
+  private readonly totals = { delivered: 0, failed: 0, dropped: 0, retries: 0 };
+  private inFlightItems = 0;
+  private requests = 0;
+  private pumpScheduled = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly send: SendBatch<T>,
+    private readonly config: DeliveryQueueConfig,
+    private readonly listener: DeliveryListener,
+  ) {}
+
+  /** Queues items for delivery; what does not fit is dropped and counted. Never throws, never blocks. */
+  enqueue(items: readonly T[]): void {
+    if (items.length === 0) return;
+    if (this.closed) {
+      this.lose(items.length, 'dropped', 'received after shutdown');
+      return;
+    }
+    const room = this.config.maxQueueSize - this.queue.length;
+    if (room < items.length) {
+      this.lose(items.length - Math.max(0, room), 'dropped', `queue full (${this.config.maxQueueSize} waiting)`);
+    }
+    for (let i = 0; i < Math.min(room, items.length); i++) this.queue.push(items[i] as T);
+    this.schedulePump();
+  }
+
+  stats(): DeliveryStats {
+    return { queued: this.queue.length, inFlight: this.inFlightItems, ...this.totals };
+  }
+
+  /** Resolves true once everything queued now has been settled, or false when `timeoutMillis` passes first. */
+  flush(timeoutMillis: number): Promise<boolean> {
+    if (this.isIdle()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
+        resolve(false);
+      }, timeoutMillis);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.idleWaiters.push(done);
+    });
+  }
+
+  /**
+   * Delivers what is queued within `timeoutMillis`; then aborts what is
+   * still under way and counts everything left as dropped.
+   */
+  async shutdown(timeoutMillis: number): Promise<void> {
+    this.closed = true;
+    if (await this.flush(timeoutMillis)) return;
+    this.abort.abort();
+    const left = this.queue.length;
+    this.queue = [];
+    if (left > 0) this.lose(left, 'dropped', 'still queued when the shutdown deadline passed');
+    await this.flush(1_000);
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    // Deferred so the enqueues of one tick share requests, and so sending
+    // never runs inside the caller's stack.
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.requests < this.config.maxConcurrentRequests && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.config.maxBatchSize);
+      this.requests++;
+      this.inFlightItems += batch.length;
+      void this.deliver(batch).finally(() => {
+        this.requests--;
+        this.inFlightItems -= batch.length;
+        this.pump();
+        if (this.isIdle()) this.notifyIdle();
+      });
+    }
+  }
+
+  private async deliver(batch: T[]): Promise<void> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      if (this.abort.signal.aborted) return this.lose(batch.length, 'dropped', 'under way when the shutdown deadline passed');
+      const outcome = await this.attempt(batch);
+      if (outcome.kind === 'delivered') {
+        const rejected = Math.min(outcome.rejected ?? 0, batch.length);
+        this.totals.delivered += batch.length - rejected;
+        if (rejected > 0) this.lose(rejected, 'failed', outcome.reason ?? 'not processed by the service');
+        return;
+      }
+      if (outcome.kind === 'rejected') {
+        if (outcome.configError) this.listener.onConfigError(outcome.reason);
+        return this.lose(batch.length, 'failed', outcome.reason);
+      }
+      const delay = retryDelayMillis(attempt, this.config.retry, outcome.retryAfterMillis);
+      if (attempt >= this.config.retry.maxAttempts) {
+        return this.lose(batch.length, 'failed', `gave up after ${attempt} attempts: ${outcome.reason}`);
+      }
+      if (Date.now() - started + delay > this.config.retry.maxRetryElapsedMillis) {
+        return this.lose(batch.length, 'failed', `gave up after ${Date.now() - started} ms of retries: ${outcome.reason}`);
+      }
+      this.totals.retries++;
+      await sleep(delay, this.abort.signal);
+    }
+  }
+
+  private async attempt(batch: T[]): Promise<DeliveryOutcome> {
+    try {
+      return await this.send(batch, this.abort.signal);
+    } catch (error) {
+      // Senders return values; a throw is a bug, but it must not lose the batch silently.
+      return { kind: 'retryable', reason: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  private lose(count: number, kind: 'failed' | 'dropped', reason: string): void {
+    this.totals[kind] += count;
+    this.listener.onLoss(count, kind, reason);
+  }
+
+  private isIdle(): boolean {
+    return this.queue.length === 0 && this.requests === 0;
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/** Waits without keeping the process alive; an abort ends the wait early. */
+function sleep(millis: number, signal: AbortSignal): Promise<void> {
+  if (millis <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, millis);
+    timer.unref();
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * A keep-alive connection pool to one origin (undici `Pool`). Requests
+ * resolve to a value, never throw: connection errors and timeouts come back
+ * as `{ ok: false }` for the retry policy to judge.
+ */
+import { Pool } from 'undici';
+
+/** An answer from the server; `body` is capped at `maxResponseBytes`. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+export type HttpResult =
+  | { readonly ok: true; readonly response: HttpResponse }
+  | { readonly ok: false; readonly error: string };
+
+export interface HttpClientConfig {
+  maxConnections: number;
+  timeoutMillis: number;
+  /** Longer answers are cut: audit APIs answer with small JSON documents. */
+  maxResponseBytes: number;
+}
+
+export class HttpClient {
+  private readonly pool: Pool;
+  private readonly pathPrefix: string;
+
+  /** @param baseUrl origin plus an optional path prefix, e.g. `https://api.example.com/audit`. */
+  constructor(baseUrl: string, private readonly config: HttpClientConfig) {
+    const url = new URL(baseUrl);
+    this.pathPrefix = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: config.maxConnections,
+      headersTimeout: config.timeoutMillis,
+      bodyTimeout: config.timeoutMillis,
+      connectTimeout: config.timeoutMillis,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<HttpResult> {
+    try {
+      const response = await this.pool.request({
+        method,
+        path: this.pathPrefix + path,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body,
+        signal,
+      });
+      const text = await readCapped(response.body, this.config.maxResponseBytes);
+      return { ok: true, response: { status: response.statusCode, headers: response.headers, body: text } };
+    } catch (error) {
+      return { ok: false, error: describeError(error) };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close().catch(() => undefined);
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const cause = (error as { cause?: unknown }).cause;
+    const detail = cause instanceof Error ? ` (${cause.message})` : '';
+    return `${typeof code === 'string' ? code + ': ' : ''}${error.message}${detail}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,103 @@
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestReceiver, type TestClient } from './receiver-client.js';
+
+let dir: string;
+let file: string;
+const clients: TestClient[] = [];
+
+async function start(): Promise<TestClient> {
+  const client = await startTestReceiver({ file });
+  clients.push(client);
+  return client;
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'otel-agent-audit-receiver-'));
+  file = join(dir, 'trail', 'audit-trail.jsonl');
+});
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.receiver.close();
+  diag.disable();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function lines(): Promise<Array<Record<string, unknown>>> {
+  const text = await readFile(file, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('JSONL audit trail', () => {
+  it('writes one line per agent and per event, flushed on close', async () => {
+    const client = await start();
+    const agent = await client.registerAgent('writer');
+    await client.request('POST', `/v1/agents/${agent}/events`, { type: 'prompt', payload: { prompt: 'a' } });
+    await client.request('POST', `/v1/agents/${agent}/events/batch`, {
+      events: [
+        { type: 'completion', payload: { response: 'b' } },
+        { type: 'error', payload: { message: 'c' } },
+      ],
+    });
+    await client.receiver.close();
+
+    const written = await lines();
+    expect(written.map((line) => line['record'])).toEqual(['agent', 'event', 'event', 'event']);
+    expect(written[0]).toMatchObject({ id: agent, name: 'writer', framework: 'custom' });
+    expect(written[3]).toMatchObject({ agent_id: agent, type: 'error', policy_result: { decision: 'allow' } });
+  });
+
+  it('reloads agents and events after a restart and keeps appending', async () => {
+    const first = await start();
+    const agent = await first.registerAgent();
+    const sent = await first.request('POST', `/v1/agents/${agent}/events`, {
+      type: 'prompt',
+      payload: { prompt: 'before restart' },
+      timestamp: '2026-05-04T10:00:00Z',
+    });
+    await first.receiver.close();
+
+    const second = await start();
+    expect(second.receiver.events()).toEqual([sent.body]);
+    const after = await second.request('POST', `/v1/agents/${agent}/events`, { type: 'completion', payload: {} });
+    expect(after.status).toBe(201);
+    const listed = await second.request('GET', `/v1/agents/${agent}/events`);
+    expect(listed.body.total).toBe(2);
+    await second.receiver.close();
+
+    expect(await lines()).toHaveLength(3);
+  });
+
+  it('skips malformed lines, reports them through diag and repairs a cut-off last line', async () => {
+    const first = await start();
+    const agent = await first.registerAgent();
+    await first.request('POST', `/v1/agents/${agent}/events`, { type: 'prompt', payload: {} });
+    await first.receiver.close();
+    await appendFile(file, 'not json\n{"record":"event","id":"evt_x"}\n{"record":"agent","id":"agt_cut');
+
+    const warnings: string[] = [];
+    const logger: DiagLogger = {
+      error: () => {},
+      warn: (...args: unknown[]) => warnings.push(args.join(' ')),
+      info: () => {},
+      debug: () => {},
+      verbose: () => {},
+    };
+    diag.setLogger(logger, DiagLogLevel.WARN);
+
+    const second = await start();
+    expect(second.receiver.events()).toHaveLength(1);
+    expect(warnings.join('\n')).toMatch(/skipped 3 malformed line/);
+    await second.request('POST', `/v1/agents/${agent}/events`, { type: 'custom', payload: {} });
+    await second.receiver.close();
+
+    const third = await start();
+    expect(third.receiver.events()).toHaveLength(2);
+  });
+});
