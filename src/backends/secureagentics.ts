@@ -187,9 +187,13 @@ function groupByAgent(events: readonly AuditEvent[], fixedName: string | undefin
   return groups;
 }
 
+/** `"total": N` as the last member of the answer: read without parsing the echoed events. */
+const TRAILING_TOTAL = /"total"\s*:\s*(\d+)\s*\}\s*$/;
+
 /** A 2xx batch answer: `total` says how many were processed. An unreadable body still means accepted. */
 function batchOutcome(body: string, sent: number): DeliveryOutcome {
-  const total = (parseJsonBody(body) as { total?: unknown } | undefined)?.total;
+  const trailing = TRAILING_TOTAL.exec(body.slice(-64));
+  const total = trailing ? Number(trailing[1]) : (parseJsonBody(body) as { total?: unknown } | undefined)?.total;
   if (typeof total === 'number' && total < sent) {
     return { kind: 'delivered', rejected: sent - total, reason: `secureagentics: the service processed ${total} of ${sent} events in a batch` };
   }

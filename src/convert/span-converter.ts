@@ -25,40 +25,43 @@ export interface TimedAuditEvent {
 
 export class SpanEventBuilder {
   readonly out: TimedAuditEvent[] = [];
-  private readonly base: Omit<AuditEvent, 'id' | 'type' | 'timestamp' | 'payload'>;
-  private readonly idPrefix: string;
+  private readonly traceId: string;
+  private readonly spanId: string;
+  private readonly parentSpanId: string | undefined;
+  private readonly sessionId: string | undefined;
+  private readonly agentName: string | undefined;
+  private readonly agentId: string | undefined;
 
   constructor(readonly span: ReadableSpan) {
     const { traceId, spanId } = span.spanContext();
     const attributes = span.attributes;
-    const parentSpanId = span.parentSpanContext?.spanId;
-    const sessionId = readString(attributes, GEN_AI_CONVERSATION_ID);
-    const agentName = readString(attributes, GEN_AI_AGENT_NAME);
-    const agentId = readString(attributes, GEN_AI_AGENT_ID);
-    this.base = {
-      traceId,
-      spanId,
-      ...(parentSpanId && { parentSpanId }),
-      ...(sessionId && { sessionId }),
-      ...(agentName && { agentName }),
-      ...(agentId && { agentId }),
-    };
-    this.idPrefix = `${traceId}-${spanId}-`;
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.parentSpanId = span.parentSpanContext?.spanId;
+    this.sessionId = readString(attributes, GEN_AI_CONVERSATION_ID);
+    this.agentName = readString(attributes, GEN_AI_AGENT_NAME);
+    this.agentId = readString(attributes, GEN_AI_AGENT_ID);
   }
 
   /**
    * Adds one event. `role` names the event's place in the span (`prompt`,
    * `error.0`, …) and makes the id: the same span always yields the same ids.
+   * Payload fields left undefined are simply absent once serialised.
    */
   emit(type: AuditEventType, role: string, time: HrTime, payload: Record<string, unknown>): void {
-    this.out.push({
-      event: { ...this.base, id: this.idPrefix + role, type, timestamp: hrTimeToIso(time), payload: dropUndefined(payload) },
-      sortTime: time[0] * 1e9 + time[1],
-    });
+    // One literal with every field, so all events share one object shape (hot path).
+    const event: AuditEvent = {
+      id: `${this.traceId}-${this.spanId}-${role}`,
+      type,
+      traceId: this.traceId,
+      spanId: this.spanId,
+      parentSpanId: this.parentSpanId,
+      timestamp: hrTimeToIso(time),
+      sessionId: this.sessionId,
+      agentName: this.agentName,
+      agentId: this.agentId,
+      payload,
+    };
+    this.out.push({ event, sortTime: time[0] * 1e9 + time[1] });
   }
-}
-
-function dropUndefined(payload: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
-  return payload;
 }

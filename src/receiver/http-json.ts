@@ -38,12 +38,15 @@ export function sendJson(
   json: string,
   headers: Readonly<Record<string, string>> = {},
 ): void {
+  // Encode once: the length is then free, and the socket gets bytes, not a
+  // (possibly concatenated, unflattened) string to encode during the write.
+  const body = Buffer.from(json, 'utf8');
   res.writeHead(status, {
     ...headers,
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(json),
+    'content-length': body.length,
   });
-  res.end(json);
+  res.end(body);
 }
 
 /** Sends the receiver's one error shape, `{"error": "<message>"}`. */

@@ -3,13 +3,16 @@ import { randomFillSync } from 'node:crypto';
 // Crockford base32, lower-case, as in the service's ids (`agt_01hx9z3k…`).
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const TIME_CHARS = 10;
-const RANDOM_BYTES = 10; // 80 bits → 16 base32 characters
+const RANDOM_CHARS = 16; // 16 × 5 bits = 80 random bits
 const POOL_SIZE = 4096;
 
-// One randomFillSync per ~400 ids instead of one per id: ids are minted for
-// every ingested event, on the hot path.
+// Ids are minted for every ingested event, on the hot path: random bytes come
+// from a pool refilled once per 256 ids, and the time part is encoded once
+// per millisecond.
 const pool = Buffer.alloc(POOL_SIZE);
 let poolOffset = POOL_SIZE;
+let encodedMillis = -1;
+let encodedTime = '';
 
 /**
  * Mints a ULID-shaped id: `<prefix>_` + 10 characters of millisecond time +
@@ -17,29 +20,27 @@ let poolOffset = POOL_SIZE;
  * JSONL trail easy to read.
  */
 export function newId(prefix: 'agt' | 'evt'): string {
-  let id = prefix + '_';
-  let time = Date.now();
-  let timeChars = '';
-  for (let i = 0; i < TIME_CHARS; i++) {
-    timeChars = ALPHABET.charAt(time % 32) + timeChars;
-    time = Math.floor(time / 32);
+  const now = Date.now();
+  if (now !== encodedMillis) {
+    encodedMillis = now;
+    encodedTime = encodeTime(now);
   }
-  id += timeChars;
-
-  if (poolOffset + RANDOM_BYTES > POOL_SIZE) {
+  if (poolOffset + RANDOM_CHARS > POOL_SIZE) {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  // 10 bytes = two 40-bit groups, each 8 base32 characters.
-  for (let group = 0; group < 2; group++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) bits = bits * 256 + (pool[poolOffset++] ?? 0);
-    let chars = '';
-    for (let i = 0; i < 8; i++) {
-      chars = ALPHABET.charAt(bits % 32) + chars;
-      bits = Math.floor(bits / 32);
-    }
-    id += chars;
+  let random = '';
+  // Each byte contributes its low 5 bits: one character, no modulo bias.
+  for (let i = 0; i < RANDOM_CHARS; i++) random += ALPHABET.charAt(pool[poolOffset++]! & 31);
+  return `${prefix}_${encodedTime}${random}`;
+}
+
+function encodeTime(millis: number): string {
+  let text = '';
+  let rest = millis;
+  for (let i = 0; i < TIME_CHARS; i++) {
+    text = ALPHABET.charAt(rest % 32) + text;
+    rest = Math.floor(rest / 32);
   }
-  return id;
+  return text;
 }

@@ -81,8 +81,7 @@ async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
   for (let i = 0; i < valid.length; i++) entries[i] = toEntry(ctx, agentId, valid[i]!, `events[${i}].`);
   commit(ctx, agentId, entries);
   // The stored events are already serialised; join them instead of re-serialising.
-  let results = '';
-  for (let i = 0; i < entries.length; i++) results += (i === 0 ? '' : ',') + entries[i]!.json;
+  const results = entries.map((entry) => entry.json).join(',');
   sendJson(res, 200, `{"results":[${results}],"total":${entries.length}}`);
 }
 

@@ -22,8 +22,10 @@ interface IndexedEvent {
 
 interface AgentState {
   record: AgentRecord;
-  /** Sorted by timestamp, ties by arrival (`seq`). */
+  /** The agent's events; sorted by timestamp, ties by arrival (`seq`), unless `unsorted`. */
   byTime: IndexedEvent[];
+  /** Set when an event arrived older than the newest one; cleared by the next listing. */
+  unsorted: boolean;
 }
 
 /** One page of an event listing, as serialised events. */
@@ -71,7 +73,7 @@ export class AuditStore {
   /** Registers an agent under a new id; the same name twice gives two agents, as in the real service. */
   registerAgent(registration: AgentRegistration): AgentRecord {
     const record: AgentRecord = { id: newId('agt'), ...registration, created_at: new Date().toISOString() };
-    this.agents.set(record.id, { record, byTime: [] });
+    this.agents.set(record.id, { record, byTime: [], unsorted: false });
     this.appender?.append(agentLine(record));
     return record;
   }
@@ -80,17 +82,19 @@ export class AuditStore {
   appendEvents(agentId: string, entries: readonly StoredEntry[]): void {
     const state = this.agents.get(agentId);
     if (state === undefined) throw new Error(`agent ${agentId} is not registered`);
-    let lines = '';
-    for (const entry of entries) {
+    const lines = this.appender === undefined ? undefined : new Array<string>(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       this.index(state, entry.event.type, entry.json, entry.timestampMicros);
-      if (this.appender !== undefined) lines += eventLine(entry.json);
+      if (lines !== undefined) lines[i] = eventLine(entry.jsonFields);
     }
-    if (lines !== '') this.appender?.append(lines);
+    // One write per request; join builds a flat string, cheaper to encode than `+=` ropes.
+    if (lines !== undefined && lines.length > 0) this.appender?.append(lines.join(''));
   }
 
   /** One page of an agent's events matching `query`, with the total count of matches. */
   listEvents(agentId: string, query: ListQuery): EventPage {
-    const events = this.agents.get(agentId)?.byTime ?? [];
+    const events = this.sortedEvents(agentId);
     const low = query.fromMicros === undefined ? 0 : firstAfter(events, query.fromMicros - 1);
     const high = query.toMicros === undefined ? events.length : firstAfter(events, query.toMicros);
     const end = query.offset + query.limit;
@@ -123,7 +127,7 @@ export class AuditStore {
   private replay(record: TrailRecord): boolean {
     if (record.record === 'agent') {
       if (this.agents.has(record.agent.id)) return false;
-      this.agents.set(record.agent.id, { record: record.agent, byTime: [] });
+      this.agents.set(record.agent.id, { record: record.agent, byTime: [], unsorted: false });
       return true;
     }
     const state = this.agents.get(record.event.agent_id);
@@ -137,10 +141,21 @@ export class AuditStore {
     this.arrival.push(event);
     const byTime = state.byTime;
     const last = byTime[byTime.length - 1];
-    // Events mostly arrive in time order: append, and binary-insert the rest
-    // after any equal timestamps so ties keep arrival order.
-    if (last === undefined || last.timestampMicros <= timestampMicros) byTime.push(event);
-    else byTime.splice(firstAfter(byTime, timestampMicros), 0, event);
+    // Ingestion only appends: inserting out-of-order events in place costs
+    // O(n) each (concurrent senders and retries make them common), so the
+    // sort is deferred to the next listing, which is rare and not hot.
+    if (last !== undefined && last.timestampMicros > timestampMicros) state.unsorted = true;
+    byTime.push(event);
+  }
+
+  private sortedEvents(agentId: string): readonly IndexedEvent[] {
+    const state = this.agents.get(agentId);
+    if (state === undefined) return [];
+    if (state.unsorted) {
+      state.byTime.sort((a, b) => a.timestampMicros - b.timestampMicros || a.seq - b.seq);
+      state.unsorted = false;
+    }
+    return state.byTime;
   }
 }
 

@@ -63,21 +63,20 @@ export function validateAgentRegistration(body: unknown): AgentRegistration {
  */
 export function validateEvent(value: unknown, where: string, arrival: ArrivalTime): ValidEvent {
   const event = requireObject(value, where === '' ? 'request body' : where);
-  const field = (name: string): string => (where === '' ? name : `${where}.${name}`);
   for (const key in event) {
     if (key !== 'type' && key !== 'payload' && key !== 'trace_id' && key !== 'timestamp') {
-      throw invalid(`${field(key)} is not a known event field; allowed: type, payload, trace_id, timestamp`);
+      throw invalid(`${field(where, key)} is not a known event field; allowed: type, payload, trace_id, timestamp`);
     }
   }
   const { type, payload, trace_id: traceId, timestamp } = event;
   if (typeof type !== 'string' || !EVENT_TYPE_SET.has(type)) {
-    throw invalid(`${field('type')} must be one of ${TYPE_LIST}, got ${show(type)}`);
+    throw invalid(`${field(where, 'type')} must be one of ${TYPE_LIST}, got ${show(type)}`);
   }
   if (!isObject(payload)) {
-    throw invalid(`${field('payload')} is required and must be a JSON object, got ${show(payload)}`);
+    throw invalid(`${field(where, 'payload')} is required and must be a JSON object, got ${show(payload)}`);
   }
   if (traceId !== undefined && !isNonEmptyString(traceId)) {
-    throw invalid(`${field('trace_id')} must be a non-empty string when present, got ${show(traceId)}`);
+    throw invalid(`${field(where, 'trace_id')} must be a non-empty string when present, got ${show(traceId)}`);
   }
 
   let resolved = arrival;
@@ -85,7 +84,7 @@ export function validateEvent(value: unknown, where: string, arrival: ArrivalTim
     const micros = typeof timestamp === 'string' ? parseTimestampMicros(timestamp) : undefined;
     if (micros === undefined) {
       throw invalid(
-        `${field('timestamp')} must be an ISO 8601 date-time such as 2026-05-04T10:30:00Z, got ${show(timestamp)}`,
+        `${field(where, 'timestamp')} must be an ISO 8601 date-time such as 2026-05-04T10:30:00Z, got ${show(timestamp)}`,
       );
     }
     resolved = { iso: timestamp as string, micros };
@@ -128,6 +127,11 @@ export function validateBatch(body: unknown, arrival: ArrivalTime): ValidEvent[]
     }
   }
   return valid;
+}
+
+/** A field's name in messages: `type`, or `events[3].type` inside a batch. */
+function field(where: string, name: string): string {
+  return where === '' ? name : `${where}.${name}`;
 }
 
 function requireObject(value: unknown, what: string): Record<string, unknown> {

@@ -77,7 +77,8 @@ export function withLLMCall<T>(options: LLMCallOptions, fn: (call: LLMCallHandle
     { kind: SpanKind.CLIENT, attributes: bestEffort(() => promptAttributes(options, operation), minimalAttributes(options, operation)) },
     context.active(),
     (span) => fn(handleFor(span, recorded)),
-    (span, value) => writeResult(span, { ...extractLLMResult(value), ...recorded }),
+    // A result whose fields cannot be read must not lose what the handle recorded.
+    (span, value) => writeResult(span, { ...bestEffort(() => extractLLMResult(value), undefined), ...recorded }),
   );
 }
 

@@ -24,7 +24,8 @@ export function runInSpan<T>(
   // Every time on our spans comes from one high-resolution clock: the SDK's
   // default anchors each span on a millisecond Date.now(), which can put
   // events of different spans out of order within a millisecond.
-  return auditTracer().startActiveSpan(name, { ...options, startTime: hrTime() }, parent, (span) => {
+  options.startTime = hrTime(); // callers pass a fresh options object
+  return auditTracer().startActiveSpan(name, options, parent, (span) => {
     let result: T;
     try {
       result = fn(span);
@@ -72,6 +73,12 @@ export function endWithError(span: Span, error: unknown): void {
 export function markError(span: Span, error: unknown): void {
   try {
     span.recordException(toException(error), hrTime());
+  } catch (recordingError) {
+    log.debug('could not record an exception on a span', recordingError);
+  }
+  // Apart from the exception event: a thrown value the SDK cannot read must
+  // still leave the span failed, or the audit trail would call the call a success.
+  try {
     span.setAttribute(ERROR_TYPE, errorType(error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
   } catch (recordingError) {
@@ -81,31 +88,45 @@ export function markError(span: Span, error: unknown): void {
 
 /** The OTel `Exception` shape for any thrown value (strings, objects, `Error`s). */
 export function toException(error: unknown): Error | string {
-  if (error instanceof Error) return error;
   if (typeof error === 'string') return error;
+  if (isError(error)) return error;
   return { name: errorType(error), message: errorMessage(error) } as Error;
 }
 
+/** Never throws: a thrown value may be a proxy or have throwing getters. */
 export function errorType(error: unknown): string {
-  if (error instanceof Error) return error.name || error.constructor.name || 'Error';
-  if (error !== null && typeof error === 'object') {
-    const name = (error as { name?: unknown }).name;
-    if (typeof name === 'string' && name) return name;
+  try {
+    if (error instanceof Error) return error.name || error.constructor.name || 'Error';
+    if (error !== null && typeof error === 'object') {
+      const name = (error as { name?: unknown }).name;
+      if (typeof name === 'string' && name) return name;
+    }
+  } catch {
+    return '_OTHER';
   }
   return typeof error === 'string' ? 'Error' : '_OTHER';
 }
 
+/** Never throws, for the same reason as {@link errorType}. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'string') return error;
-  if (error !== null && typeof error === 'object') {
-    const message = (error as { message?: unknown }).message;
-    if (typeof message === 'string') return message;
-  }
   try {
+    if (error instanceof Error) return error.message;
+    if (typeof error === 'string') return error;
+    if (error !== null && typeof error === 'object') {
+      const message = (error as { message?: unknown }).message;
+      if (typeof message === 'string') return message;
+    }
     return String(error);
   } catch {
     return 'unknown error';
+  }
+}
+
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
   }
 }
 

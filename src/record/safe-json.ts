@@ -18,25 +18,41 @@ export function truncateText(text: string, max = maxContentLength()): string {
  */
 export function toSafeJson(value: unknown, max = maxContentLength()): string {
   if (typeof value === 'string') return truncateText(value, max);
+  if (value instanceof Error) value = { name: value.name, message: value.message };
   let json: string | undefined;
   try {
-    json = JSON.stringify(value, safeReplacer());
-  } catch (error) {
-    json = `[unserializable: ${error instanceof Error ? error.message : String(error)}]`;
+    // Fast path: plain data serialises as is; only values it cannot handle
+    // (cycles, BigInt, throwing toJSON) pay for the safe replacer.
+    json = JSON.stringify(value);
+  } catch {
+    json = safeStringify(value);
   }
   return truncateText(json ?? String(value), max);
 }
 
+function safeStringify(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value, safeReplacer());
+  } catch (error) {
+    return `[unserializable: ${error instanceof Error ? error.message : String(error)}]`;
+  }
+}
+
+/**
+ * Replaces what JSON cannot hold. A value is a cycle only when it is one of
+ * its own ancestors (kept as a stack), so an object referenced twice side by
+ * side is serialised twice, not mistaken for a cycle.
+ */
 function safeReplacer(): (this: unknown, key: string, value: unknown) => unknown {
-  const seen = new WeakSet<object>();
-  return function replace(_key, value) {
+  const ancestors: object[] = [];
+  return function replace(this: unknown, _key, value) {
     if (typeof value === 'bigint') return value.toString();
     if (typeof value === 'function' || typeof value === 'symbol') return undefined;
     if (value instanceof Error) return { name: value.name, message: value.message };
-    if (value !== null && typeof value === 'object') {
-      if (seen.has(value)) return '[Circular]';
-      seen.add(value);
-    }
+    if (value === null || typeof value !== 'object') return value;
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+    if (ancestors.includes(value)) return '[Circular]';
+    ancestors.push(value);
     return value;
   };
 }

@@ -1,10 +1,16 @@
-import { trace, type Tracer } from '@opentelemetry/api';
+import { ProxyTracerProvider, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { TRACER_NAME, VERSION } from '../version.js';
 
+let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
+
 /**
- * The tracer the helpers record with, looked up per call on the global API so
- * a provider registered (or replaced) after import is honoured.
+ * The tracer the helpers record with. Looked up on the global API, and cached
+ * per registered provider, so a provider registered (or replaced) after
+ * import is honoured without a lookup on every call.
  */
 export function auditTracer(): Tracer {
-  return trace.getTracer(TRACER_NAME, VERSION);
+  const global = trace.getTracerProvider();
+  const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+  if (cached?.provider !== provider) cached = { provider, tracer: provider.getTracer(TRACER_NAME, VERSION) };
+  return cached.tracer;
 }

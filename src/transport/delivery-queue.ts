@@ -133,6 +133,8 @@ export class DeliveryQueue<T> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       if (this.abort.signal.aborted) return this.lose(batch.length, 'dropped', 'under way when the shutdown deadline passed');
+      // Counted when made: a retry cut off by shutdown during its backoff never happened.
+      if (attempt > 1) this.totals.retries++;
       const outcome = await this.attempt(batch);
       if (outcome.kind === 'delivered') {
         const rejected = Math.min(outcome.rejected ?? 0, batch.length);
@@ -151,7 +153,6 @@ export class DeliveryQueue<T> {
       if (Date.now() - started + delay > this.config.retry.maxRetryElapsedMillis) {
         return this.lose(batch.length, 'failed', `gave up after ${Date.now() - started} ms of retries: ${outcome.reason}`);
       }
-      this.totals.retries++;
       await sleep(delay, this.abort.signal);
     }
   }

@@ -71,11 +71,12 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) {
+    if (size + chunk.length > maxBytes) {
+      chunks.push(chunk.subarray(0, maxBytes - size));
       body.destroy();
       break;
     }
+    size += chunk.length;
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

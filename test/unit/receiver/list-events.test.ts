@@ -41,6 +41,16 @@ describe('GET /v1/agents/{id}/events', () => {
     expect(await list('')).toMatchObject({ ns: [1, 2, 6, 3, 4, 5], total: 6 });
   });
 
+  it('keeps listings sorted when older events arrive after a listing', async () => {
+    await list('');
+    await client.request('POST', `/v1/agents/${agent}/events`, {
+      type: 'custom',
+      payload: { n: 0 },
+      timestamp: '2026-04-30T00:00:00Z',
+    });
+    expect(await list('')).toMatchObject({ ns: [0, 1, 2, 6, 3, 4, 5], total: 7 });
+  });
+
   it('filters by type', async () => {
     expect(await list('?type=prompt')).toMatchObject({ ns: [2, 6, 3, 5], total: 4 });
   });

@@ -1,0 +1,184 @@
+// `npm run bench`: every number is measured side by side in this one run and
+// reported as a ratio, because this machine is shared and noisy.
+//  (a) cost of withLLMCall / withToolCall over a bare tracer.startActiveSpan;
+//  (b) export throughput: AuditSpanExporter → local receiver (own process)
+//      against OTLPTraceExporter → local OTLP sink (own process), same spans;
+//  (c) the agent's own latency with the audit backend down vs. healthy.
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { AuditSpanExporter, auditSpanProcessor, secureagentics, withLLMCall, withToolCall } from 'otel-agent-audit';
+import { startProcess } from './processes.mjs';
+
+const ROUNDS = 5;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const messages = [{ role: 'system', content: 'You are a support agent.' }, { role: 'user', content: 'Where is order 42?' }];
+const completion = {
+  id: 'chatcmpl-1', object: 'chat.completion', model: 'gpt-4o-mini',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'It shipped yesterday.' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 21, completion_tokens: 6 },
+};
+const discard = { name: 'discard', maxBatchSize: 100, send: async () => ({ kind: 'delivered' }), shutdown: async () => {} };
+
+function install(processor) {
+  const provider = new NodeTracerProvider({ spanProcessors: [processor] });
+  provider.register();
+  return async () => {
+    await provider.shutdown();
+    trace.disable(); context.disable(); propagation.disable();
+  };
+}
+
+/** ns per call of `fn`, run in chunks that yield so queued spans get converted between them. */
+async function nsPerCall(fn, calls) {
+  let elapsed = 0n;
+  for (let done = 0; done < calls; done += 250) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 250; i++) fn(i);
+    elapsed += process.hrtime.bigint() - start;
+    await yieldToLoop();
+  }
+  return Number(elapsed) / calls;
+}
+
+async function helperOverhead() {
+  const uninstall = install(auditSpanProcessor({ backends: [discard] }));
+  const tracer = trace.getTracer('bench');
+  // What a developer would write by hand to record the same attributes.
+  const handTool = (i) =>
+    tracer.startActiveSpan('execute_tool lookup_order', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup_order', 'gen_ai.tool.call.arguments': JSON.stringify({ orderId: i }) } }, (span) => {
+      span.setAttribute('gen_ai.tool.call.result', JSON.stringify({ status: 'shipped' }));
+      span.end();
+    });
+  const handLLM = () =>
+    tracer.startActiveSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.input.messages': JSON.stringify(messages.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))) } }, (span) => {
+      const r = completion;
+      const choice = r.choices[0];
+      span.setAttributes({
+        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: choice.message.content }], finish_reason: choice.finish_reason }]),
+        'gen_ai.response.finish_reasons': [choice.finish_reason],
+        'gen_ai.usage.input_tokens': r.usage.prompt_tokens,
+        'gen_ai.usage.output_tokens': r.usage.completion_tokens,
+        'gen_ai.response.model': r.model,
+        'gen_ai.response.id': r.id,
+      });
+      span.end();
+    });
+  const variants = {
+    'bare startActiveSpan': () => tracer.startActiveSpan('span', (span) => span.end()),
+    'hand-written tool span': handTool,
+    withToolCall: (i) => withToolCall('lookup_order', { orderId: i }, () => ({ status: 'shipped' })),
+    'hand-written LLM span': handLLM,
+    withLLMCall: () => withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', messages }, () => completion),
+  };
+  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (const fn of Object.values(variants)) await nsPerCall(fn, 5_000); // warm-up
+  for (let r = 0; r < ROUNDS; r++) for (const [name, fn] of Object.entries(variants)) samples[name].push(await nsPerCall(fn, 20_000));
+  await uninstall();
+  const m = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]));
+  const bare = m['bare startActiveSpan'];
+  console.log('\n(a) helper cost (audit span processor installed for all; median of 5 interleaved rounds × 20,000 calls)');
+  for (const [name, ns] of Object.entries(m)) console.log(`    ${name.padEnd(24)} ${fmt(ns).padStart(6)} ns/call   ${(ns / bare).toFixed(2)}× bare span`);
+  console.log(`    withToolCall / hand-written tool span   ${(m.withToolCall / m['hand-written tool span']).toFixed(2)}×`);
+  console.log(`    withLLMCall / hand-written LLM span     ${(m.withLLMCall / m['hand-written LLM span']).toFixed(2)}×`);
+}
+
+async function recordSpans(count) {
+  const memory = new InMemorySpanExporter();
+  const uninstall = install(new SimpleSpanProcessor(memory));
+  for (let i = 0; i < count; i++) withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', messages }, () => completion);
+  const spans = memory.getFinishedSpans();
+  await uninstall();
+  return spans;
+}
+
+function batches(spans, size = 512) {
+  const out = [];
+  for (let i = 0; i < spans.length; i += size) out.push(spans.slice(i, i + size));
+  return out;
+}
+
+async function auditExport(spans, receiverUrl) {
+  const exporter = new AuditSpanExporter({
+    maxQueueSize: 1_000_000,
+    backends: [secureagentics({ apiKey: 'bench', baseUrl: receiverUrl, agentName: 'bench-agent' })],
+  });
+  const start = process.hrtime.bigint();
+  for (const batch of batches(spans)) exporter.export(batch, () => {});
+  await exporter.forceFlush();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const { delivered, failed, dropped } = exporter.stats().backends.secureagentics;
+  await exporter.shutdown();
+  if (failed + dropped > 0) throw new Error(`audit export lost events: ${failed} failed, ${dropped} dropped`);
+  return { spansPerSecond: spans.length / seconds, eventsPerSecond: delivered / seconds };
+}
+
+async function otlpExport(spans, sinkUrl) {
+  const exporter = new OTLPTraceExporter({ url: `${sinkUrl}/v1/traces` });
+  const start = process.hrtime.bigint();
+  // Up to 4 exports in flight, as many as the audit exporter's requests
+  // (BatchSpanProcessor itself would allow only one).
+  const pending = batches(spans);
+  const results = [];
+  const lane = async () => {
+    for (let b = pending.shift(); b; b = pending.shift()) results.push(await new Promise((resolve) => exporter.export(b, resolve)));
+  };
+  await Promise.all([lane(), lane(), lane(), lane()]);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await exporter.shutdown();
+  if (results.some((r) => r.code !== 0)) throw new Error(`OTLP export failed: ${results.find((r) => r.code !== 0).error}`);
+  return { spansPerSecond: spans.length / seconds };
+}
+
+async function exportThroughput() {
+  const dir = mkdtempSync(join(tmpdir(), 'otel-agent-audit-bench-'));
+  const receiver = await startProcess(['dist/esm/cli/main.js', 'serve', '--port', '0', '--quiet', '--file', join(dir, 'trail.jsonl')]);
+  const sink = await startProcess(['bench/otlp-sink.mjs']);
+  const spans = await recordSpans(25_000);
+  await auditExport(spans.slice(0, 2_000), receiver.url); // warm-up both paths
+  await otlpExport(spans.slice(0, 2_000), sink.url);
+  const audit = [];
+  const otlp = [];
+  for (let r = 0; r < 3; r++) {
+    audit.push(await auditExport(spans, receiver.url));
+    otlp.push(await otlpExport(spans, sink.url));
+  }
+  await Promise.all([receiver.stop(), sink.stop()]);
+  const auditSpans = median(audit.map((a) => a.spansPerSecond));
+  const auditEvents = median(audit.map((a) => a.eventsPerSecond));
+  const otlpSpans = median(otlp.map((o) => o.spansPerSecond));
+  console.log(`\n(b) export throughput, ${fmt(spans.length)} LLM-call spans (2 audit events each), median of 3 alternating rounds`);
+  console.log(`    AuditSpanExporter → local receiver   ${fmt(auditSpans).padStart(8)} spans/s  ${fmt(auditEvents).padStart(8)} events/s`);
+  console.log(`    OTLPTraceExporter → local OTLP sink  ${fmt(otlpSpans).padStart(8)} spans/s`);
+  console.log(`    ratio audit / OTLP (spans/s)         ${(auditSpans / otlpSpans).toFixed(2)}×`);
+}
+
+async function latencyWithBackendDown() {
+  const receiver = await startProcess(['dist/esm/cli/main.js', 'serve', '--port', '0', '--quiet']);
+  const run = () => withLLMCall({ model: 'gpt-4o-mini', messages }, () => completion);
+  const samples = { healthy: [], down: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [state, baseUrl] of [['healthy', receiver.url], ['down', 'http://127.0.0.1:9']]) {
+      const processor = auditSpanProcessor({ backends: [secureagentics({ apiKey: 'bench', baseUrl })], maxAttempts: 3, initialBackoffMillis: 50 });
+      const uninstall = install(processor);
+      samples[state].push(await nsPerCall(run, 10_000));
+      await uninstall();
+    }
+  }
+  await receiver.stop();
+  const healthy = median(samples.healthy);
+  const down = median(samples.down);
+  console.log('\n(c) agent latency per withLLMCall, audit backend healthy vs. down (connection refused), median of 5 rounds × 10,000 calls');
+  console.log(`    healthy ${fmt(healthy)} ns/call   down ${fmt(down)} ns/call   ratio down / healthy ${(down / healthy).toFixed(2)}×`);
+}
+
+console.log(`otel-agent-audit benchmark — node ${process.version}, ${new Date().toISOString()}`);
+await helperOverhead();
+await exportThroughput();
+await latencyWithBackendDown();

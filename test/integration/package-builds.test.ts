@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VERSION } from '../../src/version.js';
+import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url);
+let server: SecureagenticsTestServer;
+
+beforeEach(async () => {
+  server = await startSecureagenticsServer();
+});
+afterEach(() => server.close());
+
+// `npm test` builds first; these load dist/ through the package's exports map,
+// in fresh processes, as an application would.
+describe.each([
+  ['esm', 'test/fixtures/load-esm.mjs'],
+  ['cjs', 'test/fixtures/load-cjs.cjs'],
+])('the %s build', (format, script) => {
+  it('loads by package name and delivers a session', async () => {
+    const { stdout } = await run(process.execPath, [script], {
+      cwd: root,
+      env: { ...process.env, AUDIT_TEST_URL: server.url, AUDIT_TEST_KEY: server.apiKey },
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      format,
+      version: VERSION,
+      stats: { queued: 0, inFlight: 0, delivered: 3, failed: 0, dropped: 0, retries: 0 },
+    });
+    expect(server.allEvents().map((e) => e.payload.agent_name)).toEqual([`${format}-agent`, `${format}-agent`, `${format}-agent`]);
+  });
+});
+
+it('declares the same version as package.json', () => {
+  expect(JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).version).toBe(VERSION);
+});

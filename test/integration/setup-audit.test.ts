@@ -1,0 +1,98 @@
+import { trace } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditSpanProcessor, secureagentics, setupAudit, withLLMCall, withSession, withToolCall } from '../../src/index.js';
+import { startOtlpSink, type OtlpSink } from '../servers/otlp-sink.js';
+import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+import { captureDiag, FAST_RETRY, resetOtelGlobals } from '../support/tracing.js';
+
+let server: SecureagenticsTestServer;
+let sink: OtlpSink;
+
+beforeEach(async () => {
+  [server, sink] = await Promise.all([startSecureagenticsServer(), startOtlpSink()]);
+});
+
+afterEach(async () => {
+  resetOtelGlobals();
+  await Promise.all([server.close(), sink.close()]);
+});
+
+const backend = () => secureagentics({ apiKey: server.apiKey, baseUrl: server.url });
+
+async function agentRun(): Promise<string> {
+  return withSession({ agentName: 'weather-bot', sessionId: 'sess-1' }, async () => {
+    // A span from another library, started inside the session.
+    trace.getTracer('some-http-client').startActiveSpan('GET /forecast', (span) => span.end());
+    await withLLMCall({ model: 'gpt-4o-mini', prompt: 'Weather in Oslo?' }, (call) => {
+      call.setCompletion('Rain.');
+      call.setUsage({ inputTokens: 4, outputTokens: 1 });
+      return 'Rain.';
+    });
+    return withToolCall('get_forecast', { city: 'Oslo' }, () => 'rain');
+  });
+}
+
+describe('setupAudit', () => {
+  it('exports the same spans over OTLP beside the audit events, and stamps the session on foreign spans', async () => {
+    const audit = setupAudit({ serviceName: 'weather', backends: [backend()], otlp: { url: `${sink.url}/v1/traces` }, ...FAST_RETRY });
+    expect(audit.registered).toBe(true);
+    expect(await agentRun()).toBe('rain');
+    await audit.flush();
+
+    expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'prompt', 'completion', 'tool_call', 'custom']);
+    const otlpSpans = sink.spans();
+    expect(otlpSpans.map((s) => s.name).sort()).toEqual(['GET /forecast', 'chat gpt-4o-mini', 'execute_tool get_forecast', 'invoke_agent weather-bot']);
+    const foreign = otlpSpans.find((s) => s.name === 'GET /forecast')!;
+    expect(foreign.attributes['gen_ai.conversation.id']).toBe('sess-1');
+    expect(foreign.attributes['gen_ai.agent.name']).toBe('weather-bot');
+    expect(new Set(otlpSpans.map((s) => s.traceId))).toEqual(new Set([server.allEvents()[0]!.trace_id]));
+    expect(audit.stats().backends.secureagentics).toMatchObject({ delivered: 5, failed: 0, dropped: 0 });
+    await audit.shutdown();
+  });
+
+  it('leaves an existing global provider in place and says so', async () => {
+    const diagnostics = captureDiag();
+    const existing = new NodeTracerProvider();
+    existing.register();
+    const audit = setupAudit({ backends: [backend()], otlp: false });
+    expect(audit.registered).toBe(false);
+    expect(diagnostics.warnings.join('\n')).toContain('auditSpanProcessor()');
+    await audit.shutdown();
+    await existing.shutdown();
+  });
+
+  it('reports a missing API key once at setup instead of throwing', async () => {
+    const diagnostics = captureDiag();
+    const audit = setupAudit({ backends: [secureagentics({ baseUrl: server.url, apiKey: '' })], otlp: false, ...FAST_RETRY });
+    await withToolCall('t', {}, () => 1);
+    await audit.flush();
+    expect(diagnostics.errors.filter((m) => m.includes('SECUREAGENTICS_API_KEY'))).toHaveLength(1);
+    expect(audit.stats().backends.secureagentics).toMatchObject({ failed: 1, delivered: 0 });
+    expect(server.requests).toHaveLength(0);
+    await audit.shutdown();
+  });
+
+  it('rejects an invalid option with an error naming it', () => {
+    expect(() => setupAudit({ maxQueueSize: -1, backends: [backend()] })).toThrow(/option 'maxQueueSize' must be a positive integer; got -1/);
+  });
+});
+
+describe('auditSpanProcessor in an existing NodeSDK', () => {
+  it('audits beside the app’s own OTLP exporter', async () => {
+    const processor = auditSpanProcessor({ backends: [backend()], ...FAST_RETRY });
+    const sdk = new NodeSDK({
+      serviceName: 'existing-app',
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${sink.url}/v1/traces` })), processor],
+    });
+    sdk.start();
+    await agentRun();
+    await processor.forceFlush();
+    await sdk.shutdown();
+    expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'prompt', 'completion', 'tool_call', 'custom']);
+    expect(sink.spans()).toHaveLength(4);
+  });
+});

@@ -1,0 +1,208 @@
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withLLMCall } from '../../../src/index.js';
+import { installTracing, type TestTracing } from '../../support/tracing.js';
+
+let tracing: TestTracing;
+
+beforeEach(() => {
+  tracing = installTracing();
+});
+
+afterEach(async () => {
+  await tracing.close();
+});
+
+function attributes(): Attributes {
+  const spans = tracing.memory.getFinishedSpans();
+  expect(spans).toHaveLength(1);
+  return spans[0]!.attributes;
+}
+const json = (key: string): unknown => JSON.parse(attributes()[key] as string);
+const text = (content: string) => ({ type: 'text', content });
+
+describe('withLLMCall prompt recording', () => {
+  it('records OpenAI chat messages, with tool calls and tool results, as GenAI messages', () => {
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
+    ];
+    withLLMCall({ model: 'gpt-4o', provider: 'openai', messages }, () => undefined);
+    expect(attributes()).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.provider.name': 'openai' });
+    expect(json('gen_ai.input.messages')).toEqual([
+      { role: 'system', parts: [text('Be brief.')] },
+      { role: 'user', parts: [text('Weather in Paris?')] },
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'weather', arguments: { city: 'Paris' } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: 'sunny' }] },
+    ]);
+  });
+
+  it('records Anthropic messages with tool_use and tool_result parts as GenAI messages', () => {
+    const messages = [
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'sunny' }] }] },
+    ];
+    withLLMCall({ model: 'claude', provider: 'anthropic', messages, system: 'Be brief.' }, () => undefined);
+    expect(json('gen_ai.input.messages')).toEqual([
+      { role: 'user', parts: [text('Weather in Paris?')] },
+      { role: 'assistant', parts: [text('Checking.'), { type: 'tool_call', id: 'toolu_1', name: 'weather', arguments: { city: 'Paris' } }] },
+      { role: 'user', parts: [{ type: 'tool_call_response', id: 'toolu_1', response: [{ type: 'text', text: 'sunny' }] }] },
+    ]);
+    expect(json('gen_ai.system_instructions')).toEqual([text('Be brief.')]);
+  });
+
+  it('keeps GenAI {role, parts} messages as they are and adds a plain prompt as a user message', () => {
+    const messages = [{ role: 'user', parts: [text('Hi')] }];
+    withLLMCall({ model: 'm', messages, prompt: 'And then?' }, () => undefined);
+    expect(json('gen_ai.input.messages')).toEqual([
+      { role: 'user', parts: [text('Hi')] },
+      { role: 'user', parts: [text('And then?')] },
+    ]);
+  });
+
+  it('writes each request parameter as gen_ai.request.<snake_case> and skips null ones', () => {
+    const parameters = { maxTokens: 5, temperature: 0.2, topP: 1, stop: ['\n'], seed: null as unknown as number };
+    withLLMCall({ model: 'm', parameters }, () => undefined);
+    expect(attributes()).toMatchObject({
+      'gen_ai.request.max_tokens': 5,
+      'gen_ai.request.temperature': 0.2,
+      'gen_ai.request.top_p': 1,
+      'gen_ai.request.stop': ['\n'],
+    });
+    expect('gen_ai.request.seed' in attributes()).toBe(false);
+  });
+
+  it('truncates an oversized message part with a marker and keeps the attribute valid JSON', () => {
+    withLLMCall({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(16_384 + 100) }] }, () => undefined);
+    const [message] = json('gen_ai.input.messages') as Array<{ parts: Array<{ content: string }> }>;
+    expect(message!.parts[0]!.content).toBe(`${'x'.repeat(16_384)}…[truncated 100 chars]`);
+  });
+
+  it('still runs the call, without content, when the messages cannot be read', () => {
+    const hostile = { get role(): string { throw new Error('getter'); } };
+    const value = withLLMCall({ model: 'm', messages: [hostile] }, () => 'ran');
+    expect(value).toBe('ran');
+    expect(attributes()).toEqual({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm' });
+  });
+});
+
+describe('withLLMCall result extraction', () => {
+  it('reads completion, tool calls, finish reason, usage, model and id from an OpenAI chat.completion', async () => {
+    const completion = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      model: 'gpt-4o-2024-08-06',
+      choices: [{
+        index: 0,
+        message: { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'call_7', type: 'function', function: { name: 'lookup', arguments: '{"id":42}' } }] },
+        finish_reason: 'tool_calls',
+      }],
+      usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 },
+    };
+    expect(await withLLMCall({ model: 'gpt-4o' }, async () => completion)).toBe(completion);
+    expect(attributes()).toMatchObject({
+      'gen_ai.response.finish_reasons': ['tool_calls'],
+      'gen_ai.usage.input_tokens': 12,
+      'gen_ai.usage.output_tokens': 5,
+      'gen_ai.response.model': 'gpt-4o-2024-08-06',
+      'gen_ai.response.id': 'chatcmpl-1',
+    });
+    expect(json('gen_ai.output.messages')).toEqual([{
+      role: 'assistant',
+      finish_reason: 'tool_calls',
+      parts: [text('Let me check.'), { type: 'tool_call', id: 'call_7', name: 'lookup', arguments: { id: 42 } }],
+    }]);
+  });
+
+  it('reads an OpenAI Responses API result with an output message and a function_call', () => {
+    const response = {
+      id: 'resp_1',
+      object: 'response',
+      model: 'gpt-4.1',
+      status: 'completed',
+      output: [
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Searching.' }] },
+        { type: 'function_call', call_id: 'call_9', name: 'search', arguments: '{"q":"shoes"}' },
+      ],
+      usage: { input_tokens: 3, output_tokens: 4 },
+    };
+    withLLMCall({ model: 'gpt-4.1' }, () => response);
+    expect(attributes()).toMatchObject({
+      'gen_ai.response.finish_reasons': ['completed'],
+      'gen_ai.usage.input_tokens': 3,
+      'gen_ai.usage.output_tokens': 4,
+      'gen_ai.response.model': 'gpt-4.1',
+      'gen_ai.response.id': 'resp_1',
+    });
+    expect(json('gen_ai.output.messages')).toEqual([{
+      role: 'assistant',
+      finish_reason: 'completed',
+      parts: [text('Searching.'), { type: 'tool_call', id: 'call_9', name: 'search', arguments: { q: 'shoes' } }],
+    }]);
+  });
+
+  it('reads an Anthropic message with text and tool_use content, stop_reason and usage', () => {
+    const message = {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4',
+      content: [{ type: 'text', text: 'On it.' }, { type: 'tool_use', id: 'toolu_2', name: 'search', input: { q: 'y' } }],
+      stop_reason: 'tool_use',
+      usage: { input_tokens: 10, output_tokens: 20 },
+    };
+    withLLMCall({ model: 'claude-sonnet-4' }, () => message);
+    expect(attributes()).toMatchObject({
+      'gen_ai.response.finish_reasons': ['tool_use'],
+      'gen_ai.usage.input_tokens': 10,
+      'gen_ai.usage.output_tokens': 20,
+      'gen_ai.response.model': 'claude-sonnet-4',
+      'gen_ai.response.id': 'msg_1',
+    });
+    expect(json('gen_ai.output.messages')).toEqual([{
+      role: 'assistant',
+      finish_reason: 'tool_use',
+      parts: [text('On it.'), { type: 'tool_call', id: 'toolu_2', name: 'search', arguments: { q: 'y' } }],
+    }]);
+  });
+
+  it('lets values set through the handle override what was extracted', () => {
+    const completion = { id: 'chatcmpl-1', object: 'chat.completion', model: 'a', choices: [{ message: { content: 'extracted' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 2 } };
+    withLLMCall({ model: 'm' }, (call) => {
+      call.setCompletion('from handle');
+      call.setUsage({ inputTokens: 99 });
+      call.setFinishReasons('length');
+      call.setResponseModel('b');
+      call.setResponseId('id-2');
+      return completion;
+    });
+    expect(attributes()).toMatchObject({
+      'gen_ai.usage.input_tokens': 99,
+      'gen_ai.usage.output_tokens': 2,
+      'gen_ai.response.finish_reasons': ['length'],
+      'gen_ai.response.model': 'b',
+      'gen_ai.response.id': 'id-2',
+    });
+    expect(json('gen_ai.output.messages')).toEqual([{ role: 'assistant', finish_reason: 'length', parts: [text('from handle')] }]);
+  });
+
+  it('does not fail the call when reading its result throws, and keeps what the handle set', () => {
+    const result = { object: 'chat.completion', get choices(): unknown[] { throw new Error('lazy getter'); } };
+    const value = withLLMCall({ model: 'm' }, (call) => {
+      call.setUsage({ outputTokens: 3 });
+      return result;
+    });
+    expect(value).toBe(result);
+    const span = tracing.memory.getFinishedSpans()[0]!;
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBe(3);
+  });
+
+  it('records nothing of the result for a shape it does not know', () => {
+    withLLMCall({ model: 'm' }, () => ({ text: 'custom client' }));
+    expect(Object.keys(attributes()).filter((k) => k.startsWith('gen_ai.response') || k.startsWith('gen_ai.output'))).toEqual([]);
+  });
+});

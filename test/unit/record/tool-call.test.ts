@@ -1,0 +1,104 @@
+import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withToolCall } from '../../../src/index.js';
+import { installTracing, type TestTracing } from '../../support/tracing.js';
+
+let tracing: TestTracing;
+
+beforeEach(() => {
+  tracing = installTracing();
+});
+
+afterEach(async () => {
+  await tracing.close();
+});
+
+function attributes(): Attributes {
+  const spans = tracing.memory.getFinishedSpans();
+  expect(spans).toHaveLength(1);
+  return spans[0]!.attributes;
+}
+
+const LIMIT = 16_384; // DEFAULTS.maxContentLength
+
+describe('withToolCall', () => {
+  it('records name, arguments and result as JSON on an execute_tool span', async () => {
+    const rows = await withToolCall('search_orders', { customer: 42, open: true }, async () => [{ id: 1 }], {
+      callId: 'call_1',
+      type: 'function',
+      description: 'Finds orders',
+    });
+    expect(rows).toEqual([{ id: 1 }]);
+    const span = tracing.memory.getFinishedSpans()[0]!;
+    expect(span.name).toBe('execute_tool search_orders');
+    expect(span.kind).toBe(SpanKind.INTERNAL);
+    expect(span.attributes).toEqual({
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'search_orders',
+      'gen_ai.tool.call.arguments': '{"customer":42,"open":true}',
+      'gen_ai.tool.call.result': '[{"id":1}]',
+      'gen_ai.tool.call.id': 'call_1',
+      'gen_ai.tool.type': 'function',
+      'gen_ai.tool.description': 'Finds orders',
+    });
+  });
+
+  it('keeps string arguments and results as they are, not JSON-quoted', () => {
+    withToolCall('echo', 'hello', () => 'world');
+    expect(attributes()).toMatchObject({ 'gen_ai.tool.call.arguments': 'hello', 'gen_ai.tool.call.result': 'world' });
+  });
+
+  it('records no arguments or result attribute when they are undefined', () => {
+    withToolCall('noop', undefined, () => undefined);
+    expect(Object.keys(attributes())).toEqual(['gen_ai.operation.name', 'gen_ai.tool.name']);
+  });
+
+  it('records no result when the tool failed', () => {
+    expect(() =>
+      withToolCall('t', { a: 1 }, () => {
+        throw new Error('down');
+      }),
+    ).toThrow('down');
+    expect(attributes()['gen_ai.tool.call.result']).toBeUndefined();
+    expect(tracing.memory.getFinishedSpans()[0]!.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('does not throw on circular or BigInt arguments and results', () => {
+    const circular: Record<string, unknown> = { name: 'loop' };
+    circular.self = circular;
+    const value = withToolCall('weird', { circular, big: 2n ** 64n }, () => ({ total: 10n }));
+    expect(value).toEqual({ total: 10n });
+    expect(JSON.parse(attributes()['gen_ai.tool.call.arguments'] as string)).toEqual({
+      circular: { name: 'loop', self: '[Circular]' },
+      big: '18446744073709551616',
+    });
+    expect(attributes()['gen_ai.tool.call.result']).toBe('{"total":"10"}');
+  });
+
+  it('does not throw on arguments whose getters or toJSON throw', () => {
+    const hostile = {
+      get secret(): string {
+        throw new Error('no access');
+      },
+    };
+    const value = withToolCall('hostile', hostile, () => ({ toJSON: () => { throw new Error('bad toJSON'); } }));
+    expect(value).toBeDefined();
+    expect(attributes()['gen_ai.tool.call.arguments']).toMatch(/^\[unserializable: no access\]$/);
+    expect(attributes()['gen_ai.tool.call.result']).toMatch(/^\[unserializable: bad toJSON\]$/);
+  });
+
+  it('truncates arguments and results longer than the content limit with a marker', () => {
+    const big = 'y'.repeat(LIMIT + 500);
+    withToolCall('bulk', big, () => ({ data: big }));
+    expect(attributes()['gen_ai.tool.call.arguments']).toBe(`${'y'.repeat(LIMIT)}…[truncated 500 chars]`);
+    const result = attributes()['gen_ai.tool.call.result'] as string;
+    const fullLength = JSON.stringify({ data: big }).length;
+    expect(result).toBe(`${JSON.stringify({ data: big }).slice(0, LIMIT)}…[truncated ${fullLength - LIMIT} chars]`);
+  });
+
+  it('keeps text exactly at the content limit whole', () => {
+    const exact = 'z'.repeat(LIMIT);
+    withToolCall('edge', exact, () => undefined);
+    expect(attributes()['gen_ai.tool.call.arguments']).toBe(exact);
+  });
+});
