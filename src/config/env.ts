@@ -17,6 +17,8 @@ export interface AuditEnv {
   maxQueueSize?: number;
   shutdownTimeoutMillis?: number;
   maxContentLength?: number;
+  /** `OTEL_LOG_LEVEL`, upper-cased (`NONE`, `ERROR`, `WARN`, `INFO`, `DEBUG`, `VERBOSE`, `ALL`). */
+  logLevel?: string;
 }
 
 /** Reads the environment now. Bad numbers warn and are ignored (the default applies). */
@@ -30,6 +32,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): AuditEnv {
     maxQueueSize: positiveInt(env, 'OTEL_AGENT_AUDIT_MAX_QUEUE_SIZE'),
     shutdownTimeoutMillis: positiveInt(env, 'OTEL_AGENT_AUDIT_SHUTDOWN_TIMEOUT_MILLIS'),
     maxContentLength: positiveInt(env, 'OTEL_AGENT_AUDIT_MAX_CONTENT_LENGTH'),
+    logLevel: text(env.OTEL_LOG_LEVEL)?.toUpperCase(),
   };
 }
 

@@ -8,6 +8,7 @@ import { readEnv } from '../config/env.js';
 import { positive } from '../config/resolve.js';
 import type { AuditStats } from './audit-stats.js';
 import { auditSpanProcessor, type AuditProcessorOptions } from './audit-span-processor.js';
+import { ensureDiagLogger } from './diag-logger.js';
 import { globalTracerProviderExists } from './global-provider.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:setup' });
@@ -54,7 +55,9 @@ export interface AuditHandle {
  * exports it as audit events (and over OTLP/HTTP when configured). If a
  * provider is already registered globally, it is left in place (never a
  * second global provider): `diag` says so, and you should add
- * `auditSpanProcessor()` to that provider instead.
+ * `auditSpanProcessor()` to that provider instead. When the app has set no
+ * diag logger, one is set that writes to the console at `OTEL_LOG_LEVEL`
+ * (default WARN), so losses and configuration errors are never silent.
  *
  * @throws {AuditError} `INVALID_OPTION` for an invalid option value.
  * @example
@@ -62,6 +65,7 @@ export interface AuditHandle {
  * process.on('beforeExit', () => audit.shutdown());
  */
 export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
+  ensureDiagLogger();
   const maxContentLength = positive('maxContentLength', options.maxContentLength);
   if (maxContentLength !== undefined) setMaxContentLength(maxContentLength);
 

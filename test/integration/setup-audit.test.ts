@@ -1,4 +1,6 @@
 import { trace } from '@opentelemetry/api';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -94,5 +96,24 @@ describe('auditSpanProcessor in an existing NodeSDK', () => {
     await sdk.shutdown();
     expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'prompt', 'completion', 'tool_call', 'custom']);
     expect(sink.spans()).toHaveLength(4);
+  });
+});
+
+describe('setupAudit diagnostics', () => {
+  it('installs a console diag logger when the app has none, so losses are never silent', async () => {
+    // In a child process: what a user's terminal shows, with no logger of ours in the way.
+    const script = `
+      import { setupAudit, secureagentics } from 'otel-agent-audit';
+      const audit = setupAudit({ backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '' })], otlp: false });
+      await audit.shutdown();`;
+    const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    expect(stderr).toContain('secureagentics: no API key. Set SECUREAGENTICS_API_KEY');
+  });
+
+  it('keeps the app’s own diag logger', async () => {
+    const diagnostics = captureDiag();
+    const audit = setupAudit({ backends: [secureagentics({ baseUrl: server.url, apiKey: '' })], otlp: false });
+    await audit.shutdown();
+    expect(diagnostics.errors.join('\n')).toContain('no API key');
   });
 });
