@@ -28,7 +28,7 @@ export interface SecureagenticsOptions {
   baseUrl?: string;
   /** One attempt's timeout. Default 10000. */
   requestTimeoutMillis?: number;
-  /** Keep-alive connections. Default 4. */
+  /** Keep-alive connections. Default 8. */
   maxConnections?: number;
 }
 

@@ -20,9 +20,9 @@ export const DEFAULTS = Object.freeze({
   /** Events per request (Secureagentics accepts at most 100 per batch). */
   maxBatchSize: 100,
   /** Requests in flight per backend. */
-  maxConcurrentRequests: 4,
+  maxConcurrentRequests: 8,
   /** Connections in a backend's keep-alive pool. */
-  maxConnections: 4,
+  maxConnections: 8,
 
   /** One HTTP attempt, headers and body. */
   requestTimeoutMillis: 10_000,

@@ -11,7 +11,7 @@ import { readEnv } from './env.js';
 export interface DeliveryOptions {
   /** Events waiting per backend before new ones are dropped (and counted). Default 20000; env `OTEL_AGENT_AUDIT_MAX_QUEUE_SIZE`. */
   maxQueueSize?: number;
-  /** Requests in flight per backend. Default 4. */
+  /** Requests in flight per backend. Default 8. */
   maxConcurrentRequests?: number;
   /** Attempts per batch, the first included. Default 5. */
   maxAttempts?: number;

@@ -48,11 +48,21 @@ export function parseJson(text: string): unknown {
   }
 }
 
+// Spans converted together mostly fall in the same few milliseconds.
+let lastMillis = NaN;
+let lastIso = '';
+
 /** HrTime → ISO 8601 (millisecond precision; sub-millisecond is truncated). */
 export function hrTimeToIso(time: HrTime): string {
   const [seconds, nanos] = time;
-  const millis = seconds * 1000 + Math.floor(nanos / 1e6);
-  return Number.isFinite(millis) ? new Date(millis).toISOString() : new Date(0).toISOString();
+  let millis = seconds * 1000 + Math.floor(nanos / 1e6);
+  // Outside Date's range (or not a number): the epoch, rather than a throw.
+  if (!(Math.abs(millis) <= 8.64e15)) millis = 0;
+  if (millis !== lastMillis) {
+    lastMillis = millis;
+    lastIso = new Date(millis).toISOString();
+  }
+  return lastIso;
 }
 
 export function durationMillis(start: HrTime, end: HrTime): number {

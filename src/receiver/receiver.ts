@@ -34,6 +34,8 @@ export interface AuditReceiverOptions {
   deniedTools?: string[];
   /** Called with each event once it is stored, e.g. to log it. Errors it throws are reported through `diag` and otherwise ignored. Default: none. */
   onEvent?: (event: StoredAuditEvent) => void;
+  /** Most events kept in memory for listing; past it the oldest quarter is dropped from memory (the file keeps them). Default 1,000,000 (about 0.5 GB). */
+  maxEventsInMemory?: number;
 }
 
 /** A running receiver, as returned by {@link startAuditReceiver}. */
@@ -71,8 +73,8 @@ export interface AuditReceiver {
  * await receiver.close();
  */
 export async function startAuditReceiver(options: AuditReceiverOptions = {}): Promise<AuditReceiver> {
-  const { port, host, file, apiKey, deniedTools, onEvent } = resolveOptions(options);
-  const store = await AuditStore.open(file);
+  const { port, host, file, apiKey, deniedTools, onEvent, maxEventsInMemory } = resolveOptions(options);
+  const store = await AuditStore.open(file, maxEventsInMemory);
   const authorize = createAuthorizer(apiKey);
   const ctx: RouteContext = { store, deniedTools: new Set(deniedTools) };
   if (onEvent !== undefined) ctx.onStored = (events) => notify(onEvent, events);
@@ -155,10 +157,12 @@ interface ReceiverConfig {
   apiKey: string | undefined;
   deniedTools: string[];
   onEvent: ((event: StoredAuditEvent) => void) | undefined;
+  maxEventsInMemory: number;
 }
 
 function resolveOptions(options: AuditReceiverOptions): ReceiverConfig {
   const { port = 8787, host = '127.0.0.1', file, apiKey, deniedTools = [], onEvent } = options;
+  const { maxEventsInMemory = 1_000_000 } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(`startAuditReceiver: port must be an integer from 0 to 65535, got ${String(port)}`);
   }
@@ -175,5 +179,8 @@ function resolveOptions(options: AuditReceiverOptions): ReceiverConfig {
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     throw new TypeError('startAuditReceiver: onEvent must be a function when given');
   }
-  return { port, host, file, apiKey, deniedTools, onEvent };
+  if (!Number.isSafeInteger(maxEventsInMemory) || maxEventsInMemory < 1) {
+    throw new TypeError(`startAuditReceiver: maxEventsInMemory must be a positive integer, got ${String(maxEventsInMemory)}`);
+  }
+  return { port, host, file, apiKey, deniedTools, onEvent, maxEventsInMemory };
 }

@@ -6,7 +6,7 @@ import { HttpError } from './http-error.js';
 import { readJsonBody, sendJson } from './http-json.js';
 import { parseListQuery } from './list-query.js';
 import { evaluatePolicies } from './policies.js';
-import type { AuditStore } from './store.js';
+import { eventIdOf, type AuditStore } from './store.js';
 import { toStoredEntry, type StoredAuditEvent, type StoredEntry } from './stored-event.js';
 import { validateAgentRegistration, validateBatch, validateEvent, type ArrivalTime, type ValidEvent } from './validation.js';
 
@@ -68,6 +68,9 @@ async function registerAgent(req: IncomingMessage, res: ServerResponse, ctx: Rou
 async function postEvent(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string): Promise<void> {
   requireAgent(ctx, agentId);
   const valid = validateEvent(await readJsonBody(req), '', arrivalTime());
+  const eventId = eventIdOf(valid.payload);
+  const stored = eventId === undefined ? undefined : ctx.store.storedByEventId(agentId, eventId);
+  if (stored !== undefined) return sendJson(res, 201, stored);
   const entry = toEntry(ctx, agentId, valid, '');
   commit(ctx, agentId, [entry]);
   sendJson(res, 201, entry.json);
@@ -76,13 +79,27 @@ async function postEvent(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
 async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string): Promise<void> {
   requireAgent(ctx, agentId);
   const valid = validateBatch(await readJsonBody(req), arrivalTime());
-  // Build every entry before storing any, so a batch is all-or-nothing.
-  const entries = new Array<StoredEntry>(valid.length);
-  for (let i = 0; i < valid.length; i++) entries[i] = toEntry(ctx, agentId, valid[i]!, `events[${i}].`);
-  commit(ctx, agentId, entries);
+  // Build every entry before storing any, so a batch is all-or-nothing. An
+  // event whose payload.event_id is already stored (a client's retry) is
+  // answered with the stored event and not stored again.
+  const results = new Array<string>(valid.length);
+  const fresh: StoredEntry[] = [];
+  const inBatch = new Map<string, string>();
+  for (let i = 0; i < valid.length; i++) {
+    const eventId = eventIdOf(valid[i]!.payload);
+    const stored = eventId === undefined ? undefined : (ctx.store.storedByEventId(agentId, eventId) ?? inBatch.get(eventId));
+    if (stored !== undefined) {
+      results[i] = stored;
+      continue;
+    }
+    const entry = toEntry(ctx, agentId, valid[i]!, `events[${i}].`);
+    fresh.push(entry);
+    results[i] = entry.json;
+    if (eventId !== undefined) inBatch.set(eventId, entry.json);
+  }
+  commit(ctx, agentId, fresh);
   // The stored events are already serialised; join them instead of re-serialising.
-  const results = entries.map((entry) => entry.json).join(',');
-  sendJson(res, 200, `{"results":[${results}],"total":${entries.length}}`);
+  sendJson(res, 200, `{"results":[${results.join(',')}],"total":${valid.length}}`);
 }
 
 function listEvents(_req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string, search: string): void {

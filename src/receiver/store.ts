@@ -8,24 +8,13 @@ import type { AgentRegistration } from './validation.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:receiver' });
 
-/**
- * One stored event in the in-memory index. The event is kept serialised:
- * one string per event costs far less heap and GC work than the parsed
- * payload, and list responses are assembled from these strings directly.
- */
-interface IndexedEvent {
-  seq: number;
-  timestampMicros: number;
-  type: string;
-  json: string;
-}
-
 interface AgentState {
   record: AgentRecord;
-  /** The agent's events; sorted by timestamp, ties by arrival (`seq`), unless `unsorted`. */
-  byTime: IndexedEvent[];
+  /** Positions of the agent's events in the store's arrays; by time, ties by arrival, unless `unsorted`. */
+  order: number[];
   /** Set when an event arrived older than the newest one; cleared by the next listing. */
   unsorted: boolean;
+  newestMicros: number;
 }
 
 /** One page of an event listing, as serialised events. */
@@ -41,21 +30,36 @@ export interface EventPage {
  */
 export class AuditStore {
   private readonly agents = new Map<string, AgentState>();
-  private readonly arrival: IndexedEvent[] = [];
-  private seq = 0;
+  // The event index: parallel arrays, one slot per event in arrival order.
+  // Each event is kept as its JSON string, with no index object beside it:
+  // at tens of thousands of events a second, garbage-collector time grows
+  // with the number of retained heap objects, and numbers in plain arrays
+  // are stored unboxed. Listings are assembled from the strings directly.
+  private readonly jsons: string[] = [];
+  private readonly micros: number[] = [];
+  private readonly types: string[] = [];
+  /** Stored JSON by `<agent id> <payload.event_id>`, oldest first: retries are stored once. */
+  private readonly byEventId = new Map<string, string>();
   /** Set once the trail has been replayed; replayed records are not written again. */
   private appender: JsonlAppender | undefined;
+  private trimmedWarned = false;
 
-  private constructor() {}
+  private constructor(
+    private readonly maxEventsInMemory: number,
+    private readonly file: string | undefined,
+  ) {}
 
   /**
    * Opens a store, replaying `file` if it exists so agents and events survive
-   * a restart. Without a file the store is memory-only.
+   * a restart. Without a file the store is memory-only. At most
+   * `maxEventsInMemory` events are indexed; beyond that the oldest are
+   * dropped from memory (they stay in the file), so a long benchmark cannot
+   * exhaust the heap.
    *
    * @throws Error when the file exists but cannot be read, or cannot be opened for appending.
    */
-  static async open(file?: string): Promise<AuditStore> {
-    const store = new AuditStore();
+  static async open(file: string | undefined, maxEventsInMemory: number): Promise<AuditStore> {
+    const store = new AuditStore(maxEventsInMemory, file);
     if (file === undefined) return store;
     const { records, skipped } = await readTrail(file, (record) => store.replay(record));
     if (skipped > 0) {
@@ -73,9 +77,14 @@ export class AuditStore {
   /** Registers an agent under a new id; the same name twice gives two agents, as in the real service. */
   registerAgent(registration: AgentRegistration): AgentRecord {
     const record: AgentRecord = { id: newId('agt'), ...registration, created_at: new Date().toISOString() };
-    this.agents.set(record.id, { record, byTime: [], unsorted: false });
+    this.agents.set(record.id, newAgentState(record));
     this.appender?.append(agentLine(record));
     return record;
+  }
+
+  /** The event already stored under this agent with `payload.event_id` = `eventId`, as JSON. */
+  storedByEventId(agentId: string, eventId: string): string | undefined {
+    return this.byEventId.get(`${agentId} ${eventId}`);
   }
 
   /** Indexes a request's events and queues them as one trail write. The agent must exist. */
@@ -85,8 +94,8 @@ export class AuditStore {
     const lines = this.appender === undefined ? undefined : new Array<string>(entries.length);
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      this.index(state, entry.event.type, entry.json, entry.timestampMicros);
-      if (lines !== undefined) lines[i] = eventLine(entry.jsonFields);
+      this.index(state, entry.event.type, entry.json, entry.timestampMicros, eventIdOf(entry.event.payload));
+      if (lines !== undefined) lines[i] = eventLine(entry.json);
     }
     // One write per request; join builds a flat string, cheaper to encode than `+=` ropes.
     if (lines !== undefined && lines.length > 0) this.appender?.append(lines.join(''));
@@ -94,21 +103,23 @@ export class AuditStore {
 
   /** One page of an agent's events matching `query`, with the total count of matches. */
   listEvents(agentId: string, query: ListQuery): EventPage {
-    const events = this.sortedEvents(agentId);
-    const low = query.fromMicros === undefined ? 0 : firstAfter(events, query.fromMicros - 1);
-    const high = query.toMicros === undefined ? events.length : firstAfter(events, query.toMicros);
+    const order = this.sortedOrder(agentId);
+    const low = query.fromMicros === undefined ? 0 : this.firstAfter(order, query.fromMicros - 1);
+    const high = query.toMicros === undefined ? order.length : this.firstAfter(order, query.toMicros);
     const end = query.offset + query.limit;
-    if (query.type === undefined) {
-      const total = Math.max(0, high - low);
-      const items = events.slice(low + Math.min(query.offset, total), low + Math.min(end, total));
-      return { items: items.map((event) => event.json), total };
-    }
     const items: string[] = [];
     let total = 0;
+    if (query.type === undefined) {
+      total = Math.max(0, high - low);
+      const first = low + Math.min(query.offset, total);
+      const last = low + Math.min(end, total);
+      for (let i = first; i < last; i++) items.push(this.jsons[order[i]!]!);
+      return { items, total };
+    }
     for (let i = low; i < high; i++) {
-      const event = events[i]!;
-      if (event.type !== query.type) continue;
-      if (total >= query.offset && total < end) items.push(event.json);
+      const position = order[i]!;
+      if (this.types[position] !== query.type) continue;
+      if (total >= query.offset && total < end) items.push(this.jsons[position]!);
       total++;
     }
     return { items, total };
@@ -116,7 +127,7 @@ export class AuditStore {
 
   /** Every stored event in arrival order, parsed afresh (for inspection, not the hot path). */
   events(): StoredAuditEvent[] {
-    return this.arrival.map((event) => JSON.parse(event.json) as StoredAuditEvent);
+    return this.jsons.map((json) => JSON.parse(json) as StoredAuditEvent);
   }
 
   /** Flushes and closes the trail. */
@@ -127,46 +138,88 @@ export class AuditStore {
   private replay(record: TrailRecord): boolean {
     if (record.record === 'agent') {
       if (this.agents.has(record.agent.id)) return false;
-      this.agents.set(record.agent.id, { record: record.agent, byTime: [], unsorted: false });
+      this.agents.set(record.agent.id, newAgentState(record.agent));
       return true;
     }
     const state = this.agents.get(record.event.agent_id);
     if (state === undefined) return false;
-    this.index(state, record.event.type, record.json, record.timestampMicros);
+    this.index(state, record.event.type, record.json, record.timestampMicros, eventIdOf(record.event.payload));
     return true;
   }
 
-  private index(state: AgentState, type: string, json: string, timestampMicros: number): void {
-    const event: IndexedEvent = { seq: this.seq++, timestampMicros, type, json };
-    this.arrival.push(event);
-    const byTime = state.byTime;
-    const last = byTime[byTime.length - 1];
+  private index(state: AgentState, type: string, json: string, timestampMicros: number, eventId: string | undefined): void {
+    if (eventId !== undefined) this.byEventId.set(`${state.record.id} ${eventId}`, json);
+    const position = this.jsons.length;
+    this.jsons.push(json);
+    this.micros.push(timestampMicros);
+    this.types.push(type);
     // Ingestion only appends: inserting out-of-order events in place costs
     // O(n) each (concurrent senders and retries make them common), so the
     // sort is deferred to the next listing, which is rare and not hot.
-    if (last !== undefined && last.timestampMicros > timestampMicros) state.unsorted = true;
-    byTime.push(event);
+    if (timestampMicros < state.newestMicros) state.unsorted = true;
+    else state.newestMicros = timestampMicros;
+    state.order.push(position);
+    if (this.jsons.length > this.maxEventsInMemory) this.dropOldest();
   }
 
-  private sortedEvents(agentId: string): readonly IndexedEvent[] {
+  /**
+   * Drops the oldest quarter of the index at once, so the O(n) re-numbering
+   * happens once per `maxEventsInMemory / 4` events, not on every event.
+   */
+  private dropOldest(): void {
+    const drop = this.jsons.length - Math.floor(this.maxEventsInMemory * 0.75);
+    let forget = this.byEventId.size - Math.floor(this.maxEventsInMemory * 0.75);
+    for (const key of this.byEventId.keys()) {
+      if (forget-- <= 0) break;
+      this.byEventId.delete(key);
+    }
+    this.jsons.splice(0, drop);
+    this.micros.splice(0, drop);
+    this.types.splice(0, drop);
+    for (const state of this.agents.values()) {
+      let kept = 0;
+      for (const position of state.order) if (position >= drop) state.order[kept++] = position - drop;
+      state.order.length = kept;
+    }
+    if (this.trimmedWarned) return;
+    this.trimmedWarned = true;
+    const where = this.file === undefined ? 'are gone (no file is kept)' : `remain in ${this.file}`;
+    log.warn(
+      `the receiver holds more than ${this.maxEventsInMemory} events; the oldest are no longer listed ` +
+        `by GET /v1/agents/{id}/events and ${where}. Raise maxEventsInMemory to keep more.`,
+    );
+  }
+
+  private sortedOrder(agentId: string): readonly number[] {
     const state = this.agents.get(agentId);
     if (state === undefined) return [];
     if (state.unsorted) {
-      state.byTime.sort((a, b) => a.timestampMicros - b.timestampMicros || a.seq - b.seq);
+      const micros = this.micros;
+      state.order.sort((a, b) => micros[a]! - micros[b]! || a - b);
       state.unsorted = false;
     }
-    return state.byTime;
+    return state.order;
+  }
+
+  /** Index into `order` of the first event with a timestamp strictly after `micros`. */
+  private firstAfter(order: readonly number[], micros: number): number {
+    let low = 0;
+    let high = order.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.micros[order[mid]!]! <= micros) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 }
 
-/** Index of the first event with a timestamp strictly after `micros`. */
-function firstAfter(events: readonly IndexedEvent[], micros: number): number {
-  let low = 0;
-  let high = events.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (events[mid]!.timestampMicros <= micros) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+function newAgentState(record: AgentRecord): AgentState {
+  return { record, order: [], unsorted: false, newestMicros: -Infinity };
+}
+
+/** The client's own id for an event (`payload.event_id`), used to store a retried event once. */
+export function eventIdOf(payload: Record<string, unknown>): string | undefined {
+  const id = payload.event_id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }

@@ -29,12 +29,9 @@ export function agentLine(agent: AgentRecord): string {
   return JSON.stringify({ record: 'agent', ...agent }) + '\n';
 }
 
-/**
- * The trail line for an already-serialised stored event, given its JSON
- * without the opening `{` (slicing that brace off would copy the string).
- */
-export function eventLine(jsonFields: string): string {
-  return EVENT_PREFIX + jsonFields + '\n';
+/** The trail line for an already-serialised stored event, without re-serialising it. */
+export function eventLine(eventJson: string): string {
+  return EVENT_PREFIX + eventJson.slice(1) + '\n';
 }
 
 /**

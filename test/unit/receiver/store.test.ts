@@ -9,8 +9,8 @@ let dir: string;
 let file: string;
 const clients: TestClient[] = [];
 
-async function start(): Promise<TestClient> {
-  const client = await startTestReceiver({ file });
+async function start(maxEventsInMemory?: number): Promise<TestClient> {
+  const client = await startTestReceiver(maxEventsInMemory === undefined ? { file } : { file, maxEventsInMemory });
   clients.push(client);
   return client;
 }
@@ -99,5 +99,23 @@ describe('JSONL audit trail', () => {
 
     const third = await start();
     expect(third.receiver.events()).toHaveLength(2);
+  });
+
+  it('drops the oldest events from memory past maxEventsInMemory while the file keeps them all', async () => {
+    const client = await start(8);
+    const agent = await client.registerAgent();
+    for (let batch = 0; batch < 3; batch++) {
+      const events = Array.from({ length: 4 }, (_, i) => ({ type: 'custom', payload: { n: batch * 4 + i } }));
+      await client.request('POST', `/v1/agents/${agent}/events/batch`, { events });
+    }
+    const kept = client.receiver.events().map((event) => event.payload['n']);
+    expect(kept.length).toBeLessThanOrEqual(8);
+    expect(kept.at(-1)).toBe(11);
+    expect(kept).toEqual([...kept].sort((a, b) => Number(a) - Number(b)));
+    const listed = await client.request('GET', `/v1/agents/${agent}/events?limit=500`);
+    expect(listed.body.total).toBe(kept.length);
+    expect(listed.body.items.map((item: { payload: { n: number } }) => item.payload.n)).toEqual(kept);
+    await client.receiver.close();
+    expect((await lines()).filter((line) => line['record'] === 'event')).toHaveLength(12);
   });
 });

@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestReceiver, type TestClient } from './receiver-client.js';
+
+let client: TestClient | undefined;
+afterEach(async () => {
+  await client?.receiver.close();
+  client = undefined;
+});
+
+const event = (eventId: string, text = 'hello') => ({ type: 'prompt', payload: { event_id: eventId, prompt: text } });
+
+describe('receiver idempotency on payload.event_id', () => {
+  it('stores a retried batch once and answers with the stored events', async () => {
+    client = await startTestReceiver();
+    const agent = await client.registerAgent();
+    const first = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: [event('a'), event('b')] });
+    const retry = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: [event('a'), event('b'), event('c')] });
+    expect(retry.status).toBe(200);
+    expect(retry.body.total).toBe(3);
+    expect(retry.body.results.slice(0, 2).map((e: { id: string }) => e.id)).toEqual(first.body.results.map((e: { id: string }) => e.id));
+    expect(client.receiver.events().map((e) => e.payload.event_id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('stores an id repeated within one batch once, and a repeated single event once', async () => {
+    client = await startTestReceiver();
+    const agent = await client.registerAgent();
+    const batch = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: [event('x'), event('x')] });
+    expect(batch.body.results[0].id).toBe(batch.body.results[1].id);
+    const single = await client.request('POST', `/v1/agents/${agent}/events`, event('x'));
+    expect(single.body.id).toBe(batch.body.results[0].id);
+    expect(client.receiver.events()).toHaveLength(1);
+  });
+
+  it('keeps events without an event_id, and the same event_id under another agent, apart', async () => {
+    client = await startTestReceiver();
+    const [a, b] = [await client.registerAgent('a'), await client.registerAgent('b')];
+    const plain = { type: 'custom', payload: { name: 'n' } };
+    await client.request('POST', `/v1/agents/${a}/events/batch`, { events: [plain, plain, event('same')] });
+    await client.request('POST', `/v1/agents/${b}/events/batch`, { events: [event('same')] });
+    expect(client.receiver.events()).toHaveLength(4);
+  });
+
+  it('remembers stored ids across a restart from the JSONL trail', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'receiver-idem-')), 'trail.jsonl');
+    client = await startTestReceiver({ file });
+    const agent = await client.registerAgent();
+    await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: [event('kept')] });
+    await client.receiver.close();
+    client = await startTestReceiver({ file });
+    await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: [event('kept'), event('new')] });
+    expect(client.receiver.events().map((e) => e.payload.event_id)).toEqual(['kept', 'new']);
+  });
+});
