@@ -98,7 +98,8 @@ async function recordSpans(count) {
   return spans;
 }
 
-function batches(spans, size = 512) {
+// The size AuditSpanProcessor converts per turn of the event loop (DEFAULTS.maxSpanBatchSize).
+function batches(spans, size = 128) {
   const out = [];
   for (let i = 0; i < spans.length; i += size) out.push(spans.slice(i, i + size));
   return out;
@@ -129,7 +130,7 @@ async function otlpExport(spans, sinkUrl) {
   const start = process.hrtime.bigint();
   // Up to 8 exports in flight, as many as the audit exporter's requests
   // (BatchSpanProcessor itself would allow only one).
-  const pending = batches(spans);
+  const pending = batches(spans, 512); // BatchSpanProcessor's default export size
   const results = [];
   const lane = async () => {
     for (let b = pending.shift(); b; b = pending.shift()) results.push(await new Promise((resolve) => exporter.export(b, resolve)));

@@ -11,7 +11,7 @@ export const DEFAULTS = Object.freeze({
   /** Finished spans waiting for conversion; past this, spans are dropped and counted. */
   maxSpanQueueSize: 8192,
   /** Spans converted per pass of the processor. */
-  maxSpanBatchSize: 512,
+  maxSpanBatchSize: 128,
   /** How long finished spans wait before conversion when fewer than a batch are queued. */
   scheduledDelayMillis: 200,
 

@@ -57,7 +57,7 @@ export function resolveDeliveryConfig(options: DeliveryOptions): DeliveryConfig 
 export interface SpanQueueOptions {
   /** Finished spans waiting for conversion before new ones are dropped (and counted). Default 8192. */
   maxSpanQueueSize?: number;
-  /** Spans converted per pass. Default 512. */
+  /** Spans converted per pass. Default 128. */
   maxSpanBatchSize?: number;
   /** How long finished spans wait when fewer than a batch are queued. Default 200. */
   scheduledDelayMillis?: number;
