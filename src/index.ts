@@ -9,6 +9,7 @@ export type { LLMCallOptions, LLMCallHandle, LLMUsage } from './record/llm-call.
 export { withToolCall } from './record/tool-call.js';
 export type { ToolCallOptions } from './record/tool-call.js';
 export { recordError, recordEvent } from './record/events.js';
+export type { Recorded } from './record/run-in-span.js';
 
 // Spans → audit events → backends.
 export { setupAudit } from './exporter/setup-audit.js';

@@ -16,7 +16,12 @@ export interface AuditBackend {
    * once at setup; its events are then counted as failed, not sent.
    */
   readonly configProblem?: string;
-  /** One attempt to deliver `events` (at most `maxBatchSize`). Never throws. */
+  /**
+   * Events with different keys are never sent in one batch (e.g. one
+   * request per agent). Omit when any events may share a request.
+   */
+  batchKey?(event: AuditEvent): string;
+  /** One attempt to deliver `events` (at most `maxBatchSize`, all with one `batchKey`). Never throws. */
   send(events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome>;
   /** Closes connections. */
   shutdown(): Promise<void>;

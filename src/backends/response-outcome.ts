@@ -35,6 +35,9 @@ export function failureOutcome(result: HttpResult, d: CallDescription): Delivery
   if (status === 401 || status === 403) {
     return { kind: 'rejected', configError: true, reason: `${what} — ${d.affected} not delivered. ${d.authHint}` };
   }
+  if (status === 413) {
+    return { kind: 'rejected', tooLarge: true, reason: `${what} — the request body was too large for the service.` };
+  }
   if (status === 404) {
     return { kind: 'rejected', configError: true, reason: `${what} — ${d.affected} not delivered. ${d.notFoundHint}` };
   }

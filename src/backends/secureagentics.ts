@@ -5,6 +5,7 @@
  */
 import { DEFAULTS } from '../config/defaults.js';
 import { readEnv } from '../config/env.js';
+import { positive } from '../config/resolve.js';
 import type { AuditEvent } from '../convert/audit-event.js';
 import { invalidOption } from '../errors.js';
 import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
@@ -53,8 +54,8 @@ export function secureagentics(options: SecureagenticsOptions = {}): AuditBacken
     agentId: options.agentId ?? env.secureagenticsAgentId,
     agentName: options.agentName ?? env.secureagenticsAgentName,
     baseUrl,
-    requestTimeoutMillis: options.requestTimeoutMillis ?? DEFAULTS.requestTimeoutMillis,
-    maxConnections: options.maxConnections ?? DEFAULTS.maxConnections,
+    requestTimeoutMillis: positive('secureagentics.requestTimeoutMillis', options.requestTimeoutMillis) ?? DEFAULTS.requestTimeoutMillis,
+    maxConnections: positive('secureagentics.maxConnections', options.maxConnections) ?? DEFAULTS.maxConnections,
   });
 }
 
@@ -74,8 +75,11 @@ class SecureagenticsBackend implements AuditBackend {
   readonly maxBatchSize = BATCH_LIMIT;
   readonly configProblem?: string;
   private readonly client: HttpClient | undefined;
+  private readonly fixedAgent: Promise<AgentLookup>;
   /** Agent ids by name, or the registration under way (one per name). */
   private readonly agents = new Map<string, Promise<AgentLookup>>();
+  /** Names whose registration was renewed after a 404: a second 404 is a configuration error. */
+  private readonly renewed = new Set<string>();
 
   constructor(private readonly config: SecureagenticsConfig) {
     if (!config.apiKey) {
@@ -83,6 +87,7 @@ class SecureagenticsBackend implements AuditBackend {
     } else if (!isHttpUrl(config.baseUrl)) {
       this.configProblem = `secureagentics: SECUREAGENTICS_BASE_URL=${JSON.stringify(config.baseUrl)} is not an http(s) URL; its audit events are not delivered.`;
     }
+    this.fixedAgent = Promise.resolve({ id: config.agentId ?? '' });
     if (!this.configProblem) {
       this.client = new HttpClient(config.baseUrl, {
         maxConnections: config.maxConnections,
@@ -92,24 +97,25 @@ class SecureagenticsBackend implements AuditBackend {
     }
   }
 
+  /** One request per agent: a batch never mixes agents, so it has one outcome. */
+  batchKey(event: AuditEvent): string {
+    return this.config.agentName ?? event.agentName ?? DEFAULTS.agentName;
+  }
+
   async send(events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
     if (!this.client || this.configProblem) return { kind: 'rejected', configError: true, reason: this.configProblem ?? 'not configured' };
-    // One request per agent. Usually a batch is one agent's; when a later group
-    // fails and the batch is retried, earlier groups are re-sent with the same
-    // event ids, which the service can de-duplicate.
-    for (const [agentName, group] of groupByAgent(events, this.config.agentName)) {
-      const outcome = await this.sendGroup(this.client, agentName, group, signal);
-      if (outcome.kind !== 'delivered' || outcome.rejected) return outcome;
-    }
-    return { kind: 'delivered' };
+    const first = events[0];
+    if (first === undefined) return { kind: 'delivered' };
+    return this.sendBatch(this.client, this.batchKey(first), events, signal);
   }
 
   shutdown(): Promise<void> {
     return this.client?.close() ?? Promise.resolve();
   }
 
-  private async sendGroup(client: HttpClient, agentName: string, events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
-    const agent = await this.agentId(client, agentName, signal);
+  private async sendBatch(client: HttpClient, agentName: string, events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
+    const lookup = this.agentId(client, agentName, signal);
+    const agent = await lookup;
     if ('outcome' in agent) return agent.outcome;
     const path = `/v1/agents/${encodeURIComponent(agent.id)}/events/batch`;
     const result = await client.request('POST', path, this.headers(), JSON.stringify({ events: events.map(toWireEvent) }), signal);
@@ -118,21 +124,28 @@ class SecureagenticsBackend implements AuditBackend {
       call: `POST ${path}`,
       affected: `${events.length} events`,
       authHint: AUTH_HINT,
-      notFoundHint: 'Check SECUREAGENTICS_AGENT_ID (or the agentId option).',
+      notFoundHint: this.config.agentId
+        ? 'Check SECUREAGENTICS_AGENT_ID (or the agentId option).'
+        : `Agent '${agentName}' was just registered, yet its events path is not found: check SECUREAGENTICS_BASE_URL.`,
     });
     if (failure) {
-      // An agent we registered ourselves may have been forgotten by the service: register again on retry.
-      if (result.ok && result.response.status === 404 && !this.config.agentId) {
-        this.agents.delete(agentName);
+      // An agent we registered ourselves may have been forgotten by the service
+      // (a restarted receiver): register it again, once, on the retry.
+      if (result.ok && result.response.status === 404 && !this.config.agentId && !this.renewed.has(agentName)) {
+        if (this.agents.get(agentName) === lookup) {
+          this.agents.delete(agentName);
+          this.renewed.add(agentName);
+        }
         return { kind: 'retryable', reason: `secureagentics: agent '${agentName}' (${agent.id}) unknown to the service; registering it again` };
       }
       return failure;
     }
+    this.renewed.delete(agentName);
     return batchOutcome(result.ok ? result.response.body : '', events.length);
   }
 
   private agentId(client: HttpClient, agentName: string, signal: AbortSignal): Promise<AgentLookup> {
-    if (this.config.agentId) return Promise.resolve({ id: this.config.agentId });
+    if (this.config.agentId) return this.fixedAgent;
     let lookup = this.agents.get(agentName);
     if (!lookup) {
       lookup = this.register(client, agentName, signal);
@@ -174,17 +187,6 @@ function toWireEvent(event: AuditEvent): Record<string, unknown> {
   if (event.agentName) payload.agent_name = event.agentName;
   if (event.agentId) payload.agent_id = event.agentId;
   return { type: event.type, payload: Object.assign(payload, event.payload), trace_id: event.traceId, timestamp: event.timestamp };
-}
-
-function groupByAgent(events: readonly AuditEvent[], fixedName: string | undefined): Map<string, AuditEvent[]> {
-  const groups = new Map<string, AuditEvent[]>();
-  for (const event of events) {
-    const name = fixedName ?? event.agentName ?? DEFAULTS.agentName;
-    const group = groups.get(name);
-    if (group) group.push(event);
-    else groups.set(name, [event]);
-  }
-  return groups;
 }
 
 /** `"total": N` as the last member of the answer: read without parsing the echoed events. */

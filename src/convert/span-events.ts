@@ -42,6 +42,22 @@ export function emitErrorsAndCustomEvents(span: ReadableSpan, out: SpanEventBuil
       out.emit('custom', `custom.${customs++}`, event.time, { name: event.name, data: readJson(attributes, AUDIT_EVENT_PAYLOAD) });
     }
   }
+  // The SDK drops what exceeds its span limits with only a debug log: an
+  // incomplete record must say so in the trail itself.
+  const droppedAttributes = recordedOnly ? 0 : span.droppedAttributesCount;
+  if (span.droppedEventsCount > 0 || droppedAttributes > 0) {
+    out.emit('error', 'span_limits', span.endTime, {
+      error_type: 'otel-agent-audit.span_limits',
+      message:
+        `the OpenTelemetry SDK dropped ${span.droppedEventsCount} events and ${droppedAttributes} attributes of this span ` +
+        '(span limits), so its audit record is incomplete. Raise the tracer provider\'s spanLimits, or ' +
+        'OTEL_SPAN_EVENT_COUNT_LIMIT / OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT.',
+      dropped_events: span.droppedEventsCount,
+      dropped_attributes: droppedAttributes,
+      handled: false,
+      ...spanContextFields(span),
+    });
+  }
   if (!recordedOnly && exceptions === 0 && span.status.code === SpanStatusCode.ERROR) {
     out.emit('error', 'error', span.endTime, {
       error_type: readString(span.attributes, ERROR_TYPE) ?? 'Error',

@@ -2,13 +2,15 @@
  * One backend's own queue, retries and loss accounting, so a slow or dead
  * backend delays no other and no other telemetry.
  */
-import { context } from '@opentelemetry/api';
+import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { AuditBackend } from '../backends/audit-backend.js';
 import type { DeliveryConfig } from '../config/resolve.js';
 import type { AuditEvent } from '../convert/audit-event.js';
 import { DeliveryQueue, type DeliveryStats } from '../transport/delivery-queue.js';
 import { LossReporter } from './loss-reporter.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:delivery' });
 
 export class BackendPipeline {
   private readonly queue: DeliveryQueue<AuditEvent>;
@@ -28,6 +30,7 @@ export class BackendPipeline {
         maxBatchSize: backend.maxBatchSize,
         maxConcurrentRequests: config.maxConcurrentRequests,
         retry: config.retry,
+        ...(backend.batchKey && { batchKey: (event: AuditEvent) => backend.batchKey!(event) }),
       },
       this.reporter,
     );
@@ -42,7 +45,12 @@ export class BackendPipeline {
   }
 
   async flush(): Promise<void> {
-    await this.queue.flush(this.config.shutdownTimeoutMillis);
+    if (await this.queue.flush(this.config.shutdownTimeoutMillis)) return;
+    const { queued, inFlight } = this.queue.stats();
+    log.warn(
+      `${this.backend.name}: flush gave up waiting after ${this.config.shutdownTimeoutMillis} ms with ` +
+        `${queued + inFlight} audit events still queued or being sent; delivery goes on in the background.`,
+    );
   }
 
   async shutdown(): Promise<void> {

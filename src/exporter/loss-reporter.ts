@@ -10,7 +10,8 @@ const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:delivery' 
 
 export class LossReporter implements DeliveryListener {
   private readonly pending = new Map<string, number>();
-  private reportedConfigError = false;
+  /** Configuration errors already said, by kind (the text without its counts). */
+  private readonly reportedConfigErrors = new Set<string>();
   private lastReport = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -20,8 +21,9 @@ export class LossReporter implements DeliveryListener {
   ) {}
 
   onConfigError(reason: string): void {
-    if (this.reportedConfigError) return;
-    this.reportedConfigError = true;
+    const kind = reason.replace(/\d+ events/g, 'N events');
+    if (this.reportedConfigErrors.has(kind)) return;
+    this.reportedConfigErrors.add(kind);
     log.error(reason);
   }
 

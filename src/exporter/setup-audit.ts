@@ -44,7 +44,11 @@ export interface AuditHandle {
   readonly registered: boolean;
   /** Converts finished spans and waits until every backend settled them (or the shutdown timeout passes). */
   flush(): Promise<void>;
-  /** Delivers what is queued within the shutdown timeout, reports losses, and stops. */
+  /**
+   * Delivers what is queued within the shutdown timeout, reports losses, and
+   * stops. Done for you when the process runs out of work ('beforeExit'); call
+   * it yourself before `process.exit()` or on SIGTERM.
+   */
   shutdown(): Promise<void>;
   /** Counters: spans converted and dropped, and per backend delivered / failed / dropped / retried. */
   stats(): AuditStats;
@@ -84,11 +88,19 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
         'Add auditSpanProcessor() to that provider (or NodeSDK spanProcessors) instead.',
     );
   }
+  // A script that ends without calling shutdown() still delivers its trail:
+  // 'beforeExit' fires when the event loop empties (not on process.exit() or
+  // signals; call shutdown() yourself there).
+  const shutdownOnExit = (): void => void provider.shutdown();
+  process.once('beforeExit', shutdownOnExit);
   return {
     provider,
     registered,
     flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    shutdown: () => {
+      process.removeListener('beforeExit', shutdownOnExit);
+      return provider.shutdown();
+    },
     stats: () => processor.stats(),
   };
 }

@@ -1,5 +1,4 @@
 import { context, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { hrTime } from '@opentelemetry/core';
 import {
   AUDIT_CARRIER_SPAN,
   AUDIT_EVENT_PAYLOAD,
@@ -9,6 +8,7 @@ import {
   EXCEPTION_STACKTRACE,
   EXCEPTION_TYPE,
 } from '../attributes.js';
+import { auditNow } from './clock.js';
 import { errorMessage, errorType } from './run-in-span.js';
 import { toSafeJson } from './safe-json.js';
 import { auditTracer } from './tracer.js';
@@ -32,7 +32,7 @@ export function recordError(error: unknown, attributes?: Attributes): void {
     };
     const stack = error instanceof Error ? error.stack : undefined;
     if (stack) eventAttributes[EXCEPTION_STACKTRACE] = stack;
-    onActiveSpan('audit.error', (span) => span.addEvent(EXCEPTION_EVENT, eventAttributes, hrTime()));
+    onActiveSpan('audit.error', (span) => span.addEvent(EXCEPTION_EVENT, eventAttributes, auditNow()));
   } catch {
     // Recording is best effort; it must never throw into the agent.
   }
@@ -49,7 +49,7 @@ export function recordError(error: unknown, attributes?: Attributes): void {
 export function recordEvent(name: string, payload: unknown = {}): void {
   try {
     const attributes: Attributes = { [AUDIT_EVENT_PAYLOAD]: toSafeJson(payload), [AUDIT_RECORDED]: true };
-    onActiveSpan(`audit.event ${name}`, (span) => span.addEvent(name, attributes, hrTime()));
+    onActiveSpan(`audit.event ${name}`, (span) => span.addEvent(name, attributes, auditNow()));
   } catch {
     // Recording is best effort; it must never throw into the agent.
   }
@@ -61,7 +61,7 @@ function onActiveSpan(carrierName: string, write: (span: Span) => void): void {
     write(active);
     return;
   }
-  const carrier = auditTracer().startSpan(carrierName, { attributes: { [AUDIT_CARRIER_SPAN]: true }, startTime: hrTime() }, context.active());
+  const carrier = auditTracer().startSpan(carrierName, { attributes: { [AUDIT_CARRIER_SPAN]: true }, startTime: auditNow() }, context.active());
   write(carrier);
-  carrier.end(hrTime());
+  carrier.end(auditNow());
 }

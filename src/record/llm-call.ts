@@ -14,9 +14,10 @@ import {
   GEN_AI_USAGE_OUTPUT_TOKENS,
   OPERATION_CHAT,
 } from '../attributes.js';
+import { bestEffort } from './best-effort.js';
 import { extractLLMResult, type LLMResult } from './llm-result.js';
 import { contentParts, toGenAiMessages, type GenAiMessage } from './messages.js';
-import { runInSpan } from './run-in-span.js';
+import { runInSpan, type Recorded } from './run-in-span.js';
 import { toSafeJson } from './safe-json.js';
 
 /** Options of {@link withLLMCall}: the prompt side of one model call. */
@@ -69,16 +70,16 @@ export interface LLMCallHandle {
  *   () => openai.chat.completions.create({ model: 'gpt-4o', messages }),
  * );
  */
-export function withLLMCall<T>(options: LLMCallOptions, fn: (call: LLMCallHandle) => T): T {
+export function withLLMCall<T>(options: LLMCallOptions, fn: (call: LLMCallHandle) => T): Recorded<T> {
   const operation = options.operation ?? OPERATION_CHAT;
   const recorded: LLMResult = {};
   return runInSpan(
     `${operation} ${options.model}`,
-    { kind: SpanKind.CLIENT, attributes: bestEffort(() => promptAttributes(options, operation), minimalAttributes(options, operation)) },
+    { kind: SpanKind.CLIENT, attributes: bestEffort(() => promptAttributes(options, operation), () => minimalAttributes(options, operation)) },
     context.active(),
     (span) => fn(handleFor(span, recorded)),
     // A result whose fields cannot be read must not lose what the handle recorded.
-    (span, value) => writeResult(span, { ...bestEffort(() => extractLLMResult(value), undefined), ...recorded }),
+    (span, value) => writeResult(span, { ...bestEffort(() => extractLLMResult(value), () => undefined), ...recorded }),
   );
 }
 
@@ -106,15 +107,6 @@ function minimalAttributes(options: LLMCallOptions, operation: string): Attribut
   return { [GEN_AI_OPERATION_NAME]: operation, [GEN_AI_REQUEST_MODEL]: String(options.model) };
 }
 
-/** Recording must never fail the agent's call: odd input degrades what is recorded. */
-function bestEffort<T>(read: () => T, fallback: T): T {
-  try {
-    return read();
-  } catch {
-    return fallback;
-  }
-}
-
 function handleFor(span: Span, recorded: LLMResult): LLMCallHandle {
   return {
     span,
@@ -126,7 +118,7 @@ function handleFor(span: Span, recorded: LLMResult): LLMCallHandle {
             : typeof completion === 'string'
               ? [{ role: 'assistant', parts: contentParts(completion) }]
               : toGenAiMessages([completion]),
-        [{ role: 'assistant', parts: [{ type: 'text', content: toSafeJson(completion) }] }],
+        () => [{ role: 'assistant', parts: [{ type: 'text', content: toSafeJson(completion) }] }],
       );
     },
     setUsage(usage) {

@@ -5,11 +5,20 @@
  * error unchanged.
  */
 import { diag, SpanStatusCode, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
-import { hrTime } from '@opentelemetry/core';
-import { ERROR_TYPE } from '../attributes.js';
+import { ERROR_TYPE, GEN_AI_AGENT_ID, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from '../attributes.js';
+import { auditNow } from './clock.js';
+import { sessionFromContext } from './session-context.js';
 import { auditTracer } from './tracer.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });
+
+/**
+ * What a helper returns for a function returning `T`: the value itself, or
+ * for a promise (or any thenable, such as the OpenAI SDK's `APIPromise`) a
+ * plain `Promise` of its result — the span must end when it settles, so
+ * extra methods of the original object are not kept.
+ */
+export type Recorded<T> = T extends PromiseLike<infer U> ? Promise<U> : T;
 
 /** Called with the function's value before the span ends, to record results. */
 export type OnSuccess<T> = (span: Span, value: Awaited<T>) => void;
@@ -20,11 +29,10 @@ export function runInSpan<T>(
   parent: Context,
   fn: (span: Span) => T,
   onSuccess?: OnSuccess<T>,
-): T {
-  // Every time on our spans comes from one high-resolution clock: the SDK's
-  // default anchors each span on a millisecond Date.now(), which can put
-  // events of different spans out of order within a millisecond.
-  options.startTime = hrTime(); // callers pass a fresh options object
+): Recorded<T> {
+  // Every time on our spans comes from one clock (see clock.ts).
+  options.startTime = auditNow(); // callers pass a fresh options object
+  stampSession(options, parent);
   return auditTracer().startActiveSpan(name, options, parent, (span) => {
     let result: T;
     try {
@@ -43,11 +51,24 @@ export function runInSpan<T>(
           endWithError(span, error);
           throw error;
         },
-      ) as T;
+      ) as Recorded<T>;
     }
     endWithValue(span, result as Awaited<T>, onSuccess);
-    return result;
+    return result as Recorded<T>;
   });
+}
+
+/**
+ * The session identity, on our own spans whatever processors are installed
+ * (the audit span processor does the same for other libraries' spans).
+ */
+function stampSession(options: SpanOptions, parent: Context): void {
+  const session = sessionFromContext(parent);
+  if (!session) return;
+  const attributes = (options.attributes ??= {});
+  attributes[GEN_AI_CONVERSATION_ID] ??= session.sessionId;
+  attributes[GEN_AI_AGENT_NAME] ??= session.agentName;
+  if (session.agentId !== undefined) attributes[GEN_AI_AGENT_ID] ??= session.agentId;
 }
 
 function endWithValue<T>(span: Span, value: Awaited<T>, onSuccess: OnSuccess<T> | undefined): void {
@@ -60,19 +81,19 @@ function endWithValue<T>(span: Span, value: Awaited<T>, onSuccess: OnSuccess<T> 
       log.debug('could not record the result of a call', error);
     }
   }
-  span.end(hrTime());
+  span.end(auditNow());
 }
 
 /** Records `error` on `span` as an exception with status ERROR and ends it. */
 export function endWithError(span: Span, error: unknown): void {
   markError(span, error);
-  span.end(hrTime());
+  span.end(auditNow());
 }
 
 /** Records `error` as an exception event and sets status ERROR and `error.type`. */
 export function markError(span: Span, error: unknown): void {
   try {
-    span.recordException(toException(error), hrTime());
+    span.recordException(toException(error), auditNow());
   } catch (recordingError) {
     log.debug('could not record an exception on a span', recordingError);
   }
@@ -131,9 +152,10 @@ function isError(value: unknown): value is Error {
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    return false; // a throwing `then` getter: not something we can wait on
+  }
 }

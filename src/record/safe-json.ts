@@ -27,7 +27,16 @@ export function toSafeJson(value: unknown, max = maxContentLength()): string {
   } catch {
     json = safeStringify(value);
   }
-  return truncateText(json ?? String(value), max);
+  return truncateText(json ?? describeUnserializable(value), max);
+}
+
+/** What JSON has no text for (undefined, a function, a `toJSON` returning undefined). */
+function describeUnserializable(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return `[${typeof value}]`;
+  }
 }
 
 function safeStringify(value: unknown): string | undefined {

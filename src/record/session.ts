@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Link, type Span } from '@opentelemetry/api';
+import { context, diag, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Link, type Span } from '@opentelemetry/api';
 import {
   AUDIT_SESSION_ROOT,
   GEN_AI_AGENT_ID,
@@ -9,8 +9,11 @@ import {
   OPERATION_INVOKE_AGENT,
 } from '../attributes.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { runInSpan } from './run-in-span.js';
+import { bestEffort } from './best-effort.js';
+import { runInSpan, type Recorded } from './run-in-span.js';
 import { sessionFromContext, withSessionIdentity, type SessionIdentity } from './session-context.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });
 
 /** Options of {@link withSession}. */
 export interface SessionOptions {
@@ -47,14 +50,14 @@ export interface SessionHandle {
  *   const reply = await withLLMCall({ model: 'gpt-4o', messages }, () => client.chat.completions.create(req));
  * });
  */
-export function withSession<T>(options: SessionOptions, fn: (session: SessionHandle) => T): T {
+export function withSession<T>(options: SessionOptions, fn: (session: SessionHandle) => T): Recorded<T> {
   const identity: SessionIdentity = {
     sessionId: options.sessionId ?? randomUUID(),
     agentName: options.agentName ?? inheritedAgentName() ?? DEFAULTS.agentName,
     ...(options.agentId !== undefined && { agentId: options.agentId }),
   };
   const attributes: Attributes = {
-    ...options.attributes,
+    ...bestEffort(() => ({ ...options.attributes }), () => ({})),
     [GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_AGENT,
     [GEN_AI_CONVERSATION_ID]: identity.sessionId,
     [GEN_AI_AGENT_NAME]: identity.agentName,
@@ -70,7 +73,22 @@ export function withSession<T>(options: SessionOptions, fn: (session: SessionHan
     `${OPERATION_INVOKE_AGENT} ${identity.agentName}`,
     { root: true, kind: SpanKind.INTERNAL, attributes, links },
     parent,
-    (span) => fn({ sessionId: identity.sessionId, agentName: identity.agentName, span }),
+    (span) => {
+      if (!span.isRecording()) warnNotRecorded();
+      return fn({ sessionId: identity.sessionId, agentName: identity.agentName, span });
+    },
+  );
+}
+
+let warnedNotRecorded = false;
+
+/** An unsampled session leaves no audit trail at all: say so, once. */
+function warnNotRecorded(): void {
+  if (warnedNotRecorded) return;
+  warnedNotRecorded = true;
+  log.warn(
+    'a session is not being recorded, so none of it reaches the audit trail: no tracer provider is registered, ' +
+      "or its sampler dropped the session's root span. Use setupAudit(), or a sampler that keeps sessions (e.g. AlwaysOn).",
   );
 }
 

@@ -9,7 +9,8 @@ import {
   GEN_AI_TOOL_TYPE,
   OPERATION_EXECUTE_TOOL,
 } from '../attributes.js';
-import { runInSpan } from './run-in-span.js';
+import { bestEffort } from './best-effort.js';
+import { runInSpan, type Recorded } from './run-in-span.js';
 import { toSafeJson } from './safe-json.js';
 
 /** Optional details of {@link withToolCall}. */
@@ -36,17 +37,11 @@ export function withToolCall<T>(
   args: unknown,
   fn: (span: Span) => T,
   options: ToolCallOptions = {},
-): T {
-  const attributes: Attributes = {
-    ...options.attributes,
-    [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL,
-    [GEN_AI_TOOL_NAME]: name,
-  };
-  if (args !== undefined) attributes[GEN_AI_TOOL_CALL_ARGUMENTS] = toSafeJson(args);
-  if (options.callId) attributes[GEN_AI_TOOL_CALL_ID] = options.callId;
-  if (options.type) attributes[GEN_AI_TOOL_TYPE] = options.type;
-  if (options.description) attributes[GEN_AI_TOOL_DESCRIPTION] = options.description;
-
+): Recorded<T> {
+  const attributes = bestEffort(
+    () => toolAttributes(name, args, options),
+    (): Attributes => ({ [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL, [GEN_AI_TOOL_NAME]: String(name) }),
+  );
   return runInSpan(
     `${OPERATION_EXECUTE_TOOL} ${name}`,
     { kind: SpanKind.INTERNAL, attributes },
@@ -56,4 +51,17 @@ export function withToolCall<T>(
       if (value !== undefined) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toSafeJson(value));
     },
   );
+}
+
+function toolAttributes(name: string, args: unknown, options: ToolCallOptions): Attributes {
+  const attributes: Attributes = {
+    ...options.attributes,
+    [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL,
+    [GEN_AI_TOOL_NAME]: name,
+  };
+  if (args !== undefined) attributes[GEN_AI_TOOL_CALL_ARGUMENTS] = toSafeJson(args);
+  if (options.callId) attributes[GEN_AI_TOOL_CALL_ID] = options.callId;
+  if (options.type) attributes[GEN_AI_TOOL_TYPE] = options.type;
+  if (options.description) attributes[GEN_AI_TOOL_DESCRIPTION] = options.description;
+  return attributes;
 }

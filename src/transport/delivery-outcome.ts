@@ -4,5 +4,9 @@ export type DeliveryOutcome =
   | { readonly kind: 'delivered'; readonly rejected?: number; readonly reason?: string }
   /** Worth another attempt (429, 5xx, connection error, timeout). */
   | { readonly kind: 'retryable'; readonly reason: string; readonly retryAfterMillis?: number }
-  /** Final: not retried. `configError` marks problems only the user can fix (key, URL, agent id). */
-  | { readonly kind: 'rejected'; readonly reason: string; readonly configError?: boolean };
+  /**
+   * Final: not retried. `configError` marks problems only the user can fix
+   * (key, URL, agent id); `tooLarge` a request body the service refused for
+   * its size (the queue then splits the batch).
+   */
+  | { readonly kind: 'rejected'; readonly reason: string; readonly configError?: boolean; readonly tooLarge?: boolean };

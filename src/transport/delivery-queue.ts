@@ -6,14 +6,20 @@
  * Memory is bounded by `maxQueueSize` (items waiting) plus
  * `maxConcurrentRequests × maxBatchSize` (items in flight or backing off).
  */
+import { setMaxListeners } from 'node:events';
 import type { DeliveryOutcome } from './delivery-outcome.js';
 import { retryDelayMillis, type RetryConfig } from './retry-policy.js';
 
-export interface DeliveryQueueConfig {
+export interface DeliveryQueueConfig<T = unknown> {
   maxQueueSize: number;
   maxBatchSize: number;
   maxConcurrentRequests: number;
   retry: RetryConfig;
+  /**
+   * Items with different keys never share a batch (one request per agent,
+   * say), so every batch has exactly one outcome. Default: all alike.
+   */
+  batchKey?: (item: T) => string;
 }
 
 /** Running totals of one queue. */
@@ -51,9 +57,13 @@ export class DeliveryQueue<T> {
 
   constructor(
     private readonly send: SendBatch<T>,
-    private readonly config: DeliveryQueueConfig,
+    private readonly config: DeliveryQueueConfig<T>,
     private readonly listener: DeliveryListener,
-  ) {}
+  ) {
+    // Every request and backoff in flight listens on this one shutdown signal;
+    // their number is bounded by maxConcurrentRequests, not by Node's default of 10.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   /** Queues items for delivery; what does not fit is dropped and counted. Never throws, never blocks. */
   enqueue(items: readonly T[]): void {
@@ -117,7 +127,7 @@ export class DeliveryQueue<T> {
 
   private pump(): void {
     while (this.requests < this.config.maxConcurrentRequests && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.config.maxBatchSize);
+      const batch = this.takeBatch();
       this.requests++;
       this.inFlightItems += batch.length;
       void this.deliver(batch).finally(() => {
@@ -127,6 +137,23 @@ export class DeliveryQueue<T> {
         if (this.isIdle()) this.notifyIdle();
       });
     }
+  }
+
+  /** The oldest item and up to `maxBatchSize - 1` more with its key, keeping the order of the rest. */
+  private takeBatch(): T[] {
+    const { batchKey, maxBatchSize } = this.config;
+    if (!batchKey) return this.queue.splice(0, maxBatchSize);
+    const key = batchKey(this.queue[0] as T);
+    const batch: T[] = [];
+    const rest: T[] = [];
+    let i = 0;
+    for (; i < this.queue.length && batch.length < maxBatchSize; i++) {
+      const item = this.queue[i] as T;
+      if (batchKey(item) === key) batch.push(item);
+      else rest.push(item);
+    }
+    this.queue = i === this.queue.length ? rest : rest.concat(this.queue.slice(i));
+    return batch;
   }
 
   private async deliver(batch: T[]): Promise<void> {
@@ -143,6 +170,12 @@ export class DeliveryQueue<T> {
         return;
       }
       if (outcome.kind === 'rejected') {
+        // One oversized event must not take a whole batch down with it.
+        if (outcome.tooLarge && batch.length > 1) {
+          const half = Math.ceil(batch.length / 2);
+          await this.deliver(batch.slice(0, half));
+          return this.deliver(batch.slice(half));
+        }
         if (outcome.configError) this.listener.onConfigError(outcome.reason);
         return this.lose(batch.length, 'failed', outcome.reason);
       }
@@ -151,7 +184,7 @@ export class DeliveryQueue<T> {
         return this.lose(batch.length, 'failed', `gave up after ${attempt} attempts: ${outcome.reason}`);
       }
       if (Date.now() - started + delay > this.config.retry.maxRetryElapsedMillis) {
-        return this.lose(batch.length, 'failed', `gave up after ${Date.now() - started} ms of retries: ${outcome.reason}`);
+        return this.lose(batch.length, 'failed', `gave up after ${this.config.retry.maxRetryElapsedMillis} ms of retries: ${outcome.reason}`);
       }
       await sleep(delay, this.abort.signal);
     }

@@ -2,6 +2,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withLLMCall, withSession, withToolCall } from '../../../src/index.js';
+import type { Recorded } from '../../../src/index.js';
 import { installTracing, type TestTracing } from '../../support/tracing.js';
 
 let tracing: TestTracing;
@@ -18,9 +19,9 @@ const only = (): ReadableSpan => {
 
 /** Every public helper runs on the shared run-in-span core; each is called the same way here. */
 const helpers = {
-  withSession: <T>(fn: () => T): T => withSession({ agentName: 'bot' }, fn),
-  withLLMCall: <T>(fn: () => T): T => withLLMCall({ model: 'm' }, fn),
-  withToolCall: <T>(fn: () => T): T => withToolCall('tool', { a: 1 }, fn),
+  withSession: <T>(fn: () => T): Recorded<T> => withSession({ agentName: 'bot' }, fn),
+  withLLMCall: <T>(fn: () => T): Recorded<T> => withLLMCall({ model: 'm' }, fn),
+  withToolCall: <T>(fn: () => T): Recorded<T> => withToolCall('tool', { a: 1 }, fn),
 };
 
 class QuotaError extends Error {

@@ -83,12 +83,14 @@ describe('withSession', () => {
 });
 
 describe('session identity on spans inside a session', () => {
-  it('is absent from inner spans when the audit processor is not installed', () => {
+  it('is on our own spans without the audit processor, but not on other libraries\' spans', () => {
     tracing = installTracing();
-    withSession({ sessionId: 's-3', agentName: 'bot' }, () => withToolCall('t', {}, () => 1));
-    const tool = span('execute_tool t').attributes;
-    expect(tool['gen_ai.conversation.id']).toBeUndefined();
-    expect(tool['gen_ai.agent.name']).toBeUndefined();
+    withSession({ sessionId: 's-3', agentName: 'bot' }, () => {
+      withToolCall('t', {}, () => 1);
+      trace.getTracer('other-lib').startSpan('GET /weather').end();
+    });
+    expect(span('execute_tool t').attributes).toMatchObject({ 'gen_ai.conversation.id': 's-3', 'gen_ai.agent.name': 'bot' });
+    expect(span('GET /weather').attributes['gen_ai.conversation.id']).toBeUndefined();
   });
 
   it('is stamped on every inner span, ours or another library\'s, by the audit processor', async () => {
