@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditSpanProcessor, recordEvent, secureagentics, withSession, withToolCall } from '../../src/index.js';
+import type { AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+import { captureDiag, FAST_RETRY, installTracing, resetOtelGlobals, type TestTracing } from '../support/tracing.js';
+
+let server: SecureagenticsTestServer;
+let tracing: TestTracing | undefined;
+
+beforeEach(async () => {
+  server = await startSecureagenticsServer();
+});
+afterEach(async () => {
+  await tracing?.close();
+  tracing = undefined;
+  resetOtelGlobals();
+  await server.close();
+});
+
+function audit(options: Parameters<typeof secureagentics>[0] = {}): AuditSpanProcessor {
+  const processor = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, ...options })], ...FAST_RETRY });
+  tracing = installTracing([processor]);
+  return processor;
+}
+const batchRequests = () => server.requests.filter((r) => r.path.endsWith('/events/batch'));
+
+describe('delivery robustness', () => {
+  it('sends each agent’s events in its own request, and a partial answer for one agent counts only its events', async () => {
+    server.script((req) => {
+      const events = (req.body as { events?: Array<{ payload: { agent_name?: string } }> } | undefined)?.events;
+      // The service processes all but one of alpha's events.
+      if (events?.[0]?.payload.agent_name === 'alpha') return { status: 200, body: { results: [], total: events.length - 1 } };
+      return undefined;
+    });
+    const processor = audit();
+    withSession({ agentName: 'alpha' }, () => withToolCall('a', {}, () => 1));
+    withSession({ agentName: 'beta' }, () => withToolCall('b', {}, () => 2));
+    await processor.forceFlush();
+    const byAgent = batchRequests().map((r) => (r.body as { events: Array<{ payload: { agent_name: string } }> }).events.map((e) => e.payload.agent_name));
+    // Both agents register concurrently, so their requests may arrive in either order.
+    expect(byAgent.sort()).toEqual([['alpha', 'alpha', 'alpha'], ['beta', 'beta', 'beta']]);
+    expect(server.allEvents().map((e) => e.payload.agent_name)).toEqual(['beta', 'beta', 'beta']);
+    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 5, failed: 1 });
+  });
+
+  it('splits a batch the service refuses as too large, so only the oversized event is lost', async () => {
+    server.script((req) => (req.rawBody.length > 20_000 ? { status: 413, body: { error: 'payload too large' } } : undefined));
+    const processor = audit({ agentId: server.addAgent('big') });
+    for (let i = 0; i < 9; i++) withToolCall(`small_${i}`, { i }, () => i);
+    withToolCall('huge', { blob: 'x'.repeat(15_000) }, () => 'y'.repeat(15_000));
+    await processor.forceFlush();
+    expect(server.allEvents().map((e) => e.payload.tool_name)).toEqual(Array.from({ length: 9 }, (_, i) => `small_${i}`));
+    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 9, failed: 1 });
+  });
+
+  it('says in the trail when the SDK’s span limits dropped recorded events', async () => {
+    const processor = audit({ agentId: server.addAgent('chatty') });
+    withSession({ agentName: 'chatty' }, () => {
+      for (let i = 0; i < 200; i++) recordEvent('step', { i });
+    });
+    await processor.forceFlush();
+    const events = server.allEvents();
+    expect(events.filter((e) => e.type === 'custom' && e.payload.name === 'step')).toHaveLength(128);
+    const limit = events.find((e) => e.payload.error_type === 'otel-agent-audit.span_limits')!;
+    expect(limit.type).toBe('error');
+    expect(limit.payload).toMatchObject({ dropped_events: 72 });
+    expect(limit.payload.message).toContain('OTEL_SPAN_EVENT_COUNT_LIMIT');
+  });
+
+  it('warns once when sessions are not recorded (sampled out), since nothing of them can be audited', async () => {
+    const diagnostics = captureDiag();
+    const provider = new NodeTracerProvider({ sampler: new AlwaysOffSampler() });
+    provider.register();
+    withSession({ agentName: 'a' }, () => 1);
+    withSession({ agentName: 'b' }, () => 2);
+    // Each test file runs in its own process, so this is the process's first unrecorded session.
+    expect(diagnostics.warnings.filter((w) => w.includes('not being recorded'))).toHaveLength(1);
+    await provider.shutdown();
+  });
+
+  it('delivers a script’s trail when it ends without calling shutdown()', async () => {
+    const script = `
+      import { setupAudit, secureagentics, withSession, withToolCall } from 'otel-agent-audit';
+      setupAudit({ otlp: false, scheduledDelayMillis: 60000, backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '${server.apiKey}' })] });
+      await withSession({ agentName: 'script' }, () => withToolCall('t', {}, () => 1));`;
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'tool_call', 'custom']);
+  });
+});

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { withLLMCall, withSession, withToolCall } from '../../../src/index.js';
+import { auditNow } from '../../../src/record/clock.js';
+import { toSafeJson } from '../../../src/record/safe-json.js';
+import { installTracing, type TestTracing } from '../../support/tracing.js';
+
+let tracing: TestTracing | undefined;
+afterEach(async () => {
+  await tracing?.close();
+  tracing = undefined;
+});
+
+function revoked(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy; // every read of it throws
+}
+
+describe('recording helpers with hostile input', () => {
+  it('runs the tool and records its span when the arguments and attributes cannot be read', () => {
+    tracing = installTracing();
+    const result = withToolCall('t', revoked(), () => 'ran', { attributes: revoked() as never });
+    expect(result).toBe('ran');
+    expect(tracing.memory.getFinishedSpans().map((s) => s.name)).toEqual(['execute_tool t']);
+  });
+
+  it('returns a result whose `then` getter throws as a value, and ends the span', () => {
+    tracing = installTracing();
+    const odd = Object.defineProperty({}, 'then', { get: () => { throw new Error('no then'); } });
+    expect(withToolCall('t', {}, () => odd)).toBe(odd);
+    expect(tracing.memory.getFinishedSpans()).toHaveLength(1);
+  });
+
+  it('records a session whose attributes cannot be read', () => {
+    tracing = installTracing();
+    expect(withSession({ agentName: 'a', attributes: revoked() as never }, () => 1)).toBe(1);
+    expect(tracing.memory.getFinishedSpans()[0]!.attributes['gen_ai.agent.name']).toBe('a');
+  });
+
+  it('ignores a completion that cannot be read instead of throwing from setCompletion', () => {
+    tracing = installTracing();
+    expect(withLLMCall({ model: 'm' }, (call) => (call.setCompletion(revoked()), 'ok'))).toBe('ok');
+  });
+
+  it('serialises values JSON has no text for without throwing', () => {
+    const noText = { toJSON: () => undefined, toString: () => { throw new Error('nope'); } };
+    expect(toSafeJson(noText)).toBe('[object]');
+    const shared = { id: 1 };
+    expect(toSafeJson({ a: shared, b: shared })).toBe('{"a":{"id":1},"b":{"id":1}}');
+  });
+});
+
+describe('auditNow', () => {
+  it('tells wall-clock time with sub-millisecond resolution and never goes back within a burst', () => {
+    const times = Array.from({ length: 1000 }, () => auditNow());
+    const nanos = times.map(([s, n]) => s * 1e9 + n);
+    for (let i = 1; i < nanos.length; i++) expect(nanos[i]).toBeGreaterThanOrEqual(nanos[i - 1]!);
+    const [seconds, ns] = times[times.length - 1]!;
+    expect(Math.abs(seconds * 1000 + ns / 1e6 - Date.now())).toBeLessThan(50);
+    expect(ns).toBeLessThan(1e9);
+  });
+});
