@@ -12,6 +12,9 @@ export type AuditErrorCode = 'INVALID_OPTION';
  * Base class of the package's errors. `code` is stable across versions; the
  * brand keeps {@link isAuditError} working when two copies of the package are
  * loaded (ESM and CommonJS builds side by side), where `instanceof` fails.
+ *
+ * @example
+ * try { setupAudit({ maxQueueSize: 0 }); } catch (err) { if (isAuditError(err)) console.error(err.code, err.message); }
  */
 export class AuditError extends Error {
   readonly code: AuditErrorCode;
@@ -24,7 +27,12 @@ export class AuditError extends Error {
   }
 }
 
-/** True for any {@link AuditError}, from this or another loaded copy of the package. */
+/**
+ * True for any {@link AuditError}, from this or another loaded copy of the package.
+ *
+ * @example
+ * if (isAuditError(err) && err.code === 'INVALID_OPTION') process.exitCode = 2;
+ */
 export function isAuditError(value: unknown): value is AuditError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[AUDIT_ERROR_BRAND] === true;
 }

@@ -1,6 +1,9 @@
 /**
  * Every default of the package, in one frozen object. Options and env vars
  * override these (precedence: option > env > default, resolved once at setup).
+ *
+ * @example
+ * setupAudit({ maxQueueSize: DEFAULTS.maxQueueSize * 5 });
  */
 export const DEFAULTS = Object.freeze({
   /** Secureagentics API origin. */

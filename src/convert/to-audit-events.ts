@@ -16,6 +16,10 @@ export const DEFAULT_CONVERTERS: readonly SpanConverter[] = [genAiConverter];
  * Converts finished spans into audit events, ordered by the time each event
  * happened. Spans no converter matches (HTTP, DB, …) yield nothing, except
  * errors and events recorded on them with `recordError` / `recordEvent`.
+ *
+ * @example
+ * const memory = new InMemorySpanExporter(); // …spans recorded into it…
+ * for (const event of toAuditEvents(memory.getFinishedSpans())) console.log(event.type, event.payload);
  */
 export function toAuditEvents(spans: readonly ReadableSpan[], converters: readonly SpanConverter[] = DEFAULT_CONVERTERS): AuditEvent[] {
   const timed: TimedAuditEvent[] = [];

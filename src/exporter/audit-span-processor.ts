@@ -18,6 +18,13 @@ export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOp
  * - on end, queues the span (bounded; drops are counted) and converts queued
  *   spans in batches off the agent's call path, handing the events to
  *   {@link AuditSpanExporter}.
+ *
+ * Create it with {@link auditSpanProcessor}; the class is exported for
+ * `instanceof` checks and typing.
+ *
+ * @example
+ * const processor: AuditSpanProcessor = auditSpanProcessor();
+ * console.log(processor.stats().backends);
  */
 export class AuditSpanProcessor implements SpanProcessor {
   private buffer: ReadableSpan[] = [];

@@ -96,7 +96,12 @@ function inheritedAgentName(): string | undefined {
   return sessionFromContext(context.active())?.agentName;
 }
 
-/** The session active here, if any. */
+/**
+ * The session active at the call site, if any.
+ *
+ * @example
+ * logger.info({ session: activeSession()?.sessionId }, 'refund approved');
+ */
 export function activeSession(): SessionIdentity | undefined {
   return sessionFromContext(context.active() ?? ROOT_CONTEXT);
 }
