@@ -15,6 +15,8 @@ interface AgentState {
   /** Set when an event arrived older than the newest one; cleared by the next listing. */
   unsorted: boolean;
   newestMicros: number;
+  /** Stored JSON by `payload.event_id`, oldest first: a retried event is stored once. */
+  byEventId: Map<string, string>;
 }
 
 /** One page of an event listing, as serialised events. */
@@ -38,8 +40,8 @@ export class AuditStore {
   private readonly jsons: string[] = [];
   private readonly micros: number[] = [];
   private readonly types: string[] = [];
-  /** Stored JSON by `<agent id> <payload.event_id>`, oldest first: retries are stored once. */
-  private readonly byEventId = new Map<string, string>();
+  /** How many events the agents' `byEventId` maps hold in all. */
+  private eventIdCount = 0;
   /** Set once the trail has been replayed; replayed records are not written again. */
   private appender: JsonlAppender | undefined;
   private trimmedWarned = false;
@@ -84,7 +86,7 @@ export class AuditStore {
 
   /** The event already stored under this agent with `payload.event_id` = `eventId`, as JSON. */
   storedByEventId(agentId: string, eventId: string): string | undefined {
-    return this.byEventId.get(`${agentId} ${eventId}`);
+    return this.agents.get(agentId)?.byEventId.get(eventId);
   }
 
   /** Indexes a request's events and queues them as one trail write. The agent must exist. */
@@ -148,7 +150,10 @@ export class AuditStore {
   }
 
   private index(state: AgentState, type: string, json: string, timestampMicros: number, eventId: string | undefined): void {
-    if (eventId !== undefined) this.byEventId.set(`${state.record.id} ${eventId}`, json);
+    if (eventId !== undefined && !state.byEventId.has(eventId)) {
+      state.byEventId.set(eventId, json);
+      this.eventIdCount++;
+    }
     const position = this.jsons.length;
     this.jsons.push(json);
     this.micros.push(timestampMicros);
@@ -168,10 +173,15 @@ export class AuditStore {
    */
   private dropOldest(): void {
     const drop = this.jsons.length - Math.floor(this.maxEventsInMemory * 0.75);
-    let forget = this.byEventId.size - Math.floor(this.maxEventsInMemory * 0.75);
-    for (const key of this.byEventId.keys()) {
-      if (forget-- <= 0) break;
-      this.byEventId.delete(key);
+    // Each agent forgets the same share of its oldest event ids.
+    const keepShare = Math.floor(this.maxEventsInMemory * 0.75) / Math.max(1, this.eventIdCount);
+    for (const state of this.agents.values()) {
+      let forget = state.byEventId.size - Math.floor(state.byEventId.size * keepShare);
+      for (const key of state.byEventId.keys()) {
+        if (forget-- <= 0) break;
+        state.byEventId.delete(key);
+        this.eventIdCount--;
+      }
     }
     this.jsons.splice(0, drop);
     this.micros.splice(0, drop);
@@ -215,7 +225,7 @@ export class AuditStore {
 }
 
 function newAgentState(record: AgentRecord): AgentState {
-  return { record, order: [], unsorted: false, newestMicros: -Infinity };
+  return { record, order: [], unsorted: false, newestMicros: -Infinity, byEventId: new Map() };
 }
 
 /** The client's own id for an event (`payload.event_id`), used to store a retried event once. */
