@@ -56,23 +56,18 @@ function openAiResponse(v: Loose): LLMResult {
     else if (item.type === 'function_call' || item.type === 'reasoning') parts.push(...contentParts([item]));
   }
   const incomplete = (v.incomplete_details ?? undefined) as Loose | undefined;
-  const reason = str(incomplete?.reason) ?? str(v.status);
-  const usage = (v.usage ?? {}) as Loose;
-  return compact({
-    messages: [{ role: 'assistant', parts, ...(reason && { finish_reason: reason }) }],
-    finishReasons: reason ? [reason] : [],
-    inputTokens: num(usage.input_tokens),
-    outputTokens: num(usage.output_tokens),
-    responseModel: str(v.model),
-    responseId: str(v.id),
-  });
+  return oneReply(v, 'assistant', parts, str(incomplete?.reason) ?? str(v.status));
 }
 
 function anthropicMessage(v: Loose): LLMResult {
-  const reason = str(v.stop_reason);
+  return oneReply(v, str(v.role) ?? 'assistant', contentParts(v.content), str(v.stop_reason));
+}
+
+/** One reply message, with usage as `{input_tokens, output_tokens}` (OpenAI Responses and Anthropic alike). */
+function oneReply(v: Loose, role: string, parts: GenAiPart[], reason: string | undefined): LLMResult {
   const usage = (v.usage ?? {}) as Loose;
   return compact({
-    messages: [{ role: str(v.role) ?? 'assistant', parts: contentParts(v.content), ...(reason && { finish_reason: reason }) }],
+    messages: [{ role, parts, ...(reason && { finish_reason: reason }) }],
     finishReasons: reason ? [reason] : [],
     inputTokens: num(usage.input_tokens),
     outputTokens: num(usage.output_tokens),

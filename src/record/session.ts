@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { context, diag, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Link, type Span } from '@opentelemetry/api';
+import { context, diag, SpanKind, trace, type Attributes, type Link, type Span } from '@opentelemetry/api';
 import {
   AUDIT_SESSION_ROOT,
   GEN_AI_AGENT_ID,
@@ -103,5 +103,5 @@ function inheritedAgentName(): string | undefined {
  * logger.info({ session: activeSession()?.sessionId }, 'refund approved');
  */
 export function activeSession(): SessionIdentity | undefined {
-  return sessionFromContext(context.active() ?? ROOT_CONTEXT);
+  return sessionFromContext(context.active());
 }

@@ -3,10 +3,10 @@ import { promisify } from 'node:util';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditSpanProcessor, recordEvent, secureagentics, withSession, withToolCall } from '../../src/index.js';
+import { recordEvent, withSession, withToolCall, type SecureagenticsOptions } from '../../src/index.js';
 import type { AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { captureDiag, FAST_RETRY, installTracing, resetOtelGlobals, type TestTracing } from '../support/tracing.js';
+import { batchRequests as batchRequestsOf, captureDiag, installAudit, resetOtelGlobals, type TestTracing } from '../support/tracing.js';
 
 let server: SecureagenticsTestServer;
 let tracing: TestTracing | undefined;
@@ -21,12 +21,12 @@ afterEach(async () => {
   await server.close();
 });
 
-function audit(options: Parameters<typeof secureagentics>[0] = {}): AuditSpanProcessor {
-  const processor = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, ...options })], ...FAST_RETRY });
-  tracing = installTracing([processor]);
-  return processor;
+function audit(options: SecureagenticsOptions = {}): AuditSpanProcessor {
+  const installed = installAudit(server, options);
+  tracing = installed.tracing;
+  return installed.processor;
 }
-const batchRequests = () => server.requests.filter((r) => r.path.endsWith('/events/batch'));
+const batchRequests = () => batchRequestsOf(server) as typeof server.requests;
 
 describe('delivery robustness', () => {
   it('sends each agent’s events in its own request, and a partial answer for one agent counts only its events', async () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordError, recordEvent, secureagentics, withLLMCall, withSession, withToolCall } from '../../src/index.js';
-import { auditSpanProcessor, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { recordError, recordEvent, withLLMCall, withSession, withToolCall, type SecureagenticsOptions } from '../../src/index.js';
+import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { captureDiag, FAST_RETRY, installTracing, type TestTracing } from '../support/tracing.js';
+import { batchRequests as batchRequestsOf, captureDiag, installAudit, type TestTracing } from '../support/tracing.js';
 
 let server: SecureagenticsTestServer;
 let tracing: TestTracing | undefined;
@@ -17,14 +17,10 @@ afterEach(async () => {
   await server.close();
 });
 
-function audit(options: Parameters<typeof secureagentics>[0] = {}, delivery: Record<string, number> = {}): AuditSpanProcessor {
-  const processor = auditSpanProcessor({
-    backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, ...options })],
-    ...FAST_RETRY,
-    ...delivery,
-  });
-  tracing = installTracing([processor]);
-  return processor;
+function audit(options: SecureagenticsOptions = {}, delivery: AuditProcessorOptions = {}): AuditSpanProcessor {
+  const installed = installAudit(server, options, delivery);
+  tracing = installed.tracing;
+  return installed.processor;
 }
 
 const chatCompletion = {
@@ -35,7 +31,7 @@ const chatCompletion = {
   usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 },
 };
 
-const batchRequests = () => server.requests.filter((r) => r.path.endsWith('/events/batch'));
+const batchRequests = () => batchRequestsOf(server) as typeof server.requests;
 
 describe('Secureagentics export of a recorded session', () => {
   it('delivers the exact events of a session, in order, with trace ids, payload fields and timestamps', async () => {

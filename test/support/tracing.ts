@@ -5,6 +5,8 @@
 import { context, diag, DiagLogLevel, propagation, trace, type DiagLogger } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { secureagentics, type SecureagenticsOptions } from '../../src/backends/secureagentics.js';
+import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
 
 export interface TestTracing {
   provider: NodeTracerProvider;
@@ -51,3 +53,25 @@ export function captureDiag(): { errors: string[]; warnings: string[] } {
 
 /** Fast retries for tests: the policy is the same, only the waits are short. */
 export const FAST_RETRY = Object.freeze({ initialBackoffMillis: 5, maxBackoffMillis: 20, maxAttempts: 4, scheduledDelayMillis: 0 });
+
+/**
+ * The audit span processor with one Secureagentics backend pointed at a test
+ * server, installed on a fresh global provider, with fast retries.
+ */
+export function installAudit(
+  server: { url: string; apiKey: string },
+  backendOptions: SecureagenticsOptions = {},
+  delivery: AuditProcessorOptions = {},
+): { processor: AuditSpanProcessor; tracing: TestTracing } {
+  const processor = auditSpanProcessor({
+    backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, ...backendOptions })],
+    ...FAST_RETRY,
+    ...delivery,
+  });
+  return { processor, tracing: installTracing([processor]) };
+}
+
+/** The batch requests a test server received. */
+export function batchRequests(server: { requests: Array<{ path: string }> }): Array<{ path: string }> {
+  return server.requests.filter((r) => r.path.endsWith('/events/batch'));
+}
