@@ -78,8 +78,10 @@ class SecureagenticsBackend implements AuditBackend {
   private readonly fixedAgent: Promise<AgentLookup>;
   /** Agent ids by name, or the registration under way (one per name). */
   private readonly agents = new Map<string, Promise<AgentLookup>>();
-  /** Names whose registration was renewed after a 404: a second 404 is a configuration error. */
-  private readonly renewed = new Set<string>();
+  /** Names whose next registration renews one the service forgot. */
+  private readonly renewNext = new Set<string>();
+  /** Registrations that renewed a forgotten one: a 404 for one of these is a configuration error. */
+  private readonly renewals = new WeakSet<Promise<AgentLookup>>();
 
   constructor(private readonly config: SecureagenticsConfig) {
     if (!config.apiKey) {
@@ -99,7 +101,7 @@ class SecureagenticsBackend implements AuditBackend {
 
   /** One request per agent: a batch never mixes agents, so it has one outcome. */
   batchKey(event: AuditEvent): string {
-    return this.config.agentName ?? event.agentName ?? DEFAULTS.agentName;
+    return this.config.agentId ?? this.config.agentName ?? event.agentName ?? DEFAULTS.agentName;
   }
 
   async send(events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
@@ -118,7 +120,14 @@ class SecureagenticsBackend implements AuditBackend {
     const agent = await lookup;
     if ('outcome' in agent) return agent.outcome;
     const path = `/v1/agents/${encodeURIComponent(agent.id)}/events/batch`;
-    const result = await client.request('POST', path, this.headers(), JSON.stringify({ events: events.map(toWireEvent) }), signal);
+    let body: string;
+    try {
+      body = JSON.stringify({ events: events.map(toWireEvent) });
+    } catch {
+      // Past V8's string length limit: too large to send, like a 413.
+      return { kind: 'rejected', tooLarge: true, reason: `secureagentics: ${events.length} events too large to serialise into one request` };
+    }
+    const result = await client.request('POST', path, this.headers(), body, signal);
     const failure = failureOutcome(result, {
       backend: this.name,
       call: `POST ${path}`,
@@ -130,17 +139,19 @@ class SecureagenticsBackend implements AuditBackend {
     });
     if (failure) {
       // An agent we registered ourselves may have been forgotten by the service
-      // (a restarted receiver): register it again, once, on the retry.
-      if (result.ok && result.response.status === 404 && !this.config.agentId && !this.renewed.has(agentName)) {
+      // (a restarted receiver): register it again on the retry. Only a 404 for
+      // the renewed registration itself is a configuration error; batches that
+      // were in flight with the old id simply retry with the new one.
+      if (result.ok && result.response.status === 404 && !this.config.agentId && !this.renewals.has(lookup)) {
         if (this.agents.get(agentName) === lookup) {
           this.agents.delete(agentName);
-          this.renewed.add(agentName);
+          this.renewNext.add(agentName);
         }
         return { kind: 'retryable', reason: `secureagentics: agent '${agentName}' (${agent.id}) unknown to the service; registering it again` };
       }
       return failure;
     }
-    this.renewed.delete(agentName);
+    this.renewals.delete(lookup); // it worked: a later 404 means a new restart, not a bad URL
     return batchOutcome(result.ok ? result.response.body : '', events.length);
   }
 
@@ -150,6 +161,7 @@ class SecureagenticsBackend implements AuditBackend {
     if (!lookup) {
       lookup = this.register(client, agentName, signal);
       this.agents.set(agentName, lookup);
+      if (this.renewNext.delete(agentName)) this.renewals.add(lookup);
       // A failed registration is forgotten so the next attempt tries again.
       void lookup.then((l) => 'outcome' in l && this.agents.delete(agentName));
     }
@@ -166,7 +178,8 @@ class SecureagenticsBackend implements AuditBackend {
       authHint: AUTH_HINT,
       notFoundHint: 'Check SECUREAGENTICS_BASE_URL.',
     });
-    if (failure) return { outcome: failure };
+    // A 413 here is not a batch to split: registration bodies are tiny.
+    if (failure) return { outcome: failure.kind === 'rejected' ? { ...failure, tooLarge: false } : failure };
     const id = (parseJsonBody(result.ok ? result.response.body : '') as { id?: unknown } | undefined)?.id;
     if (typeof id !== 'string' || id === '') {
       return { outcome: { kind: 'retryable', reason: `secureagentics: POST /v1/agents answered without an agent id; check SECUREAGENTICS_BASE_URL points at the Secureagentics API` } };

@@ -26,9 +26,11 @@ import { readJson, readString } from './span-reader.js';
 export function emitErrorsAndCustomEvents(span: ReadableSpan, out: SpanEventBuilder, recordedOnly: boolean): void {
   let exceptions = 0;
   let customs = 0;
+  let recordedSeen = false;
   for (const event of span.events) {
     const attributes = event.attributes ?? {};
     const recorded = attributes[AUDIT_RECORDED] === true;
+    recordedSeen ||= recorded;
     if (event.name === EXCEPTION_EVENT) {
       if (recordedOnly && !recorded) continue;
       out.emit('error', `error.${exceptions++}`, event.time, {
@@ -44,15 +46,17 @@ export function emitErrorsAndCustomEvents(span: ReadableSpan, out: SpanEventBuil
   }
   // The SDK drops what exceeds its span limits with only a debug log: an
   // incomplete record must say so in the trail itself.
+  // A span that is not agent activity only matters if it held our records.
   const droppedAttributes = recordedOnly ? 0 : span.droppedAttributesCount;
-  if (span.droppedEventsCount > 0 || droppedAttributes > 0) {
+  const droppedEvents = recordedOnly && !recordedSeen ? 0 : span.droppedEventsCount;
+  if (droppedEvents > 0 || droppedAttributes > 0) {
     out.emit('error', 'span_limits', span.endTime, {
       error_type: 'otel-agent-audit.span_limits',
       message:
-        `the OpenTelemetry SDK dropped ${span.droppedEventsCount} events and ${droppedAttributes} attributes of this span ` +
+        `the OpenTelemetry SDK dropped ${droppedEvents} events and ${droppedAttributes} attributes of this span ` +
         '(span limits), so its audit record is incomplete. Raise the tracer provider\'s spanLimits, or ' +
         'OTEL_SPAN_EVENT_COUNT_LIMIT / OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT.',
-      dropped_events: span.droppedEventsCount,
+      dropped_events: droppedEvents,
       dropped_attributes: droppedAttributes,
       handled: false,
       ...spanContextFields(span),

@@ -31,6 +31,7 @@ export class AuditSpanExporter implements SpanExporter {
   private readonly names: string[];
   private eventsConverted = 0;
   private stopped = false;
+  private shutdownPromise: Promise<void> | undefined;
 
   constructor(options: AuditExporterOptions = {}) {
     const config = resolveDeliveryConfig(options);
@@ -55,11 +56,11 @@ export class AuditSpanExporter implements SpanExporter {
     await Promise.all(this.pipelines.map((p) => p.flush()));
   }
 
-  /** Delivers what is queued within the shutdown timeout, reports losses, closes connections. */
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
+  /** Delivers what is queued within the shutdown timeout, reports losses, closes connections. Idempotent. */
+  shutdown(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.pipelines.map((p) => p.shutdown()));
+    this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(() => undefined);
+    return this.shutdownPromise;
   }
 
   stats(): Omit<AuditStats, 'spansQueued' | 'spansDropped'> {

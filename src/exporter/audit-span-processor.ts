@@ -32,6 +32,7 @@ export class AuditSpanProcessor implements SpanProcessor {
   private timer: NodeJS.Timeout | undefined;
   private timerIsImmediate = false;
   private stopped = false;
+  private shutdownPromise: Promise<void> | undefined;
   private readonly config: SpanQueueConfig;
 
   constructor(
@@ -68,8 +69,23 @@ export class AuditSpanProcessor implements SpanProcessor {
     await this.exporter.forceFlush();
   }
 
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
+  /** Idempotent: every caller waits for the one shutdown under way. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.stop();
+    return this.shutdownPromise;
+  }
+
+  /** True while spans or events are waiting or being delivered. */
+  hasPendingWork(): boolean {
+    if (this.buffer.length > 0) return true;
+    return Object.values(this.exporter.stats().backends).some((b) => b.queued + b.inFlight > 0);
+  }
+
+  get isShutdown(): boolean {
+    return this.stopped;
+  }
+
+  private async stop(): Promise<void> {
     this.drain();
     this.stopped = true;
     await this.exporter.shutdown();

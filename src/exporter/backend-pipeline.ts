@@ -45,7 +45,9 @@ export class BackendPipeline {
   }
 
   async flush(): Promise<void> {
-    if (await this.queue.flush(this.config.shutdownTimeoutMillis)) return;
+    const settled = await this.queue.flush(this.config.shutdownTimeoutMillis);
+    this.reporter.report(); // losses are said now, not on a timer that may never fire
+    if (settled) return;
     const { queued, inFlight } = this.queue.stats();
     log.warn(
       `${this.backend.name}: flush gave up waiting after ${this.config.shutdownTimeoutMillis} ms with ` +

@@ -21,7 +21,8 @@ export class LossReporter implements DeliveryListener {
   ) {}
 
   onConfigError(reason: string): void {
-    const kind = reason.replace(/\d+ events/g, 'N events');
+    // Said once per kind of problem, not once per agent or per batch size.
+    const kind = reason.replace(/\d+ events/g, 'N events').replace(/'[^']*'/g, "'…'").replace(/agt_\w+/g, 'agt_…');
     if (this.reportedConfigErrors.has(kind)) return;
     this.reportedConfigErrors.add(kind);
     log.error(reason);

@@ -7,7 +7,7 @@ import { setMaxContentLength } from '../config/content-limit.js';
 import { readEnv } from '../config/env.js';
 import { positive } from '../config/resolve.js';
 import type { AuditStats } from './audit-stats.js';
-import { auditSpanProcessor, type AuditProcessorOptions } from './audit-span-processor.js';
+import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from './audit-span-processor.js';
 import { ensureDiagLogger } from './diag-logger.js';
 import { globalTracerProviderExists } from './global-provider.js';
 
@@ -66,7 +66,7 @@ export interface AuditHandle {
  * @throws {AuditError} `INVALID_OPTION` for an invalid option value.
  * @example
  * const audit = setupAudit({ serviceName: 'support-bot', backends: [secureagentics()] });
- * process.on('beforeExit', () => audit.shutdown());
+ * process.on('SIGTERM', () => audit.shutdown().then(() => process.exit(0)));
  */
 export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   ensureDiagLogger();
@@ -88,17 +88,14 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
         'Add auditSpanProcessor() to that provider (or NodeSDK spanProcessors) instead.',
     );
   }
-  // A script that ends without calling shutdown() still delivers its trail:
-  // 'beforeExit' fires when the event loop empties (not on process.exit() or
-  // signals; call shutdown() yourself there).
-  const shutdownOnExit = (): void => void provider.shutdown();
-  process.once('beforeExit', shutdownOnExit);
+  const pipeline: LivePipeline = { provider, processor, flushedAtExit: false };
+  deliverBeforeExit(pipeline);
   return {
     provider,
     registered,
     flush: () => provider.forceFlush(),
     shutdown: () => {
-      process.removeListener('beforeExit', shutdownOnExit);
+      forgetAtExit(pipeline);
       return provider.shutdown();
     },
     stats: () => processor.stats(),
@@ -117,4 +114,45 @@ function buildResource(options: SetupAuditOptions): Resource {
   if (options.resource) resource = resource.merge(options.resource);
   if (options.serviceName) resource = resource.merge(resourceFromAttributes({ 'service.name': options.serviceName }));
   return resource;
+}
+
+interface LivePipeline {
+  provider: NodeTracerProvider;
+  processor: AuditSpanProcessor;
+  flushedAtExit: boolean;
+}
+
+const live = new Set<LivePipeline>();
+
+/**
+ * A script that ends without calling shutdown() still delivers its trail.
+ * 'beforeExit' fires whenever the event loop runs empty (not on
+ * process.exit() or signals: call shutdown() yourself there). Pending work is
+ * flushed, which keeps the provider usable for the app's own beforeExit
+ * hooks; if work is still pending the next time (a backend that is down),
+ * shutdown with its deadline counts and reports what is left, so the process
+ * can end.
+ */
+function deliverBeforeExit(pipeline: LivePipeline): void {
+  if (live.size === 0) process.on('beforeExit', onBeforeExit);
+  live.add(pipeline);
+}
+
+function forgetAtExit(pipeline: LivePipeline): void {
+  live.delete(pipeline);
+  if (live.size === 0) process.removeListener('beforeExit', onBeforeExit);
+}
+
+function onBeforeExit(): void {
+  for (const pipeline of live) {
+    const { processor, provider } = pipeline;
+    if (processor.isShutdown || !processor.hasPendingWork()) {
+      if (processor.isShutdown) forgetAtExit(pipeline);
+      pipeline.flushedAtExit = false;
+      continue;
+    }
+    const done = pipeline.flushedAtExit ? provider.shutdown() : provider.forceFlush();
+    pipeline.flushedAtExit = true;
+    done.catch((error: unknown) => log.error('delivering the audit trail at exit failed', error));
+  }
 }

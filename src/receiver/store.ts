@@ -40,8 +40,9 @@ export class AuditStore {
   private readonly jsons: string[] = [];
   private readonly micros: number[] = [];
   private readonly types: string[] = [];
-  /** How many events the agents' `byEventId` maps hold in all. */
-  private eventIdCount = 0;
+  /** Per slot, the event's `payload.event_id` and its agent, so trimming forgets exactly the ids it drops. */
+  private readonly eventIds: Array<string | undefined> = [];
+  private readonly owners: AgentState[] = [];
   /** Set once the trail has been replayed; replayed records are not written again. */
   private appender: JsonlAppender | undefined;
   private trimmedWarned = false;
@@ -150,10 +151,9 @@ export class AuditStore {
   }
 
   private index(state: AgentState, type: string, json: string, timestampMicros: number, eventId: string | undefined): void {
-    if (eventId !== undefined && !state.byEventId.has(eventId)) {
-      state.byEventId.set(eventId, json);
-      this.eventIdCount++;
-    }
+    if (eventId !== undefined && !state.byEventId.has(eventId)) state.byEventId.set(eventId, json);
+    this.eventIds.push(eventId);
+    this.owners.push(state);
     const position = this.jsons.length;
     this.jsons.push(json);
     this.micros.push(timestampMicros);
@@ -173,16 +173,12 @@ export class AuditStore {
    */
   private dropOldest(): void {
     const drop = this.jsons.length - Math.floor(this.maxEventsInMemory * 0.75);
-    // Each agent forgets the same share of its oldest event ids.
-    const keepShare = Math.floor(this.maxEventsInMemory * 0.75) / Math.max(1, this.eventIdCount);
-    for (const state of this.agents.values()) {
-      let forget = state.byEventId.size - Math.floor(state.byEventId.size * keepShare);
-      for (const key of state.byEventId.keys()) {
-        if (forget-- <= 0) break;
-        state.byEventId.delete(key);
-        this.eventIdCount--;
-      }
+    for (let i = 0; i < drop; i++) {
+      const eventId = this.eventIds[i];
+      if (eventId !== undefined) this.owners[i]!.byEventId.delete(eventId);
     }
+    this.eventIds.splice(0, drop);
+    this.owners.splice(0, drop);
     this.jsons.splice(0, drop);
     this.micros.splice(0, drop);
     this.types.splice(0, drop);

@@ -24,5 +24,8 @@ export function auditNow(): HrTime {
   }
   const millis = perf + offsetMillis;
   const seconds = Math.floor(millis / 1000);
-  return [seconds, Math.round((millis - seconds * 1000) * 1e6) % 1e9];
+  // Floor, not round: rounding 999.9999999 ms up to 1e9 ns would wrap to the
+  // start of the same second. Clamped against floating-point error.
+  const nanos = Math.min(999_999_999, Math.max(0, Math.floor((millis - seconds * 1000) * 1e6)));
+  return [seconds, nanos];
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { context, diag, SpanKind, trace, type Attributes, type Link, type Span } from '@opentelemetry/api';
+import { context, diag, SpanKind, trace, TraceFlags, type Attributes, type Link, type Span } from '@opentelemetry/api';
 import {
   AUDIT_SESSION_ROOT,
   GEN_AI_AGENT_ID,
@@ -74,7 +74,8 @@ export function withSession<T>(options: SessionOptions, fn: (session: SessionHan
     { root: true, kind: SpanKind.INTERNAL, attributes, links },
     parent,
     (span) => {
-      if (!span.isRecording()) warnNotRecorded();
+      // The audit processor exports sampled spans only, as every exporter does.
+      if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) warnNotRecorded();
       return fn({ sessionId: identity.sessionId, agentName: identity.agentName, span });
     },
   );

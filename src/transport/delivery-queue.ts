@@ -8,6 +8,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { DeliveryOutcome } from './delivery-outcome.js';
+import { KeyedFifo } from './keyed-fifo.js';
 import { retryDelayMillis, type RetryConfig } from './retry-policy.js';
 
 export interface DeliveryQueueConfig<T = unknown> {
@@ -46,14 +47,17 @@ export interface DeliveryListener {
 export type SendBatch<T> = (batch: T[], signal: AbortSignal) => Promise<DeliveryOutcome>;
 
 export class DeliveryQueue<T> {
-  private queue: T[] = [];
+  private readonly queue = new KeyedFifo<T>();
+  /** Items ever accepted into the queue, and items settled since (delivered, failed or dropped): flush compares them. */
+  private accepted = 0;
+  private settled = 0;
   private readonly totals = { delivered: 0, failed: 0, dropped: 0, retries: 0 };
   private inFlightItems = 0;
   private requests = 0;
   private pumpScheduled = false;
   private closed = false;
   private readonly abort = new AbortController();
-  private idleWaiters: Array<() => void> = [];
+  private flushWaiters: Array<{ target: number; done: () => void }> = [];
 
   constructor(
     private readonly send: SendBatch<T>,
@@ -72,31 +76,35 @@ export class DeliveryQueue<T> {
       this.lose(items.length, 'dropped', 'received after shutdown');
       return;
     }
-    const room = this.config.maxQueueSize - this.queue.length;
+    const room = Math.max(0, this.config.maxQueueSize - this.queue.size);
     if (room < items.length) {
-      this.lose(items.length - Math.max(0, room), 'dropped', `queue full (${this.config.maxQueueSize} waiting)`);
+      this.lose(items.length - room, 'dropped', `queue full (${this.config.maxQueueSize} waiting)`);
     }
-    for (let i = 0; i < Math.min(room, items.length); i++) this.queue.push(items[i] as T);
+    const accepted = Math.min(room, items.length);
+    for (let i = 0; i < accepted; i++) this.queue.push(this.keyOf(items[i] as T), items[i] as T);
+    this.accepted += accepted;
     this.schedulePump();
   }
 
   stats(): DeliveryStats {
-    return { queued: this.queue.length, inFlight: this.inFlightItems, ...this.totals };
+    return { queued: this.queue.size, inFlight: this.inFlightItems, ...this.totals };
   }
 
-  /** Resolves true once everything queued now has been settled, or false when `timeoutMillis` passes first. */
+  /**
+   * Resolves true once as many items have settled as had been accepted when
+   * it was called (later items count too: batches settle out of order), or
+   * false when `timeoutMillis` passes first.
+   */
   flush(timeoutMillis: number): Promise<boolean> {
-    if (this.isIdle()) return Promise.resolve(true);
+    const target = this.accepted;
+    if (this.settled >= target) return Promise.resolve(true);
     return new Promise((resolve) => {
+      const waiter = { target, done: () => (clearTimeout(timer), resolve(true)) };
       const timer = setTimeout(() => {
-        this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
+        this.flushWaiters = this.flushWaiters.filter((w) => w !== waiter);
         resolve(false);
       }, timeoutMillis);
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.idleWaiters.push(done);
+      this.flushWaiters.push(waiter);
     });
   }
 
@@ -108,9 +116,11 @@ export class DeliveryQueue<T> {
     this.closed = true;
     if (await this.flush(timeoutMillis)) return;
     this.abort.abort();
-    const left = this.queue.length;
-    this.queue = [];
-    if (left > 0) this.lose(left, 'dropped', 'still queued when the shutdown deadline passed');
+    const left = this.queue.clear();
+    if (left > 0) {
+      this.lose(left, 'dropped', 'still queued when the shutdown deadline passed');
+      this.settle(left);
+    }
     await this.flush(1_000);
   }
 
@@ -126,34 +136,27 @@ export class DeliveryQueue<T> {
   }
 
   private pump(): void {
-    while (this.requests < this.config.maxConcurrentRequests && this.queue.length > 0) {
-      const batch = this.takeBatch();
+    while (this.requests < this.config.maxConcurrentRequests && this.queue.size > 0) {
+      const batch = this.queue.take(this.config.maxBatchSize);
       this.requests++;
       this.inFlightItems += batch.length;
       void this.deliver(batch).finally(() => {
         this.requests--;
         this.inFlightItems -= batch.length;
+        this.settle(batch.length);
         this.pump();
-        if (this.isIdle()) this.notifyIdle();
       });
     }
   }
 
-  /** The oldest item and up to `maxBatchSize - 1` more with its key, keeping the order of the rest. */
-  private takeBatch(): T[] {
-    const { batchKey, maxBatchSize } = this.config;
-    if (!batchKey) return this.queue.splice(0, maxBatchSize);
-    const key = batchKey(this.queue[0] as T);
-    const batch: T[] = [];
-    const rest: T[] = [];
-    let i = 0;
-    for (; i < this.queue.length && batch.length < maxBatchSize; i++) {
-      const item = this.queue[i] as T;
-      if (batchKey(item) === key) batch.push(item);
-      else rest.push(item);
+  /** The batch key of an item; a key function that throws must not stall or crash the queue. */
+  private keyOf(item: T): string {
+    if (!this.config.batchKey) return '';
+    try {
+      return this.config.batchKey(item);
+    } catch {
+      return '';
     }
-    this.queue = i === this.queue.length ? rest : rest.concat(this.queue.slice(i));
-    return batch;
   }
 
   private async deliver(batch: T[]): Promise<void> {
@@ -204,14 +207,12 @@ export class DeliveryQueue<T> {
     this.listener.onLoss(count, kind, reason);
   }
 
-  private isIdle(): boolean {
-    return this.queue.length === 0 && this.requests === 0;
-  }
-
-  private notifyIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+  private settle(count: number): void {
+    this.settled += count;
+    if (this.flushWaiters.length === 0) return;
+    const ready = this.flushWaiters.filter((w) => this.settled >= w.target);
+    this.flushWaiters = this.flushWaiters.filter((w) => this.settled < w.target);
+    for (const waiter of ready) waiter.done();
   }
 }
 
