@@ -82,6 +82,29 @@ describe('delivery robustness', () => {
     await provider.shutdown();
   });
 
+  it('re-registers a forgotten agent once while many batches are in flight, and loses nothing', async () => {
+    const processor = audit({ agentName: 'restarted' });
+    withToolCall('warm_up', {}, () => 0);
+    await processor.forceFlush();
+    const firstPath = batchRequests()[0]!.path;
+    // The service forgets the first registration (a restarted in-memory receiver).
+    server.script((req) => (req.path === firstPath ? { status: 404, body: { error: 'agent not found' } } : undefined));
+    for (let i = 0; i < 800; i++) withToolCall(`t${i}`, { i }, () => i);
+    await processor.forceFlush();
+    expect(server.requests.filter((r) => r.path === '/v1/agents')).toHaveLength(2);
+    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 801, failed: 0, dropped: 0 });
+  });
+
+  it('lets the app’s own beforeExit hook await shutdown() and deliver everything', async () => {
+    const script = `
+      import { setupAudit, secureagentics, withSession, withToolCall } from 'otel-agent-audit';
+      const audit = setupAudit({ otlp: false, scheduledDelayMillis: 60000, backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '${server.apiKey}' })] });
+      process.on('beforeExit', async () => { await audit.shutdown(); process.exit(0); });
+      await withSession({ agentName: 'hooked' }, () => withToolCall('t', {}, () => 1));`;
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'tool_call', 'custom']);
+  });
+
   it('delivers a script’s trail when it ends without calling shutdown()', async () => {
     const script = `
       import { setupAudit, secureagentics, withSession, withToolCall } from 'otel-agent-audit';

@@ -26,6 +26,13 @@ const chat = { 'gen_ai.operation.name': 'chat' };
 const payloadOf = (events: AuditEvent[], type: string) => events.find((e) => e.type === type)?.payload;
 
 describe('toAuditEvents with odd attributes from other instrumentations', () => {
+  it('reports no span-limit loss for a span that is not agent activity and held no audit records', () => {
+    const span = trace.getTracer('http-client').startSpan('GET /stream');
+    for (let i = 0; i < 300; i++) span.addEvent('chunk', { i });
+    span.end();
+    expect(toAuditEvents(tracing.memory.getFinishedSpans())).toEqual([]);
+  });
+
   it('reads token counts written as numeric strings, and ignores ones that are not numbers', () => {
     const events = convert({ ...chat, 'gen_ai.usage.input_tokens': '12', 'gen_ai.usage.output_tokens': 'many' });
     expect(payloadOf(events, 'prompt')!.token_count).toBe(12);

@@ -43,6 +43,19 @@ describe('receiver idempotency on payload.event_id', () => {
     expect(client.receiver.events()).toHaveLength(4);
   });
 
+  it('forgets only the ids of events trimmed from memory', async () => {
+    client = await startTestReceiver({ maxEventsInMemory: 1000 });
+    const [a, b] = [await client.registerAgent('a'), await client.registerAgent('b')];
+    const post = (agent: string, from: number, count: number) =>
+      client!.request('POST', `/v1/agents/${agent}/events/batch`, { events: Array.from({ length: count }, (_, i) => event(`${agent}-${from + i}`)) });
+    for (let i = 0; i < 600; i += 100) await post(b, i, 100);
+    for (let i = 0; i < 400; i += 100) await post(a, i, 100);
+    await post(a, 400, 1); // 1001 events: the oldest 251 (all b's) leave memory
+    await post(a, 0, 100); // a retry of a's first batch, still in memory
+    const listed = await client.request('GET', `/v1/agents/${a}/events?limit=500`);
+    expect(listed.body.total).toBe(401);
+  });
+
   it('remembers stored ids across a restart from the JSONL trail', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'receiver-idem-')), 'trail.jsonl');
     client = await startTestReceiver({ file });
