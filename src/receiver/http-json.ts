@@ -4,13 +4,19 @@ import { HttpError } from './http-error.js';
 /** Largest request body the receiver reads: 5 MiB, well above 100 events. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
+/** A parsed request body, with the text it was parsed from. */
+export interface JsonBody {
+  value: unknown;
+  text: string;
+}
+
 /**
  * Reads a request body and parses it as JSON, exactly once.
  *
  * @throws HttpError 415 for a non-JSON content type or a compressed body,
  *   413 above {@link MAX_BODY_BYTES}, 400 for an empty or unparsable body.
  */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
   const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
     throw new HttpError(415, `expected content-type application/json, got ${describe(req.headers['content-type'])}`);
@@ -25,7 +31,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const text = await readText(req);
   if (text.length === 0) throw new HttpError(400, 'request body is empty; expected a JSON object');
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text) as unknown, text };
   } catch (error) {
     throw new HttpError(400, `request body is not valid JSON: ${(error as Error).message}`);
   }

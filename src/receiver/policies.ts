@@ -39,7 +39,7 @@ const EMAIL_DOMAIN = /(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/y;
  * `pii.email` and `secret.api_key` flag, `tool.denylist` blocks.
  * Reasons name where in the payload a match was found, never the matched text.
  */
-export function evaluatePolicies(event: PolicyInput, deniedTools: ReadonlySet<string>): PolicyResult {
+export function evaluatePolicies(event: PolicyInput, deniedTools: ReadonlySet<string>, scanContent = true): PolicyResult {
   const violations: PolicyResult['violations'] = [];
   let decision: PolicyResult['decision'] = 'allow';
 
@@ -51,7 +51,7 @@ export function evaluatePolicies(event: PolicyInput, deniedTools: ReadonlySet<st
     }
   }
 
-  const findings = scanStrings(event.payload);
+  const findings: Findings = scanContent ? scanStrings(event.payload) : {};
   if (findings.emailPath !== undefined) {
     violations.push({ policy: 'pii.email', reason: `${findings.emailPath} contains an email address` });
   }
@@ -81,6 +81,19 @@ export function containsEmail(text: string): boolean {
 // Every secret shape starts with one of these; one scan for them lets the
 // common string, which holds no secret, skip the five patterns.
 const SECRET_PREFIX = /sk-|AKIA|gh[pousr]_|xox[abposr]-|Bearer\s/;
+
+// On raw JSON text: JSON escapes the whitespace after "Bearer", and a \\u
+// escape could spell '@' or a prefix, so either one means "look closer".
+const RAW_SUSPECT = /@|\\u|sk-|AKIA|gh[pousr]_|xox[abposr]-|Bearer/;
+
+/**
+ * False only when a request's raw JSON text cannot hold an email address or a
+ * secret, so its events can skip the per-string scan (most requests: the scan
+ * of one text is far cheaper than walking every payload).
+ */
+export function mayHoldFindings(rawJson: string): boolean {
+  return RAW_SUSPECT.test(rawJson);
+}
 
 /** The label of the first secret shape found in `text`, if any. */
 export function findSecret(text: string): string | undefined {

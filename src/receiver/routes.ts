@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './http-error.js';
 import { readJsonBody, sendJson } from './http-json.js';
 import { parseListQuery } from './list-query.js';
-import { evaluatePolicies } from './policies.js';
+import { evaluatePolicies, mayHoldFindings } from './policies.js';
 import { eventIdOf, type AuditStore } from './store.js';
 import { toStoredEntry, type StoredAuditEvent, type StoredEntry } from './stored-event.js';
 import { validateAgentRegistration, validateBatch, validateEvent, type ArrivalTime, type ValidEvent } from './validation.js';
@@ -61,13 +61,14 @@ function match(path: string): Route | undefined {
 }
 
 async function registerAgent(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
-  const registration = validateAgentRegistration(await readJsonBody(req));
+  const registration = validateAgentRegistration((await readJsonBody(req)).value);
   sendJson(res, 201, JSON.stringify(ctx.store.registerAgent(registration)));
 }
 
 async function postEvent(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string): Promise<void> {
   requireAgent(ctx, agentId);
-  const valid = validateEvent(await readJsonBody(req), '', arrivalTime());
+  const body = await readJsonBody(req);
+  const valid = validateEvent(body.value, '', arrivalTime());
   const eventId = eventIdOf(valid.payload);
   const stored = eventId === undefined ? undefined : ctx.store.storedByEventId(agentId, eventId);
   if (stored !== undefined) return sendJson(res, 201, stored);
@@ -78,7 +79,9 @@ async function postEvent(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
 
 async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string): Promise<void> {
   requireAgent(ctx, agentId);
-  const valid = validateBatch(await readJsonBody(req), arrivalTime());
+  const body = await readJsonBody(req);
+  const valid = validateBatch(body.value, arrivalTime());
+  const scanContent = mayHoldFindings(body.text);
   // Build every entry before storing any, so a batch is all-or-nothing. An
   // event whose payload.event_id is already stored (a client's retry) is
   // answered with the stored event and not stored again.
@@ -92,7 +95,7 @@ async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
       results[i] = stored;
       continue;
     }
-    const entry = toEntry(ctx, agentId, valid[i]!, `events[${i}].`);
+    const entry = toEntry(ctx, agentId, valid[i]!, `events[${i}].`, scanContent);
     fresh.push(entry);
     results[i] = entry.json;
     if (eventId !== undefined) inBatch.set(eventId, entry.json);
@@ -114,8 +117,8 @@ function requireAgent(ctx: RouteContext, agentId: string): void {
   }
 }
 
-function toEntry(ctx: RouteContext, agentId: string, valid: ValidEvent, where: string): StoredEntry {
-  const policyResult = evaluatePolicies(valid, ctx.deniedTools);
+function toEntry(ctx: RouteContext, agentId: string, valid: ValidEvent, where: string, scanContent = true): StoredEntry {
+  const policyResult = evaluatePolicies(valid, ctx.deniedTools, scanContent);
   try {
     return toStoredEntry(agentId, valid, policyResult);
   } catch (error) {
