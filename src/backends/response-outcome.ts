@@ -45,7 +45,7 @@ export function failureOutcome(result: HttpResult, d: CallDescription): Delivery
 }
 
 /** The error message a service put in its body (`{error}` / `{message}` / `{detail}`), shortened. */
-export function serverMessage(body: string): string | undefined {
+function serverMessage(body: string): string | undefined {
   if (!body) return undefined;
   let text = body;
   try {

@@ -47,6 +47,3 @@ export const DEFAULTS = Object.freeze({
   /** Losses are reported through `diag` at most this often (the first at once). */
   lossReportIntervalMillis: 30_000,
 });
-
-/** The type of {@link DEFAULTS}. */
-export type Defaults = typeof DEFAULTS;

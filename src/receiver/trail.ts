@@ -63,7 +63,7 @@ export async function readTrail(
 }
 
 /** Parses one trail line, or returns `undefined` when it is not a valid record. */
-export function parseTrailLine(line: string): TrailRecord | undefined {
+function parseTrailLine(line: string): TrailRecord | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);

@@ -21,7 +21,7 @@ export function toGenAiMessages(messages: readonly unknown[]): GenAiMessage[] {
   return messages.map(toGenAiMessage);
 }
 
-export function toGenAiMessage(message: unknown): GenAiMessage {
+function toGenAiMessage(message: unknown): GenAiMessage {
   if (typeof message === 'string') return { role: 'user', parts: [textPart(message)] };
   if (message === null || typeof message !== 'object') return { role: 'user', parts: [textPart(String(message))] };
   const m = message as Loose;

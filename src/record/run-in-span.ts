@@ -85,13 +85,13 @@ function endWithValue<T>(span: Span, value: Awaited<T>, onSuccess: OnSuccess<T> 
 }
 
 /** Records `error` on `span` as an exception with status ERROR and ends it. */
-export function endWithError(span: Span, error: unknown): void {
+function endWithError(span: Span, error: unknown): void {
   markError(span, error);
   span.end(auditNow());
 }
 
 /** Records `error` as an exception event and sets status ERROR and `error.type`. */
-export function markError(span: Span, error: unknown): void {
+function markError(span: Span, error: unknown): void {
   try {
     span.recordException(toException(error), auditNow());
   } catch (recordingError) {
@@ -108,7 +108,7 @@ export function markError(span: Span, error: unknown): void {
 }
 
 /** The OTel `Exception` shape for any thrown value (strings, objects, `Error`s). */
-export function toException(error: unknown): Error | string {
+function toException(error: unknown): Error | string {
   if (typeof error === 'string') return error;
   if (isError(error)) return error;
   return { name: errorType(error), message: errorMessage(error) } as Error;
