@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { AuditBackend } from '../backends/audit-backend.js';
@@ -6,6 +7,8 @@ import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.j
 import { toAuditEvents } from '../convert/to-audit-events.js';
 import type { AuditStats } from './audit-stats.js';
 import { BackendPipeline } from './backend-pipeline.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:exporter' });
 
 /** Options of {@link AuditSpanExporter}. */
 export interface AuditExporterOptions extends DeliveryOptions {
@@ -45,9 +48,17 @@ export class AuditSpanExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('otel-agent-audit: exporter is shut down') });
       return;
     }
-    const events = toAuditEvents(spans);
-    this.eventsConverted += events.length;
-    for (const pipeline of this.pipelines) pipeline.enqueue(events);
+    try {
+      const events = toAuditEvents(spans);
+      this.eventsConverted += events.length;
+      for (const pipeline of this.pipelines) pipeline.enqueue(events);
+    } catch (error) {
+      // Conversion is total by design; should a bug break that, it fails this
+      // export (counted by the caller) instead of throwing into a timer of the agent.
+      log.error(`could not convert ${spans.length} spans into audit events; they are not delivered`, error);
+      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      return;
+    }
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
@@ -63,6 +74,7 @@ export class AuditSpanExporter implements SpanExporter {
     return this.shutdownPromise;
   }
 
+  /** Events converted so far, and per backend delivered / failed / dropped / retried / waiting. */
   stats(): Omit<AuditStats, 'spansQueued' | 'spansDropped'> {
     const backends: AuditStats['backends'] = {};
     this.pipelines.forEach((p, i) => (backends[this.names[i] as string] = p.stats()));

@@ -1,4 +1,5 @@
 import { diag, TraceFlags, type Context } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { GEN_AI_AGENT_ID, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from '../attributes.js';
 import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
@@ -81,6 +82,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     return Object.values(this.exporter.stats().backends).some((b) => b.queued + b.inFlight > 0);
   }
 
+  /** True once `shutdown()` has been called. */
   get isShutdown(): boolean {
     return this.stopped;
   }
@@ -92,6 +94,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     if (this.spansDropped > 0) log.warn(`${this.spansDropped} finished spans were dropped before conversion in total.`);
   }
 
+  /** Spans waiting and dropped, events converted, and per backend delivered / failed / dropped / retried / waiting. */
   stats(): AuditStats {
     return { ...this.exporter.stats(), spansQueued: this.buffer.length, spansDropped: this.spansDropped };
   }
@@ -113,7 +116,10 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   private exportBatch(): void {
     const batch = this.buffer.splice(0, this.config.maxSpanBatchSize);
-    if (batch.length > 0) this.exporter.export(batch, () => undefined);
+    if (batch.length === 0) return;
+    this.exporter.export(batch, (result) => {
+      if (result.code !== ExportResultCode.SUCCESS) this.spansDropped += batch.length;
+    });
   }
 
   private drain(): void {
