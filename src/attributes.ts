@@ -41,6 +41,8 @@ export const OPERATION_INVOKE_AGENT = 'invoke_agent';
 // Our own namespace, for what GenAI has no name for.
 /** `true` on the root span of a `withSession` session. */
 export const AUDIT_SESSION_ROOT = 'audit.session.root';
+/** `true` once the session's `session.start` event was exported when the session began. */
+export const AUDIT_SESSION_START_EXPORTED = 'audit.session.start_exported';
 /** JSON payload of a `recordEvent` span event. */
 export const AUDIT_EVENT_PAYLOAD = 'audit.event.payload';
 /** `true` on span events written by `recordEvent` / `recordError`. */

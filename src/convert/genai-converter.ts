@@ -8,6 +8,7 @@ import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   AUDIT_SESSION_ROOT,
+  AUDIT_SESSION_START_EXPORTED,
   GEN_AI_INPUT_MESSAGES,
   GEN_AI_OPERATION_NAME,
   GEN_AI_OUTPUT_MESSAGES,
@@ -103,9 +104,15 @@ function convertToolCall(span: ReadableSpan, out: SpanEventBuilder): void {
   });
 }
 
+/** The `session.start` event of a session root span, which may still be running. */
+export function emitSessionStart(span: ReadableSpan, out: SpanEventBuilder): void {
+  out.emit('custom', 'session.start', span.startTime, { name: 'session.start', span_name: span.name });
+}
+
 function convertSession(span: ReadableSpan, out: SpanEventBuilder): void {
   const failed = span.status.code === SpanStatusCode.ERROR;
-  out.emit('custom', 'session.start', span.startTime, { name: 'session.start', span_name: span.name });
+  // Sent when the session began (by the audit span processor), or now.
+  if (span.attributes[AUDIT_SESSION_START_EXPORTED] !== true) emitSessionStart(span, out);
   out.emit('custom', 'session.end', span.endTime, {
     name: 'session.end',
     outcome: failed ? 'error' : 'success',

@@ -3,9 +3,9 @@
  * total: whatever a span holds, it never throws.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AUDIT_CARRIER_SPAN } from '../attributes.js';
+import { AUDIT_CARRIER_SPAN, AUDIT_SESSION_ROOT } from '../attributes.js';
 import type { AuditEvent } from './audit-event.js';
-import { genAiConverter } from './genai-converter.js';
+import { emitSessionStart, genAiConverter } from './genai-converter.js';
 import { SpanEventBuilder, type SpanConverter, type TimedAuditEvent } from './span-converter.js';
 import { emitErrorsAndCustomEvents } from './span-events.js';
 
@@ -27,6 +27,22 @@ export function toAuditEvents(spans: readonly ReadableSpan[], converters: readon
   // Stable sort: events of the same instant keep their span's order.
   timed.sort((a, b) => a.sortTime - b.sortTime);
   return timed.map((t) => t.event);
+}
+
+/**
+ * The `session.start` event of a `withSession` root span that has just
+ * started, so a session shows in the trail while it runs (and if it never
+ * ends). Never throws; empty for any other span.
+ */
+export function toSessionStartEvents(span: ReadableSpan): AuditEvent[] {
+  try {
+    if (span.attributes[AUDIT_SESSION_ROOT] !== true) return [];
+    const builder = new SpanEventBuilder(span);
+    emitSessionStart(span, builder);
+    return builder.out.map((t) => t.event);
+  } catch {
+    return []; // then session.start is sent with the rest when the session ends
+  }
 }
 
 function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], out: TimedAuditEvent[]): void {

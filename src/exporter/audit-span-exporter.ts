@@ -4,7 +4,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { AuditBackend } from '../backends/audit-backend.js';
 import { secureagentics } from '../backends/secureagentics.js';
 import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
-import { toAuditEvents } from '../convert/to-audit-events.js';
+import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
 import type { AuditStats } from './audit-stats.js';
 import { BackendPipeline } from './backend-pipeline.js';
 
@@ -60,6 +60,19 @@ export class AuditSpanExporter implements SpanExporter {
       return;
     }
     resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  /**
+   * Queues the `session.start` event of a session that has just begun.
+   * Returns false when there is none to send (not a session root, or shut down).
+   */
+  exportSessionStart(span: ReadableSpan): boolean {
+    if (this.stopped) return false;
+    const events = toSessionStartEvents(span);
+    if (events.length === 0) return false;
+    this.eventsConverted += events.length;
+    for (const pipeline of this.pipelines) pipeline.enqueue(events);
+    return true;
   }
 
   /** Waits until every backend has settled what is queued (or the shutdown timeout passes). */

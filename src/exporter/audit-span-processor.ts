@@ -1,7 +1,13 @@
 import { diag, TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { GEN_AI_AGENT_ID, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from '../attributes.js';
+import {
+  AUDIT_SESSION_ROOT,
+  AUDIT_SESSION_START_EXPORTED,
+  GEN_AI_AGENT_ID,
+  GEN_AI_AGENT_NAME,
+  GEN_AI_CONVERSATION_ID,
+} from '../attributes.js';
 import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
 import { sessionFromContext } from '../record/session-context.js';
 import type { AuditStats } from './audit-stats.js';
@@ -46,6 +52,10 @@ export class AuditSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     const session = sessionFromContext(parentContext);
     if (!session) return;
+    // A session is in the trail from its first moment, not only once it ends.
+    if (span.attributes[AUDIT_SESSION_ROOT] === true && (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
+      if (this.exporter.exportSessionStart(span)) span.setAttribute(AUDIT_SESSION_START_EXPORTED, true);
+    }
     const attributes = span.attributes;
     if (attributes[GEN_AI_CONVERSATION_ID] === undefined) span.setAttribute(GEN_AI_CONVERSATION_ID, session.sessionId);
     if (attributes[GEN_AI_AGENT_NAME] === undefined) span.setAttribute(GEN_AI_AGENT_NAME, session.agentName);

@@ -89,6 +89,16 @@ describe('Secureagentics export of a recorded session', () => {
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 9, failed: 0, dropped: 0 });
   });
 
+  it('sends session.start while the session is still running, and only once', async () => {
+    const processor = audit();
+    await withSession({ agentName: 'long-runner' }, async () => {
+      await processor.forceFlush();
+      expect(server.allEvents().map((e) => e.payload.name)).toEqual(['session.start']);
+    });
+    await processor.forceFlush();
+    expect(server.allEvents().map((e) => e.payload.name)).toEqual(['session.start', 'session.end']);
+  });
+
   it('registers an agent known only by name once, and sends all its events under that id', async () => {
     const processor = audit({ agentName: 'planner' });
     await withSession({}, async () => {
