@@ -85,9 +85,12 @@ const stats = audit.stats();
 const events = receiver.events();
 await receiver.close();
 
-// --- Print the trail: session → trace → events.
+// --- Print the trail: session → trace → events, in time order. Batches reach
+// the receiver concurrently, so arrival order is not time order.
+const rank = (event) => (event.payload.name === 'session.start' ? 0 : event.payload.name === 'session.end' ? 2 : 1);
+const chronological = [...events].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || rank(a) - rank(b));
 const sessions = new Map();
-for (const event of events) {
+for (const event of chronological) {
   const key = `${event.payload.session_id ?? 'no session'}\u0000${event.payload.agent_name ?? ''}`;
   const traces = sessions.get(key) ?? new Map();
   sessions.set(key, traces);
