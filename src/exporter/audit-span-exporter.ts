@@ -4,6 +4,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { AuditBackend } from '../backends/audit-backend.js';
 import { secureagentics } from '../backends/secureagentics.js';
 import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
+import type { AuditEvent } from '../convert/audit-event.js';
 import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
 import type { AuditStats } from './audit-stats.js';
 import { BackendPipeline } from './backend-pipeline.js';
@@ -49,9 +50,7 @@ export class AuditSpanExporter implements SpanExporter {
       return;
     }
     try {
-      const events = toAuditEvents(spans);
-      this.eventsConverted += events.length;
-      for (const pipeline of this.pipelines) pipeline.enqueue(events);
+      this.dispatch(toAuditEvents(spans));
     } catch (error) {
       // Conversion is total by design; should a bug break that, it fails this
       // export (counted by the caller) instead of throwing into a timer of the agent.
@@ -70,8 +69,7 @@ export class AuditSpanExporter implements SpanExporter {
     if (this.stopped) return false;
     const events = toSessionStartEvents(span);
     if (events.length === 0) return false;
-    this.eventsConverted += events.length;
-    for (const pipeline of this.pipelines) pipeline.enqueue(events);
+    this.dispatch(events);
     return true;
   }
 
@@ -85,6 +83,11 @@ export class AuditSpanExporter implements SpanExporter {
     this.stopped = true;
     this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(() => undefined);
     return this.shutdownPromise;
+  }
+
+  private dispatch(events: AuditEvent[]): void {
+    this.eventsConverted += events.length;
+    for (const pipeline of this.pipelines) pipeline.enqueue(events);
   }
 
   /** Events converted so far, and per backend delivered / failed / dropped / retried / waiting. */

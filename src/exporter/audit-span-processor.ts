@@ -1,15 +1,9 @@
 import { diag, TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  AUDIT_SESSION_ROOT,
-  AUDIT_SESSION_START_EXPORTED,
-  GEN_AI_AGENT_ID,
-  GEN_AI_AGENT_NAME,
-  GEN_AI_CONVERSATION_ID,
-} from '../attributes.js';
+import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../attributes.js';
 import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
-import { sessionFromContext } from '../record/session-context.js';
+import { missingSessionAttributes, sessionFromContext } from '../record/session-context.js';
 import type { AuditStats } from './audit-stats.js';
 import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
 
@@ -56,12 +50,8 @@ export class AuditSpanProcessor implements SpanProcessor {
     if (span.attributes[AUDIT_SESSION_ROOT] === true && (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
       if (this.exporter.exportSessionStart(span)) span.setAttribute(AUDIT_SESSION_START_EXPORTED, true);
     }
-    const attributes = span.attributes;
-    if (attributes[GEN_AI_CONVERSATION_ID] === undefined) span.setAttribute(GEN_AI_CONVERSATION_ID, session.sessionId);
-    if (attributes[GEN_AI_AGENT_NAME] === undefined) span.setAttribute(GEN_AI_AGENT_NAME, session.agentName);
-    if (session.agentId !== undefined && attributes[GEN_AI_AGENT_ID] === undefined) {
-      span.setAttribute(GEN_AI_AGENT_ID, session.agentId);
-    }
+    const missing = missingSessionAttributes(session, span.attributes);
+    if (missing) span.setAttributes(missing);
   }
 
   onEnd(span: ReadableSpan): void {

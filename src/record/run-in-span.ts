@@ -5,9 +5,9 @@
  * error unchanged.
  */
 import { diag, SpanStatusCode, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
-import { ERROR_TYPE, GEN_AI_AGENT_ID, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from '../attributes.js';
+import { ERROR_TYPE } from '../attributes.js';
 import { auditNow } from './clock.js';
-import { sessionFromContext } from './session-context.js';
+import { missingSessionAttributes, sessionFromContext } from './session-context.js';
 import { auditTracer } from './tracer.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });
@@ -65,10 +65,8 @@ export function runInSpan<T>(
 function stampSession(options: SpanOptions, parent: Context): void {
   const session = sessionFromContext(parent);
   if (!session) return;
-  const attributes = (options.attributes ??= {});
-  attributes[GEN_AI_CONVERSATION_ID] ??= session.sessionId;
-  attributes[GEN_AI_AGENT_NAME] ??= session.agentName;
-  if (session.agentId !== undefined) attributes[GEN_AI_AGENT_ID] ??= session.agentId;
+  const missing = missingSessionAttributes(session, options.attributes ?? {});
+  if (missing) options.attributes = Object.assign(options.attributes ?? {}, missing);
 }
 
 function endWithValue<T>(span: Span, value: Awaited<T>, onSuccess: OnSuccess<T> | undefined): void {
