@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../convert/audit-event.js';
 import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
+import type { ToolDecision } from './tool-decision.js';
 
 /**
  * One audit API. A backend maps audit events to its wire format and judges
@@ -23,6 +24,12 @@ export interface AuditBackend {
   batchKey?(event: AuditEvent): string;
   /** One attempt to deliver `events` (at most `maxBatchSize`, all with one `batchKey`). Never throws. */
   send(events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome>;
+  /**
+   * Sends one `tool_call` event synchronously and returns the backend's verdict
+   * on it, before the tool runs. Only backends whose API answers with a
+   * decision implement it. Never throws; `signal` carries the latency budget.
+   */
+  decide?(event: AuditEvent, signal: AbortSignal): Promise<ToolDecision>;
   /** Closes connections. */
   shutdown(): Promise<void>;
 }
