@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  isAuditBlockedError,
   secureagentics,
   setupAudit,
   startAuditReceiver,
@@ -17,10 +18,14 @@ import {
 
 const trailFile = join(mkdtempSync(join(tmpdir(), 'otel-agent-audit-demo-')), 'audit-trail.jsonl');
 const receiver = await startAuditReceiver({ port: 0, file: trailFile, deniedTools: ['delete_customer'] });
+const backend = secureagentics({ apiKey: 'local-demo-key', baseUrl: receiver.url });
 const audit = setupAudit({
   serviceName: 'demo-support-agent',
   otlp: false, // the demo exports to the local receiver only
-  backends: [secureagentics({ apiKey: 'local-demo-key', baseUrl: receiver.url })],
+  backends: [backend],
+  // Every tool call is put to the receiver's policies before it runs; without
+  // a verdict within the budget, the tool does not run.
+  toolDecision: { backend, failMode: 'closed', timeoutMillis: 2000 },
 });
 
 // --- A fake model: answers in the OpenAI chat.completion shape, from a script.
@@ -37,13 +42,17 @@ function fakeModel(model, reply) {
   };
 }
 
-// --- Tools. One fails, one is on the receiver's deny list.
+// --- Tools. One fails; one is on the receiver's deny list and never runs.
+const ran = [];
 const tools = {
   lookup_order: async ({ orderId }) => ({ orderId, status: 'shipped', carrier: 'PostNord' }),
   send_sms: async () => {
     throw new Error('SMS gateway timed out after 3000 ms');
   },
-  delete_customer: async ({ customerId }) => ({ deleted: customerId }),
+  delete_customer: async ({ customerId }) => {
+    ran.push('delete_customer'); // the audit gate must keep this from ever happening
+    return { deleted: customerId };
+  },
 };
 
 /** One agent turn: ask the model, run the tool it asks for, ask again. */
@@ -58,7 +67,9 @@ async function turn(model, messages, script) {
       try {
         result = await withToolCall(call.function.name, args, () => tools[call.function.name](args), { callId: call.id });
       } catch (error) {
-        result = { error: error.message }; // the agent recovers; the failure is in the trail
+        // The agent recovers; the failure or the refusal is in the trail.
+        result = isAuditBlockedError(error) ? { refused: error.reason } : { error: error.message };
+        if (isAuditBlockedError(error)) console.log(`Blocked before it ran: ${call.function.name} (${error.reason})`);
       }
       messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
     }
@@ -76,7 +87,7 @@ await withSession({ agentName: 'support-bot' }, () =>
 await withSession({ agentName: 'ops-bot' }, () =>
   turn('gpt-4o', [{ role: 'user', content: 'Clean up the test customer 7 and show the staging key.' }], [
     { tool: 'delete_customer', args: { customerId: 7 } },
-    { text: 'Done. The staging key is sk-demo1234567890abcdefghijklmnop.' },
+    { text: 'I may not delete customers. The staging key is sk-demo1234567890abcdefghijklmnop.' },
   ]),
 );
 
@@ -108,6 +119,7 @@ for (const [key, traces] of sessions) {
     }
   }
 }
+if (ran.includes('delete_customer')) throw new Error('demo: a denied tool ran');
 const delivery = stats.backends.secureagentics;
 console.log(`\nDelivery: ${delivery.delivered} delivered, ${delivery.failed} failed, ${delivery.dropped} dropped, ${delivery.retries} retries.`);
 
@@ -122,11 +134,12 @@ function summary({ type, payload }) {
       return `${payload.token_count} tok  ${oneLine(String(payload.prompt).split('\n').at(-1))}`;
     case 'completion':
       return `${payload.token_count} tok  ${oneLine(payload.response) || `[${payload.finish_reasons}]`}`;
-    case 'tool_call':
-      return `${payload.tool_name} ${JSON.stringify(payload.arguments)} → ${payload.status}`;
+    case 'tool_call': // asked before it ran (the gate), so no result yet
+      return `${payload.tool_name} ${JSON.stringify(payload.arguments)}${payload.status === 'pending' ? ' (asked before running)' : ` → ${payload.status}`}`;
     case 'error':
       return `${payload.error_type}: ${oneLine(payload.message)}`;
     default:
+      if (payload.name === 'tool_call.result') return `${payload.tool_name} → ${payload.status} ${JSON.stringify(payload.result ?? null)}`;
       return `${payload.name}${payload.outcome ? ` (${payload.outcome})` : ''}`;
   }
 }

@@ -50,6 +50,23 @@ export const AUDIT_RECORDED = 'audit.recorded';
 /** `true` on spans made only to carry a `recordEvent`/`recordError` outside any span. */
 export const AUDIT_CARRIER_SPAN = 'audit.carrier';
 
+/** Verdict of the backend asked before a tool ran: `allow`, `block` or `unavailable`. */
+export const AUDIT_DECISION = 'audit.decision';
+/** Name of the backend asked; it already holds this tool call's event, so the exporter does not send it there again. */
+export const AUDIT_DECISION_BACKEND = 'audit.decision.backend';
+/** The backend's reason, or why there was no verdict. */
+export const AUDIT_DECISION_REASON = 'audit.decision.reason';
+/** `open` or `closed`: what the gate did without a verdict. */
+export const AUDIT_DECISION_FAIL_MODE = 'audit.decision.fail_mode';
+
+/**
+ * On a model-call span started inside another model-call span (our
+ * `withLLMCall` around an instrumented client; two instrumentations of one
+ * client): the outer span's id. The outer span records the call; this one
+ * yields no prompt/completion/error of its own.
+ */
+export const AUDIT_MODEL_CALL_RECORDED_BY = 'audit.model_call.recorded_by';
+
 // Exception span events (OTel general conventions).
 export const EXCEPTION_EVENT = 'exception';
 export const EXCEPTION_TYPE = 'exception.type';

@@ -8,7 +8,10 @@ export { withLLMCall } from './record/llm-call.js';
 export type { LLMCallOptions, LLMCallHandle, LLMUsage } from './record/llm-call.js';
 export { withToolCall } from './record/tool-call.js';
 export type { ToolCallOptions } from './record/tool-call.js';
+export type { ToolDecisionOptions } from './record/tool-gate.js';
 export { recordError, recordEvent } from './record/events.js';
+export { recordPermissionCheck } from './record/permission-check.js';
+export type { PermissionCheck } from './record/permission-check.js';
 export type { Recorded } from './record/run-in-span.js';
 
 // Spans → audit events → backends.
@@ -16,6 +19,7 @@ export { setupAudit } from './exporter/setup-audit.js';
 export type { SetupAuditOptions, AuditHandle, OtlpOptions } from './exporter/setup-audit.js';
 export { auditSpanProcessor, AuditSpanProcessor } from './exporter/audit-span-processor.js';
 export type { AuditProcessorOptions } from './exporter/audit-span-processor.js';
+export { auditLogRecordProcessor } from './exporter/audit-log-record-processor.js';
 export { AuditSpanExporter } from './exporter/audit-span-exporter.js';
 export type { AuditExporterOptions } from './exporter/audit-span-exporter.js';
 export type { AuditStats } from './exporter/audit-stats.js';
@@ -27,15 +31,24 @@ export type { AuditEvent, AuditEventType } from './convert/audit-event.js';
 // Backends.
 export { secureagentics } from './backends/secureagentics.js';
 export type { SecureagenticsOptions } from './backends/secureagentics.js';
+export { jsonlFile } from './backends/jsonl-file.js';
+export type { JsonlFileOptions } from './backends/jsonl-file.js';
+export { agentops } from './backends/agentops.js';
+export type { AgentOpsOptions } from './backends/agentops.js';
+export { agenticAudit } from './backends/agentic-audit.js';
+export type { AgenticAuditOptions, AgenticAuditResult } from './backends/agentic-audit.js';
+export { agentSudo } from './backends/agentsudo.js';
+export type { AgentSudoOptions } from './backends/agentsudo.js';
 export type { AuditBackend } from './backends/audit-backend.js';
 export type { DeliveryOutcome } from './transport/delivery-outcome.js';
+export type { ToolDecision } from './backends/tool-decision.js';
 
 // The local audit receiver.
 export { startAuditReceiver } from './receiver/receiver.js';
-export type { AuditReceiver, AuditReceiverOptions, StoredAuditEvent, PolicyResult } from './receiver/receiver.js';
+export type { AuditReceiver, AuditReceiverOptions, StoredAuditEvent, StoredAgenticAuditEvent, PolicyResult } from './receiver/receiver.js';
 
 // Errors and defaults.
-export { AuditError, isAuditError } from './errors.js';
+export { AuditError, isAuditError, AuditBlockedError, isAuditBlockedError } from './errors.js';
 export type { AuditErrorCode } from './errors.js';
 export { DEFAULTS } from './config/defaults.js';
 export { VERSION } from './version.js';

@@ -30,7 +30,9 @@ export function failureOutcome(result: HttpResult, d: CallDescription): Delivery
   const what = `${d.backend}: ${status} on ${d.call}${detail ? ` (${detail})` : ''}`;
   if (verdict === 'retryable') {
     const retryAfterMillis = parseRetryAfter(headers['retry-after']);
-    return { kind: 'retryable', reason: what, ...(retryAfterMillis !== undefined && { retryAfterMillis }) };
+    // A 429, or any Retry-After, asks this client as a whole to slow down: the queue pauses every batch.
+    const throttled = status === 429 || retryAfterMillis !== undefined;
+    return { kind: 'retryable', reason: what, ...(retryAfterMillis !== undefined && { retryAfterMillis }), ...(throttled && { throttled }) };
   }
   if (status === 401 || status === 403) {
     return { kind: 'rejected', configError: true, reason: `${what} — ${d.affected} not delivered. ${d.authHint}` };
@@ -51,12 +53,27 @@ function serverMessage(body: string): string | undefined {
   try {
     const parsed = JSON.parse(body) as Record<string, unknown>;
     const message = parsed?.error ?? parsed?.message ?? parsed?.detail;
-    if (message !== undefined) text = typeof message === 'string' ? message : JSON.stringify(message);
+    if (message !== undefined) text = typeof message === 'string' ? message : (validationErrors(message) ?? JSON.stringify(message));
   } catch {
     // not JSON: use the text as it is
   }
   text = text.replace(/\s+/g, ' ').trim();
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/**
+ * FastAPI's 422 `detail` list (`[{loc: ['body', 'agent_id'], msg: 'Field required'}]`)
+ * as `body.agent_id: Field required`; the echoed input is left out, so the
+ * message is the same for every event that fails the same way.
+ */
+function validationErrors(detail: unknown): string | undefined {
+  if (!Array.isArray(detail)) return undefined;
+  const parts: string[] = [];
+  for (const item of detail as Array<{ loc?: unknown; msg?: unknown } | null>) {
+    if (typeof item?.msg !== 'string') return undefined;
+    parts.push(Array.isArray(item.loc) ? `${item.loc.join('.')}: ${item.msg}` : item.msg);
+  }
+  return parts.join('; ');
 }
 
 /** Parses a 2xx JSON body; undefined when it is not JSON. */

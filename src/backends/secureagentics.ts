@@ -12,6 +12,8 @@ import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
 import { HttpClient } from '../transport/http-client.js';
 import type { AuditBackend } from './audit-backend.js';
 import { failureOutcome, parseJsonBody } from './response-outcome.js';
+import { batchOutcome, isHttpUrl, policyBlocks, policyReason, toWireEvent } from './secureagentics-wire.js';
+import type { ToolDecision } from './tool-decision.js';
 
 /** Options of {@link secureagentics}; each falls back to its env var, then the default. */
 export interface SecureagenticsOptions {
@@ -31,6 +33,11 @@ export interface SecureagenticsOptions {
   requestTimeoutMillis?: number;
   /** Keep-alive connections. Default 8. */
   maxConnections?: number;
+  /**
+   * Reads a block from a tool call's `policy_result` (used by the tool gate).
+   * Default: `decision: "block"`, `action: "block"`, `allowed: false` or `blocked: true`.
+   */
+  isBlocked?: (policyResult: unknown) => boolean;
 }
 
 const BATCH_LIMIT = 100;
@@ -56,6 +63,7 @@ export function secureagentics(options: SecureagenticsOptions = {}): AuditBacken
     baseUrl,
     requestTimeoutMillis: positive('secureagentics.requestTimeoutMillis', options.requestTimeoutMillis) ?? DEFAULTS.requestTimeoutMillis,
     maxConnections: positive('secureagentics.maxConnections', options.maxConnections) ?? DEFAULTS.maxConnections,
+    isBlocked: options.isBlocked ?? policyBlocks,
   });
 }
 
@@ -66,6 +74,7 @@ interface SecureagenticsConfig {
   baseUrl: string;
   requestTimeoutMillis: number;
   maxConnections: number;
+  isBlocked: (policyResult: unknown) => boolean;
 }
 
 type AgentLookup = { id: string } | { outcome: DeliveryOutcome };
@@ -113,6 +122,37 @@ class SecureagenticsBackend implements AuditBackend {
 
   shutdown(): Promise<void> {
     return this.client?.close() ?? Promise.resolve();
+  }
+
+  /** Posts the event alone (`POST /v1/agents/{id}/events`): the answer carries its `policy_result`. */
+  async decide(event: AuditEvent, signal: AbortSignal): Promise<ToolDecision> {
+    if (!this.client || this.configProblem) return { kind: 'unavailable', reason: this.configProblem ?? 'not configured' };
+    const agentName = this.batchKey(event);
+    const agent = await this.agentId(this.client, agentName, signal);
+    if ('outcome' in agent) return { kind: 'unavailable', reason: agent.outcome.reason ?? `secureagentics: could not register agent '${agentName}'` };
+    const path = `/v1/agents/${encodeURIComponent(agent.id)}/events`;
+    const result = await this.client.request('POST', path, this.headers(), JSON.stringify(toWireEvent(event)), signal);
+    const failure = failureOutcome(result, {
+      backend: this.name,
+      call: `POST ${path}`,
+      affected: `the verdict on tool '${String(event.payload['tool_name'])}'`,
+      authHint: AUTH_HINT,
+      notFoundHint: 'Check SECUREAGENTICS_AGENT_ID and SECUREAGENTICS_BASE_URL.',
+    });
+    if (failure) return { kind: 'unavailable', reason: failure.reason ?? `secureagentics: POST ${path} failed` };
+    const stored = parseJsonBody(result.ok ? result.response.body : '') as { policy_result?: unknown } | undefined;
+    if (!stored || typeof stored.policy_result !== 'object' || stored.policy_result === null) {
+      return { kind: 'unavailable', reason: `secureagentics: POST ${path} answered without a policy_result object` };
+    }
+    const raw = stored.policy_result;
+    let blocked: boolean;
+    try {
+      blocked = this.config.isBlocked(raw) === true;
+    } catch (error) {
+      return { kind: 'unavailable', reason: `secureagentics: the isBlocked option threw: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const reason = policyReason(raw);
+    return blocked ? { kind: 'block', reason: reason ?? 'blocked by policy', raw } : { kind: 'allow', ...(reason && { reason }), raw };
   }
 
   private async sendBatch(client: HttpClient, agentName: string, events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
@@ -189,37 +229,5 @@ class SecureagenticsBackend implements AuditBackend {
 
   private headers(): Record<string, string> {
     return { authorization: `Bearer ${this.config.apiKey ?? ''}` };
-  }
-}
-
-/** Our event → the Secureagentics event: identity fields go into the free-form payload. */
-function toWireEvent(event: AuditEvent): Record<string, unknown> {
-  const payload: Record<string, unknown> = { event_id: event.id, span_id: event.spanId };
-  if (event.parentSpanId) payload.parent_span_id = event.parentSpanId;
-  if (event.sessionId) payload.session_id = event.sessionId;
-  if (event.agentName) payload.agent_name = event.agentName;
-  if (event.agentId) payload.agent_id = event.agentId;
-  return { type: event.type, payload: Object.assign(payload, event.payload), trace_id: event.traceId, timestamp: event.timestamp };
-}
-
-/** `"total": N` as the last member of the answer: read without parsing the echoed events. */
-const TRAILING_TOTAL = /"total"\s*:\s*(\d+)\s*\}\s*$/;
-
-/** A 2xx batch answer: `total` says how many were processed. An unreadable body still means accepted. */
-function batchOutcome(body: string, sent: number): DeliveryOutcome {
-  const trailing = TRAILING_TOTAL.exec(body.slice(-64));
-  const total = trailing ? Number(trailing[1]) : (parseJsonBody(body) as { total?: unknown } | undefined)?.total;
-  if (typeof total === 'number' && total < sent) {
-    return { kind: 'delivered', rejected: sent - total, reason: `secureagentics: the service processed ${total} of ${sent} events in a batch` };
-  }
-  return { kind: 'delivered' };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const protocol = new URL(value).protocol;
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
   }
 }

@@ -8,8 +8,19 @@
 export const DEFAULTS = Object.freeze({
   /** Secureagentics API origin. */
   secureagenticsBaseUrl: 'https://api.secureagentics.ai',
+  /** AgentOps API origin. */
+  agentopsBaseUrl: 'https://api.agentops.ai',
+  /** AgenticAudit origin: the self-hosted server's documented default. */
+  agenticAuditBaseUrl: 'http://localhost:8000',
+  /** AgentSudo API origin. */
+  agentsudoBaseUrl: 'https://api.agentsudo.dev',
   /** Agent name registered with a backend when none is given. */
   agentName: 'agent',
+
+  /** Message content in spans and audit events (env `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`). */
+  captureContent: true,
+  /** How long a tool waits for a deciding backend's verdict before its fail mode applies. */
+  toolDecisionTimeoutMillis: 1_000,
 
   /** Finished spans waiting for conversion; past this, spans are dropped and counted. */
   maxSpanQueueSize: 8192,
@@ -44,6 +55,13 @@ export const DEFAULTS = Object.freeze({
   shutdownTimeoutMillis: 10_000,
   /** Longest text kept per message part / tool argument; longer is truncated with a marker. */
   maxContentLength: 16_384,
+
+  /** Spans whose GenAI log-record content waits for the span to be converted; past this, the oldest is discarded. */
+  maxLogContentSpans: 4096,
+  /** Log-record content whose span has not been converted after this long is discarded. */
+  maxLogContentAgeMillis: 600_000,
+  /** Messages kept per span from GenAI log records (the whole history is re-sent on every call). */
+  maxLogContentMessagesPerSpan: 1024,
   /** Losses are reported through `diag` at most this often (the first at once). */
   lossReportIntervalMillis: 30_000,
 });

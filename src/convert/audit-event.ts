@@ -18,4 +18,9 @@ export interface AuditEvent {
   readonly agentId?: string;
   /** Event data, with field names the audit services index (`model`, `prompt`, `response`, `token_count`, …). */
   readonly payload: Readonly<Record<string, unknown>>;
+  /**
+   * The span's resource attributes (`service.name`, `deployment.environment`, …).
+   * Shared by every event of the span's provider, never copied: do not mutate.
+   */
+  readonly resource?: Readonly<Record<string, unknown>>;
 }

@@ -29,20 +29,27 @@ import {
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
   GEN_AI_USAGE_PROMPT_TOKENS,
+  OPERATION_CHAT,
   OPERATION_EXECUTE_TOOL,
   OPERATION_INVOKE_AGENT,
 } from '../attributes.js';
+import { normalizeFinishReasons } from './finish-reason.js';
+import { hasContentEvents, readContentEvent } from './genai-content-events.js';
+import { sharedGenAiLogContent } from './genai-log-content.js';
 import { messagesToText } from './message-text.js';
+import { toolDecisionPayload } from './tool-decision-payload.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
 import { durationMillis, readJson, readNumber, readString, readStringArray } from './span-reader.js';
+import { readGenAiTokenCounts, usagePayload } from './token-usage.js';
 
 const MODEL_CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
 
 export const genAiConverter: SpanConverter = {
   name: 'opentelemetry-genai',
-  matches: (span) => typeof span.attributes[GEN_AI_OPERATION_NAME] === 'string',
+  // A content-event span (v1.26–1.27) reaches here only when no vendor convention claimed it.
+  matches: (span) => typeof span.attributes[GEN_AI_OPERATION_NAME] === 'string' || hasContentEvents(span),
   convert(span, out) {
-    const operation = readString(span.attributes, GEN_AI_OPERATION_NAME) ?? '';
+    const operation = operationOf(span);
     if (MODEL_CALL_OPERATIONS.has(operation)) convertModelCall(span, operation, out);
     else if (operation === OPERATION_EXECUTE_TOOL) convertToolCall(span, out);
     else if (operation === OPERATION_INVOKE_AGENT && span.attributes[AUDIT_SESSION_ROOT] === true) convertSession(span, out);
@@ -56,8 +63,13 @@ function convertModelCall(span: ReadableSpan, operation: string, out: SpanEventB
   const provider = readString(a, GEN_AI_PROVIDER_NAME) ?? readString(a, GEN_AI_SYSTEM);
   const inputTokens = readNumber(a, GEN_AI_USAGE_INPUT_TOKENS) ?? readNumber(a, GEN_AI_USAGE_PROMPT_TOKENS);
   const outputTokens = readNumber(a, GEN_AI_USAGE_OUTPUT_TOKENS) ?? readNumber(a, GEN_AI_USAGE_COMPLETION_TOKENS);
-  const inputMessages = readJson(a, GEN_AI_INPUT_MESSAGES);
-  const systemInstructions = readJson(a, GEN_AI_SYSTEM_INSTRUCTIONS);
+  // Instrumentations that write content only as log records (the official
+  // OpenAI one): auditLogRecordProcessor() kept it for this span. Taken even
+  // when unused, so the store frees it.
+  const { traceId, spanId } = span.spanContext();
+  const logged = sharedGenAiLogContent().take(traceId, spanId);
+  const inputMessages = readJson(a, GEN_AI_INPUT_MESSAGES) ?? logged?.input ?? readContentEvent(span, 'prompt');
+  const systemInstructions = readJson(a, GEN_AI_SYSTEM_INSTRUCTIONS) ?? logged?.systemInstructions;
   const systemText = messagesToText(Array.isArray(systemInstructions) ? [{ role: 'system', parts: systemInstructions }] : systemInstructions, true);
   const promptText = messagesToText(inputMessages, true);
 
@@ -74,18 +86,16 @@ function convertModelCall(span: ReadableSpan, operation: string, out: SpanEventB
 
   // A failed call produced no completion: its outcome is the error event.
   if (span.status.code === SpanStatusCode.ERROR) return;
-  const outputMessages = readJson(a, GEN_AI_OUTPUT_MESSAGES);
+  const outputMessages = readJson(a, GEN_AI_OUTPUT_MESSAGES) ?? logged?.output ?? readContentEvent(span, 'completion');
   out.emit('completion', 'completion', span.endTime, {
     operation,
     model: readString(a, GEN_AI_RESPONSE_MODEL) ?? requestModel,
     provider,
     response: messagesToText(outputMessages, false),
     messages: outputMessages,
-    finish_reasons: readStringArray(a, GEN_AI_RESPONSE_FINISH_REASONS),
+    finish_reasons: normalizeFinishReasons(readStringArray(a, GEN_AI_RESPONSE_FINISH_REASONS)),
     token_count: outputTokens,
-    usage: inputTokens === undefined && outputTokens === undefined
-      ? undefined
-      : { input_tokens: inputTokens, output_tokens: outputTokens },
+    usage: usagePayload(readGenAiTokenCounts(a)),
     response_id: readString(a, GEN_AI_RESPONSE_ID),
     duration_ms: durationMillis(span.startTime, span.endTime),
   });
@@ -94,13 +104,14 @@ function convertModelCall(span: ReadableSpan, operation: string, out: SpanEventB
 function convertToolCall(span: ReadableSpan, out: SpanEventBuilder): void {
   const a = span.attributes;
   out.emit('tool_call', 'tool_call', span.startTime, {
-    tool_name: readString(a, GEN_AI_TOOL_NAME) ?? span.name,
+    tool_name: readString(a, GEN_AI_TOOL_NAME) ?? toolNameFromSpanName(span.name),
     tool_call_id: readString(a, GEN_AI_TOOL_CALL_ID),
-    tool_type: readString(a, GEN_AI_TOOL_TYPE),
+    tool_type: readString(a, GEN_AI_TOOL_TYPE) ?? mcpToolType(a),
     arguments: readJson(a, GEN_AI_TOOL_CALL_ARGUMENTS),
     result: readJson(a, GEN_AI_TOOL_CALL_RESULT),
     status: span.status.code === SpanStatusCode.ERROR ? 'error' : 'ok',
     duration_ms: durationMillis(span.startTime, span.endTime),
+    decision: toolDecisionPayload(a),
   });
 }
 
@@ -138,4 +149,25 @@ function requestParameters(attributes: Attributes): Record<string, unknown> | un
     (parameters ??= {})[key.slice(GEN_AI_REQUEST_PREFIX.length)] = attributes[key];
   }
   return parameters;
+}
+
+/** The operation; a span without one (GenAI v1.26, known by its content events) is a chat. */
+function operationOf(span: ReadableSpan): string {
+  const operation = span.attributes[GEN_AI_OPERATION_NAME];
+  return typeof operation === 'string' ? operation : OPERATION_CHAT;
+}
+
+const TOOL_SPAN_NAME_PREFIXES = ['execute_tool ', 'tools/call '];
+
+/** `execute_tool {tool}` (GenAI) or `tools/call {tool}` (MCP) → `{tool}`; any other name as it is. */
+function toolNameFromSpanName(name: string): string {
+  for (const prefix of TOOL_SPAN_NAME_PREFIXES) {
+    if (name.startsWith(prefix) && name.length > prefix.length) return name.slice(prefix.length);
+  }
+  return name;
+}
+
+/** An MCP `tools/call` span (MCP semantic conventions) says so in `tool_type`. */
+function mcpToolType(attributes: Attributes): string | undefined {
+  return attributes['mcp.method.name'] === 'tools/call' ? 'mcp' : undefined;
 }

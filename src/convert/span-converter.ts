@@ -4,9 +4,9 @@
  */
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { GEN_AI_AGENT_ID, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from '../attributes.js';
 import type { AuditEvent, AuditEventType } from './audit-event.js';
-import { hrTimeToIso, readString } from './span-reader.js';
+import { readAgentId, readAgentName, readSessionId } from './span-identity.js';
+import { hrTimeToIso } from './span-reader.js';
 
 /** Turns the spans of one convention (OTel GenAI, OpenInference, …) into audit events. */
 export interface SpanConverter {
@@ -31,6 +31,7 @@ export class SpanEventBuilder {
   private readonly sessionId: string | undefined;
   private readonly agentName: string | undefined;
   private readonly agentId: string | undefined;
+  private readonly resource: Readonly<Record<string, unknown>> | undefined;
 
   constructor(readonly span: ReadableSpan) {
     const { traceId, spanId } = span.spanContext();
@@ -38,9 +39,14 @@ export class SpanEventBuilder {
     this.traceId = traceId;
     this.spanId = spanId;
     this.parentSpanId = span.parentSpanContext?.spanId;
-    this.sessionId = readString(attributes, GEN_AI_CONVERSATION_ID);
-    this.agentName = readString(attributes, GEN_AI_AGENT_NAME);
-    this.agentId = readString(attributes, GEN_AI_AGENT_ID);
+    // Whichever convention wrote the span: ours and GenAI first (span-identity.ts).
+    this.sessionId = readSessionId(attributes);
+    this.agentName = readAgentName(attributes);
+    this.agentId = readAgentId(attributes);
+    // A shared reference, not a copy: one provider's spans all share one resource (hot path).
+    // Read only once settled: before that the SDK logs an error and builds a new object per read.
+    const resource = span.resource;
+    this.resource = resource === undefined || resource.asyncAttributesPending ? undefined : resource.attributes;
   }
 
   /**
@@ -61,6 +67,7 @@ export class SpanEventBuilder {
       agentName: this.agentName,
       agentId: this.agentId,
       payload,
+      resource: this.resource,
     };
     this.out.push({ event, sortTime: time[0] * 1e9 + time[1] });
   }

@@ -3,14 +3,29 @@
  * total: whatever a span holds, it never throws.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AUDIT_CARRIER_SPAN, AUDIT_SESSION_ROOT } from '../attributes.js';
+import { AUDIT_CARRIER_SPAN, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_SESSION_ROOT } from '../attributes.js';
 import type { AuditEvent } from './audit-event.js';
 import { emitSessionStart, genAiConverter } from './genai-converter.js';
+import { langSmithConverter } from './langsmith-converter.js';
+import { openInferenceConverter } from './openinference-converter.js';
 import { SpanEventBuilder, type SpanConverter, type TimedAuditEvent } from './span-converter.js';
 import { emitErrorsAndCustomEvents } from './span-events.js';
+import { traceloopConverter } from './traceloop-converter.js';
+import { vercelConverter } from './vercel-converter.js';
 
-/** The converters tried in order; the first that matches a span converts it. */
-export const DEFAULT_CONVERTERS: readonly SpanConverter[] = [genAiConverter];
+/**
+ * The converters tried in order; the first that matches a span converts it.
+ * The order is span-conventions.md's "How to tell which convention a span
+ * follows": vendor keys first, because OpenInference, LangSmith, Traceloop
+ * and Vercel also write `gen_ai.*`; GenAI (our own helpers' spans included) last.
+ */
+export const DEFAULT_CONVERTERS: readonly SpanConverter[] = [
+  openInferenceConverter,
+  langSmithConverter,
+  traceloopConverter,
+  vercelConverter,
+  genAiConverter,
+];
 
 /**
  * Converts finished spans into audit events, ordered by the time each event
@@ -49,7 +64,9 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], o
   let builder: SpanEventBuilder | undefined;
   try {
     builder = new SpanEventBuilder(span);
-    const converter = span.attributes[AUDIT_CARRIER_SPAN] === true ? undefined : converters.find((c) => c.matches(span));
+    // A model call recorded by an enclosing span (model-call-tracker.ts) keeps only what recordEvent/recordError wrote.
+    const ownEvents = span.attributes[AUDIT_CARRIER_SPAN] !== true && span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] === undefined;
+    const converter = ownEvents ? converters.find((c) => c.matches(span)) : undefined;
     if (converter) converter.convert(span, builder);
     emitErrorsAndCustomEvents(span, builder, converter === undefined);
     out.push(...builder.out);

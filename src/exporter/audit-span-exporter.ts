@@ -4,7 +4,9 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { AuditBackend } from '../backends/audit-backend.js';
 import { secureagentics } from '../backends/secureagentics.js';
 import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
+import { captureContent, setCaptureContent } from '../config/content-capture.js';
 import type { AuditEvent } from '../convert/audit-event.js';
+import { withoutContent } from '../convert/without-content.js';
 import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
 import type { AuditStats } from './audit-stats.js';
 import { BackendPipeline } from './backend-pipeline.js';
@@ -15,6 +17,13 @@ const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:exporter' 
 export interface AuditExporterOptions extends DeliveryOptions {
   /** Where audit events go. Default `[secureagentics()]` (configured from its env vars). */
   backends?: AuditBackend[];
+  /**
+   * Whether message content (prompts, completions, tool arguments and
+   * results) leaves the process, in audit events and in the spans our helpers
+   * write. Metadata always does. Default: env
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, else true.
+   */
+  captureContent?: boolean;
 }
 
 /**
@@ -39,6 +48,7 @@ export class AuditSpanExporter implements SpanExporter {
 
   constructor(options: AuditExporterOptions = {}) {
     const config = resolveDeliveryConfig(options);
+    if (options.captureContent !== undefined) setCaptureContent(options.captureContent === true);
     const backends = options.backends ?? [secureagentics()];
     this.pipelines = backends.map((backend) => new BackendPipeline(backend, config));
     this.names = uniqueNames(backends.map((b) => b.name));
@@ -85,7 +95,9 @@ export class AuditSpanExporter implements SpanExporter {
     return this.shutdownPromise;
   }
 
-  private dispatch(events: AuditEvent[]): void {
+  private dispatch(converted: AuditEvent[]): void {
+    // Read per dispatch: the setting is process-wide, like the helpers' (content-capture.ts).
+    const events = captureContent() ? converted : converted.map(withoutContent);
     this.eventsConverted += events.length;
     for (const pipeline of this.pipelines) pipeline.enqueue(events);
   }

@@ -4,13 +4,21 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../attributes.js';
 import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
 import { missingSessionAttributes, sessionFromContext } from '../record/session-context.js';
+import { clearDefaultToolGate, resolveToolGate, setDefaultToolGate, type ToolDecisionOptions } from '../record/tool-gate.js';
 import type { AuditStats } from './audit-stats.js';
 import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
+import { ModelCallTracker } from './model-call-tracker.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:processor' });
 
 /** Options of {@link auditSpanProcessor}. */
-export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOptions {}
+export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOptions {
+  /**
+   * Put every `withToolCall` to this deciding backend before the tool runs
+   * (a call can opt out with `decision: false`). Default: no gate.
+   */
+  toolDecision?: ToolDecisionOptions;
+}
 
 /**
  * The span processor of the audit pipeline:
@@ -35,6 +43,7 @@ export class AuditSpanProcessor implements SpanProcessor {
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
   private readonly config: SpanQueueConfig;
+  private readonly modelCalls = new ModelCallTracker();
 
   constructor(
     private readonly exporter: AuditSpanExporter,
@@ -44,10 +53,12 @@ export class AuditSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    for (const unfinished of this.modelCalls.onStart(span, parentContext)) this.enqueue(unfinished);
     const session = sessionFromContext(parentContext);
     if (!session) return;
     // A session is in the trail from its first moment, not only once it ends.
-    if (span.attributes[AUDIT_SESSION_ROOT] === true && (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
+    if (span.attributes[AUDIT_SESSION_ROOT] === true) {
       if (this.exporter.exportSessionStart(span)) span.setAttribute(AUDIT_SESSION_START_EXPORTED, true);
     }
     const missing = missingSessionAttributes(session, span.attributes);
@@ -56,6 +67,16 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    const converted = this.modelCalls.onEnd(span);
+    if (!converted) return; // reported as unfinished already
+    this.enqueue(converted);
+    if (span.attributes[AUDIT_SESSION_ROOT] === true) {
+      const traceId = span.spanContext().traceId;
+      for (const unfinished of this.modelCalls.unfinishedIn(traceId, 'still open when its session ended', span.endTime)) this.enqueue(unfinished);
+    }
+  }
+
+  private enqueue(span: ReadableSpan): void {
     if (this.stopped || this.buffer.length >= this.config.maxSpanQueueSize) {
       this.dropSpan(this.stopped ? 'ended after shutdown' : `span queue full (${this.config.maxSpanQueueSize})`);
       return;
@@ -88,8 +109,10 @@ export class AuditSpanProcessor implements SpanProcessor {
   }
 
   private async stop(): Promise<void> {
+    for (const unfinished of this.modelCalls.allUnfinished('still open at shutdown')) this.enqueue(unfinished);
     this.drain();
     this.stopped = true;
+    clearDefaultToolGate(this);
     await this.exporter.shutdown();
     if (this.spansDropped > 0) log.warn(`${this.spansDropped} finished spans were dropped before conversion in total.`);
   }
@@ -144,5 +167,8 @@ export class AuditSpanProcessor implements SpanProcessor {
  * const sdk = new NodeSDK({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter()), auditSpanProcessor()] });
  */
 export function auditSpanProcessor(options: AuditProcessorOptions = {}): AuditSpanProcessor {
-  return new AuditSpanProcessor(new AuditSpanExporter(options), options);
+  const gate = options.toolDecision && resolveToolGate(options.toolDecision, 'toolDecision');
+  const processor = new AuditSpanProcessor(new AuditSpanExporter(options), options);
+  if (gate) setDefaultToolGate(gate, processor);
+  return processor;
 }

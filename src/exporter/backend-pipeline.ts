@@ -37,7 +37,27 @@ export class BackendPipeline {
   }
 
   enqueue(events: readonly AuditEvent[]): void {
-    this.queue.enqueue(events);
+    this.queue.enqueue(this.backend.decide ? events.map((e) => this.afterDecision(e)) : events);
+  }
+
+  /**
+   * A deciding backend already holds each tool call it was asked about (with
+   * its arguments): it is not sent again. What only the finished span knows
+   * (result, status, duration) follows as a `custom` `tool_call.result` event.
+   */
+  private afterDecision(event: AuditEvent): AuditEvent {
+    if (event.type !== 'tool_call') return event;
+    const decision = event.payload['decision'] as { backend?: unknown; verdict?: unknown } | undefined;
+    if (decision?.backend !== this.backend.name || decision.verdict === 'unavailable') return event;
+    const { result, status, duration_ms, tool_name } = event.payload;
+    const endMillis = Date.parse(event.timestamp) + (typeof duration_ms === 'number' ? Math.round(duration_ms) : 0);
+    return {
+      ...event,
+      id: `${event.traceId}-${event.spanId}-tool_result`,
+      type: 'custom',
+      timestamp: Number.isFinite(endMillis) ? new Date(endMillis).toISOString() : event.timestamp,
+      payload: { name: 'tool_call.result', tool_call_event_id: event.id, tool_name, result, status, duration_ms, decision },
+    };
   }
 
   stats(): DeliveryStats {

@@ -1,6 +1,6 @@
 // The local audit receiver: a strict, dependency-free implementation of the
-// Secureagentics API (audit-apis.md §1) for demos, local development and
-// benchmarks. Start/close and per-request plumbing live here; the routes,
+// Secureagentics API (audit-apis.md §1), plus AgenticAudit's `POST /v1/events`
+// (§3), for demos, local development and benchmarks. Start/close and per-request plumbing live here; the routes,
 // validation, policies and storage each have their own file.
 import { diag } from '@opentelemetry/api';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,7 +11,9 @@ import { sendError } from './http-json.js';
 import { route, type RouteContext } from './routes.js';
 import { AuditStore } from './store.js';
 import type { StoredAuditEvent } from './stored-event.js';
+import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 
+export type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 export type { PolicyResult } from './policies.js';
 export type { StoredAuditEvent } from './stored-event.js';
 
@@ -34,6 +36,8 @@ export interface AuditReceiverOptions {
   deniedTools?: string[];
   /** Called with each event once it is stored, e.g. to log it. Errors it throws are reported through `diag` and otherwise ignored. Default: none. */
   onEvent?: (event: StoredAuditEvent) => void;
+  /** Called with each stored AgenticAudit event (`POST /v1/events`); errors it throws are reported through `diag`. Default: none. */
+  onAgenticAuditEvent?: (event: StoredAgenticAuditEvent) => void;
   /** Most events kept in memory for listing; past it the oldest quarter is dropped from memory (the file keeps them). Default 1,000,000 (about 0.5 GB). */
   maxEventsInMemory?: number;
 }
@@ -46,6 +50,8 @@ export interface AuditReceiver {
   readonly port: number;
   /** Stored events, in arrival order (for in-process inspection, e.g. the demo/tests). */
   events(): readonly StoredAuditEvent[];
+  /** Stored AgenticAudit events (`POST /v1/events`), in arrival order. */
+  agenticAuditEvents(): readonly StoredAgenticAuditEvent[];
   /** Stops listening, ends open keep-alive sockets, flushes and closes the file. */
   close(): Promise<void>;
 }
@@ -53,17 +59,20 @@ export interface AuditReceiver {
 /**
  * Starts a local audit receiver speaking the Secureagentics API:
  * `POST /v1/agents`, `POST /v1/agents/{id}/events`,
- * `POST /v1/agents/{id}/events/batch` and `GET /v1/agents/{id}/events`.
- * It validates as strictly as the real service, evaluates demonstration
- * policies (`pii.email`, `secret.api_key` flag; `tool.denylist` blocks) and,
- * with `file`, keeps an append-only JSONL trail that is replayed on start.
+ * `POST /v1/agents/{id}/events/batch` and `GET /v1/agents/{id}/events`;
+ * and AgenticAudit's `POST /v1/events`, answered with a demonstration
+ * `risk_level`, `pii_detected`, `frameworks` and `decision` derived from the
+ * same policies. It validates as strictly as the real services, evaluates
+ * demonstration policies (`pii.email`, `secret.api_key` flag; `tool.denylist`
+ * blocks) and, with `file`, keeps an append-only JSONL trail that is replayed on start.
  *
  * Status codes: 201 agent or single event created; 200 batch and listing;
  * 400 invalid body or query (a batch with any invalid event is rejected whole,
  * the message names `events[i].field`); 401 missing, malformed or wrong bearer
  * token; 404 unknown route or agent; 405 wrong method (with `Allow`); 413 body
- * over 5 MiB; 415 not `application/json`; 500 unexpected failure. Every error
- * body is `{"error": "<message>"}`.
+ * over 5 MiB; 415 not `application/json`; 422 an invalid `POST /v1/events`
+ * body (as AgenticAudit answers); 500 unexpected failure. Every error body is
+ * `{"error": "<message>"}`.
  *
  * @throws TypeError when an option is invalid.
  * @throws Error when the port cannot be bound or the file cannot be opened.
@@ -73,11 +82,12 @@ export interface AuditReceiver {
  * await receiver.close();
  */
 export async function startAuditReceiver(options: AuditReceiverOptions = {}): Promise<AuditReceiver> {
-  const { port, host, file, apiKey, deniedTools, onEvent, maxEventsInMemory } = resolveOptions(options);
+  const { port, host, file, apiKey, deniedTools, onEvent, onAgenticAuditEvent, maxEventsInMemory } = resolveOptions(options);
   const store = await AuditStore.open(file, maxEventsInMemory);
   const authorize = createAuthorizer(apiKey);
   const ctx: RouteContext = { store, deniedTools: new Set(deniedTools) };
   if (onEvent !== undefined) ctx.onStored = (events) => notify(onEvent, events);
+  if (onAgenticAuditEvent !== undefined) ctx.onAgenticStored = (event) => notify(onAgenticAuditEvent, [event]);
 
   let closing = false;
   const pending = new Set<ServerResponse>();
@@ -112,6 +122,7 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
     url: `http://${urlHost}:${bound}`,
     port: bound,
     events: () => store.events(),
+    agenticAuditEvents: () => store.agentic.events(),
     close: () => {
       closed ??= (async () => {
         closing = true;
@@ -140,7 +151,7 @@ function fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
   sendError(res, 500, `internal error while handling ${req.method} ${req.url}; see the receiver's log`);
 }
 
-function notify(onEvent: (event: StoredAuditEvent) => void, events: readonly StoredAuditEvent[]): void {
+function notify<E extends { id: string }>(onEvent: (event: E) => void, events: readonly E[]): void {
   for (const event of events) {
     try {
       onEvent(event);
@@ -157,11 +168,12 @@ interface ReceiverConfig {
   apiKey: string | undefined;
   deniedTools: string[];
   onEvent: ((event: StoredAuditEvent) => void) | undefined;
+  onAgenticAuditEvent: ((event: StoredAgenticAuditEvent) => void) | undefined;
   maxEventsInMemory: number;
 }
 
 function resolveOptions(options: AuditReceiverOptions): ReceiverConfig {
-  const { port = 8787, host = '127.0.0.1', file, apiKey, deniedTools = [], onEvent } = options;
+  const { port = 8787, host = '127.0.0.1', file, apiKey, deniedTools = [], onEvent, onAgenticAuditEvent } = options;
   const { maxEventsInMemory = 1_000_000 } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(`startAuditReceiver: port must be an integer from 0 to 65535, got ${String(port)}`);
@@ -176,11 +188,13 @@ function resolveOptions(options: AuditReceiverOptions): ReceiverConfig {
   if (!Array.isArray(deniedTools) || !deniedTools.every((tool) => typeof tool === 'string')) {
     throw new TypeError('startAuditReceiver: deniedTools must be an array of tool names');
   }
-  if (onEvent !== undefined && typeof onEvent !== 'function') {
-    throw new TypeError('startAuditReceiver: onEvent must be a function when given');
+  for (const [name, callback] of [['onEvent', onEvent], ['onAgenticAuditEvent', onAgenticAuditEvent]] as const) {
+    if (callback !== undefined && typeof callback !== 'function') {
+      throw new TypeError(`startAuditReceiver: ${name} must be a function when given`);
+    }
   }
   if (!Number.isSafeInteger(maxEventsInMemory) || maxEventsInMemory < 1) {
     throw new TypeError(`startAuditReceiver: maxEventsInMemory must be a positive integer, got ${String(maxEventsInMemory)}`);
   }
-  return { port, host, file, apiKey, deniedTools, onEvent, maxEventsInMemory };
+  return { port, host, file, apiKey, deniedTools, onEvent, onAgenticAuditEvent, maxEventsInMemory };
 }

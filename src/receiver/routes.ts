@@ -1,7 +1,10 @@
-// The Secureagentics API routes (audit-apis.md §1) and their handlers.
+// The Secureagentics API routes (audit-apis.md §1) and their handlers, plus
+// AgenticAudit's `POST /v1/events` (agentic-audit-routes.ts).
 // Status codes: 201 for creates (an agent, a single event), 200 for a batch
 // (it answers a summary, `{results, total}`) and for listings.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { postAgenticAuditEvent } from './agentic-audit-routes.js';
+import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 import { HttpError } from './http-error.js';
 import { readJsonBody, sendJson } from './http-json.js';
 import { parseListQuery } from './list-query.js';
@@ -16,6 +19,8 @@ export interface RouteContext {
   deniedTools: ReadonlySet<string>;
   /** Called with each request's events once stored; absent on the hot path of a bare receiver. */
   onStored?: (events: readonly StoredAuditEvent[]) => void;
+  /** Called with each AgenticAudit event once stored. */
+  onAgenticStored?: (event: StoredAgenticAuditEvent) => void;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string, search: string) => Promise<void> | void;
@@ -52,6 +57,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
 
 function match(path: string): Route | undefined {
   if (path === '/v1/agents') return { methods: { POST: registerAgent }, agentId: '' };
+  if (path === '/v1/events') return { methods: { POST: postAgenticAuditEvent }, agentId: '' };
   const parts = AGENT_EVENTS.exec(path);
   if (parts === null) return undefined;
   const agentId = parts[1]!;

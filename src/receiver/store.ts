@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { AgenticEventLog } from './agentic-event-log.js';
 import { newId } from './ids.js';
 import { JsonlAppender } from './jsonl-appender.js';
 import type { ListQuery } from './list-query.js';
@@ -46,11 +47,15 @@ export class AuditStore {
   /** Set once the trail has been replayed; replayed records are not written again. */
   private appender: JsonlAppender | undefined;
   private trimmedWarned = false;
+  /** AgenticAudit's `POST /v1/events` events: their own index, the same trail. */
+  readonly agentic: AgenticEventLog;
 
   private constructor(
     private readonly maxEventsInMemory: number,
     private readonly file: string | undefined,
-  ) {}
+  ) {
+    this.agentic = new AgenticEventLog(maxEventsInMemory, (line) => this.appender?.append(line));
+  }
 
   /**
    * Opens a store, replaying `file` if it exists so agents and events survive
@@ -139,6 +144,7 @@ export class AuditStore {
   }
 
   private replay(record: TrailRecord): boolean {
+    if (record.record === 'agentic_event') return this.agentic.replay(record.event, record.json);
     if (record.record === 'agent') {
       if (this.agents.has(record.agent.id)) return false;
       this.agents.set(record.agent.id, newAgentState(record.agent));

@@ -1,9 +1,11 @@
 // The JSONL audit trail: one record per line, tagged by `record`.
 //   {"record":"agent","id":"agt_…","name":…,"framework":…,"created_at":…}
 //   {"record":"event","id":"evt_…","agent_id":…,"type":…,"payload":…,…}
+//   {"record":"agentic_event","id":"evt_…","agent_id":…,"action":…,"data":…,…}  (AgenticAudit's POST /v1/events)
 // Agents are written before their events, so a trail replays in order.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 import type { StoredAuditEvent } from './stored-event.js';
 import { parseTimestampMicros } from './timestamp.js';
 import { EVENT_TYPES, type AgentRegistration } from './validation.js';
@@ -18,11 +20,13 @@ export interface AgentRecord extends AgentRegistration {
 /** A trail line read back: an agent, or an event with its serialised form. */
 export type TrailRecord =
   | { record: 'agent'; agent: AgentRecord }
-  | { record: 'event'; event: StoredAuditEvent; json: string; timestampMicros: number };
+  | { record: 'event'; event: StoredAuditEvent; json: string; timestampMicros: number }
+  | { record: 'agentic_event'; event: StoredAgenticAuditEvent; json: string };
 
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
 const DECISIONS: ReadonlySet<unknown> = new Set(['allow', 'flag', 'block']);
 const EVENT_PREFIX = '{"record":"event",';
+const AGENTIC_EVENT_PREFIX = '{"record":"agentic_event",';
 
 /** The trail line for an agent. */
 export function agentLine(agent: AgentRecord): string {
@@ -32,6 +36,11 @@ export function agentLine(agent: AgentRecord): string {
 /** The trail line for an already-serialised stored event, without re-serialising it. */
 export function eventLine(eventJson: string): string {
   return EVENT_PREFIX + eventJson.slice(1) + '\n';
+}
+
+/** The trail line for an already-serialised stored AgenticAudit event. */
+export function agenticEventLine(eventJson: string): string {
+  return AGENTIC_EVENT_PREFIX + eventJson.slice(1) + '\n';
 }
 
 /**
@@ -74,6 +83,7 @@ function parseTrailLine(line: string): TrailRecord | undefined {
   const { record, ...rest } = value;
   if (record === 'agent') return toAgent(rest);
   if (record === 'event') return toEvent(rest);
+  if (record === 'agentic_event') return toAgenticEvent(rest);
   return undefined;
 }
 
@@ -97,6 +107,14 @@ function toEvent(value: Record<string, unknown>): TrailRecord | undefined {
   if (timestampMicros === undefined) return undefined;
   const event = value as unknown as StoredAuditEvent;
   return { record: 'event', event, json: JSON.stringify(event), timestampMicros };
+}
+
+function toAgenticEvent(value: Record<string, unknown>): TrailRecord | undefined {
+  const { id, agent_id: agentId, action, data, created_at: createdAt, risk_level: riskLevel, decision } = value;
+  if (!isString(id) || !isString(agentId) || !isString(action) || !isObject(data) || !isString(createdAt)) return undefined;
+  if (!isString(riskLevel) || (decision !== 'allow' && decision !== 'block')) return undefined;
+  const event = value as unknown as StoredAgenticAuditEvent;
+  return { record: 'agentic_event', event, json: JSON.stringify(event) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -18,6 +18,7 @@ import { bestEffort } from './best-effort.js';
 import { extractLLMResult, type LLMResult } from './llm-result.js';
 import { contentParts, toGenAiMessages, type GenAiMessage } from './messages.js';
 import { runInSpan, type Recorded } from './run-in-span.js';
+import { captureContent } from '../config/content-capture.js';
 import { toSafeJson } from './safe-json.js';
 
 /** Options of {@link withLLMCall}: the prompt side of one model call. */
@@ -90,12 +91,17 @@ function promptAttributes(options: LLMCallOptions, operation: string): Attribute
     [GEN_AI_REQUEST_MODEL]: options.model,
   };
   if (options.provider) attributes[GEN_AI_PROVIDER_NAME] = options.provider;
+  if (!captureContent()) return withParameters(attributes, options);
   const messages: GenAiMessage[] = options.messages ? toGenAiMessages(options.messages) : [];
   if (options.prompt !== undefined) messages.push({ role: 'user', parts: contentParts(options.prompt) });
   if (messages.length > 0) attributes[GEN_AI_INPUT_MESSAGES] = toSafeJson(messages, Number.MAX_SAFE_INTEGER);
   if (options.system !== undefined) {
     attributes[GEN_AI_SYSTEM_INSTRUCTIONS] = toSafeJson(contentParts(options.system), Number.MAX_SAFE_INTEGER);
   }
+  return withParameters(attributes, options);
+}
+
+function withParameters(attributes: Attributes, options: LLMCallOptions): Attributes {
   for (const [name, value] of Object.entries(options.parameters ?? {})) {
     if (value !== undefined && value !== null) attributes[GEN_AI_REQUEST_PREFIX + snakeCase(name)] = value;
   }
@@ -139,7 +145,7 @@ function handleFor(span: Span, recorded: LLMResult): LLMCallHandle {
 
 function writeResult(span: Span, result: LLMResult): void {
   const attributes: Attributes = {};
-  if (result.messages) {
+  if (result.messages && captureContent()) {
     const reason = result.finishReasons?.[0];
     const messages = reason ? result.messages.map((m) => ({ finish_reason: reason, ...m })) : result.messages;
     attributes[GEN_AI_OUTPUT_MESSAGES] = toSafeJson(messages, Number.MAX_SAFE_INTEGER);

@@ -11,7 +11,9 @@ import {
 } from '../attributes.js';
 import { bestEffort } from './best-effort.js';
 import { runInSpan, type Recorded } from './run-in-span.js';
+import { captureContent } from '../config/content-capture.js';
 import { toSafeJson } from './safe-json.js';
+import { defaultToolGate, passToolGate, resolveToolGate, type ToolDecisionOptions, type ToolGate } from './tool-gate.js';
 
 /** Optional details of {@link withToolCall}. */
 export interface ToolCallOptions {
@@ -22,6 +24,13 @@ export interface ToolCallOptions {
   description?: string;
   /** Extra span attributes. */
   attributes?: Attributes;
+  /**
+   * Ask a deciding backend before the tool runs (see `ToolDecisionOptions`),
+   * or `false` to skip the setup-wide default for this call. Default: the
+   * `toolDecision` given to `setupAudit` / `auditSpanProcessor`, if any.
+   * When a decision applies, the result is always a `Promise`.
+   */
+  decision?: ToolDecisionOptions | false;
 }
 
 /**
@@ -29,28 +38,54 @@ export interface ToolCallOptions {
  * arguments and the result (JSON, truncated past the content limit). A throw
  * or rejection is recorded and re-thrown unchanged; the span always ends.
  *
+ * With a `decision` (given here or as the setup's `toolDecision`), the call is
+ * first put to the deciding backend; on a block the tool is not run and the
+ * returned promise rejects with `AuditBlockedError`.
+ *
+ * @throws {AuditError} `INVALID_OPTION` when `options.decision` names a backend that cannot decide.
  * @example
  * const rows = await withToolCall('search_orders', { customer: 42 }, () => db.searchOrders(42));
+ * await withToolCall('wire_money', { to, amount }, () => bank.wire(to, amount), { decision: { backend, failMode: 'closed' } });
  */
 export function withToolCall<T>(
   name: string,
   args: unknown,
   fn: (span: Span) => T,
+  options: ToolCallOptions & { decision: ToolDecisionOptions },
+): Promise<Awaited<T>>;
+export function withToolCall<T>(name: string, args: unknown, fn: (span: Span) => T, options?: ToolCallOptions): Recorded<T>;
+export function withToolCall<T>(
+  name: string,
+  args: unknown,
+  fn: (span: Span) => T,
   options: ToolCallOptions = {},
-): Recorded<T> {
+): Recorded<T> | Promise<Awaited<T>> {
+  const gate = toolGate(options.decision);
   const attributes = bestEffort(
     () => toolAttributes(name, args, options),
     (): Attributes => ({ [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL, [GEN_AI_TOOL_NAME]: String(name) }),
   );
-  return runInSpan(
-    `${OPERATION_EXECUTE_TOOL} ${name}`,
+  const parent = context.active();
+  const recordResult = (span: Span, value: Awaited<T>) => {
+    if (value !== undefined && captureContent()) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toSafeJson(value));
+  };
+  const spanName = `${OPERATION_EXECUTE_TOOL} ${name}`;
+  if (!gate) return runInSpan(spanName, { kind: SpanKind.INTERNAL, attributes }, parent, fn, recordResult);
+  return runInSpan<Promise<Awaited<T>>>(
+    spanName,
     { kind: SpanKind.INTERNAL, attributes },
-    context.active(),
-    fn,
-    (span, value) => {
-      if (value !== undefined) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toSafeJson(value));
+    parent,
+    async (span): Promise<Awaited<T>> => {
+      await passToolGate(span, String(name), attributes, gate, parent);
+      return await fn(span);
     },
+    recordResult,
   );
+}
+
+function toolGate(decision: ToolDecisionOptions | false | undefined): ToolGate | undefined {
+  if (decision === false) return undefined;
+  return decision === undefined ? defaultToolGate() : resolveToolGate(decision);
 }
 
 function toolAttributes(name: string, args: unknown, options: ToolCallOptions): Attributes {
@@ -59,7 +94,7 @@ function toolAttributes(name: string, args: unknown, options: ToolCallOptions): 
     [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL,
     [GEN_AI_TOOL_NAME]: name,
   };
-  if (args !== undefined) attributes[GEN_AI_TOOL_CALL_ARGUMENTS] = toSafeJson(args);
+  if (args !== undefined && captureContent()) attributes[GEN_AI_TOOL_CALL_ARGUMENTS] = toSafeJson(args);
   if (options.callId) attributes[GEN_AI_TOOL_CALL_ID] = options.callId;
   if (options.type) attributes[GEN_AI_TOOL_TYPE] = options.type;
   if (options.description) attributes[GEN_AI_TOOL_DESCRIPTION] = options.description;

@@ -1,7 +1,8 @@
 /**
  * A bounded in-memory queue in front of one destination. It batches items,
- * keeps a few requests in flight, retries per the retry policy, and counts
- * every item it could not deliver: nothing is lost without a count.
+ * keeps a few requests in flight, retries per the retry policy (a throttling
+ * answer pauses the whole queue: ThrottleGate), and counts every item it
+ * could not deliver: nothing is lost without a count.
  *
  * Memory is bounded by `maxQueueSize` (items waiting) plus
  * `maxConcurrentRequests × maxBatchSize` (items in flight or backing off).
@@ -10,6 +11,7 @@ import { setMaxListeners } from 'node:events';
 import type { DeliveryOutcome } from './delivery-outcome.js';
 import { KeyedFifo } from './keyed-fifo.js';
 import { retryDelayMillis, type RetryConfig } from './retry-policy.js';
+import { ThrottleGate } from './throttle-gate.js';
 
 export interface DeliveryQueueConfig<T = unknown> {
   maxQueueSize: number;
@@ -58,6 +60,8 @@ export class DeliveryQueue<T> {
   private closed = false;
   private readonly abort = new AbortController();
   private flushWaiters: Array<{ target: number; done: () => void }> = [];
+  /** A 429 pauses every batch of this queue, not only the one that got it (see ThrottleGate). */
+  private readonly gate: ThrottleGate;
 
   constructor(
     private readonly send: SendBatch<T>,
@@ -67,6 +71,7 @@ export class DeliveryQueue<T> {
     // Every request and backoff in flight listens on this one shutdown signal;
     // their number is bounded by maxConcurrentRequests, not by Node's default of 10.
     setMaxListeners(0, this.abort.signal);
+    this.gate = new ThrottleGate(config.retry, () => this.schedulePump(), this.abort.signal);
   }
 
   /** Queues items for delivery; what does not fit is dropped and counted. Never throws, never blocks. */
@@ -136,7 +141,8 @@ export class DeliveryQueue<T> {
   }
 
   private pump(): void {
-    while (this.requests < this.config.maxConcurrentRequests && this.queue.size > 0) {
+    // While the service throttles, new batches stay queued (bounded, drops counted) instead of joining the wait.
+    while (this.requests < this.config.maxConcurrentRequests && this.queue.size > 0 && this.gate.open) {
       const batch = this.queue.take(this.config.maxBatchSize);
       this.requests++;
       this.inFlightItems += batch.length;
@@ -161,11 +167,17 @@ export class DeliveryQueue<T> {
 
   private async deliver(batch: T[]): Promise<void> {
     const started = Date.now();
+    const budget = this.config.retry.maxRetryElapsedMillis;
+    let lastReason = 'the service asked to pause sending';
     for (let attempt = 1; ; attempt++) {
       if (this.abort.signal.aborted) return this.lose(batch.length, 'dropped', 'under way when the shutdown deadline passed');
+      const ticket = await this.gate.enter(started + budget);
+      if (this.abort.signal.aborted) return this.lose(batch.length, 'dropped', 'under way when the shutdown deadline passed');
+      if (ticket === 'late') return this.lose(batch.length, 'failed', `gave up after ${budget} ms of retries: ${lastReason}`);
       // Counted when made: a retry cut off by shutdown during its backoff never happened.
       if (attempt > 1) this.totals.retries++;
       const outcome = await this.attempt(batch);
+      this.gate.record(outcome, ticket);
       if (outcome.kind === 'delivered') {
         const rejected = Math.min(outcome.rejected ?? 0, batch.length);
         this.totals.delivered += batch.length - rejected;
@@ -182,12 +194,14 @@ export class DeliveryQueue<T> {
         if (outcome.configError) this.listener.onConfigError(outcome.reason);
         return this.lose(batch.length, 'failed', outcome.reason);
       }
-      const delay = retryDelayMillis(attempt, this.config.retry, outcome.retryAfterMillis);
       if (attempt >= this.config.retry.maxAttempts) {
         return this.lose(batch.length, 'failed', `gave up after ${attempt} attempts: ${outcome.reason}`);
       }
-      if (Date.now() - started + delay > this.config.retry.maxRetryElapsedMillis) {
-        return this.lose(batch.length, 'failed', `gave up after ${this.config.retry.maxRetryElapsedMillis} ms of retries: ${outcome.reason}`);
+      lastReason = outcome.reason;
+      if (outcome.throttled) continue; // the gate holds the retry until the pause ends, or gives it up
+      const delay = retryDelayMillis(attempt, this.config.retry, outcome.retryAfterMillis);
+      if (Date.now() - started + delay > budget) {
+        return this.lose(batch.length, 'failed', `gave up after ${budget} ms of retries: ${outcome.reason}`);
       }
       await sleep(delay, this.abort.signal);
     }

@@ -46,13 +46,28 @@ describe('examples', () => {
     expect(sink.spans()).toHaveLength(3);
   });
 
+  it('instrumented-openai audits an agent on the instrumented openai client, content from log records included', async () => {
+    const { stdout } = await runExample('examples/instrumented-openai.mjs');
+    expect(stdout).toContain('Agent: It is 12 °C with light rain in Oslo.');
+    expect(stdout).toContain('Audit trail: 7 events');
+    expect(stdout).toMatch(/prompt +gpt-4o-mini \(20 tokens\): user: What is the weather in Oslo\?/);
+    expect(stdout).toMatch(/completion +gpt-4o-mini-2024-07-18 \(9 tokens\): \[tool_call get_weather\]/);
+    expect(stdout).toMatch(/tool_call +get_weather \{"city":"Oslo"\} → \{"city":"Oslo","celsius":12,"sky":"light rain"\}/);
+    expect(stdout).toMatch(/completion +gpt-4o-mini-2024-07-18 \(14 tokens\): It is 12 °C with light rain in Oslo\./);
+    expect(server.allEvents()).toEqual([]); // its own in-process receiver, not the configured service
+  });
+
   it('the demo prints the audit trail with its policy results', async () => {
     const { stdout } = await runExample('examples/demo.mjs');
-    expect(stdout).toMatch(/Audit trail: 18 events in 2 sessions/);
-    expect(stdout).toMatch(/tool_call\s+delete_customer .*BLOCK: tool\.denylist/);
+    // 19 exported in batches + the 3 tool calls put to the receiver before they ran.
+    expect(stdout).toMatch(/Audit trail: 22 events in 2 sessions/);
+    expect(stdout).toContain("Blocked before it ran: delete_customer (tool 'delete_customer' is on the deny list)");
+    expect(stdout).toMatch(/tool_call\s+delete_customer .*\(asked before running\)\s+BLOCK: tool\.denylist/);
+    expect(stdout).toMatch(/error\s+TOOL_BLOCKED: otel-agent-audit: tool 'delete_customer' was bloc/);
+    expect(stdout).toMatch(/custom\s+lookup_order → ok \{"orderId":42/);
     expect(stdout).toMatch(/error\s+Error: SMS gateway timed out/);
     expect(stdout).toMatch(/FLAG: pii\.email/);
     expect(stdout).toMatch(/FLAG: secret\.api_key/);
-    expect(stdout).toContain('Delivery: 18 delivered, 0 failed, 0 dropped, 0 retries.');
+    expect(stdout).toContain('Delivery: 19 delivered, 0 failed, 0 dropped, 0 retries.');
   });
 });

@@ -96,9 +96,11 @@ describe('toAuditEvents with odd attributes from other instrumentations', () => 
     expect(reasons(3)).toBeUndefined();
   });
 
-  it('falls back to the span name for a tool span whose tool name is not text', () => {
+  it('falls back to the tool named in the span name for a tool span whose tool name is not text', () => {
     const events = convert({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': ['x'], 'gen_ai.tool.call.arguments': 'not json', 'gen_ai.tool.call.result': 42 }, 'execute_tool mystery');
-    expect(events[0]!.payload).toMatchObject({ tool_name: 'execute_tool mystery', arguments: 'not json', result: 42, status: 'ok' });
+    expect(events[0]!.payload).toMatchObject({ tool_name: 'mystery', arguments: 'not json', result: 42, status: 'ok' });
+    tracing.memory.reset();
+    expect(convert({ 'gen_ai.operation.name': 'execute_tool' }, 'execute_tool ')[0]!.payload.tool_name).toBe('execute_tool ');
   });
 
   it('treats an operation name that is not text as no GenAI span at all', () => {

@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace, type AttributeValue, type Att
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as names from '../../../src/attributes.js';
 import { toAuditEvents } from '../../../src/index.js';
+import { int, mulberry32, pick, type Random } from '../../support/seeded-random.js';
 import { installTracing, type TestTracing } from '../../support/tracing.js';
 
 let tracing: TestTracing;
@@ -13,22 +14,6 @@ beforeEach(() => {
 afterEach(async () => {
   await tracing.close();
 });
-
-/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Random = () => number;
-const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
-const int = (r: Random, max: number): number => Math.floor(r() * max);
 
 const ATTRIBUTE_KEYS: string[] = Object.values(names).filter((v: string) => /^(gen_ai|audit|error|exception)\./.test(v));
 const OPERATIONS = ['chat', 'text_completion', 'generate_content', 'execute_tool', 'invoke_agent', 'embeddings', '', 'CHAT'];

@@ -18,7 +18,7 @@ const iso = (t: HrTime): string => new Date(t[0] * 1000 + Math.floor(t[1] / 1e6)
 const millis = (s: ReadableSpan): number => Math.round(((s.endTime[0] - s.startTime[0]) * 1e9 + s.endTime[1] - s.startTime[1]) / 1e6);
 const finished = (): ReadableSpan[] => tracing.memory.getFinishedSpans();
 const idOf = (s: ReadableSpan, role: string): string => `${s.spanContext().traceId}-${s.spanContext().spanId}-${role}`;
-const identity = (s: ReadableSpan) => ({ traceId: s.spanContext().traceId, spanId: s.spanContext().spanId });
+const identity = (s: ReadableSpan) => ({ traceId: s.spanContext().traceId, spanId: s.spanContext().spanId, resource: s.resource.attributes });
 
 const chatCompletion = {
   id: 'chatcmpl-1',

@@ -1,0 +1,51 @@
+/**
+ * The AgentSudo wire format (audit-apis.md §4): one `POST /ingest-event` body
+ * per event. A permission check recorded with `recordPermissionCheck` maps to
+ * AgentSudo's own `permission_check`; every other event goes as `action` = our
+ * event type with `allowed: true` and the rest in `metadata` (§4 decision).
+ */
+import type { AuditEvent } from '../convert/audit-event.js';
+
+/** The `custom` event `recordPermissionCheck` writes, and AgentSudo's action of the same name. */
+const PERMISSION_CHECK_EVENT = 'permission_check';
+
+/** The `POST /ingest-event` body of one event, sent under `agentName`. */
+export function toAgentSudoRequest(event: AuditEvent, agentName: string): Record<string, unknown> {
+  const check = permissionCheckOf(event);
+  if (check !== undefined) {
+    const { scope, allowed, function_name: functionName, ...details } = check;
+    const body: Record<string, unknown> = { agent_name: agentName, action: PERMISSION_CHECK_EVENT, allowed };
+    if (typeof scope === 'string' && scope !== '') body.scope = scope;
+    if (typeof functionName === 'string' && functionName !== '') body.function_name = functionName;
+    body.metadata = { ...details, ...identity(event) };
+    return body;
+  }
+  return { agent_name: agentName, action: event.type, allowed: true, metadata: { ...event.payload, ...identity(event) } };
+}
+
+/**
+ * The data of a `custom` `permission_check` event, when it holds a boolean
+ * `allowed` (an event by that name without one is mapped like any other:
+ * AgentSudo would record a verdict nobody gave).
+ */
+function permissionCheckOf(event: AuditEvent): Record<string, unknown> | undefined {
+  if (event.type !== 'custom' || event.payload['name'] !== PERMISSION_CHECK_EVENT) return undefined;
+  const data = event.payload['data'];
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  return typeof (data as Record<string, unknown>)['allowed'] === 'boolean' ? (data as Record<string, unknown>) : undefined;
+}
+
+/** Our ids and time, which AgentSudo has no fields for: in `metadata`, winning over payload fields of the same name. */
+function identity(event: AuditEvent): Record<string, unknown> {
+  const ids: Record<string, unknown> = {
+    event_id: event.id,
+    event_type: event.type,
+    trace_id: event.traceId,
+    span_id: event.spanId,
+    timestamp: event.timestamp,
+  };
+  if (event.parentSpanId) ids.parent_span_id = event.parentSpanId;
+  if (event.sessionId) ids.session_id = event.sessionId;
+  if (event.agentId) ids.agent_id = event.agentId;
+  return ids;
+}

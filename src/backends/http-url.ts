@@ -1,0 +1,9 @@
+/** Whether `value` parses as an absolute `http:` or `https:` URL (a backend's `baseUrl`). */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const protocol = new URL(value).protocol;
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * GenAI log records → GenAI messages (`{role, parts}`), the shape our spans'
+ * `gen_ai.input.messages` / `gen_ai.output.messages` hold.
+ *
+ * Two generations of the semantic conventions write content as log records
+ * (span-conventions.md §1, "Content in log records"):
+ * - v1.28–1.36: one record per message, named by `event.name` (attribute) or
+ *   the record's `eventName`: `gen_ai.system.message`, `gen_ai.user.message`,
+ *   `gen_ai.assistant.message`, `gen_ai.tool.message` (body `{content, …}`),
+ *   and `gen_ai.choice` (body `{index, finish_reason, message}`);
+ * - v1.37+: `gen_ai.client.inference.operation.details`, with the messages
+ *   already in GenAI shape in its `gen_ai.input.messages`,
+ *   `gen_ai.output.messages` and `gen_ai.system_instructions` attributes.
+ */
+import { parseJson } from './span-reader.js';
+
+/** What one log record adds to its span's content. Pure data; no field is required. */
+export interface LoggedContent {
+  /** Prompt messages, in the order recorded. */
+  input?: unknown[];
+  /** Completion messages; `index` orders `gen_ai.choice` records. */
+  output?: { index: number; message: unknown }[];
+  systemInstructions?: unknown;
+}
+
+/** A log record as this module reads it: the fields of the SDK's `ReadableLogRecord` it needs. */
+export interface GenAiLogRecordLike {
+  readonly eventName?: string;
+  readonly attributes?: Readonly<Record<string, unknown>>;
+  readonly body?: unknown;
+}
+
+const EVENT_NAME_ATTRIBUTE = 'event.name';
+const INFERENCE_DETAILS = 'gen_ai.client.inference.operation.details';
+const ROLE_BY_EVENT: Readonly<Record<string, string>> = {
+  'gen_ai.system.message': 'system',
+  'gen_ai.user.message': 'user',
+  'gen_ai.assistant.message': 'assistant',
+  'gen_ai.tool.message': 'tool',
+};
+const CHOICE = 'gen_ai.choice';
+
+/** The record's event name: `eventName` (Logs API field) or the `event.name` attribute (as instrumentation-openai 0.21 writes it). */
+export function genAiEventName(record: GenAiLogRecordLike): string | undefined {
+  if (typeof record.eventName === 'string' && record.eventName !== '') return record.eventName;
+  const attribute = record.attributes?.[EVENT_NAME_ATTRIBUTE];
+  return typeof attribute === 'string' ? attribute : undefined;
+}
+
+/** True for the record kinds that carry GenAI message content. */
+export function isGenAiContentEvent(name: string | undefined): name is string {
+  return name !== undefined && (name in ROLE_BY_EVENT || name === CHOICE || name === INFERENCE_DETAILS);
+}
+
+/** The content of one GenAI log record; undefined for any other record. Never throws on odd input. */
+export function loggedContentOf(record: GenAiLogRecordLike): LoggedContent | undefined {
+  const name = genAiEventName(record);
+  if (!isGenAiContentEvent(name)) return undefined;
+  if (name === INFERENCE_DETAILS) return operationDetails(record.attributes ?? {});
+  const body = asObject(record.body) ?? {};
+  if (name === CHOICE) {
+    const message = messageFromBody('assistant', asObject(body.message) ?? {});
+    if (message === undefined) return undefined;
+    if (typeof body.finish_reason === 'string') message.finish_reason = body.finish_reason;
+    return { output: [{ index: typeof body.index === 'number' ? body.index : 0, message }] };
+  }
+  const message = messageFromBody(ROLE_BY_EVENT[name] ?? 'user', body);
+  return message === undefined ? undefined : { input: [message] };
+}
+
+function operationDetails(attributes: Readonly<Record<string, unknown>>): LoggedContent | undefined {
+  const input = asArray(attributes['gen_ai.input.messages']);
+  const output = asArray(attributes['gen_ai.output.messages']);
+  const systemInstructions = jsonValue(attributes['gen_ai.system_instructions']);
+  if (input === undefined && output === undefined && systemInstructions === undefined) return undefined;
+  const content: LoggedContent = {};
+  if (input !== undefined) content.input = input;
+  if (output !== undefined) content.output = output.map((message, index) => ({ index, message }));
+  if (systemInstructions !== undefined) content.systemInstructions = systemInstructions;
+  return content;
+}
+
+/**
+ * One v1.28–1.36 message body (`{content, tool_calls, id}`) as `{role, parts}`.
+ * Undefined when nothing is left: with content capture off, a body holds no
+ * text and (for tool calls) only ids and names.
+ */
+function messageFromBody(role: string, body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const parts: Record<string, unknown>[] = [];
+  const text = contentText(body.content);
+  if (role === 'tool') {
+    if (text !== undefined) parts.push({ type: 'tool_call_response', id: stringOrUndefined(body.id), response: text });
+  } else if (text !== undefined) {
+    parts.push({ type: 'text', content: text });
+  }
+  for (const call of Array.isArray(body.tool_calls) ? body.tool_calls : []) {
+    const c = asObject(call);
+    const fn = asObject(c?.function);
+    if (c === undefined || fn === undefined) continue;
+    const part: Record<string, unknown> = { type: 'tool_call', id: stringOrUndefined(c.id), name: stringOrUndefined(fn.name) };
+    if (fn.arguments !== undefined) part.arguments = jsonValue(fn.arguments);
+    parts.push(part);
+  }
+  return parts.length === 0 ? undefined : { role, parts };
+}
+
+/** A message's content as text: a string, or the text of an array of `{type: 'text', text}` parts. */
+function contentText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  const texts = content
+    .map((part) => asObject(part))
+    .map((part) => (typeof part?.text === 'string' ? part.text : typeof part?.content === 'string' ? part.content : undefined))
+    .filter((t): t is string => t !== undefined);
+  return texts.length > 0 ? texts.join('') : undefined;
+}
+
+function jsonValue(value: unknown): unknown {
+  return typeof value === 'string' ? parseJson(value) : value;
+}
+
+function asArray(value: unknown): unknown[] | undefined {
+  const parsed = jsonValue(value);
+  return Array.isArray(parsed) ? parsed : undefined;
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

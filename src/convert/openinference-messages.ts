@@ -1,0 +1,75 @@
+/**
+ * OpenInference messages → GenAI messages. OpenInference flattens each
+ * message into indexed keys (`llm.input_messages.{i}.message.role`,
+ * `….message.contents.{k}.message_content.text`,
+ * `….message.tool_calls.{j}.tool_call.function.name`); the raw request and
+ * response are also kept whole in `input.value` / `output.value`.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import { choicesToMessages, toGenAiMessages, toolCallPart, type GenAiMessage, type GenAiPart } from './chat-messages.js';
+import { regroupIndexed, type IndexedGroup } from './indexed-attributes.js';
+import { parseJson } from './span-reader.js';
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The messages under `prefix` (`llm.input_messages` / `llm.output_messages`); undefined when there are none. */
+export function readIndexedMessages(attributes: Attributes, prefix: string, defaultRole: string): GenAiMessage[] | undefined {
+  const groups = regroupIndexed(attributes, prefix);
+  return groups.length === 0 ? undefined : groups.map((group) => toMessage(group, defaultRole));
+}
+
+function toMessage(group: IndexedGroup, defaultRole: string): GenAiMessage {
+  const role = str(group['message.role']) ?? defaultRole;
+  const content = group['message.content'];
+  const parts: GenAiPart[] = [];
+  if (role === 'tool' && group['message.tool_call_id'] !== undefined) {
+    parts.push({ type: 'tool_call_response', id: group['message.tool_call_id'], response: content });
+  } else if (typeof content === 'string' && content !== '') {
+    parts.push({ type: 'text', content });
+  }
+  for (const item of regroupIndexed(group, 'message.contents')) parts.push(contentPart(item));
+  for (const call of regroupIndexed(group, 'message.tool_calls')) {
+    parts.push(toolCallPart(call['tool_call.id'], call['tool_call.function.name'], call['tool_call.function.arguments']));
+  }
+  if (group['message.function_call_name'] !== undefined) {
+    parts.push(toolCallPart(undefined, group['message.function_call_name'], group['message.function_call_arguments_json']));
+  }
+  return { role, parts };
+}
+
+function contentPart(item: IndexedGroup): GenAiPart {
+  const type = str(item['message_content.type']) ?? 'text';
+  if (type === 'text') return { type: 'text', content: str(item['message_content.text']) ?? '' };
+  if (type === 'image') return { type: 'uri', modality: 'image', uri: item['message_content.image.image.url'] };
+  return { type, content: item['message_content.text'] };
+}
+
+/** What a raw `input.value` / `output.value` holds: parsed messages, the parsed object, or text. */
+export interface RawValue {
+  messages?: GenAiMessage[];
+  /** The parsed JSON object (an OpenAI request or response body), when it was one. */
+  object?: Record<string, unknown>;
+  text?: string;
+}
+
+/** `input.value`: an OpenAI-style request body (`messages`, `prompt`, `input`) or plain text. */
+export function readRawInput(value: unknown): RawValue {
+  if (typeof value !== 'string' || value === '') return {};
+  const parsed = parseJson(value);
+  if (!isObject(parsed)) return { text: value };
+  const messages = toGenAiMessages(parsed.messages) ?? toGenAiMessages(parsed.input);
+  if (messages) return { messages, object: parsed };
+  const prompt = typeof parsed.prompt === 'string' ? parsed.prompt : typeof parsed.input === 'string' ? parsed.input : undefined;
+  if (prompt !== undefined) return { messages: [{ role: 'user', parts: [{ type: 'text', content: prompt }] }], object: parsed };
+  return { object: parsed, text: value };
+}
+
+/** `output.value`: an OpenAI-style response body (`choices`) or plain text. */
+export function readRawOutput(value: unknown): RawValue {
+  if (typeof value !== 'string' || value === '') return {};
+  const parsed = parseJson(value);
+  if (!isObject(parsed)) return { text: value };
+  if (!Array.isArray(parsed.choices)) return { object: parsed, text: value };
+  return { messages: choicesToMessages(parsed.choices), object: parsed };
+}

@@ -1,0 +1,123 @@
+/**
+ * OpenLLMetry / Traceloop. Entity spans (`traceloop.span.kind`: workflow,
+ * task, agent, session → custom; tool → tool_call) and the LLM spans of
+ * OpenLLMetry ≤ 0.22 (`llm.request.type`, indexed `gen_ai.prompt.{i}.*` /
+ * `gen_ai.completion.{i}.*`). From 0.23 on, Traceloop writes the GenAI shape,
+ * which the GenAI converter reads.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { contentToParts, toolCallPart, type GenAiMessage, type GenAiPart } from './chat-messages.js';
+import { normalizeFinishReason } from './finish-reason.js';
+import { regroupIndexed, type IndexedGroup } from './indexed-attributes.js';
+import { emitModelCall, prefixedParameters } from './model-call-events.js';
+import { emitOperation } from './operation-event.js';
+import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
+import { parseJson, readJson, readString, readStringArray } from './span-reader.js';
+import { readGenAiTokenCounts } from './token-usage.js';
+import { emitToolCall } from './tool-call-event.js';
+
+const SPAN_KIND = 'traceloop.span.kind';
+const ENTITY_NAME = 'traceloop.entity.name';
+const REQUEST_TYPE = 'llm.request.type';
+const PROMPTS = 'gen_ai.prompt';
+const COMPLETIONS = 'gen_ai.completion';
+const REQUEST_MODEL = 'gen_ai.request.model';
+const NOT_PARAMETERS: ReadonlySet<string> = new Set([REQUEST_MODEL]);
+
+/** Traceloop entity spans and OpenLLMetry ≤ 0.22 LLM spans. */
+export const traceloopConverter: SpanConverter = {
+  name: 'traceloop',
+  matches: (span) => typeof span.attributes[SPAN_KIND] === 'string' || isLegacyLlmSpan(span.attributes),
+  convert(span, out) {
+    const kind = span.attributes[SPAN_KIND];
+    if (typeof kind === 'string') convertEntity(span, kind, out);
+    else convertLegacyLlm(span, out);
+  },
+};
+
+/**
+ * Indexed prompt/completion keys, or `llm.request.type` without a GenAI
+ * operation name: Traceloop ≥ 0.23 instrumentations may still write
+ * `llm.request.type` beside the GenAI shape, and those spans are GenAI's.
+ */
+function isLegacyLlmSpan(a: Attributes): boolean {
+  if (
+    a[`${PROMPTS}.0.content`] !== undefined ||
+    a[`${PROMPTS}.0.role`] !== undefined ||
+    a[`${COMPLETIONS}.0.content`] !== undefined ||
+    a[`${COMPLETIONS}.0.role`] !== undefined ||
+    a[`${COMPLETIONS}.0.finish_reason`] !== undefined
+  ) {
+    return true;
+  }
+  return typeof a[REQUEST_TYPE] === 'string' && typeof a['gen_ai.operation.name'] !== 'string';
+}
+
+function convertEntity(span: ReadableSpan, kind: string, out: SpanEventBuilder): void {
+  const a = span.attributes;
+  const entityName = readString(a, ENTITY_NAME);
+  if (kind !== 'tool') {
+    emitOperation(span, out, `traceloop.${kind}`, undefined, { entity_name: entityName });
+    return;
+  }
+  emitToolCall(span, out, {
+    // Entity spans are named `${name}.${kind}`.
+    name: entityName ?? (span.name.endsWith('.tool') ? span.name.slice(0, -'.tool'.length) : span.name),
+    arguments: entityInput(readJson(a, 'traceloop.entity.input')),
+    result: readJson(a, 'traceloop.entity.output'),
+  });
+}
+
+/** `{"args":[…],"kwargs":{…}}` → the one argument, the keyword arguments, or both when there are both. */
+function entityInput(input: unknown): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const { args, kwargs } = input as { args?: unknown; kwargs?: unknown };
+  if (!Array.isArray(args)) return input;
+  const hasKwargs = kwargs !== null && typeof kwargs === 'object' && Object.keys(kwargs).length > 0;
+  if (!hasKwargs && args.length === 1) return args[0];
+  if (hasKwargs && args.length === 0) return kwargs;
+  return input;
+}
+
+function convertLegacyLlm(span: ReadableSpan, out: SpanEventBuilder): void {
+  const a = span.attributes;
+  const requestType = readString(a, REQUEST_TYPE) ?? 'chat';
+  const prompts = regroupIndexed(a, PROMPTS);
+  const completions = regroupIndexed(a, COMPLETIONS);
+  if (requestType !== 'chat' && requestType !== 'completion' && prompts.length === 0 && completions.length === 0) {
+    emitOperation(span, out, `traceloop.${requestType}`, readString(a, REQUEST_MODEL));
+    return;
+  }
+  const outputMessages = completions.length > 0 ? completions.map((g) => legacyMessage(g, 'assistant')) : undefined;
+  const reasons = outputMessages?.flatMap((m) => (m.finish_reason ? [m.finish_reason] : []));
+  emitModelCall(span, out, {
+    operation: requestType === 'completion' ? 'text_completion' : 'chat',
+    model: readString(a, REQUEST_MODEL),
+    responseModel: readString(a, 'gen_ai.response.model'),
+    // OpenLLMetry wrote vendor names capitalised (`OpenAI`); GenAI's are lower case.
+    provider: readString(a, 'gen_ai.system')?.toLowerCase(),
+    inputMessages: prompts.length > 0 ? prompts.map((g) => legacyMessage(g, 'user')) : undefined,
+    parameters: prefixedParameters(a, 'gen_ai.request.', NOT_PARAMETERS),
+    outputMessages,
+    finishReasons: reasons && reasons.length > 0 ? reasons : readStringArray(a, 'gen_ai.response.finish_reasons'),
+    responseId: readString(a, 'gen_ai.response.id'),
+    tokens: readGenAiTokenCounts(a),
+  });
+}
+
+function legacyMessage(group: IndexedGroup, defaultRole: string): GenAiMessage {
+  const role = typeof group.role === 'string' && group.role !== '' ? group.role : defaultRole;
+  const parts: GenAiPart[] = [];
+  if (role === 'tool' && group.tool_call_id !== undefined) {
+    parts.push({ type: 'tool_call_response', id: group.tool_call_id, response: group.content });
+  } else if (typeof group.content === 'string') {
+    // Array content (parts) was written as JSON text; plain text stays text.
+    const content = group.content.startsWith('[') ? parseJson(group.content) : group.content;
+    for (const part of contentToParts(content)) parts.push(part);
+  }
+  for (const call of regroupIndexed(group, 'tool_calls')) parts.push(toolCallPart(call.id, call.name, call.arguments));
+  if (group['function_call.name'] !== undefined) parts.push(toolCallPart(undefined, group['function_call.name'], group['function_call.arguments']));
+  const finishReason = typeof group.finish_reason === 'string' && group.finish_reason !== '' ? group.finish_reason : undefined;
+  return finishReason === undefined ? { role, parts } : { role, parts, finish_reason: normalizeFinishReason(finishReason) };
+}

@@ -1,0 +1,98 @@
+/**
+ * The log-record side of the audit pipeline. The official
+ * `@opentelemetry/instrumentation-openai` (and GenAI semconv v1.28–1.36 in
+ * general) writes prompt and completion content only as log records; a span
+ * processor never sees them. This processor keeps the content of those
+ * records, keyed by the trace and span id they were emitted in, for the GenAI
+ * converter to add to that span's `prompt` and `completion` events.
+ *
+ * Only types come from `@opentelemetry/sdk-logs` (an optional peer): an app
+ * that records no logs needs neither it nor this processor.
+ */
+import { diag, isSpanContextValid, type Context } from '@opentelemetry/api';
+import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { DEFAULTS } from '../config/defaults.js';
+import { sharedGenAiLogContent, type DiscardReason, type GenAiLogContentStore } from '../convert/genai-log-content.js';
+import { genAiEventName, isGenAiContentEvent, loggedContentOf } from '../convert/genai-log-messages.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:logs' });
+
+class AuditLogRecordProcessor implements LogRecordProcessor {
+  private readonly pending = new Map<DiscardReason, number>();
+  private lastReport = 0;
+  private readFailureReported = false;
+
+  constructor(private readonly store: GenAiLogContentStore) {}
+
+  onEmit(record: SdkLogRecord, _context?: Context): void {
+    try {
+      // Cheap test first: most records of an app are not GenAI content.
+      if (!isGenAiContentEvent(genAiEventName(record))) return;
+      const spanContext = record.spanContext;
+      // Content emitted outside any span has nothing to join to.
+      if (spanContext === undefined || !isSpanContextValid(spanContext)) return;
+      const content = loggedContentOf(record);
+      if (content === undefined) return;
+      const discarded = this.store.add(spanContext.traceId, spanContext.spanId, content);
+      if (discarded.size > 0) this.noteDiscarded(discarded);
+    } catch (error) {
+      // The log pipeline is the app's: a record we cannot read costs its content only.
+      if (this.readFailureReported) return;
+      this.readFailureReported = true;
+      log.warn(`could not read a GenAI log record (${error instanceof Error ? error.message : String(error)}); its message content is missing from the audit trail.`);
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    this.report();
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    this.report();
+    return Promise.resolve();
+  }
+
+  private noteDiscarded(discarded: Map<DiscardReason, number>): void {
+    for (const [reason, n] of discarded) this.pending.set(reason, (this.pending.get(reason) ?? 0) + n);
+    // The first discard is said at once; later ones as totals at most once per interval.
+    if (Date.now() - this.lastReport >= DEFAULTS.lossReportIntervalMillis) this.report();
+  }
+
+  private report(): void {
+    if (this.pending.size === 0) return;
+    this.lastReport = Date.now();
+    const reasons = [...this.pending].map(([reason, n]) => `${n} ${reason}`).join('; ');
+    this.pending.clear();
+    log.warn(
+      `GenAI message content from log records was discarded before its span was converted (${reasons}); ` +
+        'those prompt/completion audit events have no message content. Check that auditSpanProcessor() is on the tracer ' +
+        'provider that records the model-call spans, and that those spans are sampled.',
+    );
+  }
+}
+
+/**
+ * A log-record processor that joins GenAI content log records
+ * (`gen_ai.user.message`, `gen_ai.choice`, …,
+ * `gen_ai.client.inference.operation.details`) to their span, so the audit
+ * events of that span carry the prompt and completion messages. Needed with
+ * instrumentations that write content only as logs, such as the official
+ * `@opentelemetry/instrumentation-openai` (with
+ * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`).
+ *
+ * Register it on the app's `LoggerProvider`, next to `auditSpanProcessor()` on
+ * the tracer provider. It keeps at most `DEFAULTS.maxLogContentSpans` spans'
+ * content, each for at most `DEFAULTS.maxLogContentAgeMillis`; content
+ * discarded unused is reported through `diag`. It never throws and exports nothing.
+ *
+ * @example
+ * import { logs } from '@opentelemetry/api-logs';
+ * import { LoggerProvider } from '@opentelemetry/sdk-logs';
+ *
+ * const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor()] });
+ * logs.setGlobalLoggerProvider(loggerProvider);
+ */
+export function auditLogRecordProcessor(): LogRecordProcessor {
+  return new AuditLogRecordProcessor(sharedGenAiLogContent());
+}

@@ -1,0 +1,174 @@
+/**
+ * The gate a tool call passes before it runs: its `tool_call` event goes to a
+ * deciding backend synchronously (Secureagentics' `policy_result`,
+ * AgenticAudit's `decision`), and the tool runs only if the verdict allows it.
+ * The wait is bounded by a latency budget; without a verdict the explicit
+ * fail mode decides. Nothing here blocks the event loop: the caller awaits.
+ */
+import { context, diag, trace, type Attributes, type Context, type HrTime, type Span } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import {
+  AUDIT_DECISION,
+  AUDIT_DECISION_BACKEND,
+  AUDIT_DECISION_FAIL_MODE,
+  AUDIT_DECISION_REASON,
+  GEN_AI_TOOL_CALL_ARGUMENTS,
+  GEN_AI_TOOL_CALL_ID,
+  GEN_AI_TOOL_TYPE,
+} from '../attributes.js';
+import type { AuditBackend } from '../backends/audit-backend.js';
+import type { ToolDecision } from '../backends/tool-decision.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { positive } from '../config/resolve.js';
+import type { AuditEvent } from '../convert/audit-event.js';
+import { AuditBlockedError, invalidOption } from '../errors.js';
+import { hrTimeToIso, parseJson } from '../convert/span-reader.js';
+import { auditNow } from './clock.js';
+import { sessionFromContext } from './session-context.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:tool-gate' });
+
+/** How tool calls are put to a deciding backend before they run. */
+export interface ToolDecisionOptions {
+  /** A backend whose API answers with a verdict: `secureagentics()` or `agenticAudit()`. */
+  backend: AuditBackend;
+  /**
+   * What happens when no verdict arrives within the budget (backend slow,
+   * down, or answering nonsense): `'open'` runs the tool, `'closed'` throws
+   * `AuditBlockedError` without running it. Required: the choice is yours.
+   */
+  failMode: 'open' | 'closed';
+  /** Latency budget for the verdict, in ms. Default 1000. */
+  timeoutMillis?: number;
+}
+
+/** Validated {@link ToolDecisionOptions}. */
+export interface ToolGate {
+  readonly backend: AuditBackend & Required<Pick<AuditBackend, 'decide'>>;
+  readonly failMode: 'open' | 'closed';
+  readonly timeoutMillis: number;
+}
+
+/** Validates options at setup, so a gate that cannot work fails loudly there and not per call. */
+export function resolveToolGate(options: ToolDecisionOptions, option = 'decision'): ToolGate {
+  if (options === null || typeof options !== 'object') throw invalidOption(option, 'an object { backend, failMode }', options);
+  const { backend, failMode } = options;
+  if (!backend || typeof backend.decide !== 'function') {
+    throw invalidOption(`${option}.backend`, 'a backend that returns verdicts (secureagentics() or agenticAudit())', backend?.name ?? backend);
+  }
+  if (failMode !== 'open' && failMode !== 'closed') throw invalidOption(`${option}.failMode`, "'open' or 'closed'", failMode);
+  const timeoutMillis = positive(`${option}.timeoutMillis`, options.timeoutMillis) ?? DEFAULTS.toolDecisionTimeoutMillis;
+  return { backend: backend as ToolGate['backend'], failMode, timeoutMillis };
+}
+
+/** The gate every `withToolCall` uses unless it passes its own (set by `setupAudit` / `auditSpanProcessor`). */
+let defaultGate: { gate: ToolGate; owner: object } | undefined;
+
+export function setDefaultToolGate(gate: ToolGate, owner: object): void {
+  if (defaultGate && defaultGate.owner !== owner) {
+    log.warn(`a second audit setup replaced the tool decision default (now ${gate.backend.name}); tools are gated by the newest.`);
+  }
+  defaultGate = { gate, owner };
+}
+
+export function clearDefaultToolGate(owner: object): void {
+  if (defaultGate?.owner === owner) defaultGate = undefined;
+}
+
+export function defaultToolGate(): ToolGate | undefined {
+  return defaultGate?.gate;
+}
+
+/** Backends last seen without a verdict: said once per outage, not per tool call. */
+const unavailableBackends = new WeakSet<AuditBackend>();
+
+/**
+ * Asks the gate's backend about the tool call `span` records; returns when the
+ * tool may run, throws {@link AuditBlockedError} when it must not. The verdict
+ * is written on the span either way.
+ */
+export async function passToolGate(span: Span, toolName: string, attributes: Attributes, gate: ToolGate, parent: Context): Promise<void> {
+  const event = toolCallEvent(span, toolName, attributes, parent);
+  const decision = await decideWithin(gate, event);
+  const { backend } = gate;
+  span.setAttribute(AUDIT_DECISION, decision.kind);
+  span.setAttribute(AUDIT_DECISION_BACKEND, backend.name);
+  if (decision.reason) span.setAttribute(AUDIT_DECISION_REASON, decision.reason);
+
+  if (decision.kind === 'allow') {
+    unavailableBackends.delete(backend);
+    return;
+  }
+  if (decision.kind === 'block') {
+    unavailableBackends.delete(backend);
+    throw new AuditBlockedError(toolName, backend.name, 'block', decision.reason);
+  }
+  span.setAttribute(AUDIT_DECISION_FAIL_MODE, gate.failMode);
+  if (!unavailableBackends.has(backend)) {
+    unavailableBackends.add(backend);
+    log.warn(
+      `${backend.name} gave no verdict on tool '${toolName}' (${decision.reason}); with failMode '${gate.failMode}' ` +
+        `tools ${gate.failMode === 'open' ? 'run unchecked' : 'are refused'} until it answers again. ` +
+        `Check the backend's URL and key, or raise the decision timeoutMillis (${gate.timeoutMillis} ms).`,
+    );
+  }
+  if (gate.failMode === 'closed') throw new AuditBlockedError(toolName, backend.name, 'unavailable', decision.reason);
+}
+
+/** The verdict, or `unavailable` once the budget is spent, whatever the backend does. */
+async function decideWithin(gate: ToolGate, event: AuditEvent): Promise<ToolDecision> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<ToolDecision>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ kind: 'unavailable', reason: `no verdict within ${gate.timeoutMillis} ms` });
+    }, gate.timeoutMillis);
+  });
+  try {
+    // The backend's own HTTP call must not become a span (and an audit event) itself.
+    const asked = context.with(suppressTracing(context.active()), () => gate.backend.decide(event, controller.signal));
+    return await Promise.race([asked.catch((error: unknown) => unavailable(error)), budget]);
+  } catch (error) {
+    return unavailable(error); // decide() broke its never-throws contract synchronously
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function unavailable(error: unknown): ToolDecision {
+  return { kind: 'unavailable', reason: `the backend failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+/**
+ * The `tool_call` event the exporter will derive from this span, as known
+ * before the tool runs: the same id, so the backend can match the two.
+ */
+function toolCallEvent(span: Span, toolName: string, attributes: Attributes, parent: Context): AuditEvent {
+  const { traceId, spanId } = span.spanContext();
+  const session = sessionFromContext(parent);
+  return {
+    id: `${traceId}-${spanId}-tool_call`,
+    type: 'tool_call',
+    traceId,
+    spanId,
+    parentSpanId: trace.getSpan(parent)?.spanContext().spanId,
+    // The span's start, as the exporter's copy of this event will have it.
+    timestamp: hrTimeToIso((span as { startTime?: HrTime }).startTime ?? auditNow()),
+    sessionId: session?.sessionId,
+    agentName: session?.agentName,
+    agentId: session?.agentId,
+    payload: {
+      tool_name: toolName,
+      tool_call_id: attributes[GEN_AI_TOOL_CALL_ID],
+      tool_type: attributes[GEN_AI_TOOL_TYPE],
+      arguments: parsedArguments(attributes[GEN_AI_TOOL_CALL_ARGUMENTS]),
+      status: 'pending',
+    },
+  };
+}
+
+/** As the converter reads them: JSON text parsed, anything else (a truncated text) as recorded. */
+function parsedArguments(value: unknown): unknown {
+  return typeof value === 'string' ? parseJson(value) : value;
+}

@@ -1,0 +1,212 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  agentSudo,
+  recordError,
+  recordEvent,
+  recordPermissionCheck,
+  secureagentics,
+  withLLMCall,
+  withSession,
+  withToolCall,
+  type AgentSudoOptions,
+} from '../../src/index.js';
+import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { rateLimited, startAgentSudoServer, type AgentSudoTestServer } from '../servers/agentsudo-server.js';
+import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+import { installBackends } from '../support/install-backends.js';
+import { captureDiag, type TestTracing } from '../support/tracing.js';
+
+let server: AgentSudoTestServer;
+let tracing: TestTracing | undefined;
+
+beforeEach(async () => {
+  server = await startAgentSudoServer();
+});
+
+afterEach(async () => {
+  await tracing?.close();
+  tracing = undefined;
+  await server.close();
+});
+
+function audit(options: AgentSudoOptions = {}, delivery: AuditProcessorOptions = {}): AuditSpanProcessor {
+  const installed = installBackends([agentSudo({ apiKey: server.apiKey, baseUrl: server.url, ...options })], delivery);
+  tracing = installed.tracing;
+  return installed.processor;
+}
+
+type Body = { agent_name: string; action: string; allowed: boolean; scope?: string; function_name?: string; metadata: Record<string, unknown> };
+const bodies = (): Body[] => server.requests.map((r) => r.body as Body);
+
+describe('AgentSudo export of a recorded session', () => {
+  it('posts each event to /ingest-event with X-API-Key; permission checks become permission_check', async () => {
+    const processor = audit({}, { maxConcurrentRequests: 1 });
+    let sessionId = '';
+    await withSession({ agentName: 'SupportBot' }, async (session) => {
+      sessionId = session.sessionId;
+      await withLLMCall({ model: 'gpt-4o', prompt: 'Where is my order?' }, async () => 'It shipped.');
+      recordPermissionCheck({ scope: 'read:orders', allowed: true, functionName: 'get_order', userId: 'u-1' });
+      await withToolCall('get_order', { orderId: 42 }, async () => ({ status: 'shipped' }));
+      recordPermissionCheck({ scope: 'write:refunds', allowed: false, functionName: 'refund_order' });
+      await withToolCall('refund_order', { orderId: 42 }, async () => {
+        throw new Error('forbidden');
+      }).catch((error: unknown) => recordError(error));
+      recordEvent('handoff', { to: 'billing' });
+    });
+    await processor.forceFlush();
+
+    expect(server.requests.every((r) => r.method === 'POST' && r.path === '/ingest-event' && r.status === 201)).toBe(true);
+    expect(server.requests.every((r) => r.headers['x-api-key'] === server.apiKey && r.headers.authorization === undefined)).toBe(true);
+    expect(bodies().map((b) => [b.action, b.allowed, b.scope, b.function_name])).toEqual([
+      ['custom', true, undefined, undefined], // session.start
+      ['prompt', true, undefined, undefined],
+      ['completion', true, undefined, undefined],
+      ['permission_check', true, 'read:orders', 'get_order'],
+      ['tool_call', true, undefined, undefined], // get_order
+      ['permission_check', false, 'write:refunds', 'refund_order'],
+      ['tool_call', true, undefined, undefined], // refund_order
+      ['error', true, undefined, undefined], // its exception
+      ['error', true, undefined, undefined], // recordError
+      ['custom', true, undefined, undefined], // handoff
+      ['custom', true, undefined, undefined], // session.end
+    ]);
+    expect(new Set(bodies().map((b) => b.agent_name))).toEqual(new Set(['SupportBot']));
+
+    const root = tracing!.memory.getFinishedSpans().find((s) => s.name === 'invoke_agent SupportBot')!;
+    const { traceId, spanId } = root.spanContext();
+    const granted = bodies()[3]!;
+    expect(granted).toEqual({
+      agent_name: 'SupportBot',
+      action: 'permission_check',
+      scope: 'read:orders',
+      allowed: true,
+      function_name: 'get_order',
+      metadata: {
+        userId: 'u-1',
+        event_id: `${traceId}-${spanId}-custom.0`,
+        event_type: 'custom',
+        trace_id: traceId,
+        span_id: spanId,
+        session_id: sessionId,
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      },
+    });
+    const toolCall = bodies()[4]!;
+    expect(toolCall.metadata).toMatchObject({
+      tool_name: 'get_order', arguments: { orderId: 42 }, result: { status: 'shipped' }, status: 'ok',
+      event_type: 'tool_call', trace_id: traceId, parent_span_id: spanId, session_id: sessionId,
+    });
+    expect(bodies()[1]!.metadata).toMatchObject({ model: 'gpt-4o', prompt: 'user: Where is my order?' });
+    expect(server.events.map((e) => e.action)).toEqual(bodies().map((b) => b.action));
+    expect(processor.stats().backends.agentsudo).toMatchObject({ delivered: 11, failed: 0, retries: 0 });
+  });
+
+  it('sends events outside a session under the agentName option, or "agent"', async () => {
+    const processor = audit({ agentName: 'Janitor' });
+    recordPermissionCheck({ scope: 'admin', allowed: false });
+    await processor.forceFlush();
+    expect(bodies()).toEqual([expect.objectContaining({ agent_name: 'Janitor', action: 'permission_check', scope: 'admin', allowed: false })]);
+    expect(bodies()[0]).not.toHaveProperty('function_name');
+    await tracing!.close();
+
+    server.requests.length = 0;
+    const second = audit();
+    recordEvent('tick', {});
+    await second.forceFlush();
+    expect(bodies().map((b) => b.agent_name)).toEqual(['agent']);
+  });
+});
+
+describe('AgentSudo failures', () => {
+  it('throws at setup for an invalid option, naming it', () => {
+    expect(() => agentSudo({ baseUrl: 'ftp://api.agentsudo.dev' })).toThrow(/'agentSudo.baseUrl' must be an http\(s\) URL/);
+    expect(() => agentSudo({ agentName: ' ' })).toThrow(/'agentSudo.agentName' must be a non-empty string/);
+    expect(() => agentSudo({ requestTimeoutMillis: 0 })).toThrow(/agentSudo.requestTimeoutMillis/);
+  });
+
+  it('does not retry a 400 INVALID_PAYLOAD and reports the server message', async () => {
+    const diagnostics = captureDiag();
+    server.script((req) => ((req.body as Body).action === 'error' ? { status: 400, body: { error: 'Missing required fields: scope' } } : undefined));
+    const processor = audit();
+    recordError(new Error('x'));
+    recordEvent('ok', {});
+    await processor.forceFlush();
+    expect(server.requests.map((r) => r.status).sort()).toEqual([201, 400]);
+    expect(processor.stats().backends.agentsudo).toMatchObject({ delivered: 1, failed: 1, retries: 0 });
+    expect(diagnostics.warnings.join('\n')).toContain('agentsudo: 400 on POST /ingest-event (Missing required fields: scope)');
+  });
+
+  it('does not retry a 401 and reports it once, naming AGENTSUDO_API_KEY and not the key', async () => {
+    const diagnostics = captureDiag();
+    const processor = audit({ apiKey: 'as_wrong_key' });
+    recordEvent('a', {});
+    recordEvent('b', {});
+    await processor.forceFlush();
+    expect(server.requests.map((r) => r.status)).toEqual([401, 401]);
+    const authErrors = diagnostics.errors.filter((m) => m.includes('401'));
+    expect(authErrors).toHaveLength(1);
+    expect(authErrors[0]).toContain('agentsudo: 401 on POST /ingest-event (Invalid API key)');
+    expect(authErrors[0]).toContain('AGENTSUDO_API_KEY');
+    expect([...diagnostics.errors, ...diagnostics.warnings].join('\n')).not.toContain('as_wrong_key');
+  });
+
+  it('waits out a 429 RATE_LIMITED with Retry-After, then delivers', async () => {
+    server.script((_req, n) => (n === 0 ? rateLimited(0) : undefined));
+    const processor = audit();
+    recordEvent('a', {});
+    await processor.forceFlush();
+    expect(server.requests.map((r) => r.status)).toEqual([429, 201]);
+    expect(processor.stats().backends.agentsudo).toMatchObject({ delivered: 1, retries: 1 });
+  });
+});
+
+describe('AgentSudo spent daily quota (429 for a long time)', () => {
+  let healthy: SecureagenticsTestServer;
+  beforeEach(async () => {
+    healthy = await startSecureagenticsServer();
+  });
+  afterEach(async () => {
+    await healthy.close();
+  });
+
+  it('keeps memory bounded, counts and reports the losses, sends one probe per pause, and delays no other backend', async () => {
+    const diagnostics = captureDiag();
+    server.script(() => rateLimited(86_400)); // "come back tomorrow"; capped to maxRetryAfterMillis
+    const pauseMillis = 40;
+    const installed = installBackends(
+      [agentSudo({ apiKey: server.apiKey, baseUrl: server.url }), secureagentics({ apiKey: healthy.apiKey, baseUrl: healthy.url })],
+      { maxQueueSize: 20, maxConcurrentRequests: 4, maxRetryAfterMillis: pauseMillis, maxRetryElapsedMillis: 3 * pauseMillis, shutdownTimeoutMillis: 300 },
+    );
+    tracing = installed.tracing;
+    const { processor } = installed;
+
+    // Six bursts of ten tool calls; the healthy backend takes each burst at once, while AgentSudo's queue stays full.
+    await withSession({ agentName: 'SupportBot' }, async () => {
+      for (let burst = 0; burst < 6; burst++) {
+        for (let i = 0; i < 10; i++) withToolCall(`tool_${burst}_${i}`, { i }, () => i);
+        await healthy.waitForEvents(1 + 10 * (burst + 1));
+        expect(processor.stats().backends.agentsudo!.queued).toBeLessThanOrEqual(20);
+      }
+    });
+    await healthy.waitForEvents(62); // session.start + 60 tool calls + session.end
+    await processor.shutdown();
+
+    const sudo = processor.stats().backends.agentsudo!;
+    expect(healthy.allEvents()).toHaveLength(62);
+    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 62, failed: 0, dropped: 0 });
+    expect(sudo).toMatchObject({ delivered: 0, queued: 0, inFlight: 0 });
+    expect(sudo.failed + sudo.dropped).toBe(62);
+    expect(sudo.dropped).toBeGreaterThanOrEqual(62 - 20 - 4 - 1); // past the queue bound (session.start went alone)
+    const report = diagnostics.warnings.filter((w) => w.includes(' agentsudo: ')).join('\n');
+    expect(report).toContain('queue full (20 waiting)');
+    expect(report).toContain('429 on POST /ingest-event (Rate limit exceeded: daily event quota reached)');
+
+    // At most maxConcurrentRequests went out before the first 429 came back; after that, one probe
+    // at a time, each at least a pause after the one before, instead of every batch retrying on its own.
+    const requests = server.requests;
+    const probes = requests.slice(4);
+    expect(probes.length).toBeGreaterThan(1);
+    for (let i = 1; i < probes.length; i++) expect(probes[i]!.receivedAt - probes[i - 1]!.receivedAt).toBeGreaterThanOrEqual(pauseMillis - 2);
+    expect(requests.length).toBeLessThan(62 / 2);
+  });
+});

@@ -1,0 +1,84 @@
+import { trace } from '@opentelemetry/api';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordError, withLLMCall, withSession, withToolCall } from '../../src/index.js';
+import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+import { installAudit, type TestTracing } from '../support/tracing.js';
+
+let server: SecureagenticsTestServer;
+let tracing: TestTracing | undefined;
+
+beforeEach(async () => {
+  server = await startSecureagenticsServer();
+});
+
+afterEach(async () => {
+  await tracing?.close();
+  tracing = undefined;
+  await server.close();
+});
+
+const SECRET = 'my card is 4111 1111 1111 1111';
+
+async function agentRun(): Promise<void> {
+  await withSession({ agentName: 'bot' }, async () => {
+    await withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', system: 'Be terse.', prompt: SECRET, parameters: { temperature: 0.2 } }, (call) => {
+      call.setCompletion(`You said: ${SECRET}`);
+      call.setUsage({ inputTokens: 12, outputTokens: 7 });
+      return 'ok';
+    });
+    await withToolCall('charge_card', { card: SECRET }, () => ({ receipt: SECRET }));
+    // Another instrumentation's span, with content of its own.
+    trace.getTracer('openinference').startActiveSpan('OpenAI Chat Completions', { attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o', 'input.value': SECRET, 'output.value': SECRET, 'llm.token_count.prompt': 3 } }, (span) => span.end());
+    recordError(new Error('card declined'));
+  });
+}
+
+describe('content capture switch', () => {
+  it('off: no message content in our spans or in any audit event; metadata and errors stay', async () => {
+    const installed = installAudit(server, {}, { captureContent: false });
+    tracing = installed.tracing;
+    await agentRun();
+    await installed.processor.shutdown();
+
+    const ours = tracing.memory.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'otel-agent-audit');
+    for (const span of ours) {
+      for (const key of ['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.system_instructions', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result']) {
+        expect(span.attributes[key], `${span.name} ${key}`).toBeUndefined();
+      }
+    }
+    const events = server.allEvents();
+    expect(JSON.stringify(events)).not.toContain('4111');
+    expect(events.find((e) => e.type === 'prompt' && e.payload['model'] === 'gpt-4o-mini')!.payload).toMatchObject({ provider: 'openai', token_count: 12, parameters: { temperature: 0.2 }, content_omitted: true });
+    expect(events.find((e) => e.type === 'completion' && e.payload['model'] === 'gpt-4o-mini')!.payload).toMatchObject({ token_count: 7 });
+    expect(events.find((e) => e.type === 'tool_call')!.payload).toMatchObject({ tool_name: 'charge_card', status: 'ok', content_omitted: true });
+    expect(events.find((e) => e.type === 'prompt' && e.payload['model'] === 'gpt-4o')!.payload).toMatchObject({ token_count: 3 });
+    expect(events.find((e) => e.type === 'error')!.payload).toMatchObject({ message: 'card declined' });
+  });
+
+  it('on (the default): content is recorded and exported', async () => {
+    const installed = installAudit(server, {}, { captureContent: true });
+    tracing = installed.tracing;
+    await agentRun();
+    await installed.processor.shutdown();
+    const tool = server.allEvents().find((e) => e.type === 'tool_call')!;
+    expect(tool.payload).toMatchObject({ arguments: { card: SECRET }, result: { receipt: SECRET } });
+    expect(tool.payload['content_omitted']).toBeUndefined();
+  });
+
+  it('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=false turns it off without code changes', async () => {
+    const script = `
+      import { setupAudit, secureagentics, withToolCall } from 'otel-agent-audit';
+      const audit = setupAudit({ backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '${server.apiKey}', agentName: 'bot' })], otlp: false });
+      await withToolCall('charge_card', { card: 'SECRET-4111' }, () => 'SECRET-4111');
+      await audit.shutdown();`;
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('../../', import.meta.url),
+      env: { ...process.env, OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false' },
+    });
+    const [event] = server.allEvents();
+    expect(event!.payload).toMatchObject({ tool_name: 'charge_card', content_omitted: true });
+    expect(JSON.stringify(event)).not.toContain('SECRET');
+  });
+});

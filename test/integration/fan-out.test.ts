@@ -1,0 +1,103 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jsonlFile, secureagentics, setupAudit, withLLMCall, withSession, withToolCall } from '../../src/index.js';
+import { startOtlpSink, type OtlpSink } from '../servers/otlp-sink.js';
+import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+import { captureDiag, FAST_RETRY, resetOtelGlobals } from '../support/tracing.js';
+
+let healthy: SecureagenticsTestServer;
+let failing: SecureagenticsTestServer;
+let sink: OtlpSink;
+let dir: string;
+
+beforeEach(async () => {
+  [healthy, failing, sink] = await Promise.all([startSecureagenticsServer(), startSecureagenticsServer(), startOtlpSink()]);
+  dir = await mkdtemp(join(tmpdir(), 'audit-fan-out-'));
+});
+
+afterEach(async () => {
+  delete process.env.OTEL_BSP_SCHEDULE_DELAY;
+  resetOtelGlobals();
+  await Promise.all([healthy.close(), failing.close(), sink.close(), rm(dir, { recursive: true, force: true })]);
+});
+
+/** One session of 20 LLM calls and 20 tool calls: 62 events with session start and end. */
+async function agentRun(): Promise<void> {
+  await withSession({ agentName: 'fan-bot' }, async () => {
+    for (let i = 0; i < 20; i++) {
+      await withLLMCall({ model: 'gpt-4o-mini', prompt: `step ${i}` }, (call) => {
+        call.setCompletion(`ok ${i}`);
+        return 'ok';
+      });
+      await withToolCall('lookup', { i }, () => i);
+    }
+  });
+}
+
+describe('several backends at once', () => {
+  it('a backend answering 503 forever delays neither the healthy one, nor a file, nor OTLP; its losses are counted and said', async () => {
+    const diagnostics = captureDiag();
+    // The OTLP batch processor's own schedule (default 5 s) is not what this test is about.
+    process.env.OTEL_BSP_SCHEDULE_DELAY = '50';
+    failing.script(() => ({ status: 503, body: { error: 'down for maintenance' } }));
+    const file = join(dir, 'audit.jsonl');
+    const audit = setupAudit({
+      backends: [
+        secureagentics({ apiKey: failing.apiKey, baseUrl: failing.url, agentName: 'fan-bot' }),
+        secureagentics({ apiKey: healthy.apiKey, baseUrl: healthy.url, agentName: 'fan-bot' }),
+        jsonlFile({ path: file }),
+      ],
+      otlp: { url: `${sink.url}/v1/traces` },
+      ...FAST_RETRY,
+      // Long enough that the failing backend is still retrying when the others are done.
+      maxAttempts: 1000,
+      maxBackoffMillis: 50,
+      maxRetryElapsedMillis: 60_000,
+      shutdownTimeoutMillis: 300,
+    });
+
+    await agentRun();
+    // Each healthy destination has everything while the failing one is still retrying.
+    await healthy.waitForEvents(62, 5_000);
+    await sink.waitForSpans(41, 5_000);
+    await expect.poll(async () => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).length, { timeout: 5_000 }).toBe(62);
+    const during = audit.stats().backends;
+    expect(during['secureagentics']!.delivered).toBe(0);
+    expect(during['secureagentics']!.retries).toBeGreaterThan(0);
+    expect(during['secureagentics#2']).toMatchObject({ delivered: 62, failed: 0, dropped: 0 });
+    expect(during['jsonl-file']).toMatchObject({ delivered: 62, failed: 0, dropped: 0 });
+
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(new Set(lines.map((l) => l['id'])).size).toBe(62);
+    expect(lines.map((l) => l['id'])).toEqual(healthy.allEvents().map((e) => e.payload['event_id']));
+    expect(lines[1]).toMatchObject({ type: 'prompt', session_id: expect.any(String), agent_name: 'fan-bot', payload: { model: 'gpt-4o-mini', prompt: expect.stringContaining('step 0') } });
+
+    // Shutdown gives up on the dead backend after its deadline and says what was lost.
+    await audit.shutdown();
+    const after = audit.stats().backends['secureagentics']!;
+    expect(after.delivered).toBe(0);
+    expect(after.failed + after.dropped).toBe(62);
+    const said = diagnostics.warnings
+      .filter((m) => m.includes('secureagentics:') && m.includes('not delivered'))
+      .map((m) => Number(/(\d+) audit events not delivered/.exec(m)?.[1] ?? 0));
+    expect(said.reduce((a, b) => a + b, 0)).toBe(62);
+  });
+
+  it('a file in a directory that cannot be created is reported with the path, and the other backend still gets everything', async () => {
+    const diagnostics = captureDiag();
+    const blocker = join(dir, 'not-a-dir');
+    await import('node:fs/promises').then((fs) => fs.writeFile(blocker, 'x'));
+    const audit = setupAudit({
+      backends: [jsonlFile({ path: join(blocker, 'audit.jsonl') }), secureagentics({ apiKey: healthy.apiKey, baseUrl: healthy.url })],
+      otlp: false,
+      ...FAST_RETRY,
+    });
+    await agentRun();
+    await audit.shutdown();
+    expect(healthy.allEvents()).toHaveLength(62);
+    expect(audit.stats().backends['jsonl-file']).toMatchObject({ delivered: 0, failed: 62 });
+    expect(diagnostics.errors.concat(diagnostics.warnings).some((m) => m.includes(join(blocker, 'audit.jsonl')) && m.includes('writable'))).toBe(true);
+  });
+});

@@ -1,0 +1,140 @@
+import { SpanKind, trace } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withLLMCall, withSession } from '../../src/index.js';
+import type { AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+import { installAudit, type TestTracing } from '../support/tracing.js';
+
+let server: SecureagenticsTestServer;
+let tracing: TestTracing | undefined;
+let processor: AuditSpanProcessor;
+
+beforeEach(async () => {
+  server = await startSecureagenticsServer();
+  ({ processor, tracing } = installAudit(server, { agentName: 'bot' }));
+});
+
+afterEach(async () => {
+  await tracing?.close();
+  tracing = undefined;
+  await server.close();
+});
+
+const completion = {
+  id: 'chatcmpl-9', object: 'chat.completion', model: 'gpt-4o-mini',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Shipped.' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 9, completion_tokens: 2 },
+};
+
+/** What an instrumentation of the client writes for the same call (GenAI shape, as the OTel and Traceloop ones do). */
+function instrumentedClientCall<T>(result: T, attributes: Record<string, string | number> = {}): T {
+  return trace.getTracer('some-openai-instrumentation').startActiveSpan(
+    'chat gpt-4o-mini',
+    { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', ...attributes } },
+    (span) => {
+      trace.getTracer('http').startActiveSpan('POST', (http) => http.end()); // the HTTP call below it
+      span.setAttributes({ 'gen_ai.usage.input_tokens': 9, 'gen_ai.usage.output_tokens': 2 });
+      span.end();
+      return result;
+    },
+  );
+}
+
+// Batches may arrive in any order (several are sent at once): sorted by time, as the trail is read.
+const types = () =>
+  [...server.allEvents()]
+    .sort((a, b) => a.timestamp.localeCompare(b.timestamp))
+    .map((e) => `${e.type}${e.payload['name'] ? `:${e.payload['name']}` : ''}`);
+
+describe('one model call, one pair of events', () => {
+  it('withLLMCall around an instrumented client: one prompt and one completion, from the call as the agent made it', async () => {
+    await withSession({ agentName: 'bot' }, () =>
+      withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', prompt: 'Where is order 42?' }, () => instrumentedClientCall(completion)),
+    );
+    await processor.forceFlush();
+    expect(types()).toEqual(['custom:session.start', 'prompt', 'completion', 'custom:session.end']);
+    const inner = tracing!.memory.getFinishedSpans().find((s) => s.instrumentationScope.name === 'some-openai-instrumentation')!;
+    const outer = tracing!.memory.getFinishedSpans().find((s) => s.instrumentationScope.name === 'otel-agent-audit' && s.name.startsWith('chat'))!;
+    expect(inner.attributes['audit.model_call.recorded_by']).toBe(outer.spanContext().spanId);
+    const [prompt, done] = server.allEvents().slice(1, 3);
+    expect(prompt!.payload).toMatchObject({ span_id: outer.spanContext().spanId, prompt: expect.stringContaining('Where is order 42?') });
+    expect(done!.payload).toMatchObject({ response: expect.stringContaining('Shipped.'), token_count: 2 });
+  });
+
+  it('two instrumentations of one client (nested spans): one pair', async () => {
+    await withSession({ agentName: 'bot' }, async () => {
+      trace.getTracer('openinference').startActiveSpan('OpenAI Chat Completions', { attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' } }, (span) => {
+        instrumentedClientCall(completion);
+        span.end();
+      });
+    });
+    await processor.forceFlush();
+    expect(types().filter((t) => t === 'prompt' || t === 'completion')).toEqual(['prompt', 'completion']);
+  });
+
+  it('recognises a model-call span whose attributes are set just after it started', async () => {
+    await withSession({ agentName: 'bot' }, () =>
+      withLLMCall({ model: 'gpt-4o-mini', prompt: 'Hi' }, () =>
+        trace.getTracer('late-writer').startActiveSpan('OpenAI Chat Completions', (span) => {
+          span.setAttributes({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini', 'output.value': 'Hello' });
+          span.end();
+          return 'Hello';
+        }),
+      ),
+    );
+    await processor.forceFlush();
+    expect(types()).toEqual(['custom:session.start', 'prompt', 'completion', 'custom:session.end']);
+  });
+
+  it('calls one after another are each their own pair', async () => {
+    await withSession({ agentName: 'bot' }, async () => {
+      instrumentedClientCall(completion);
+      instrumentedClientCall(completion);
+    });
+    await processor.forceFlush();
+    expect(types().sort()).toEqual(['completion', 'completion', 'custom:session.end', 'custom:session.start', 'prompt', 'prompt']);
+  });
+});
+
+describe('model calls whose span never ends', () => {
+  it('are reported as failed calls (prompt + error) when their session ends', async () => {
+    await withSession({ agentName: 'bot' }, async () => {
+      // As OpenInference and Traceloop do when the call fails: started, never ended.
+      trace.getTracer('openinference').startSpan('OpenAI Chat Completions', {
+        attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini', 'input.value': 'Where is order 42?' },
+      });
+      // The agent goes on (the failed call took time); spans of other libraries
+      // use the SDK's clock, which may differ from ours by a millisecond.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    });
+    await processor.forceFlush();
+    // The error is dated at the session's end, the moment the call was given up.
+    expect(types().slice(0, 2)).toEqual(['custom:session.start', 'prompt']);
+    expect(types().slice(2).sort()).toEqual(['custom:session.end', 'error']);
+    const error = server.allEvents().find((e) => e.type === 'error')!;
+    const end = server.allEvents().find((e) => e.payload['name'] === 'session.end')!;
+    expect(error.timestamp).toBe(end.timestamp);
+    expect(error.payload['message']).toMatch(/never ended/);
+  });
+
+  it('are recognised when the instrumentation says it is a model call only after starting the span', async () => {
+    await withSession({ agentName: 'bot' }, async () => {
+      const span = trace.getTracer('openinference').startSpan('OpenAI Chat Completions');
+      span.setAttributes({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' });
+      trace.getTracer('http').startSpan('GET /slow'); // not a model call: never reported as one
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    });
+    await processor.forceFlush();
+    expect(types().filter((t) => t === 'prompt' || t === 'error')).toEqual(['prompt', 'error']);
+  });
+
+  it('outside a session, are reported at shutdown, once', async () => {
+    const span = trace.getTracer('traceloop').startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini' } });
+    await processor.forceFlush();
+    expect(server.allEvents()).toHaveLength(0); // still running, as far as anyone knows
+    await processor.shutdown();
+    expect(types()).toEqual(['prompt', 'error']);
+    span.end(); // ends after all: not reported a second time
+    expect(server.allEvents()).toHaveLength(2);
+  });
+});

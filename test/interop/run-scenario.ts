@@ -1,0 +1,83 @@
+/**
+ * Runs one interop scenario the way a user runs an agent: a separate Node
+ * process loading the built package by name, with real module loading and a
+ * real instrumentation. The test process owns the two servers it talks to —
+ * the local audit receiver and the fake OpenAI server — and reads what
+ * arrived. `INTEROP_CAPTURE=1` also writes the raw spans and log records to
+ * `test/interop/captured/<scenario>.json` (fixtures for converter tests).
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startAuditReceiver, type StoredAuditEvent } from '../../src/index.js';
+import { errorReply, startFakeOpenAIServer, textReply, toolCallReply, type ModelRequest } from '../servers/fake-openai-server.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The script every scenario's model follows: ask for the tool, answer, then fail. */
+export const SCRIPT = Object.freeze({
+  toolArguments: { city: 'Oslo' },
+  toolCallId: 'call_weather_1',
+  answer: 'It is 12 °C with light rain in Oslo.',
+  /** Token counts of the two successful calls, as the fake server reports them. */
+  usage: [
+    { promptTokens: 57, completionTokens: 18 },
+    { promptTokens: 96, completionTokens: 14 },
+  ],
+});
+
+export interface ScenarioRun {
+  /** Events the receiver stored, in arrival order. */
+  events: readonly StoredAuditEvent[];
+  /** Requests the fake model server received. */
+  modelRequests: readonly ModelRequest[];
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts the receiver and the fake model server, runs
+ * `test/interop/scenarios/<scenario>.mjs` to completion, and returns what
+ * the servers saw. `env` adds variables for the child (e.g. content capture);
+ * `captureName` names the capture file when `INTEROP_CAPTURE=1`.
+ */
+export async function runScenario(
+  scenario: string,
+  env: Record<string, string> = {},
+  captureName = scenario,
+): Promise<ScenarioRun> {
+  const receiverKey = 'interop-receiver-key';
+  const receiver = await startAuditReceiver({ port: 0, apiKey: receiverKey });
+  const model = await startFakeOpenAIServer();
+  model.enqueue(
+    toolCallReply('get_weather', SCRIPT.toolArguments, { callId: SCRIPT.toolCallId, usage: SCRIPT.usage[0] }),
+    textReply(SCRIPT.answer, { usage: SCRIPT.usage[1] }),
+    errorReply(500),
+  );
+  try {
+    // The child sees none of this process's OTel or vendor settings.
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_') && !k.startsWith('SECUREAGENTICS_') && !k.startsWith('INTEROP_')),
+    );
+    const capture: Record<string, string> = process.env.INTEROP_CAPTURE === '1'
+      ? { INTEROP_CAPTURE_FILE: `${root}test/interop/captured/${captureName}.json` }
+      : {};
+    const { stdout, stderr } = await run(process.execPath, [`test/interop/scenarios/${scenario}.mjs`], {
+      cwd: root,
+      timeout: 60_000,
+      env: {
+        ...inherited,
+        INTEROP_RECEIVER_URL: receiver.url,
+        INTEROP_RECEIVER_KEY: receiverKey,
+        INTEROP_MODEL_URL: `${model.url}/v1`,
+        INTEROP_MODEL_KEY: model.apiKey,
+        ...capture,
+        ...env,
+      },
+    });
+    return { events: [...receiver.events()], modelRequests: [...model.requests], stdout, stderr };
+  } finally {
+    await Promise.all([receiver.close(), model.close()]);
+  }
+}

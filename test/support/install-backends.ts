@@ -1,0 +1,35 @@
+/**
+ * The audit span processor with any backends, on a fresh global provider
+ * whose resource names the service and its deployment (so backends that copy
+ * resource attributes have something to copy), with fast retries.
+ */
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { AuditBackend } from '../../src/backends/audit-backend.js';
+import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { FAST_RETRY, resetOtelGlobals, type TestTracing } from './tracing.js';
+
+export const TEST_RESOURCE = Object.freeze({ 'service.name': 'support-service', 'deployment.environment.name': 'staging' });
+
+export function installBackends(
+  backends: AuditBackend[],
+  delivery: AuditProcessorOptions = {},
+): { processor: AuditSpanProcessor; tracing: TestTracing } {
+  const processor = auditSpanProcessor({ backends, ...FAST_RETRY, ...delivery });
+  const memory = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes(TEST_RESOURCE),
+    spanProcessors: [processor, new SimpleSpanProcessor(memory)],
+  });
+  provider.register();
+  const tracing: TestTracing = {
+    provider,
+    memory,
+    async close() {
+      await provider.shutdown();
+      resetOtelGlobals();
+    },
+  };
+  return { processor, tracing };
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { GenAiLogContentStore } from '../../../src/convert/genai-log-content.js';
+import { loggedContentOf } from '../../../src/convert/genai-log-messages.js';
+
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
+const user = (text: string) => ({ role: 'user', parts: [{ type: 'text', content: text }] });
+
+function storeWith(limits: Partial<{ maxSpans: number; maxAgeMillis: number; maxMessagesPerSpan: number }>, clock = { now: 0 }) {
+  const store = new GenAiLogContentStore(
+    { maxSpans: 10, maxAgeMillis: 1000, maxMessagesPerSpan: 100, ...limits },
+    () => clock.now,
+  );
+  return { store, clock };
+}
+
+describe('GenAiLogContentStore', () => {
+  it('joins the records of one span and hands them out once', () => {
+    const { store } = storeWith({});
+    store.add(TRACE, 'a1', { input: [user('hi')] });
+    store.add(TRACE, 'a1', { output: [{ index: 0, message: { role: 'assistant', parts: [] } }] });
+    expect(store.take(TRACE, 'a1')).toEqual({ input: [user('hi')], output: [{ role: 'assistant', parts: [] }] });
+    expect(store.take(TRACE, 'a1')).toBeUndefined();
+    expect(store.size).toBe(0);
+  });
+
+  it('orders choices by their index, not by arrival', () => {
+    const { store } = storeWith({});
+    store.add(TRACE, 'b1', { output: [{ index: 1, message: 'second' }] });
+    store.add(TRACE, 'b1', { output: [{ index: 0, message: 'first' }] });
+    expect(store.take(TRACE, 'b1')?.output).toEqual(['first', 'second']);
+  });
+
+  it('never holds more than maxSpans spans: the oldest is discarded and counted', () => {
+    const { store } = storeWith({ maxSpans: 3 });
+    const discarded = ['s1', 's2', 's3', 's4', 's5'].map((span) => store.add(TRACE, span, { input: [user(span)] }));
+    expect(store.size).toBe(3);
+    expect(discarded.map((d) => d.get('store full') ?? 0)).toEqual([0, 0, 0, 1, 1]);
+    expect(store.take(TRACE, 's1')).toBeUndefined();
+    expect(store.take(TRACE, 's5')?.input).toEqual([user('s5')]);
+  });
+
+  it('discards content whose span did not come within maxAgeMillis', () => {
+    const { store, clock } = storeWith({ maxAgeMillis: 1000 });
+    store.add(TRACE, 'old', { input: [user('old')] });
+    clock.now = 1500;
+    expect(store.add(TRACE, 'new', { input: [user('new')] }).get('expired')).toBe(1);
+    expect(store.size).toBe(1);
+    clock.now = 2600;
+    expect(store.take(TRACE, 'new')).toBeUndefined(); // too old to trust, and freed
+    expect(store.size).toBe(0);
+  });
+
+  it('keeps at most maxMessagesPerSpan messages per span and counts the rest', () => {
+    const { store } = storeWith({ maxMessagesPerSpan: 3 });
+    expect(store.add(TRACE, 'c1', { input: [user('1'), user('2')] }).size).toBe(0);
+    const discarded = store.add(TRACE, 'c1', { input: [user('3'), user('4')], output: [{ index: 0, message: 'x' }] });
+    expect(discarded.get('too many messages')).toBe(2);
+    expect(store.take(TRACE, 'c1')).toEqual({ input: [user('1'), user('2'), user('3')] });
+  });
+});
+
+describe('loggedContentOf', () => {
+  it('reads semconv 1.28–1.36 message records by their event.name attribute', () => {
+    expect(loggedContentOf({ attributes: { 'event.name': 'gen_ai.system.message' }, body: { content: 'Be brief.' } })).toEqual({
+      input: [{ role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] }],
+    });
+    expect(loggedContentOf({
+      attributes: { 'event.name': 'gen_ai.assistant.message' },
+      body: { tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+    })).toEqual({
+      input: [{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo' } }] }],
+    });
+    expect(loggedContentOf({ attributes: { 'event.name': 'gen_ai.tool.message' }, body: { id: 'call_1', content: '{"t":12}' } })).toEqual({
+      input: [{ role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: '{"t":12}' }] }],
+    });
+  });
+
+  it('reads a choice, with its finish reason and index, from the record eventName too', () => {
+    expect(loggedContentOf({ eventName: 'gen_ai.choice', body: { index: 1, finish_reason: 'stop', message: { content: 'Hi.' } } })).toEqual({
+      output: [{ index: 1, message: { role: 'assistant', parts: [{ type: 'text', content: 'Hi.' }], finish_reason: 'stop' } }],
+    });
+  });
+
+  it('reads semconv 1.37+ inference operation details (messages already in GenAI shape)', () => {
+    const input = [user('hello')];
+    const output = [{ role: 'assistant', parts: [{ type: 'text', content: 'Hi!' }], finish_reason: 'stop' }];
+    expect(loggedContentOf({
+      eventName: 'gen_ai.client.inference.operation.details',
+      attributes: { 'gen_ai.input.messages': input, 'gen_ai.output.messages': JSON.stringify(output), 'gen_ai.system_instructions': 'Be kind.' },
+    })).toEqual({ input, output: [{ index: 0, message: output[0] }], systemInstructions: 'Be kind.' });
+  });
+
+  it('yields nothing for bodies without content (capture off) and for other records', () => {
+    expect(loggedContentOf({ attributes: { 'event.name': 'gen_ai.user.message' }, body: {} })).toBeUndefined();
+    expect(loggedContentOf({ attributes: { 'event.name': 'gen_ai.tool.message' }, body: { id: 'call_1' } })).toBeUndefined();
+    expect(loggedContentOf({ eventName: 'http.request', body: { content: 'x' } })).toBeUndefined();
+    expect(loggedContentOf({ body: 'plain log line' })).toBeUndefined();
+  });
+
+  it('never throws on odd bodies and attributes', () => {
+    const odd: unknown[] = [null, 42, 'text', [1, 2], { content: { nested: true } }, { tool_calls: 'no' }, { tool_calls: [null, { function: 3 }] }, { message: [] }];
+    for (const body of odd) {
+      for (const name of ['gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice']) {
+        expect(() => loggedContentOf({ eventName: name, body })).not.toThrow();
+      }
+    }
+    expect(() => loggedContentOf({
+      eventName: 'gen_ai.client.inference.operation.details',
+      attributes: { 'gen_ai.input.messages': '[{"truncated', 'gen_ai.output.messages': 7 },
+    })).not.toThrow();
+  });
+});
