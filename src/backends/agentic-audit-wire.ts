@@ -3,6 +3,7 @@
  * `{agent_id, action, data, context}`, the service's assessment out.
  */
 import type { AuditEvent } from '../convert/audit-event.js';
+import { eventIdentity } from './event-identity.js';
 
 /**
  * What AgenticAudit answered about one event: its risk assessment and
@@ -62,16 +63,7 @@ export function actionOf(event: AuditEvent): string {
  * span and session ids, the event's own time, and the deployment.
  */
 export function toAgenticAuditRequest(event: AuditEvent, agentId: string): Record<string, unknown> {
-  const context: Record<string, unknown> = {
-    event_id: event.id,
-    event_type: event.type,
-    trace_id: event.traceId,
-    span_id: event.spanId,
-    timestamp: event.timestamp,
-  };
-  if (event.parentSpanId) context.parent_span_id = event.parentSpanId;
-  if (event.sessionId) context.session_id = event.sessionId;
-  if (event.agentName) context.agent_name = event.agentName;
+  const context = eventIdentity(event);
   const resource = event.resource;
   if (resource !== undefined) {
     for (const key of RESOURCE_KEYS) {

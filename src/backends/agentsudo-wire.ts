@@ -5,6 +5,7 @@
  * event type with `allowed: true` and the rest in `metadata` (§4 decision).
  */
 import type { AuditEvent } from '../convert/audit-event.js';
+import { eventIdentity } from './event-identity.js';
 
 /** The `custom` event `recordPermissionCheck` writes, and AgentSudo's action of the same name. */
 const PERMISSION_CHECK_EVENT = 'permission_check';
@@ -17,10 +18,10 @@ export function toAgentSudoRequest(event: AuditEvent, agentName: string): Record
     const body: Record<string, unknown> = { agent_name: agentName, action: PERMISSION_CHECK_EVENT, allowed };
     if (typeof scope === 'string' && scope !== '') body.scope = scope;
     if (typeof functionName === 'string' && functionName !== '') body.function_name = functionName;
-    body.metadata = { ...details, ...identity(event) };
+    body.metadata = { ...details, ...eventIdentity(event) };
     return body;
   }
-  return { agent_name: agentName, action: event.type, allowed: true, metadata: { ...event.payload, ...identity(event) } };
+  return { agent_name: agentName, action: event.type, allowed: true, metadata: { ...event.payload, ...eventIdentity(event) } };
 }
 
 /**
@@ -35,17 +36,3 @@ function permissionCheckOf(event: AuditEvent): Record<string, unknown> | undefin
   return typeof (data as Record<string, unknown>)['allowed'] === 'boolean' ? (data as Record<string, unknown>) : undefined;
 }
 
-/** Our ids and time, which AgentSudo has no fields for: in `metadata`, winning over payload fields of the same name. */
-function identity(event: AuditEvent): Record<string, unknown> {
-  const ids: Record<string, unknown> = {
-    event_id: event.id,
-    event_type: event.type,
-    trace_id: event.traceId,
-    span_id: event.spanId,
-    timestamp: event.timestamp,
-  };
-  if (event.parentSpanId) ids.parent_span_id = event.parentSpanId;
-  if (event.sessionId) ids.session_id = event.sessionId;
-  if (event.agentId) ids.agent_id = event.agentId;
-  return ids;
-}

@@ -26,15 +26,6 @@ export function batchOutcome(body: string, sent: number): DeliveryOutcome {
   return { kind: 'delivered' };
 }
 
-export function isHttpUrl(value: string): boolean {
-  try {
-    const protocol = new URL(value).protocol;
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Reads a block from `policy_result`, whose shape the service does not
  * document (audit-apis.md §1 decision): `decision: "block"`, `action: "block"`,

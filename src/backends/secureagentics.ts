@@ -12,7 +12,8 @@ import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
 import { HttpClient } from '../transport/http-client.js';
 import type { AuditBackend } from './audit-backend.js';
 import { failureOutcome, parseJsonBody } from './response-outcome.js';
-import { batchOutcome, isHttpUrl, policyBlocks, policyReason, toWireEvent } from './secureagentics-wire.js';
+import { isHttpUrl } from './http-url.js';
+import { batchOutcome, policyBlocks, policyReason, toWireEvent } from './secureagentics-wire.js';
 import type { ToolDecision } from './tool-decision.js';
 
 /** Options of {@link secureagentics}; each falls back to its env var, then the default. */

@@ -3,6 +3,7 @@
 // the receiver (every failure is a 422 naming the field, as the service's
 // FastAPI validation answers), and the stored event it answers with.
 import { HttpError } from './http-error.js';
+import { show } from './validation.js';
 
 /** A `POST /v1/events` body that passed validation. */
 export interface AgenticAuditRequest {
@@ -60,15 +61,6 @@ export function clientEventId(request: AgenticAuditRequest): string | undefined 
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return `${typeof value} ${String(value)}`;
 }
 
 function invalid(message: string): HttpError {

@@ -148,7 +148,7 @@ function isNonEmptyString(value: unknown): value is string {
 }
 
 /** A short description of a rejected value for messages; long strings are cut. */
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';

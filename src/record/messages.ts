@@ -3,16 +3,10 @@
  * OpenAI responses, Anthropic, plain `{role, content}`, or GenAI's own
  * `{role, parts}`) into GenAI semantic-convention messages.
  */
+import type { GenAiMessage, GenAiPart } from '../convert/chat-messages.js';
 import { toSafeJson, truncateText } from './safe-json.js';
 
-/** A GenAI message part (`text`, `tool_call`, `tool_call_response`, `reasoning`, `uri`, …). */
-export type GenAiPart = { type: string } & Record<string, unknown>;
-/** A GenAI message: `{role, parts}`, plus `finish_reason` on output messages. */
-export interface GenAiMessage {
-  role: string;
-  parts: GenAiPart[];
-  finish_reason?: string;
-}
+export type { GenAiMessage, GenAiPart };
 
 type Loose = Record<string, unknown>;
 

@@ -88,6 +88,7 @@ describe('AgentSudo export of a recorded session', () => {
         trace_id: traceId,
         span_id: spanId,
         session_id: sessionId,
+        agent_name: 'SupportBot',
         timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       },
     });
