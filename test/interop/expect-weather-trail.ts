@@ -37,6 +37,10 @@ export function expectModelTraffic(run: ScenarioRun): void {
   const urls = JSON.parse(/^http client spans: (.*)$/m.exec(run.stdout)?.[1] ?? 'null') as string[] | null;
   expect(urls).toHaveLength(3);
   for (const url of urls ?? []) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions$/);
+  // The tool's call to its weather service: a real HTTP client and server span, inside the session's trace.
+  const nodeHttp = JSON.parse(/^node:http spans: (.*)$/m.exec(run.stdout)?.[1] ?? 'null') as Array<{ kind: string; traceId: string }> | null;
+  expect(nodeHttp?.map((s) => s.kind).sort()).toEqual(['CLIENT', 'SERVER']);
+  expect(new Set(nodeHttp?.map((s) => s.traceId))).toEqual(new Set(run.events.map((e) => e.trace_id)));
 }
 
 /**
@@ -45,7 +49,7 @@ export function expectModelTraffic(run: ScenarioRun): void {
  */
 export function expectWeatherTrail(run: ScenarioRun, expected: TrailExpectations): void {
   const events = run.events;
-  // Nine events and no more: HTTP client spans and duplicate spans of one call add none.
+  // Nine events and no more: HTTP client and server spans, and duplicate spans of one call, add none.
   expect.soft(events.map((e) => e.type).sort()).toEqual(
     ['completion', 'completion', 'custom', 'custom', 'error', 'prompt', 'prompt', 'prompt', 'tool_call'],
   );

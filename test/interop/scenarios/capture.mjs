@@ -70,6 +70,11 @@ export class Capture {
     return this.#spans.filter((s) => s.scope.name === '@opentelemetry/instrumentation-undici').map((s) => s.attributes['url.full']);
   }
 
+  /** Spans of the http instrumentation (the tool's weather service): kind and trace id. */
+  nodeHttpSpans() {
+    return this.#spans.filter((s) => s.scope.name === '@opentelemetry/instrumentation-http').map((s) => ({ kind: s.kind, traceId: s.traceId }));
+  }
+
   /** Writes the capture; `packages` are recorded with the versions installed. */
   write(file, scenario, packages) {
     const versions = Object.fromEntries(packages.map((name) => [name, installedVersion(name)]));

@@ -1,14 +1,15 @@
 // What every interop scenario sets up the way an app would: a NodeTracerProvider
 // with the audit span processor (Secureagentics backend → the local receiver
 // the test started), a LoggerProvider with the audit log-record processor,
-// and the undici instrumentation, so real HTTP client spans exist beside the
-// model-call spans. Settings come from the environment the test passes:
+// and the undici and http instrumentations, so real HTTP client and server
+// spans exist beside the model-call spans. Settings come from the environment the test passes:
 //   INTEROP_RECEIVER_URL, INTEROP_RECEIVER_KEY  the audit receiver
 //   INTEROP_MODEL_URL, INTEROP_MODEL_KEY        the fake OpenAI server (base URL incl. /v1)
 //   INTEROP_CAPTURE_FILE                        optional: dump raw spans and log records here
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -48,7 +49,7 @@ export function startTelemetry({ scenario, instrumentations = [], packages = [] 
   const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor(), capture.logProcessor] });
   logs.setGlobalLoggerProvider(loggerProvider);
   registerInstrumentations({
-    instrumentations: [new UndiciInstrumentation(), ...instrumentations],
+    instrumentations: [new UndiciInstrumentation(), new HttpInstrumentation(), ...instrumentations],
     tracerProvider,
     loggerProvider,
   });
@@ -62,6 +63,7 @@ export function startTelemetry({ scenario, instrumentations = [], packages = [] 
       if (env.captureFile) capture.write(env.captureFile, scenario, packages);
       // The test checks these made no audit events, and that our own exports made no spans.
       console.log(`http client spans: ${JSON.stringify(capture.httpClientUrls())}`);
+      console.log(`node:http spans: ${JSON.stringify(capture.nodeHttpSpans())}`);
       console.log(`audit: ${JSON.stringify(audit.stats().backends)}`);
     },
   };

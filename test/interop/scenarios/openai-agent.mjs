@@ -4,6 +4,7 @@
 // the tool's result, then a call the model server fails with 500 (caught).
 import { withSession, withToolCall } from 'otel-agent-audit';
 import { AGENT_NAME } from './harness.mjs';
+import { getWeather } from './weather-service.mjs';
 
 export const MODEL = 'gpt-4o-mini';
 export const SYSTEM_PROMPT = 'You are a weather assistant. Use tools for facts.';
@@ -21,9 +22,6 @@ const TOOLS = [
   },
 ];
 
-async function getWeather({ city }) {
-  return { city, temperature_c: 12, conditions: 'light rain' };
-}
 
 /** Runs the agent with `client` (an `OpenAI` instance); prints the answer and the failure. */
 export async function runWeatherAgent(client) {

@@ -7,6 +7,7 @@ import { withSession } from 'otel-agent-audit';
 import { z } from 'zod';
 import { AGENT_NAME, env, startTelemetry } from './harness.mjs';
 import { FAILING_QUESTION, MODEL, QUESTION, SYSTEM_PROMPT } from './openai-agent.mjs';
+import { getWeather } from './weather-service.mjs';
 
 const telemetry = startTelemetry({ scenario: 'vercel-ai', packages: ['ai', '@ai-sdk/openai', 'zod'] });
 const provider = createOpenAI({ baseURL: env.modelUrl, apiKey: env.modelKey });
@@ -16,7 +17,7 @@ const tools = {
   get_weather: tool({
     description: 'Current weather for a city',
     inputSchema: z.object({ city: z.string() }),
-    execute: async ({ city }) => ({ city, temperature_c: 12, conditions: 'light rain' }),
+    execute: getWeather,
   }),
 };
 
