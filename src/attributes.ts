@@ -52,10 +52,12 @@ export const AUDIT_CARRIER_SPAN = 'audit.carrier';
 
 /** Verdict of the backend asked before a tool ran: `allow`, `block` or `unavailable`. */
 export const AUDIT_DECISION = 'audit.decision';
-/** Name of the backend asked; it already holds this tool call's event, so the exporter does not send it there again. */
+/** Label of the backend instance asked (`name`, or `name#2`… for a second one of that name); it already holds this tool call's event, so the exporter does not send it there again. */
 export const AUDIT_DECISION_BACKEND = 'audit.decision.backend';
 /** The backend's reason, or why there was no verdict. */
 export const AUDIT_DECISION_REASON = 'audit.decision.reason';
+/** A verdict that arrived after the budget, while the tool ran: the backend holds the call after all. */
+export const AUDIT_DECISION_LATE_VERDICT = 'audit.decision.late_verdict';
 /** `open` or `closed`: what the gate did without a verdict. */
 export const AUDIT_DECISION_FAIL_MODE = 'audit.decision.fail_mode';
 
@@ -66,6 +68,9 @@ export const AUDIT_DECISION_FAIL_MODE = 'audit.decision.fail_mode';
  * yields no prompt/completion/error of its own.
  */
 export const AUDIT_MODEL_CALL_RECORDED_BY = 'audit.model_call.recorded_by';
+
+/** On the exporter's view of a model call reported as unfinished that ended after all: its prompt was sent then. */
+export const AUDIT_MODEL_CALL_REPORTED_UNFINISHED = 'audit.model_call.reported_unfinished';
 
 // Exception span events (OTel general conventions).
 export const EXCEPTION_EVENT = 'exception';

@@ -6,7 +6,7 @@
  */
 import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
 import type { HttpClient, HttpResult } from '../transport/http-client.js';
-import type { LlmHalf } from './agentops-events.js';
+import { SplitLlmCalls } from './agentops-split-calls.js';
 import { uuidFor } from './derived-uuid.js';
 import { failureOutcome, parseJsonBody } from './response-outcome.js';
 
@@ -19,8 +19,14 @@ export interface AgentOpsSession {
   jwt?: string;
   /** Agent names already created in this session. */
   readonly agents: Set<string>;
-  /** LLM calls half sent: the other half updates their event. */
-  readonly llmHalves: Map<string, LlmHalf>;
+  /**
+   * For `create_session`'s `init_timestamp`: session.start's time once a
+   * batch held it, else the earliest event seen. Kept across batches, so a
+   * create retried after a later batch went first still has the real start.
+   */
+  readonly start: { sessionStart?: string; earliest?: string };
+  /** LLM calls split over batches: which halves were attempted or confirmed. */
+  readonly splitCalls: SplitLlmCalls;
   ended: boolean;
   /** The tail of this session's requests: they go one batch at a time, in order. */
   lane: Promise<unknown>;
@@ -38,6 +44,13 @@ const API_KEY_HINT = 'Check AGENTOPS_API_KEY (or the apiKey option).';
 const URL_HINT = 'Check AGENTOPS_BASE_URL points at the AgentOps API.';
 /** Sessions remembered (JWT, agents, half-sent LLM calls); the oldest ended ones are forgotten first. */
 const MAX_SESSIONS = 4096;
+/**
+ * Split LLM calls remembered per session (beyond, the oldest is forgotten and
+ * costs an extra `update_events`, not an event). The no-session session
+ * collects the whole process's calls outside `withSession`, so it gets more.
+ */
+const MAX_SPLIT_CALLS = 128;
+const MAX_SPLIT_CALLS_NO_SESSION = 4096;
 /** Tag of the session that collects events recorded outside any `withSession`. */
 export const NO_SESSION_TAG = 'otel-agent-audit:no-session';
 
@@ -51,7 +64,7 @@ export class AgentOpsSessions {
     private readonly config: AgentOpsSessionsConfig,
     noSessionId: string,
   ) {
-    this.noSession = newSession(noSessionId, [...config.tags, NO_SESSION_TAG]);
+    this.noSession = newSession(noSessionId, [...config.tags, NO_SESSION_TAG], MAX_SPLIT_CALLS_NO_SESSION);
   }
 
   /** The state of our session `sessionId` (undefined: the no-session one), made on first use. */
@@ -62,7 +75,7 @@ export class AgentOpsSessions {
     if (this.sessions.size >= MAX_SESSIONS) this.forgetOne();
     const id = uuidFor('session', sessionId);
     // A derived id keeps ours findable in the AgentOps dashboard.
-    session = newSession(id, id === sessionId.toLowerCase() ? this.config.tags : [...this.config.tags, `session_id:${sessionId}`]);
+    session = newSession(id, id === sessionId.toLowerCase() ? this.config.tags : [...this.config.tags, `session_id:${sessionId}`], MAX_SPLIT_CALLS);
     this.sessions.set(sessionId, session);
     return session;
   }
@@ -75,9 +88,21 @@ export class AgentOpsSessions {
     return run;
   }
 
-  /** Creates the session unless it has a JWT already; the outcome when that failed. */
-  async ensureJwt(session: AgentOpsSession, initTimestamp: string, affected: string, signal: AbortSignal): Promise<DeliveryOutcome | undefined> {
+  /**
+   * Creates the session unless it has a JWT already; the outcome when that
+   * failed. `start` is what this batch knows of the session's start.
+   */
+  async ensureJwt(
+    session: AgentOpsSession,
+    start: { sessionStart?: string; earliest: string },
+    affected: string,
+    signal: AbortSignal,
+  ): Promise<DeliveryOutcome | undefined> {
+    const known = session.start;
+    known.sessionStart ??= start.sessionStart;
+    if (known.earliest === undefined || start.earliest < known.earliest) known.earliest = start.earliest;
     if (session.jwt !== undefined) return undefined;
+    const initTimestamp = known.sessionStart ?? known.earliest;
     const body = { session: { id: session.id, init_timestamp: initTimestamp, tags: session.tags, host_env: this.config.hostEnv } };
     return this.authorise(session, '/v2/create_session', body, affected, signal);
   }
@@ -109,14 +134,31 @@ export class AgentOpsSessions {
     return failureOutcome(result, { backend: BACKEND, call: `POST ${path}`, affected, authHint: API_KEY_HINT, notFoundHint: URL_HINT });
   }
 
-  /** Ends a session that will get no `session.end` of its own (the no-session one, at shutdown). */
+  /**
+   * Ends a session that will get no `session.end` of its own (the no-session
+   * one, at shutdown), after its batches under way. Gives up when `signal`
+   * aborts, while waiting for them as well as during the request.
+   */
   endIndeterminate(session: AgentOpsSession, reason: string, signal: AbortSignal): Promise<DeliveryOutcome | undefined> {
-    return this.serial(session, async () => {
+    const gaveUp = (): DeliveryOutcome => ({ kind: 'retryable', reason: `${BACKEND}: the shutdown deadline passed before update_session was answered` });
+    const ended = this.serial(session, async () => {
       if (session.jwt === undefined || session.ended) return undefined;
+      if (signal.aborted) return gaveUp();
       const end = { id: session.id, end_timestamp: new Date().toISOString(), end_state: 'Indeterminate', end_state_reason: reason };
       const failed = await this.post(session, '/v2/update_session', { session: end }, 'the end of the no-session session', signal);
       if (!failed) session.ended = true;
       return failed;
+    });
+    return new Promise((resolve) => {
+      // A session never created has nothing to end.
+      const onAbort = (): void => resolve(session.jwt === undefined || session.ended ? undefined : gaveUp());
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settle = (outcome: DeliveryOutcome | undefined): void => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      };
+      ended.then(settle, (error: unknown) => settle({ kind: 'retryable', reason: `${BACKEND}: unexpected error: ${String(error)}` }));
     });
   }
 
@@ -151,8 +193,8 @@ export class AgentOpsSessions {
   }
 }
 
-function newSession(id: string, tags: readonly string[]): AgentOpsSession {
-  return { id, tags, agents: new Set(), llmHalves: new Map(), ended: false, lane: Promise.resolve(), busy: 0 };
+function newSession(id: string, tags: readonly string[], maxSplitCalls: number): AgentOpsSession {
+  return { id, tags, agents: new Set(), start: {}, splitCalls: new SplitLlmCalls(maxSplitCalls), ended: false, lane: Promise.resolve(), busy: 0 };
 }
 
 function statusOf(result: HttpResult): number {

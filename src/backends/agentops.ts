@@ -1,9 +1,14 @@
 /**
  * AgentOps (audit-apis.md §2): each of our sessions is an AgentOps session,
  * created with the API key (`create_session`), whose JWT then carries its
- * agents, events and end. Requests of one session go one batch at a time, so
- * an LLM call split over two batches is created once and updated once, and
- * `update_session` follows the session's events.
+ * agents, events and end. Requests of one session go one batch attempt at a
+ * time, so `update_session` follows every attempt started before it. It does
+ * not wait for an earlier batch backing off between retries: a backend sees
+ * attempts, never the queue giving a batch up, so waiting would either stall
+ * the end for good or spend the end's own retries (one lost batch would lose
+ * the end too). The AgentOps document does not refuse events after
+ * `update_session`, and they carry their own timestamps: only their arrival
+ * order differs.
  */
 import { randomUUID } from 'node:crypto';
 import { diag } from '@opentelemetry/api';
@@ -112,17 +117,21 @@ class AgentOpsBackend implements AuditBackend {
     return sessions.serial(session, () => this.deliver(sessions, session, events, signal));
   }
 
-  /** Ends the no-session session (if events used it), then closes connections. */
-  async shutdown(): Promise<void> {
+  /**
+   * Ends the no-session session (if events used it), then closes connections.
+   * `signal` is the pipeline's shutdown deadline: past it, nothing is waited for.
+   */
+  async shutdown(signal?: AbortSignal): Promise<void> {
+    const timeout = AbortSignal.timeout(this.config.requestTimeoutMillis);
+    const deadline = signal ? AbortSignal.any([signal, timeout]) : timeout;
     if (this.sessions) {
-      const failed = await this.sessions.endIndeterminate(
-        this.sessions.noSession,
-        'events recorded outside withSession; the process shut down',
-        AbortSignal.timeout(this.config.requestTimeoutMillis),
-      );
-      if (failed) log.warn(`could not end the AgentOps session of events recorded outside withSession: ${failed.reason}`);
+      const failed = await this.sessions.endIndeterminate(this.sessions.noSession, 'events recorded outside withSession; the process shut down', deadline);
+      if (failed) {
+        log.warn(`could not end the AgentOps session '${this.sessions.noSession.id}' of events recorded outside withSession (it stays open): ${failed.reason}`);
+      }
     }
-    await this.client?.close();
+    // Requests cut off by the deadline were aborted (undici destroys their sockets); close() lets the idle ones go.
+    if (this.client) await untilAborted(this.client.close(), deadline);
   }
 
   /**
@@ -130,9 +139,9 @@ class AgentOpsBackend implements AuditBackend {
    * new agents, its events, updates of half-sent LLM calls, and its end.
    */
   private async deliver(sessions: AgentOpsSessions, session: AgentOpsSession, events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
-    const plan = planAgentOpsBatch(events, session.llmHalves, (name) => agentId(session, name));
+    const plan = planAgentOpsBatch(events, (key) => session.splitCalls.progress(key), (name) => agentId(session, name));
     const affected = `${events.length} events of session '${session.id}'`;
-    const unauthorised = await sessions.ensureJwt(session, plan.initTimestamp, affected, signal);
+    const unauthorised = await sessions.ensureJwt(session, plan, affected, signal);
     if (unauthorised) return unauthorised;
     for (const name of plan.agentNames) {
       if (session.agents.has(name)) continue;
@@ -140,21 +149,32 @@ class AgentOpsBackend implements AuditBackend {
       if (failed) return failed.kind === 'rejected' ? { ...failed, tooLarge: false } : failed;
       session.agents.add(name);
     }
+    // From here the service may store a half even if its answer is lost: later batches must not assume it absent.
+    for (const [key, half] of plan.splitHalves) session.splitCalls.attempting(key, half);
     const failed =
       (plan.create.length > 0 ? await sessions.post(session, '/v2/create_events', { events: plan.create }, affected, signal) : undefined) ??
       (plan.update.length > 0 ? await sessions.post(session, '/v2/update_events', { events: plan.update }, affected, signal) : undefined) ??
       (plan.end ? await sessions.post(session, '/v2/update_session', { session: { id: session.id, ...plan.end } }, affected, signal) : undefined);
-    // A retry re-sends the whole batch with the same ids, so state changes only once all of it went through.
+    // A retry re-sends the whole batch with the same ids, so halves are confirmed only once all of it went through.
     if (failed) return failed;
-    recordProgress(session, plan);
+    recordDelivered(session, plan);
     return { kind: 'delivered' };
   }
 }
 
-function recordProgress(session: AgentOpsSession, plan: AgentOpsBatchPlan): void {
-  for (const [key, half] of plan.halvesSent) session.llmHalves.set(key, half);
-  for (const key of plan.llmDone) session.llmHalves.delete(key);
+function recordDelivered(session: AgentOpsSession, plan: AgentOpsBatchPlan): void {
+  for (const [key, half] of plan.splitHalves) session.splitCalls.confirmed(key, half);
+  for (const key of plan.failedSpans) session.splitCalls.failed(key);
   if (plan.end) session.ended = true;
+}
+
+/** `work`, or less once `signal` aborts: shutdown stops waiting at its deadline. */
+function untilAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    void work.then(resolve);
+  });
 }
 
 /** An agent is registered per session (its JWT binds it there), under an id stable across retries. */

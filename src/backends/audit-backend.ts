@@ -30,6 +30,9 @@ export interface AuditBackend {
    * decision implement it. Never throws; `signal` carries the latency budget.
    */
   decide?(event: AuditEvent, signal: AbortSignal): Promise<ToolDecision>;
-  /** Closes connections. */
-  shutdown(): Promise<void>;
+  /**
+   * Closes connections. `signal` aborts when the pipeline's shutdown deadline
+   * has passed: stop waiting then (the pipeline stops waiting anyway).
+   */
+  shutdown(signal?: AbortSignal): Promise<void>;
 }

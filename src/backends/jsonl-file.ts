@@ -71,8 +71,10 @@ class JsonlFileBackend implements AuditBackend {
     }
   }
 
-  async shutdown(): Promise<void> {
-    await this.tail;
+  async shutdown(signal?: AbortSignal): Promise<void> {
+    // A write stuck on a stalled disk (or a FIFO nobody reads) is not waited for past the deadline.
+    const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+    await Promise.race([this.tail, aborted]);
     this.closed = true;
     const handle = this.handle;
     this.handle = undefined;

@@ -1,23 +1,39 @@
 /**
  * Whether message content (prompts, completions, tool arguments and results)
  * leaves the process at all. Metadata (model, tokens, tool names, timing,
- * errors) always does. Read once from `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`
- * (the variable the OTel GenAI instrumentations read), overridable by the
- * `captureContent` option; default on, because an audit trail is kept to show
- * what the agent said and did.
+ * errors) always does. The default comes from
+ * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (the variable the OTel
+ * GenAI instrumentations read), else on, because an audit trail is kept to
+ * show what the agent said and did. Each exporter may set its own
+ * (`captureContent` option); the recording helpers follow the most
+ * restrictive exporter alive, so content one of them must not ship is never
+ * written on spans.
  */
 import { DEFAULTS } from './defaults.js';
 import { readEnv } from './env.js';
 
-let capture: boolean | undefined;
+let envDefault: boolean | undefined;
+/** The setting of each live exporter, by exporter. */
+const policies = new Map<object, boolean>();
 
-/** Current setting, for the recording helpers and the exporter. */
-export function captureContent(): boolean {
-  capture ??= readEnv().captureMessageContent ?? DEFAULTS.captureContent;
-  return capture;
+/** The default when nothing says otherwise: env, else on. */
+export function defaultCaptureContent(): boolean {
+  envDefault ??= readEnv().captureMessageContent ?? DEFAULTS.captureContent;
+  return envDefault;
 }
 
-/** Sets it for every helper call and export from now on (the `captureContent` option). */
-export function setCaptureContent(value: boolean): void {
-  capture = value;
+/** Whether the recording helpers write content: false if any live exporter forbids it. */
+export function captureContent(): boolean {
+  if (policies.size === 0) return defaultCaptureContent();
+  for (const capture of policies.values()) if (!capture) return false;
+  return true;
+}
+
+/** An exporter's setting, from its construction until `releaseContentPolicy`. */
+export function setContentPolicy(owner: object, capture: boolean): void {
+  policies.set(owner, capture);
+}
+
+export function releaseContentPolicy(owner: object): void {
+  policies.delete(owner);
 }

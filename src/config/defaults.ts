@@ -22,6 +22,9 @@ export const DEFAULTS = Object.freeze({
   /** How long a tool waits for a deciding backend's verdict before its fail mode applies. */
   toolDecisionTimeoutMillis: 1_000,
 
+  /** A model call's span still open this long after its session ended (or, outside one, after it started) is reported as failed. */
+  unfinishedCallTimeoutMillis: 300_000,
+
   /** Finished spans waiting for conversion; past this, spans are dropped and counted. */
   maxSpanQueueSize: 8192,
   /** Spans converted per pass of the processor. */
@@ -62,6 +65,8 @@ export const DEFAULTS = Object.freeze({
   maxLogContentAgeMillis: 600_000,
   /** Messages kept per span from GenAI log records (the whole history is re-sent on every call). */
   maxLogContentMessagesPerSpan: 1024,
+  /** Characters of GenAI log-record content held across all spans (each text already cut to `maxContentLength`); past this, the oldest spans' content is discarded. */
+  maxLogContentChars: 16_777_216,
   /** Losses are reported through `diag` at most this often (the first at once). */
   lossReportIntervalMillis: 30_000,
 });

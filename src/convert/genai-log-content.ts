@@ -1,9 +1,10 @@
 /**
  * Message content that GenAI log records carried, held per span until the
- * span's conversion takes it. Bounded: at most `maxSpans` spans and
- * `maxMessagesPerSpan` messages each; an entry older than `maxAgeMillis` is
- * dropped (its span never ended, or was converted by a pipeline without us).
- * Memory therefore stays bounded when spans never come.
+ * span's conversion takes it. Bounded: at most `maxSpans` spans,
+ * `maxMessagesPerSpan` messages each and `maxChars` characters in all (the
+ * oldest spans go first); an entry older than `maxAgeMillis` is dropped (its
+ * span never ended, or was converted by a pipeline without us). Memory
+ * therefore stays bounded when spans never come.
  *
  * Log records of a model call are emitted while its span is open (the
  * prompt messages when it starts, the choices before it ends), and the audit
@@ -11,6 +12,7 @@
  * content is here by the time the span is converted.
  */
 import { DEFAULTS } from '../config/defaults.js';
+import { contentChars } from './bounded-content.js';
 import type { LoggedContent } from './genai-log-messages.js';
 
 /** The content of one span, in GenAI `{role, parts}` messages. */
@@ -25,27 +27,38 @@ export interface GenAiLogContentLimits {
   maxSpans: number;
   maxAgeMillis: number;
   maxMessagesPerSpan: number;
+  /** Characters of content across all spans (as measured by `contentChars`). */
+  maxChars: number;
 }
 
-/** Why content was discarded unused: its span did not come in time, the store was full, or a span had too many messages. */
-export type DiscardReason = 'expired' | 'store full' | 'too many messages';
+/**
+ * Why content was discarded unused: its span did not come in time, the store
+ * was full (spans or characters), a span had too many messages, or one span's
+ * content alone was larger than the whole character budget.
+ */
+export type DiscardReason = 'expired' | 'store full' | 'too many messages' | 'too much content';
 
 interface Entry {
   readonly createdAt: number;
   readonly input: unknown[];
   readonly output: { index: number; message: unknown }[];
   systemInstructions?: unknown;
+  /** Characters held by this entry, the system instructions' share apart so a replacement frees it. */
+  chars: number;
+  systemChars: number;
 }
 
 export class GenAiLogContentStore {
   // A Map iterates in insertion order, so the oldest entry is always first.
   private readonly entries = new Map<string, Entry>();
+  private totalChars = 0;
 
   constructor(
     private readonly limits: GenAiLogContentLimits = {
       maxSpans: DEFAULTS.maxLogContentSpans,
       maxAgeMillis: DEFAULTS.maxLogContentAgeMillis,
       maxMessagesPerSpan: DEFAULTS.maxLogContentMessagesPerSpan,
+      maxChars: DEFAULTS.maxLogContentChars,
     },
     private readonly now: () => number = Date.now,
   ) {}
@@ -55,6 +68,11 @@ export class GenAiLogContentStore {
     return this.entries.size;
   }
 
+  /** Characters of content waiting, across all spans. */
+  get chars(): number {
+    return this.totalChars;
+  }
+
   /**
    * Adds one record's content to its span. Returns what had to be discarded
    * to stay within the limits (empty when nothing was), for the caller to report.
@@ -62,21 +80,33 @@ export class GenAiLogContentStore {
   add(traceId: string, spanId: string, content: LoggedContent): Map<DiscardReason, number> {
     const discarded = new Map<DiscardReason, number>();
     const key = `${traceId}-${spanId}`;
-    let entry = this.entries.get(key);
-    if (entry === undefined) {
-      this.evict(discarded, 1);
-      entry = { createdAt: this.now(), input: [], output: [] };
-      this.entries.set(key, entry);
-    }
-    const room = this.limits.maxMessagesPerSpan - entry.input.length - entry.output.length;
-    const input = content.input ?? [];
-    const output = content.output ?? [];
-    const kept = Math.max(0, room);
-    entry.input.push(...input.slice(0, kept));
-    entry.output.push(...output.slice(0, Math.max(0, kept - input.length)));
-    const lost = input.length + output.length - Math.min(kept, input.length + output.length);
+    const existing = this.entries.get(key);
+    const room = Math.max(0, this.limits.maxMessagesPerSpan - (existing === undefined ? 0 : existing.input.length + existing.output.length));
+    const input = (content.input ?? []).slice(0, room);
+    const output = (content.output ?? []).slice(0, room - input.length);
+    const lost = (content.input?.length ?? 0) + (content.output?.length ?? 0) - input.length - output.length;
     if (lost > 0) count(discarded, 'too many messages', lost);
-    if (content.systemInstructions !== undefined) entry.systemInstructions = content.systemInstructions;
+
+    const inputChars = input.map((message) => contentChars(message));
+    const outputChars = output.map((o) => contentChars(o.message));
+    const systemChars = content.systemInstructions === undefined ? 0 : contentChars(content.systemInstructions);
+    const replaced = content.systemInstructions === undefined ? 0 : (existing?.systemChars ?? 0);
+    this.evict(discarded, key, existing === undefined ? 1 : 0, sum(inputChars) + sum(outputChars) + systemChars - replaced);
+    const entry = existing ?? { createdAt: this.now(), input: [], output: [], chars: 0, systemChars: 0 };
+    if (existing === undefined) this.entries.set(key, entry);
+    // What still does not fit is this span's own content beyond the whole budget.
+    for (let i = 0; i < input.length; i++) if (this.admit(entry, inputChars[i]!, discarded)) entry.input.push(input[i]);
+    for (let i = 0; i < output.length; i++) if (this.admit(entry, outputChars[i]!, discarded)) entry.output.push(output[i]!);
+    if (content.systemInstructions !== undefined) {
+      this.totalChars -= entry.systemChars;
+      entry.chars -= entry.systemChars;
+      entry.systemChars = 0;
+      entry.systemInstructions = undefined;
+      if (this.admit(entry, systemChars, discarded)) {
+        entry.systemInstructions = content.systemInstructions;
+        entry.systemChars = systemChars;
+      }
+    }
     return discarded;
   }
 
@@ -85,7 +115,7 @@ export class GenAiLogContentStore {
     const key = `${traceId}-${spanId}`;
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    this.entries.delete(key);
+    this.remove(key, entry);
     if (this.now() - entry.createdAt > this.limits.maxAgeMillis) return undefined;
     const content: SpanLogContent = {};
     if (entry.input.length > 0) content.input = entry.input;
@@ -95,16 +125,47 @@ export class GenAiLogContentStore {
     return content;
   }
 
-  /** Drops expired entries, then the oldest until `free` more fit. */
-  private evict(discarded: Map<DiscardReason, number>, free: number): void {
+  /** Forgets a span's content without handing it out: its span was converted without it, by design. */
+  release(traceId: string, spanId: string): void {
+    const key = `${traceId}-${spanId}`;
+    const entry = this.entries.get(key);
+    if (entry !== undefined) this.remove(key, entry);
+  }
+
+  /** Counts `chars` into `entry` when they fit the character budget; else counts one item discarded. */
+  private admit(entry: Entry, chars: number, discarded: Map<DiscardReason, number>): boolean {
+    if (this.totalChars + chars > this.limits.maxChars) {
+      count(discarded, 'too much content', 1);
+      return false;
+    }
+    this.totalChars += chars;
+    entry.chars += chars;
+    return true;
+  }
+
+  /** Drops expired entries, then the oldest (other than `keep`) until `spans` more spans and `chars` more characters fit. */
+  private evict(discarded: Map<DiscardReason, number>, keep: string, spans: number, chars: number): void {
     const oldestAllowed = this.now() - this.limits.maxAgeMillis;
     for (const [key, entry] of this.entries) {
+      if (key === keep) continue;
       const expired = entry.createdAt < oldestAllowed;
-      if (!expired && this.entries.size + free <= this.limits.maxSpans) break;
-      this.entries.delete(key);
+      const fits = this.entries.size + spans <= this.limits.maxSpans && this.totalChars + chars <= this.limits.maxChars;
+      if (!expired && fits) break;
+      this.remove(key, entry);
       count(discarded, expired ? 'expired' : 'store full', 1);
     }
   }
+
+  private remove(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.totalChars -= entry.chars;
+  }
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
 }
 
 function count(discarded: Map<DiscardReason, number>, reason: DiscardReason, n: number): void {
@@ -112,11 +173,25 @@ function count(discarded: Map<DiscardReason, number>, reason: DiscardReason, n: 
 }
 
 // One store per process, shared by the ESM and CommonJS builds if both are
-// loaded: the log-record processor may come from one and the converter from the other.
-const STORE_KEY = Symbol.for('otel-agent-audit.genai-log-content.v1');
+// loaded: the log-record processor may come from one and the converter from
+// the other. The version changes with the store's shape (v2: character budget, release).
+const STORE_KEY = Symbol.for('otel-agent-audit.genai-log-content.v2');
 
 /** The process-wide store the log-record processor fills and the GenAI converter reads. */
 export function sharedGenAiLogContent(): GenAiLogContentStore {
   const holder = globalThis as Record<symbol, GenAiLogContentStore | undefined>;
   return (holder[STORE_KEY] ??= new GenAiLogContentStore());
+}
+
+/**
+ * Frees the log-record content held for a span that is converted without it
+ * (a model call recorded by an enclosing span), so it is neither kept until
+ * it expires nor later reported as discarded.
+ *
+ * @example
+ * const { traceId, spanId } = span.spanContext();
+ * releaseLogContent(traceId, spanId);
+ */
+export function releaseLogContent(traceId: string, spanId: string): void {
+  sharedGenAiLogContent().release(traceId, spanId);
 }

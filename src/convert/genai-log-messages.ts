@@ -12,6 +12,7 @@
  *   already in GenAI shape in its `gen_ai.input.messages`,
  *   `gen_ai.output.messages` and `gen_ai.system_instructions` attributes.
  */
+import { boundContent } from './bounded-content.js';
 import { parseJson } from './span-reader.js';
 
 /** What one log record adds to its span's content. Pure data; no field is required. */
@@ -52,8 +53,24 @@ export function isGenAiContentEvent(name: string | undefined): name is string {
   return name !== undefined && (name in ROLE_BY_EVENT || name === CHOICE || name === INFERENCE_DETAILS);
 }
 
-/** The content of one GenAI log record; undefined for any other record. Never throws on odd input. */
-export function loggedContentOf(record: GenAiLogRecordLike): LoggedContent | undefined {
+/**
+ * The content of one GenAI log record, every text cut to `maxTextLength`
+ * characters (default: uncut); undefined for any other record. Never throws on odd input.
+ */
+export function loggedContentOf(record: GenAiLogRecordLike, maxTextLength = Number.POSITIVE_INFINITY): LoggedContent | undefined {
+  const content = readContent(record);
+  if (content === undefined || maxTextLength === Number.POSITIVE_INFINITY) return content;
+  // Bounded here, before the store holds it, as the recording helpers bound theirs.
+  const bounded: LoggedContent = {};
+  if (content.input !== undefined) bounded.input = content.input.map((message) => boundContent(message, maxTextLength));
+  if (content.output !== undefined) {
+    bounded.output = content.output.map(({ index, message }) => ({ index, message: boundContent(message, maxTextLength) }));
+  }
+  if (content.systemInstructions !== undefined) bounded.systemInstructions = boundContent(content.systemInstructions, maxTextLength);
+  return bounded;
+}
+
+function readContent(record: GenAiLogRecordLike): LoggedContent | undefined {
   const name = genAiEventName(record);
   if (!isGenAiContentEvent(name)) return undefined;
   if (name === INFERENCE_DETAILS) return operationDetails(record.attributes ?? {});

@@ -19,3 +19,19 @@ export function startsAsModelCall(name: string, attributes: Attributes): boolean
   const operationId = attributes['ai.operationId'];
   return VERCEL_MODEL_CALL.test(typeof operationId === 'string' ? operationId : name);
 }
+
+const SCOPE_OPERATIONS: ReadonlySet<unknown> = new Set(['execute_tool', 'invoke_agent', 'create_agent', 'invoke_workflow']);
+const SCOPE_INFERENCE_KINDS: ReadonlySet<unknown> = new Set(['TOOL', 'AGENT', 'CHAIN']);
+
+/**
+ * True for a tool or agent span: what runs inside it (a sub-agent's model
+ * calls) is its own activity, even when it runs inside a model call's span
+ * (Vercel's `ai.toolCall` is a child of `doStream`).
+ */
+export function startsOwnScope(name: string, attributes: Attributes): boolean {
+  if (SCOPE_OPERATIONS.has(attributes['gen_ai.operation.name'])) return true;
+  if (SCOPE_INFERENCE_KINDS.has(attributes['openinference.span.kind'])) return true;
+  if (attributes['traceloop.span.kind'] !== undefined) return true;
+  const operationId = attributes['ai.operationId'];
+  return (typeof operationId === 'string' ? operationId : name) === 'ai.toolCall';
+}

@@ -10,14 +10,17 @@ import { readString } from './span-reader.js';
 
 // LangSmith's `langsmith.trace.session_id` names a project, not a
 // conversation (span-conventions.md, "Others"): it is deliberately absent.
+// A convention's own session id wins over `gen_ai.conversation.id`, which
+// `withSession` stamps on every span inside it: the instrumentation knows its
+// conversation better than the enclosing session does.
 const SESSION_ID_KEYS = [
-  GEN_AI_CONVERSATION_ID,
   'session.id', // OpenInference
   'ai.telemetry.metadata.sessionId', // Vercel AI SDK, by convention of its users
   'traceloop.association.properties.session_id', // OpenLLMetry
   'langsmith.metadata.session_id',
   'langsmith.metadata.thread_id',
   'langsmith.metadata.conversation_id',
+  GEN_AI_CONVERSATION_ID,
 ] as const;
 
 // `ai.telemetry.functionId` names a call site, not an agent: not read as one.

@@ -3,9 +3,10 @@
  * total: whatever a span holds, it never throws.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AUDIT_CARRIER_SPAN, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_SESSION_ROOT } from '../attributes.js';
+import { AUDIT_CARRIER_SPAN, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../attributes.js';
 import type { AuditEvent } from './audit-event.js';
 import { emitSessionStart, genAiConverter } from './genai-converter.js';
+import { releaseLogContent } from './genai-log-content.js';
 import { langSmithConverter } from './langsmith-converter.js';
 import { openInferenceConverter } from './openinference-converter.js';
 import { SpanEventBuilder, type SpanConverter, type TimedAuditEvent } from './span-converter.js';
@@ -66,10 +67,14 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], o
     builder = new SpanEventBuilder(span);
     // A model call recorded by an enclosing span (model-call-tracker.ts) keeps only what recordEvent/recordError wrote.
     const ownEvents = span.attributes[AUDIT_CARRIER_SPAN] !== true && span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] === undefined;
+    // Its log-record content, if any, is freed unused: the enclosing span holds the call's content.
+    if (!ownEvents) releaseLogContent(span.spanContext().traceId, span.spanContext().spanId);
     const converter = ownEvents ? converters.find((c) => c.matches(span)) : undefined;
     if (converter) converter.convert(span, builder);
     emitErrorsAndCustomEvents(span, builder, converter === undefined);
-    out.push(...builder.out);
+    // A call given up as unfinished that ended after all: its prompt went out then.
+    const events = span.attributes[AUDIT_MODEL_CALL_REPORTED_UNFINISHED] === true ? builder.out.filter((t) => t.event.type !== 'prompt') : builder.out;
+    out.push(...events);
   } catch (error) {
     // A converter bug must not lose the span silently: the trail says so.
     out.push(...conversionFailure(span, error));

@@ -1,6 +1,6 @@
 /** The verdict a deciding backend gave before a tool ran, as a `tool_call` payload field. */
 import type { Attributes } from '@opentelemetry/api';
-import { AUDIT_DECISION, AUDIT_DECISION_BACKEND, AUDIT_DECISION_FAIL_MODE, AUDIT_DECISION_REASON } from '../attributes.js';
+import { AUDIT_DECISION, AUDIT_DECISION_BACKEND, AUDIT_DECISION_FAIL_MODE, AUDIT_DECISION_LATE_VERDICT, AUDIT_DECISION_REASON } from '../attributes.js';
 import { readString } from './span-reader.js';
 
 export interface ToolDecisionPayload {
@@ -8,6 +8,8 @@ export interface ToolDecisionPayload {
   backend: string | undefined;
   reason: string | undefined;
   fail_mode: string | undefined;
+  /** The verdict that arrived after the budget (the backend then holds the call). */
+  late_verdict: string | undefined;
 }
 
 /** `undefined` when the tool was not gated. */
@@ -19,5 +21,6 @@ export function toolDecisionPayload(attributes: Attributes): ToolDecisionPayload
     backend: readString(attributes, AUDIT_DECISION_BACKEND),
     reason: readString(attributes, AUDIT_DECISION_REASON),
     fail_mode: readString(attributes, AUDIT_DECISION_FAIL_MODE),
+    late_verdict: readString(attributes, AUDIT_DECISION_LATE_VERDICT),
   };
 }

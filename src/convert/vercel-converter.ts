@@ -34,6 +34,8 @@ export const vercelConverter: SpanConverter = {
   name: 'vercel-ai',
   matches(span) {
     const a = span.attributes;
+    // Without `ai.operationId`, a name like `ai.v1.Service/Call` (gRPC) is only Vercel's from Vercel's tracer.
+    if (typeof a[OPERATION_ID] !== 'string' && span.instrumentationScope?.name !== 'ai') return false;
     const operationId = typeof a[OPERATION_ID] === 'string' ? a[OPERATION_ID] : String(span.name);
     if (!operationId.startsWith('ai.') || isAggregate(operationId)) return false;
     // v7's OpenTelemetry integration writes the GenAI shape under scope `ai`.

@@ -9,8 +9,10 @@
  * Only types come from `@opentelemetry/sdk-logs` (an optional peer): an app
  * that records no logs needs neither it nor this processor.
  */
-import { diag, isSpanContextValid, type Context } from '@opentelemetry/api';
+import { diag, isSpanContextValid, TraceFlags, type Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { captureContent } from '../config/content-capture.js';
+import { maxContentLength } from '../config/content-limit.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { sharedGenAiLogContent, type DiscardReason, type GenAiLogContentStore } from '../convert/genai-log-content.js';
 import { genAiEventName, isGenAiContentEvent, loggedContentOf } from '../convert/genai-log-messages.js';
@@ -28,10 +30,14 @@ class AuditLogRecordProcessor implements LogRecordProcessor {
     try {
       // Cheap test first: most records of an app are not GenAI content.
       if (!isGenAiContentEvent(genAiEventName(record))) return;
+      // With content capture off, no message content leaves the process: none is held either.
+      if (!captureContent()) return;
       const spanContext = record.spanContext;
       // Content emitted outside any span has nothing to join to.
       if (spanContext === undefined || !isSpanContextValid(spanContext)) return;
-      const content = loggedContentOf(record);
+      // An unsampled span never reaches the audit span processor: its content would only wait to expire.
+      if ((spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
+      const content = loggedContentOf(record, maxContentLength());
       if (content === undefined) return;
       const discarded = this.store.add(spanContext.traceId, spanContext.spanId, content);
       if (discarded.size > 0) this.noteDiscarded(discarded);
@@ -67,7 +73,8 @@ class AuditLogRecordProcessor implements LogRecordProcessor {
     log.warn(
       `GenAI message content from log records was discarded before its span was converted (${reasons}); ` +
         'those prompt/completion audit events have no message content. Check that auditSpanProcessor() is on the tracer ' +
-        'provider that records the model-call spans, and that those spans are sampled.',
+        'provider that records the model-call spans; "store full" and "too much content" mean more content was waiting ' +
+        `than ${DEFAULTS.maxLogContentSpans} spans / ${DEFAULTS.maxLogContentChars} characters (many model calls in flight at once).`,
     );
   }
 }
@@ -82,9 +89,12 @@ class AuditLogRecordProcessor implements LogRecordProcessor {
  * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`).
  *
  * Register it on the app's `LoggerProvider`, next to `auditSpanProcessor()` on
- * the tracer provider. It keeps at most `DEFAULTS.maxLogContentSpans` spans'
- * content, each for at most `DEFAULTS.maxLogContentAgeMillis`; content
- * discarded unused is reported through `diag`. It never throws and exports nothing.
+ * the tracer provider. It holds content only of sampled spans and only while
+ * content capture is on, each text cut to `maxContentLength`; at most
+ * `DEFAULTS.maxLogContentSpans` spans' content and
+ * `DEFAULTS.maxLogContentChars` characters in all (oldest spans first), each
+ * for at most `DEFAULTS.maxLogContentAgeMillis`; content discarded unused is
+ * reported through `diag`. It never throws and exports nothing.
  *
  * @example
  * import { logs } from '@opentelemetry/api-logs';

@@ -4,7 +4,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { AuditBackend } from '../backends/audit-backend.js';
 import { secureagentics } from '../backends/secureagentics.js';
 import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
-import { captureContent, setCaptureContent } from '../config/content-capture.js';
+import { defaultCaptureContent, releaseContentPolicy, setContentPolicy } from '../config/content-capture.js';
 import type { AuditEvent } from '../convert/audit-event.js';
 import { withoutContent } from '../convert/without-content.js';
 import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
@@ -19,9 +19,9 @@ export interface AuditExporterOptions extends DeliveryOptions {
   backends?: AuditBackend[];
   /**
    * Whether message content (prompts, completions, tool arguments and
-   * results) leaves the process, in audit events and in the spans our helpers
-   * write. Metadata always does. Default: env
-   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, else true.
+   * results) leaves the process through this exporter. Metadata always does.
+   * While any live exporter says false, our helpers write no content on spans
+   * at all. Default: env `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, else true.
    */
   captureContent?: boolean;
 }
@@ -43,12 +43,14 @@ export class AuditSpanExporter implements SpanExporter {
   private readonly pipelines: BackendPipeline[];
   private readonly names: string[];
   private eventsConverted = 0;
+  private readonly captureContent: boolean;
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(options: AuditExporterOptions = {}) {
     const config = resolveDeliveryConfig(options);
-    if (options.captureContent !== undefined) setCaptureContent(options.captureContent === true);
+    this.captureContent = options.captureContent ?? defaultCaptureContent();
+    setContentPolicy(this, this.captureContent);
     const backends = options.backends ?? [secureagentics()];
     this.pipelines = backends.map((backend) => new BackendPipeline(backend, config));
     this.names = uniqueNames(backends.map((b) => b.name));
@@ -91,13 +93,13 @@ export class AuditSpanExporter implements SpanExporter {
   /** Delivers what is queued within the shutdown timeout, reports losses, closes connections. Idempotent. */
   shutdown(): Promise<void> {
     this.stopped = true;
+    releaseContentPolicy(this);
     this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(() => undefined);
     return this.shutdownPromise;
   }
 
   private dispatch(converted: AuditEvent[]): void {
-    // Read per dispatch: the setting is process-wide, like the helpers' (content-capture.ts).
-    const events = captureContent() ? converted : converted.map(withoutContent);
+    const events = this.captureContent ? converted : converted.map(withoutContent);
     this.eventsConverted += events.length;
     for (const pipeline of this.pipelines) pipeline.enqueue(events);
   }

@@ -2,7 +2,8 @@ import { diag, TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../attributes.js';
-import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { positive, resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
 import { missingSessionAttributes, sessionFromContext } from '../record/session-context.js';
 import { clearDefaultToolGate, resolveToolGate, setDefaultToolGate, type ToolDecisionOptions } from '../record/tool-gate.js';
 import type { AuditStats } from './audit-stats.js';
@@ -11,6 +12,9 @@ import { ModelCallTracker } from './model-call-tracker.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:processor' });
 
+/** How often open model calls are checked against `unfinishedCallTimeoutMillis`. */
+const SWEEP_INTERVAL_MILLIS = 1_000;
+
 /** Options of {@link auditSpanProcessor}. */
 export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOptions {
   /**
@@ -18,6 +22,12 @@ export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOp
    * (a call can opt out with `decision: false`). Default: no gate.
    */
   toolDecision?: ToolDecisionOptions;
+  /**
+   * A model-call span still open this long after its session ended (outside a
+   * session: after it started) is reported as a failed call; some
+   * instrumentations never end the span of a call that failed. Default 300000.
+   */
+  unfinishedCallTimeoutMillis?: number;
 }
 
 /**
@@ -43,13 +53,21 @@ export class AuditSpanProcessor implements SpanProcessor {
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
   private readonly config: SpanQueueConfig;
-  private readonly modelCalls = new ModelCallTracker();
+  private readonly modelCalls: ModelCallTracker;
+  private readonly sweep: NodeJS.Timeout;
 
   constructor(
     private readonly exporter: AuditSpanExporter,
-    options: SpanQueueOptions = {},
+    options: SpanQueueOptions & Pick<AuditProcessorOptions, 'unfinishedCallTimeoutMillis'> = {},
   ) {
     this.config = resolveSpanQueueConfig(options);
+    const timeout = positive('unfinishedCallTimeoutMillis', options.unfinishedCallTimeoutMillis) ?? DEFAULTS.unfinishedCallTimeoutMillis;
+    this.modelCalls = new ModelCallTracker(timeout);
+    // Model calls whose span never ends are looked for now and then, off any call path.
+    this.sweep = setInterval(() => {
+      for (const unfinished of this.modelCalls.overdue()) this.enqueue(unfinished);
+    }, Math.min(timeout, SWEEP_INTERVAL_MILLIS));
+    this.sweep.unref();
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -67,13 +85,8 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    const converted = this.modelCalls.onEnd(span);
-    if (!converted) return; // reported as unfinished already
-    this.enqueue(converted);
-    if (span.attributes[AUDIT_SESSION_ROOT] === true) {
-      const traceId = span.spanContext().traceId;
-      for (const unfinished of this.modelCalls.unfinishedIn(traceId, 'still open when its session ended', span.endTime)) this.enqueue(unfinished);
-    }
+    this.enqueue(this.modelCalls.onEnd(span));
+    if (span.attributes[AUDIT_SESSION_ROOT] === true) this.modelCalls.sessionEnded(span.spanContext().traceId);
   }
 
   private enqueue(span: ReadableSpan): void {
@@ -109,7 +122,8 @@ export class AuditSpanProcessor implements SpanProcessor {
   }
 
   private async stop(): Promise<void> {
-    for (const unfinished of this.modelCalls.allUnfinished('still open at shutdown')) this.enqueue(unfinished);
+    clearInterval(this.sweep);
+    for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
     this.drain();
     this.stopped = true;
     clearDefaultToolGate(this);

@@ -5,6 +5,7 @@
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { AuditBackend } from '../backends/audit-backend.js';
+import { backendLabel } from '../backends/backend-label.js';
 import type { DeliveryConfig } from '../config/resolve.js';
 import type { AuditEvent } from '../convert/audit-event.js';
 import { DeliveryQueue, type DeliveryStats } from '../transport/delivery-queue.js';
@@ -12,14 +13,20 @@ import { LossReporter } from './loss-reporter.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:delivery' });
 
+/** How long shutdown waits for a backend to close, after its queue's deadline. */
+const CLOSE_GRACE_MILLIS = 1_000;
+
 export class BackendPipeline {
   private readonly queue: DeliveryQueue<AuditEvent>;
   private readonly reporter: LossReporter;
+  /** This backend instance's label, as the tool gate writes it (backend-label.ts). */
+  private readonly label: string;
 
   constructor(
     readonly backend: AuditBackend,
     private readonly config: DeliveryConfig,
   ) {
+    this.label = backendLabel(backend);
     this.reporter = new LossReporter(backend.name, config.lossReportIntervalMillis);
     if (backend.configProblem) this.reporter.onConfigError(backend.configProblem);
     this.queue = new DeliveryQueue<AuditEvent>(
@@ -47,8 +54,9 @@ export class BackendPipeline {
    */
   private afterDecision(event: AuditEvent): AuditEvent {
     if (event.type !== 'tool_call') return event;
-    const decision = event.payload['decision'] as { backend?: unknown; verdict?: unknown } | undefined;
-    if (decision?.backend !== this.backend.name || decision.verdict === 'unavailable') return event;
+    const decision = event.payload['decision'] as { backend?: unknown; verdict?: unknown; late_verdict?: unknown } | undefined;
+    if (decision?.backend !== this.label) return event;
+    if (decision.verdict === 'unavailable' && decision.late_verdict === undefined) return event; // it never got the call
     const { result, status, duration_ms, tool_name } = event.payload;
     const endMillis = Date.parse(event.timestamp) + (typeof duration_ms === 'number' ? Math.round(duration_ms) : 0);
     return {
@@ -78,6 +86,14 @@ export class BackendPipeline {
   async shutdown(): Promise<void> {
     await this.queue.shutdown(this.config.shutdownTimeoutMillis);
     this.reporter.report();
-    await this.backend.shutdown();
+    // Closing gets a short grace too: a hung connection or file must not hold shutdown.
+    const grace = AbortSignal.timeout(CLOSE_GRACE_MILLIS);
+    let closed = false;
+    const closing = Promise.resolve()
+      .then(() => this.backend.shutdown(grace))
+      .catch((error: unknown) => log.debug(`${this.backend.name}: closing failed`, error))
+      .then(() => (closed = true));
+    await Promise.race([closing, new Promise((resolve) => grace.addEventListener('abort', resolve, { once: true }))]);
+    if (!closed) log.warn(`${this.backend.name}: closing took longer than ${CLOSE_GRACE_MILLIS} ms; shutdown did not wait for it.`);
   }
 }

@@ -1,110 +1,151 @@
 /**
- * Follows model-call spans from their start, which only a span processor
- * sees, for two things an exporter of finished spans cannot do:
+ * Follows spans from their start, which only a span processor sees, for two
+ * things an exporter of finished spans cannot do:
  *
  * - **One call, one pair of events.** A model-call span started inside
  *   another (our `withLLMCall` around an instrumented client, or two
  *   instrumentations of one client) is marked with the outer span's id; the
- *   outer one, the call as the agent made it, records the call.
+ *   outer one, the call as the agent made it, records the call. A tool or
+ *   agent span starts a scope of its own: a sub-agent's calls inside a tool
+ *   are calls of their own.
  * - **Calls whose span never ends.** Some instrumentations never end the span
  *   of a failed call (OpenInference, Traceloop; interop-notes.md), so it is
- *   never exported. Still open when its session ends (or at shutdown), such a
- *   span is reported as a failed call, never silently lost.
+ *   never exported. A call still open `unfinishedCallTimeoutMillis` after its
+ *   session ended (outside a session: after it started), or at shutdown, is
+ *   reported as a failed call, never silently lost. Should it end later after
+ *   all, its outcome still follows (its prompt is not sent twice).
  *
- * Memory is bounded: past the limit the oldest open call is reported as unfinished.
+ * Memory is bounded: at most MAX_OPEN_SPANS spans are followed; past that the
+ * oldest span that is not a call is forgotten first.
  */
 import { SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
-import { AUDIT_MODEL_CALL_RECORDED_BY } from '../attributes.js';
-import { startsAsModelCall } from '../convert/model-call-span.js';
+import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED } from '../attributes.js';
+import { startsAsModelCall, startsOwnScope } from '../convert/model-call-span.js';
 
-/** Open spans followed at once; a span that never ends holds a slot until reported or evicted. */
-const MAX_OPEN_SPANS = 4096;
+const MAX_OPEN_SPANS = 8192;
 
 interface OpenSpan {
   readonly span: Span;
   /** The outermost model call this span is part of (its own id when it is that call); undefined outside calls. */
-  readonly call: string | undefined;
+  call: string | undefined;
+  /** When it started, or when its session ended: the clock of the unfinished-call timeout (ms). */
+  since: number;
+  /** Set once its session ended while it was open. */
+  orphaned: boolean;
 }
 
 export class ModelCallTracker {
-  /** Every open (sampled) span, by span id: some instrumentations say a span is a model call only after starting it. */
+  /** Every open (sampled) span by id, oldest first: some instrumentations say a span is a model call only after starting it. */
   private readonly open = new Map<string, OpenSpan>();
-  /** Unfinished calls already reported: if they end after all, they are not reported twice. */
+  /** Calls reported as unfinished: if they end after all, their prompt is not sent again. */
   private readonly reported = new WeakSet<ReadableSpan>();
 
-  /**
-   * Called from `onStart`; returns model calls evicted past the memory bound,
-   * to be reported as unfinished.
-   */
+  constructor(private readonly timeoutMillis: number) {}
+
+  /** Called from `onStart`; returns calls given up past the memory bound, to be reported. */
   onStart(span: Span, parentContext: Context): ReadableSpan[] {
     const parentId = trace.getSpanContext(parentContext)?.spanId;
-    const enclosing = parentId === undefined ? undefined : this.open.get(parentId)?.call;
-    const isCall = startsAsModelCall(span.name, span.attributes);
-    // Marked at once when known, so exporters behind other processors see it too.
-    if (enclosing !== undefined && isCall) span.setAttribute(AUDIT_MODEL_CALL_RECORDED_BY, enclosing);
-    this.open.set(span.spanContext().spanId, { span, call: enclosing ?? (isCall ? span.spanContext().spanId : undefined) });
-    return this.open.size > MAX_OPEN_SPANS ? this.evictOldest() : [];
+    const parent = parentId === undefined ? undefined : this.open.get(parentId);
+    const enclosing = parent && parentId !== undefined ? this.callOf(parentId, parent) : undefined;
+    const { spanId } = span.spanContext();
+    let call: string | undefined;
+    if (startsOwnScope(span.name, span.attributes)) call = undefined;
+    else if (enclosing !== undefined) {
+      call = enclosing;
+      // Marked at once when known, so exporters behind other processors see it too.
+      if (startsAsModelCall(span.name, span.attributes)) span.setAttribute(AUDIT_MODEL_CALL_RECORDED_BY, enclosing);
+    } else if (startsAsModelCall(span.name, span.attributes)) call = spanId;
+    this.open.set(spanId, { span, call, since: Date.now(), orphaned: false });
+    return this.open.size > MAX_OPEN_SPANS ? this.evict() : [];
   }
 
   /**
-   * Called from `onEnd`: the span to convert (a view marked as recorded by
-   * its enclosing call, when it turned out to be a model call inside one), or
-   * undefined when it was already reported as unfinished.
+   * Called from `onEnd`: the span to convert — a view marked as recorded by
+   * its enclosing call when it turned out to be a model call inside one, or
+   * as already reported when it was given up earlier.
    */
-  onEnd(span: ReadableSpan): ReadableSpan | undefined {
+  onEnd(span: ReadableSpan): ReadableSpan {
     const { spanId } = span.spanContext();
     const entry = this.open.get(spanId);
     this.open.delete(spanId);
-    if (this.reported.has(span)) return undefined;
+    if (this.reported.has(span)) return withAttribute(span, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, true);
     const enclosing = entry?.call;
     if (enclosing === undefined || enclosing === spanId || span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] !== undefined) return span;
-    if (!startsAsModelCall(span.name, span.attributes)) return span;
-    return Object.create(span, { attributes: { value: { ...span.attributes, [AUDIT_MODEL_CALL_RECORDED_BY]: enclosing } } }) as ReadableSpan;
+    return startsAsModelCall(span.name, span.attributes) ? withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, enclosing) : span;
   }
 
-  /** Model calls of `traceId` still open when its session ended at `endTime`, as failed spans ending then. */
-  unfinishedIn(traceId: string, reason: string, endTime: HrTime): ReadableSpan[] {
-    return this.takeUnfinished((span) => span.spanContext().traceId === traceId, reason, endTime);
+  /** The session of `traceId` ended: its calls still open get `timeoutMillis` more to end. */
+  sessionEnded(traceId: string): void {
+    const now = Date.now();
+    for (const entry of this.open.values()) {
+      if (entry.span.spanContext().traceId !== traceId || entry.orphaned) continue;
+      entry.orphaned = true;
+      entry.since = now;
+    }
   }
 
-  /** Every model call still open (the processor shuts down), as failed spans ending now. */
-  allUnfinished(reason: string): ReadableSpan[] {
-    return this.takeUnfinished(() => true, reason, nowHrTime());
+  /** Calls open past the timeout (since their session ended, or since they started outside one), as failed spans ending now. */
+  overdue(): ReadableSpan[] {
+    const cutoff = Date.now() - this.timeoutMillis;
+    return this.take((id, entry) => entry.since <= cutoff && this.isOutermostCall(id, entry), (entry) =>
+      entry.orphaned
+        ? `still open ${this.timeoutMillis} ms after its session ended`
+        : `open for more than ${this.timeoutMillis} ms`,
+    );
   }
 
-  private takeUnfinished(select: (span: Span) => boolean, reason: string, endTime: HrTime): ReadableSpan[] {
+  /** Every call still open (the processor shuts down), as failed spans ending now. */
+  allUnfinished(): ReadableSpan[] {
+    return this.take((id, entry) => this.isOutermostCall(id, entry), () => 'still open at shutdown');
+  }
+
+  private take(select: (id: string, entry: OpenSpan) => boolean, reason: (entry: OpenSpan) => string): ReadableSpan[] {
     const out: ReadableSpan[] = [];
     for (const [id, entry] of this.open) {
-      if (!this.isOutermostCall(id, entry) || !select(entry.span)) continue;
+      if (!select(id, entry)) continue;
       this.open.delete(id);
-      out.push(this.asFailed(entry.span, reason, endTime));
+      out.push(this.asFailed(entry.span, reason(entry)));
     }
     return out;
   }
 
+  /** The call a span is part of, seeing attributes set after it started (read live). */
+  private callOf(id: string, entry: OpenSpan): string | undefined {
+    if (entry.call === undefined && startsAsModelCall(entry.span.name, entry.span.attributes)) entry.call = id;
+    return entry.call;
+  }
+
   /** A model call (by now) not inside another: the one span that records its call. */
   private isOutermostCall(id: string, entry: OpenSpan): boolean {
-    if (entry.call !== undefined && entry.call !== id) return false;
-    return entry.call === id || startsAsModelCall(entry.span.name, entry.span.attributes);
+    return this.callOf(id, entry) === id;
   }
 
-  private evictOldest(): ReadableSpan[] {
+  /** Forgets the oldest span that is not a call; only when every span is a call is the oldest call given up. */
+  private evict(): ReadableSpan[] {
+    for (const [id, entry] of this.open) {
+      if (this.isOutermostCall(id, entry)) continue;
+      this.open.delete(id);
+      return [];
+    }
     const [id, entry] = this.open.entries().next().value as [string, OpenSpan];
     this.open.delete(id);
-    if (!this.isOutermostCall(id, entry)) return []; // not a model call: it is exported normally if it ends
-    return [this.asFailed(entry.span, `more than ${MAX_OPEN_SPANS} spans were open at once`, nowHrTime())];
+    return [this.asFailed(entry.span, `more than ${MAX_OPEN_SPANS} model calls were open at once`)];
   }
 
-  /** A view of the open span that reads as ended at `endTime`, failed, without touching the span itself. */
-  private asFailed(span: Span, reason: string, endTime: HrTime): ReadableSpan {
+  /** A view of the open span that reads as ended now, failed, without touching the span itself. */
+  private asFailed(span: Span, reason: string): ReadableSpan {
     this.reported.add(span);
     return Object.create(span, {
-      endTime: { value: endTime },
+      endTime: { value: nowHrTime() },
       ended: { value: true },
       status: { value: { code: SpanStatusCode.ERROR, message: `the model call's span never ended (${reason}); its instrumentation most likely failed to end it after an error` } },
     }) as ReadableSpan;
   }
+}
+
+function withAttribute(span: ReadableSpan, key: string, value: string | boolean): ReadableSpan {
+  return Object.create(span, { attributes: { value: { ...span.attributes, [key]: value } } }) as ReadableSpan;
 }
 
 function nowHrTime(): HrTime {

@@ -9,6 +9,7 @@ import { HttpError } from './http-error.js';
 import { readJsonBody, sendJson } from './http-json.js';
 import { parseListQuery } from './list-query.js';
 import { evaluatePolicies, mayHoldFindings } from './policies.js';
+import { isRetryOf } from './event-retry.js';
 import { eventIdOf, type AuditStore } from './store.js';
 import { toStoredEntry, type StoredAuditEvent, type StoredEntry } from './stored-event.js';
 import { validateAgentRegistration, validateBatch, validateEvent, type ArrivalTime, type ValidEvent } from './validation.js';
@@ -75,8 +76,7 @@ async function postEvent(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
   requireAgent(ctx, agentId);
   const body = await readJsonBody(req);
   const valid = validateEvent(body.value, '', arrivalTime());
-  const eventId = eventIdOf(valid.payload);
-  const stored = eventId === undefined ? undefined : ctx.store.storedByEventId(agentId, eventId);
+  const stored = ctx.store.storedRetry(agentId, valid);
   if (stored !== undefined) return sendJson(res, 201, stored);
   const entry = toEntry(ctx, agentId, valid, '');
   commit(ctx, agentId, [entry]);
@@ -88,15 +88,18 @@ async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
   const body = await readJsonBody(req);
   const valid = validateBatch(body.value, arrivalTime());
   const scanContent = mayHoldFindings(body.text);
-  // Build every entry before storing any, so a batch is all-or-nothing. An
-  // event whose payload.event_id is already stored (a client's retry) is
-  // answered with the stored event and not stored again.
+  // Build every entry before storing any, so a batch is all-or-nothing. A
+  // client's retry (same payload.event_id and same content as the newest event
+  // under that id, this batch's included) is answered with the stored event
+  // and not stored again; the same id with other content is a new record.
   const results = new Array<string>(valid.length);
   const fresh: StoredEntry[] = [];
-  const inBatch = new Map<string, string>();
+  const inBatch = new Map<string, StoredEntry>();
   for (let i = 0; i < valid.length; i++) {
     const eventId = eventIdOf(valid[i]!.payload);
-    const stored = eventId === undefined ? undefined : (ctx.store.storedByEventId(agentId, eventId) ?? inBatch.get(eventId));
+    const earlier = eventId === undefined ? undefined : inBatch.get(eventId);
+    const stored =
+      earlier === undefined ? ctx.store.storedRetry(agentId, valid[i]!) : isRetryOf(earlier.event, valid[i]!) ? earlier.json : undefined;
     if (stored !== undefined) {
       results[i] = stored;
       continue;
@@ -104,7 +107,7 @@ async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
     const entry = toEntry(ctx, agentId, valid[i]!, `events[${i}].`, scanContent);
     fresh.push(entry);
     results[i] = entry.json;
-    if (eventId !== undefined) inBatch.set(eventId, entry.json);
+    if (eventId !== undefined) inBatch.set(eventId, entry);
   }
   commit(ctx, agentId, fresh);
   // The stored events are already serialised; join them instead of re-serialising.

@@ -1,11 +1,12 @@
 import { diag } from '@opentelemetry/api';
 import { AgenticEventLog } from './agentic-event-log.js';
+import { isRetryOf } from './event-retry.js';
 import { newId } from './ids.js';
 import { JsonlAppender } from './jsonl-appender.js';
 import type { ListQuery } from './list-query.js';
 import type { StoredAuditEvent, StoredEntry } from './stored-event.js';
 import { agentLine, eventLine, readTrail, type AgentRecord, type TrailRecord } from './trail.js';
-import type { AgentRegistration } from './validation.js';
+import type { AgentRegistration, ValidEvent } from './validation.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:receiver' });
 
@@ -16,7 +17,7 @@ interface AgentState {
   /** Set when an event arrived older than the newest one; cleared by the next listing. */
   unsorted: boolean;
   newestMicros: number;
-  /** Stored JSON by `payload.event_id`, oldest first: a retried event is stored once. */
+  /** Stored JSON by `payload.event_id`, the newest event per id: a retry of it is stored once. */
   byEventId: Map<string, string>;
 }
 
@@ -90,9 +91,15 @@ export class AuditStore {
     return record;
   }
 
-  /** The event already stored under this agent with `payload.event_id` = `eventId`, as JSON. */
-  storedByEventId(agentId: string, eventId: string): string | undefined {
-    return this.agents.get(agentId)?.byEventId.get(eventId);
+  /**
+   * The stored event (as JSON) that `valid` is a client's retry of: the newest
+   * of this agent's events with its `payload.event_id`, when the content is the
+   * same too (`isRetryOf`). Parsed only on an id match, which is rare.
+   */
+  storedRetry(agentId: string, valid: ValidEvent): string | undefined {
+    const eventId = eventIdOf(valid.payload);
+    const stored = eventId === undefined ? undefined : this.agents.get(agentId)?.byEventId.get(eventId);
+    return stored !== undefined && isRetryOf(JSON.parse(stored) as StoredAuditEvent, valid) ? stored : undefined;
   }
 
   /** Indexes a request's events and queues them as one trail write. The agent must exist. */
@@ -157,7 +164,7 @@ export class AuditStore {
   }
 
   private index(state: AgentState, type: string, json: string, timestampMicros: number, eventId: string | undefined): void {
-    if (eventId !== undefined && !state.byEventId.has(eventId)) state.byEventId.set(eventId, json);
+    if (eventId !== undefined) state.byEventId.set(eventId, json);
     this.eventIds.push(eventId);
     this.owners.push(state);
     const position = this.jsons.length;
@@ -181,7 +188,9 @@ export class AuditStore {
     const drop = this.jsons.length - Math.floor(this.maxEventsInMemory * 0.75);
     for (let i = 0; i < drop; i++) {
       const eventId = this.eventIds[i];
-      if (eventId !== undefined) this.owners[i]!.byEventId.delete(eventId);
+      // Only if the id still names this event, not a newer one under the same id.
+      const byEventId = this.owners[i]!.byEventId;
+      if (eventId !== undefined && byEventId.get(eventId) === this.jsons[i]) byEventId.delete(eventId);
     }
     this.eventIds.splice(0, drop);
     this.owners.splice(0, drop);

@@ -28,6 +28,8 @@ export interface ValidEvent {
   timestamp: string;
   /** {@link timestamp} as microseconds since the epoch, for ordering and filtering. */
   timestampMicros: number;
+  /** Whether the request gave the timestamp (else it is the arrival time). */
+  timestampGiven: boolean;
 }
 
 /** The server time a request arrived at, used for events without a timestamp. */
@@ -94,6 +96,7 @@ export function validateEvent(value: unknown, where: string, arrival: ArrivalTim
     payload,
     timestamp: resolved.iso,
     timestampMicros: resolved.micros,
+    timestampGiven: timestamp !== undefined,
   };
   if (traceId !== undefined) valid.trace_id = traceId;
   return valid;

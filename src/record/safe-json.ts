@@ -4,12 +4,10 @@
  * throwing getters and huge strings are all converted, never fatal.
  */
 import { maxContentLength } from '../config/content-limit.js';
+import { truncateText } from '../convert/truncate-text.js';
 
-/** Cuts `text` to the content limit, saying how much was cut. */
-export function truncateText(text: string, max = maxContentLength()): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max)}…[truncated ${text.length - max} chars]`;
-}
+// Re-exported: the helpers import it from here; the rule itself is shared with convert/.
+export { truncateText };
 
 /**
  * JSON text of `value`, or for a string the string itself. A result longer

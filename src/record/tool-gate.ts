@@ -5,18 +5,21 @@
  * The wait is bounded by a latency budget; without a verdict the explicit
  * fail mode decides. Nothing here blocks the event loop: the caller awaits.
  */
-import { context, diag, trace, type Attributes, type Context, type HrTime, type Span } from '@opentelemetry/api';
+import { context, diag, isSpanContextValid, trace, type Attributes, type Context, type HrTime, type Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import { randomBytes } from 'node:crypto';
 import {
   AUDIT_DECISION,
   AUDIT_DECISION_BACKEND,
   AUDIT_DECISION_FAIL_MODE,
+  AUDIT_DECISION_LATE_VERDICT,
   AUDIT_DECISION_REASON,
   GEN_AI_TOOL_CALL_ARGUMENTS,
   GEN_AI_TOOL_CALL_ID,
   GEN_AI_TOOL_TYPE,
 } from '../attributes.js';
 import type { AuditBackend } from '../backends/audit-backend.js';
+import { backendLabel } from '../backends/backend-label.js';
 import type { ToolDecision } from '../backends/tool-decision.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { positive } from '../config/resolve.js';
@@ -89,10 +92,11 @@ const unavailableBackends = new WeakSet<AuditBackend>();
  */
 export async function passToolGate(span: Span, toolName: string, attributes: Attributes, gate: ToolGate, parent: Context): Promise<void> {
   const event = toolCallEvent(span, toolName, attributes, parent);
-  const decision = await decideWithin(gate, event);
+  const { decision, late } = await decideWithin(gate, event);
   const { backend } = gate;
   span.setAttribute(AUDIT_DECISION, decision.kind);
-  span.setAttribute(AUDIT_DECISION_BACKEND, backend.name);
+  // The instance's label: another backend of the same name has not been asked.
+  span.setAttribute(AUDIT_DECISION_BACKEND, backendLabel(backend));
   if (decision.reason) span.setAttribute(AUDIT_DECISION_REASON, decision.reason);
 
   if (decision.kind === 'allow') {
@@ -104,6 +108,12 @@ export async function passToolGate(span: Span, toolName: string, attributes: Att
     throw new AuditBlockedError(toolName, backend.name, 'block', decision.reason);
   }
   span.setAttribute(AUDIT_DECISION_FAIL_MODE, gate.failMode);
+  // Past the budget the request still runs: if it lands while the span is
+  // open, the backend holds the call and the exporter must not send it again.
+  void late?.then((verdict) => {
+    if (verdict.kind === 'unavailable' || !span.isRecording()) return;
+    span.setAttribute(AUDIT_DECISION_LATE_VERDICT, verdict.kind);
+  });
   if (!unavailableBackends.has(backend)) {
     unavailableBackends.add(backend);
     log.warn(
@@ -115,22 +125,27 @@ export async function passToolGate(span: Span, toolName: string, attributes: Att
   if (gate.failMode === 'closed') throw new AuditBlockedError(toolName, backend.name, 'unavailable', decision.reason);
 }
 
-/** The verdict, or `unavailable` once the budget is spent, whatever the backend does. */
-async function decideWithin(gate: ToolGate, event: AuditEvent): Promise<ToolDecision> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const budget = new Promise<ToolDecision>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve({ kind: 'unavailable', reason: `no verdict within ${gate.timeoutMillis} ms` });
-    }, gate.timeoutMillis);
-  });
+/**
+ * The verdict, or `unavailable` once the budget is spent, whatever the
+ * backend does. The request is not aborted at the budget (it is bounded by the
+ * backend's own request timeout): `late` settles with what it finally said.
+ */
+async function decideWithin(gate: ToolGate, event: AuditEvent): Promise<{ decision: ToolDecision; late?: Promise<ToolDecision> }> {
+  let asked: Promise<ToolDecision>;
   try {
     // The backend's own HTTP call must not become a span (and an audit event) itself.
-    const asked = context.with(suppressTracing(context.active()), () => gate.backend.decide(event, controller.signal));
-    return await Promise.race([asked.catch((error: unknown) => unavailable(error)), budget]);
+    asked = context
+      .with(suppressTracing(context.active()), () => gate.backend.decide(event, new AbortController().signal))
+      .catch((error: unknown) => unavailable(error));
   } catch (error) {
-    return unavailable(error); // decide() broke its never-throws contract synchronously
+    return { decision: unavailable(error) }; // decide() broke its never-throws contract synchronously
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), gate.timeoutMillis)));
+  try {
+    const decision = await Promise.race([asked, budget]);
+    if (decision) return { decision };
+    return { decision: { kind: 'unavailable', reason: `no verdict within ${gate.timeoutMillis} ms` }, late: asked };
   } finally {
     clearTimeout(timer);
   }
@@ -145,7 +160,11 @@ function unavailable(error: unknown): ToolDecision {
  * before the tool runs: the same id, so the backend can match the two.
  */
 function toolCallEvent(span: Span, toolName: string, attributes: Attributes, parent: Context): AuditEvent {
-  const { traceId, spanId } = span.spanContext();
+  // Without a tracer SDK every span context is all zeros: the ids must still tell calls apart.
+  const spanContext = span.spanContext();
+  const valid = isSpanContextValid(spanContext);
+  const traceId = valid ? spanContext.traceId : randomBytes(16).toString('hex');
+  const spanId = valid ? spanContext.spanId : randomBytes(8).toString('hex');
   const session = sessionFromContext(parent);
   return {
     id: `${traceId}-${spanId}-tool_call`,

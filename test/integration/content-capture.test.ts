@@ -4,7 +4,9 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordError, withLLMCall, withSession, withToolCall } from '../../src/index.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { installAudit, type TestTracing } from '../support/tracing.js';
+import { auditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { secureagentics } from '../../src/index.js';
+import { installAudit, installTracing, type TestTracing } from '../support/tracing.js';
 
 let server: SecureagenticsTestServer;
 let tracing: TestTracing | undefined;
@@ -65,6 +67,36 @@ describe('content capture switch', () => {
     const tool = server.allEvents().find((e) => e.type === 'tool_call')!;
     expect(tool.payload).toMatchObject({ arguments: { card: SECRET }, result: { receipt: SECRET } });
     expect(tool.payload['content_omitted']).toBeUndefined();
+  });
+
+  it('each exporter keeps its own setting; while one forbids content, our helpers write none on spans', async () => {
+    const other = await startSecureagenticsServer();
+    try {
+      const strict = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url })], captureContent: false });
+      const debug = auditSpanProcessor({ backends: [secureagentics({ apiKey: other.apiKey, baseUrl: other.url })], captureContent: true });
+      tracing = installTracing([strict, debug]);
+      await agentRun();
+      await Promise.all([strict.shutdown(), debug.shutdown()]);
+      expect(JSON.stringify(server.allEvents())).not.toContain('4111');
+      // The other exporter gets what other instrumentations wrote, but nothing our helpers withheld.
+      const otherEvents = other.allEvents();
+      expect(otherEvents.find((e) => e.type === 'tool_call')!.payload['arguments']).toBeUndefined();
+      expect(otherEvents.find((e) => e.type === 'prompt' && e.payload['model'] === 'gpt-4o')!.payload['prompt']).toContain('4111');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('off: request parameters keep only numbers and flags (some instrumentations put text there)', async () => {
+    const installed = installAudit(server, {}, { captureContent: false });
+    tracing = installed.tracing;
+    trace.getTracer('openinference').startActiveSpan('OpenAI Responses', {
+      attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o', 'llm.invocation_parameters': JSON.stringify({ model: 'gpt-4o', temperature: 0.1, stream: false, instructions: 'SYSTEM PROMPT 4111' }) },
+    }, (span) => span.end());
+    await installed.processor.shutdown();
+    const prompt = server.allEvents().find((e) => e.type === 'prompt')!;
+    expect(JSON.stringify(prompt)).not.toContain('4111');
+    expect(prompt.payload['parameters']).toEqual({ temperature: 0.1, stream: false });
   });
 
   it('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=false turns it off without code changes', async () => {

@@ -11,7 +11,8 @@ let processor: AuditSpanProcessor;
 
 beforeEach(async () => {
   server = await startSecureagenticsServer();
-  ({ processor, tracing } = installAudit(server, { agentName: 'bot' }));
+  // Calls still open 150 ms after their session ended are given up (default 5 minutes).
+  ({ processor, tracing } = installAudit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 }));
 });
 
 afterEach(async () => {
@@ -97,24 +98,46 @@ describe('one model call, one pair of events', () => {
 });
 
 describe('model calls whose span never ends', () => {
-  it('are reported as failed calls (prompt + error) when their session ends', async () => {
+  const neverEnded = () =>
+    // As OpenInference and Traceloop do when the call fails: started, never ended.
+    trace.getTracer('openinference').startSpan('OpenAI Chat Completions', {
+      attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini', 'input.value': 'Where is order 42?' },
+    });
+
+  it('are reported as failed calls (prompt + error) once the timeout after their session ended has passed', async () => {
     await withSession({ agentName: 'bot' }, async () => {
-      // As OpenInference and Traceloop do when the call fails: started, never ended.
-      trace.getTracer('openinference').startSpan('OpenAI Chat Completions', {
-        attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini', 'input.value': 'Where is order 42?' },
-      });
-      // The agent goes on (the failed call took time); spans of other libraries
-      // use the SDK's clock, which may differ from ours by a millisecond.
+      neverEnded();
       await new Promise((resolve) => setTimeout(resolve, 5));
     });
     await processor.forceFlush();
-    // The error is dated at the session's end, the moment the call was given up.
-    expect(types().slice(0, 2)).toEqual(['custom:session.start', 'prompt']);
-    expect(types().slice(2).sort()).toEqual(['custom:session.end', 'error']);
+    expect(types()).toEqual(['custom:session.start', 'custom:session.end']); // it may still end: not given up yet
+    await expect.poll(() => types(), { timeout: 3_000 }).toEqual(['custom:session.start', 'prompt', 'custom:session.end', 'error']);
     const error = server.allEvents().find((e) => e.type === 'error')!;
-    const end = server.allEvents().find((e) => e.payload['name'] === 'session.end')!;
-    expect(error.timestamp).toBe(end.timestamp);
-    expect(error.payload['message']).toMatch(/never ended/);
+    expect(error.payload['message']).toMatch(/never ended \(still open 150 ms after its session ended\)/);
+  });
+
+  it('a call still open when its session ends that does end in time (a stream read by the caller) is a normal call', async () => {
+    let stream: ReturnType<typeof neverEnded> | undefined;
+    await withSession({ agentName: 'bot' }, async () => {
+      stream = neverEnded();
+    });
+    stream!.setAttribute('output.value', 'Shipped.');
+    stream!.end();
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past the timeout
+    await processor.forceFlush();
+    expect(types().sort()).toEqual(['completion', 'custom:session.end', 'custom:session.start', 'prompt']);
+  });
+
+  it('ending after it was given up, its outcome still follows, without a second prompt', async () => {
+    let late: ReturnType<typeof neverEnded> | undefined;
+    await withSession({ agentName: 'bot' }, async () => {
+      late = neverEnded();
+    });
+    await expect.poll(() => types().filter((t) => t === 'error'), { timeout: 3_000 }).toEqual(['error']);
+    late!.setAttribute('output.value', 'Shipped.');
+    late!.end();
+    await processor.forceFlush();
+    expect(types().filter((t) => t === 'prompt' || t === 'completion' || t === 'error').sort()).toEqual(['completion', 'error', 'prompt']);
   });
 
   it('are recognised when the instrumentation says it is a model call only after starting the span', async () => {
@@ -122,19 +145,48 @@ describe('model calls whose span never ends', () => {
       const span = trace.getTracer('openinference').startSpan('OpenAI Chat Completions');
       span.setAttributes({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' });
       trace.getTracer('http').startSpan('GET /slow'); // not a model call: never reported as one
-      await new Promise((resolve) => setTimeout(resolve, 5));
     });
-    await processor.forceFlush();
+    await processor.shutdown();
     expect(types().filter((t) => t === 'prompt' || t === 'error')).toEqual(['prompt', 'error']);
   });
 
-  it('outside a session, are reported at shutdown, once', async () => {
+  it('outside a session, are reported at shutdown (or after the timeout), once', async () => {
     const span = trace.getTracer('traceloop').startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini' } });
     await processor.forceFlush();
     expect(server.allEvents()).toHaveLength(0); // still running, as far as anyone knows
     await processor.shutdown();
     expect(types()).toEqual(['prompt', 'error']);
-    span.end(); // ends after all: not reported a second time
+    span.end(); // ends after shutdown: nothing more is sent
     expect(server.allEvents()).toHaveLength(2);
+  });
+});
+
+describe('scopes of their own', () => {
+  it("a sub-agent's model call inside a tool that runs inside a streaming call is its own call", async () => {
+    const tracer = trace.getTracer('ai');
+    await withSession({ agentName: 'bot' }, async () => {
+      // Vercel streamText: ai.toolCall is a child of ai.streamText.doStream.
+      tracer.startActiveSpan('ai.streamText.doStream', { attributes: { 'ai.operationId': 'ai.streamText.doStream', 'ai.model.id': 'gpt-4o' } }, (doStream) => {
+        tracer.startActiveSpan('ai.toolCall', { attributes: { 'ai.operationId': 'ai.toolCall', 'ai.toolCall.name': 'research' } }, (tool) => {
+          instrumentedClientCall(completion); // the sub-agent's own model call
+          tool.end();
+        });
+        doStream.end();
+      });
+    });
+    await processor.forceFlush();
+    expect(types().filter((t) => t === 'prompt' || t === 'completion').sort()).toEqual(['completion', 'completion', 'prompt', 'prompt']);
+  });
+
+  it('an outer span that says it is a model call only after starting still records the inner one', async () => {
+    await withSession({ agentName: 'bot' }, async () => {
+      trace.getTracer('openinference').startActiveSpan('OpenAI Chat Completions', (outer) => {
+        outer.setAttributes({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' });
+        instrumentedClientCall(completion);
+        outer.end();
+      });
+    });
+    await processor.forceFlush();
+    expect(types().filter((t) => t === 'prompt' || t === 'completion')).toEqual(['prompt', 'completion']);
   });
 });

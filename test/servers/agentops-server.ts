@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { AgentOpsStore, type StoredSession } from './agentops-store.js';
+import { CountWaiter } from './count-waiter.js';
 import {
   checkAgent,
   checkCreateSession,
@@ -42,6 +43,8 @@ export interface AgentOpsTestServer {
   expireJwt(sessionId: string): void;
   /** A hook consulted before normal handling (auth included); `n` counts earlier requests to the same path. */
   script(fn: AgentOpsScript | undefined): void;
+  /** Resolves once every client connection opened so far is closed (by the client: a held-back reply keeps it open). */
+  waitForConnectionsClosed(timeoutMillis?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -169,6 +172,15 @@ export async function startAgentOpsServer(options: { apiKey?: string } = {}): Pr
   }
 
   const loopback = await listenOnLoopback((req, res) => void onRequest(req, res));
+  const connections = { opened: 0, closed: 0 };
+  const closedWaiter = new CountWaiter(() => connections.closed - connections.opened, 'open connections fewer', 'waitForConnectionsClosed');
+  loopback.server.on('connection', (socket) => {
+    connections.opened++;
+    socket.once('close', () => {
+      connections.closed++;
+      closedWaiter.notify();
+    });
+  });
   return {
     url: loopback.url,
     apiKey,
@@ -179,6 +191,7 @@ export async function startAgentOpsServer(options: { apiKey?: string } = {}): Pr
     script: (fn) => {
       hook = fn;
     },
+    waitForConnectionsClosed: (timeoutMillis) => closedWaiter.wait(0, timeoutMillis),
     close: async () => {
       closing.abort();
       await loopback.close();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { planAgentOpsBatch, type LlmHalf } from '../../../src/backends/agentops-events.js';
+import { planAgentOpsBatch, type AgentOpsBatchPlan } from '../../../src/backends/agentops-events.js';
+import { SplitLlmCalls } from '../../../src/backends/agentops-split-calls.js';
 import { derivedUuid, uuidFor } from '../../../src/backends/derived-uuid.js';
 import type { AuditEvent, AuditEventType } from '../../../src/convert/audit-event.js';
 
@@ -16,8 +17,14 @@ const completion = event('completion', 'completion', 'aaaaaaaaaaaaaaaa', '2026-0
 });
 const failure = event('error', 'error.0', 'aaaaaaaaaaaaaaaa', '2026-05-04T10:00:02.000Z', { error_type: 'RateLimitError', message: '429' });
 const agentIdOf = (name: string) => derivedUuid(`agent:${name}`);
-const plan = (events: AuditEvent[], sent: Map<string, LlmHalf> = new Map()) => planAgentOpsBatch(events, sent, agentIdOf);
+const plan = (events: AuditEvent[], calls = new SplitLlmCalls(128)) => planAgentOpsBatch(events, (key) => calls.progress(key), agentIdOf);
 const KEY = `${TRACE}-aaaaaaaaaaaaaaaa`;
+/** What the backend does around sending a plan: halves attempted first, confirmed once delivered. */
+const attempt = (p: AgentOpsBatchPlan, calls: SplitLlmCalls) => p.splitHalves.forEach(([key, half]) => calls.attempting(key, half));
+const confirm = (p: AgentOpsBatchPlan, calls: SplitLlmCalls) => {
+  p.splitHalves.forEach(([key, half]) => calls.confirmed(key, half));
+  p.failedSpans.forEach((key) => calls.failed(key));
+};
 
 describe('planAgentOpsBatch', () => {
   it('merges the prompt and completion of one call into one llm event', () => {
@@ -29,29 +36,70 @@ describe('planAgentOpsBatch', () => {
         model: 'gpt-4o-2024', prompt: 'user: hi', completion: { role: 'assistant', content: 'hello' }, prompt_tokens: 3, completion_tokens: 2,
       },
     ]);
-    expect([p.update, p.halvesSent, p.agentNames]).toEqual([[], [], ['bot']]);
+    expect([p.update, p.splitHalves, p.agentNames]).toEqual([[], [], ['bot']]);
   });
 
   it('creates the event from a completion that arrives first, and updates it with the late prompt', () => {
-    const first = plan([completion]);
+    const calls = new SplitLlmCalls(128);
+    const first = plan([completion], calls);
     expect(first.create).toEqual([expect.objectContaining({ type: 'llm', init_timestamp: '2026-05-04T10:00:00.000Z', completion: { role: 'assistant', content: 'hello' } })]);
-    expect(first.halvesSent).toEqual([[KEY, 'completion']]);
+    expect(first.update).toEqual([]);
+    expect(first.splitHalves).toEqual([[KEY, 'completion']]);
+    attempt(first, calls);
+    confirm(first, calls);
 
-    const second = plan([prompt], new Map(first.halvesSent));
+    const second = plan([prompt], calls);
     expect(second.create).toEqual([]);
     expect(second.update).toEqual([{ event_id: first.create[0]!.id, init_timestamp: prompt.timestamp, model: 'gpt-4o', prompt: 'user: hi', prompt_tokens: 3 }]);
-    expect(second.llmDone).toEqual([KEY]);
+    attempt(second, calls);
+    confirm(second, calls);
+    expect(calls.size).toBe(0); // complete: forgotten
+  });
+
+  it('creates and also updates the event when the other half was attempted but never confirmed (its answer lost)', () => {
+    const calls = new SplitLlmCalls(128);
+    const first = plan([prompt], calls);
+    attempt(first, calls); // stored by the service, but the answer was lost: not confirmed
+
+    const second = plan([completion], calls);
+    const id = derivedUuid(`llm:${KEY}`);
+    // The create is dropped as a duplicate if the prompt was stored; the update lands either way.
+    expect(second.create).toEqual([expect.objectContaining({ id, type: 'llm', completion: { role: 'assistant', content: 'hello' } })]);
+    expect(second.update).toEqual([{ event_id: id, end_timestamp: completion.timestamp, model: 'gpt-4o-2024', completion: { role: 'assistant', content: 'hello' }, completion_tokens: 2 }]);
+    attempt(second, calls);
+    confirm(second, calls);
+
+    const retried = plan([prompt], calls); // the first batch's retry
+    expect(retried.create).toEqual([]);
+    expect(retried.update).toEqual([expect.objectContaining({ event_id: id, prompt: 'user: hi' })]);
+  });
+
+  it('forgets the oldest split call past its capacity, then treats unknown calls as possibly half stored', () => {
+    const calls = new SplitLlmCalls(2);
+    for (const span of ['1111111111111111', '2222222222222222', '3333333333333333']) calls.attempting(`${TRACE}-${span}`, 'prompt');
+    expect(calls.size).toBe(2);
+    expect(calls.progress(`${TRACE}-1111111111111111`)).toBe('unknown');
+    // A completion of a forgotten call creates its event and updates it, so it is stored whatever happened before.
+    const p = plan([completion], calls);
+    expect(p.create).toHaveLength(1);
+    expect(p.update).toEqual([expect.objectContaining({ event_id: derivedUuid(`llm:${KEY}`), completion: { role: 'assistant', content: 'hello' } })]);
   });
 
   it('sends a failed call as the prompt-only llm event plus an error event, waiting for no completion', () => {
     const together = plan([prompt, failure]);
     expect(together.create.map((e) => e.type)).toEqual(['llm', 'error']);
     expect(together.create[1]).toMatchObject({ error_type: 'RateLimitError', details: '429', init_timestamp: failure.timestamp });
-    expect(together.halvesSent).toEqual([]);
+    expect(together.splitHalves).toEqual([]);
 
-    const apart = plan([prompt]);
-    expect(apart.halvesSent).toEqual([[KEY, 'prompt']]);
-    expect(plan([failure], new Map(apart.halvesSent)).llmDone).toEqual([KEY]);
+    const calls = new SplitLlmCalls(128);
+    const apart = plan([prompt], calls);
+    expect(apart.splitHalves).toEqual([[KEY, 'prompt']]);
+    attempt(apart, calls);
+    confirm(apart, calls);
+    const failed = plan([failure], calls);
+    expect(failed.failedSpans).toEqual([KEY]);
+    confirm(failed, calls);
+    expect(calls.size).toBe(0);
   });
 
   it('turns session.start / session.end into the session, not events, but sends a user event of that name', () => {
@@ -59,7 +107,7 @@ describe('planAgentOpsBatch', () => {
     const end = event('custom', 'session.end', 'bbbbbbbbbbbbbbbb', '2026-05-04T10:00:05.000Z', { name: 'session.end', outcome: 'error', status_message: 'boom' });
     const lookalike = event('custom', 'custom.0', 'cccccccccccccccc', '2026-05-04T10:00:01.000Z', { name: 'session.end', data: { x: 1 } });
     const p = plan([prompt, start, lookalike, end]);
-    expect(p.initTimestamp).toBe(start.timestamp);
+    expect(p.sessionStart).toBe(start.timestamp);
     expect(p.end).toEqual({ end_timestamp: end.timestamp, end_state: 'Fail', end_state_reason: 'boom' });
     expect(p.create.map((e) => [e.type, e.name])).toEqual([['llm', undefined], ['custom', 'session.end']]);
   });
@@ -67,7 +115,7 @@ describe('planAgentOpsBatch', () => {
   it('starts a session without session.start at its earliest event, and gives the same ids on every plan', () => {
     const tool = event('tool_call', 'tool_call', 'dddddddddddddddd', '2026-05-04T09:00:00.000Z', { tool_name: 'search', arguments: { q: 'x' }, duration_ms: 1500 });
     const p = plan([prompt, tool]);
-    expect(p.initTimestamp).toBe(tool.timestamp);
+    expect([p.sessionStart, p.earliest]).toEqual([undefined, tool.timestamp]);
     expect(p.create[1]).toEqual({
       id: derivedUuid(`event:${tool.id}`), type: 'tool', agent_id: agentIdOf('bot'), name: 'search',
       init_timestamp: tool.timestamp, end_timestamp: '2026-05-04T09:00:01.500Z', input: { q: 'x' },

@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveDeliveryConfig } from '../../../src/config/resolve.js';
+import { BackendPipeline } from '../../../src/exporter/backend-pipeline.js';
 import { jsonlFile, type AuditEvent } from '../../../src/index.js';
 
 let dir: string;
@@ -62,4 +66,22 @@ describe('jsonlFile', () => {
     expect((await backend.send([event(1)], new AbortController().signal)).kind).toBe('rejected');
     await expect(readFile(file)).rejects.toThrow(/ENOENT/);
   });
+
+  it('a write that never completes (a FIFO nobody reads) does not hold shutdown past its deadline', async () => {
+    const fifo = join(dir, 'audit.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const pipeline = new BackendPipeline(jsonlFile({ path: fifo }), resolveDeliveryConfig({ shutdownTimeoutMillis: 200 }));
+    pipeline.enqueue(Array.from({ length: 300 }, (_, i) => event(i, { big: 'x'.repeat(1000) }))); // more than a pipe holds
+    const started = Date.now();
+    await pipeline.shutdown();
+    // The queue's deadline, its 1 s wait for aborted requests, and the 1 s close grace at most.
+    expect(Date.now() - started).toBeLessThan(200 + 2_000 + 1_000);
+    expect(pipeline.stats().delivered).toBe(0);
+    // Unblock the stuck write so the worker thread is free again.
+    await new Promise<void>((resolve) => {
+      const reader = createReadStream(fifo);
+      reader.on('data', () => undefined);
+      setTimeout(() => (reader.destroy(), resolve()), 200);
+    });
+  }, 10_000);
 });

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { contentChars } from '../../../src/convert/bounded-content.js';
 import { GenAiLogContentStore } from '../../../src/convert/genai-log-content.js';
 import { loggedContentOf } from '../../../src/convert/genai-log-messages.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const user = (text: string) => ({ role: 'user', parts: [{ type: 'text', content: text }] });
 
-function storeWith(limits: Partial<{ maxSpans: number; maxAgeMillis: number; maxMessagesPerSpan: number }>, clock = { now: 0 }) {
+function storeWith(limits: Partial<{ maxSpans: number; maxAgeMillis: number; maxMessagesPerSpan: number; maxChars: number }>, clock = { now: 0 }) {
   const store = new GenAiLogContentStore(
-    { maxSpans: 10, maxAgeMillis: 1000, maxMessagesPerSpan: 100, ...limits },
+    { maxSpans: 10, maxAgeMillis: 1000, maxMessagesPerSpan: 100, maxChars: 1_000_000, ...limits },
     () => clock.now,
   );
   return { store, clock };
@@ -57,6 +58,35 @@ describe('GenAiLogContentStore', () => {
     expect(discarded.get('too many messages')).toBe(2);
     expect(store.take(TRACE, 'c1')).toEqual({ input: [user('1'), user('2'), user('3')] });
   });
+
+  it('never holds more than maxChars characters: the oldest spans are discarded first and counted', () => {
+    const message = (span: string) => user(`${span}:${'x'.repeat(200)}`);
+    const size = contentChars(message('s1'));
+    const { store } = storeWith({ maxChars: 2 * size + 10 });
+    const discarded = ['s1', 's2', 's3'].map((span) => store.add(TRACE, span, { input: [message(span)] }));
+    expect(discarded.map((d) => d.get('store full') ?? 0)).toEqual([0, 0, 1]);
+    expect(store.chars).toBe(2 * size);
+    expect(store.take(TRACE, 's1')).toBeUndefined();
+    expect(store.take(TRACE, 's2')?.input).toEqual([message('s2')]);
+    expect(store.chars).toBe(size);
+  });
+
+  it('keeps what fits of one span larger than the whole budget and counts the rest', () => {
+    const message = (n: number) => user(`${n}:${'y'.repeat(200)}`);
+    const { store } = storeWith({ maxChars: 2 * contentChars(message(1)) });
+    const discarded = store.add(TRACE, 'big', { input: [message(1), message(2), message(3)] });
+    expect(discarded.get('too much content')).toBe(1);
+    expect(store.take(TRACE, 'big')?.input).toEqual([message(1), message(2)]);
+  });
+
+  it('frees a released span without counting it as discarded', () => {
+    const { store } = storeWith({ maxSpans: 1 });
+    store.add(TRACE, 'inner', { input: [user('recorded by the outer span')] });
+    store.release(TRACE, 'inner');
+    expect([store.size, store.chars]).toEqual([0, 0]);
+    expect(store.add(TRACE, 'next', { input: [user('next')] }).size).toBe(0);
+    expect(store.take(TRACE, 'inner')).toBeUndefined();
+  });
 });
 
 describe('loggedContentOf', () => {
@@ -95,6 +125,18 @@ describe('loggedContentOf', () => {
     expect(loggedContentOf({ attributes: { 'event.name': 'gen_ai.tool.message' }, body: { id: 'call_1' } })).toBeUndefined();
     expect(loggedContentOf({ eventName: 'http.request', body: { content: 'x' } })).toBeUndefined();
     expect(loggedContentOf({ body: 'plain log line' })).toBeUndefined();
+  });
+
+  it('cuts every text to maxTextLength, as the recording helpers do', () => {
+    const long = 'z'.repeat(50);
+    const cut = `${'z'.repeat(10)}…[truncated 40 chars]`;
+    expect(loggedContentOf({ attributes: { 'event.name': 'gen_ai.user.message' }, body: { content: long } }, 10)).toEqual({
+      input: [{ role: 'user', parts: [{ type: 'text', content: cut }] }],
+    });
+    expect(loggedContentOf({
+      eventName: 'gen_ai.client.inference.operation.details',
+      attributes: { 'gen_ai.output.messages': [{ role: 'assistant', parts: [{ type: 'text', content: long }] }], 'gen_ai.system_instructions': long },
+    }, 10)).toEqual({ output: [{ index: 0, message: { role: 'assistant', parts: [{ type: 'text', content: cut }] } }], systemInstructions: cut });
   });
 
   it('never throws on odd bodies and attributes', () => {

@@ -34,8 +34,9 @@ describe('session and agent identity from the conventions', () => {
     expect(identity({ [key]: 's-1' }).sessionId).toBe('s-1');
   });
 
-  it('prefers gen_ai.conversation.id (our withSession stamp) over the conventions\' own ids', () => {
-    expect(identity({ 'session.id': 'theirs', 'gen_ai.conversation.id': 'ours', 'traceloop.association.properties.session_id': 'x' }).sessionId).toBe('ours');
+  it('prefers a convention\'s own session id over gen_ai.conversation.id (the enclosing withSession\'s stamp)', () => {
+    expect(identity({ 'session.id': 'theirs', 'gen_ai.conversation.id': 'ours', 'traceloop.association.properties.session_id': 'x' }).sessionId).toBe('theirs');
+    expect(identity({ 'gen_ai.conversation.id': 'ours' }).sessionId).toBe('ours');
     expect(identity({ 'traceloop.association.properties.session_id': 'tl', 'ai.telemetry.metadata.sessionId': 'v' }).sessionId).toBe('v');
   });
 

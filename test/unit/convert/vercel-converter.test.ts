@@ -149,3 +149,10 @@ describe('Vercel AI SDK spans (other versions and operations)', () => {
     expect(payloadOf(convert('ai.chat.doGenerate', { 'gen_ai.operation.name': 'chat' }, 'other'), 'prompt')).toMatchObject({ model: undefined });
   });
 });
+
+describe('what is not Vercel', () => {
+  it('a span named like `ai.x.y` from another tracer (gRPC) yields nothing', () => {
+    expect(convert('ai.v1.RecommendationService/List', { 'rpc.system': 'grpc' }, '@opentelemetry/instrumentation-grpc')).toEqual([]);
+    expect(convert('ai.generateText.doGenerate', { 'ai.model.id': 'gpt-4o' }, 'ai').map((e) => e.type)).toEqual(['prompt', 'completion']);
+  });
+});

@@ -1,6 +1,10 @@
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUDIT_MODEL_CALL_RECORDED_BY } from '../../../src/attributes.js';
+import { releaseContentPolicy, setContentPolicy } from '../../../src/config/content-capture.js';
+import { maxContentLength, setMaxContentLength } from '../../../src/config/content-limit.js';
+import { sharedGenAiLogContent } from '../../../src/convert/genai-log-content.js';
 import { auditLogRecordProcessor, toAuditEvents } from '../../../src/index.js';
 import { captureDiag, installTracing, type TestTracing } from '../../support/tracing.js';
 
@@ -18,11 +22,17 @@ afterEach(async () => {
 });
 
 /** A model-call span shaped like @opentelemetry/instrumentation-openai 0.21's (no content on the span). */
-function startChatSpan(): Span {
+function startChatSpan(extra: Record<string, string> = {}): Span {
   return trace.getTracer('@opentelemetry/instrumentation-openai').startSpan('chat gpt-4o-mini', {
     kind: SpanKind.CLIENT,
-    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.system': 'openai' },
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.system': 'openai', ...extra },
   });
+}
+
+/** Whether the shared store holds content for `span` (taking it, so the store is left as before). */
+function heldFor(span: Span): boolean {
+  const { traceId, spanId } = span.spanContext();
+  return sharedGenAiLogContent().take(traceId, spanId) !== undefined;
 }
 
 /** Emits a record the way that instrumentation does: `event.name` attribute, the span's context. */
@@ -114,6 +124,51 @@ describe('auditLogRecordProcessor', () => {
     }
     span.end();
     expect(() => toAuditEvents(tracing.memory.getFinishedSpans())).not.toThrow();
+  });
+
+  it('holds no content of spans the sampler dropped (they are never converted)', () => {
+    const unsampled = trace.wrapSpanContext({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.NONE });
+    emit(unsampled, 'gen_ai.user.message', { content: 'not sampled' });
+    expect(heldFor(unsampled)).toBe(false);
+  });
+
+  it('holds no content while content capture is off', () => {
+    const exporterWithoutContent = {};
+    setContentPolicy(exporterWithoutContent, false);
+    try {
+      const span = startChatSpan();
+      emit(span, 'gen_ai.user.message', { content: 'secret prompt' });
+      expect(heldFor(span)).toBe(false);
+      span.end();
+    } finally {
+      releaseContentPolicy(exporterWithoutContent);
+    }
+  });
+
+  it('cuts each text to the content limit the recording helpers use', () => {
+    const previous = maxContentLength();
+    setMaxContentLength(20);
+    try {
+      const span = startChatSpan();
+      emit(span, 'gen_ai.user.message', { content: 'q'.repeat(100_000) });
+      span.end();
+      expect(modelCallEvents()[0]?.payload.messages).toEqual([
+        { role: 'user', parts: [{ type: 'text', content: `${'q'.repeat(20)}…[truncated 99980 chars]` }] },
+      ]);
+    } finally {
+      setMaxContentLength(previous);
+    }
+  });
+
+  it('frees the content of a model call recorded by an enclosing span, without reporting it discarded', async () => {
+    const diagnostics = captureDiag();
+    const inner = startChatSpan({ [AUDIT_MODEL_CALL_RECORDED_BY]: 'b7ad6b7169203331' });
+    emit(inner, 'gen_ai.user.message', { content: 'the outer span has this already' });
+    inner.end();
+    expect(modelCallEvents()).toEqual([]);
+    expect(heldFor(inner)).toBe(false);
+    await loggerProvider.forceFlush();
+    expect(diagnostics.warnings.filter((w) => w.includes('discarded'))).toEqual([]);
   });
 
   it('stays bounded when spans never end, and says what was discarded', () => {

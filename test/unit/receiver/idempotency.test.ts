@@ -56,6 +56,59 @@ describe('receiver idempotency on payload.event_id', () => {
     expect(listed.body.total).toBe(401);
   });
 
+  it('stores a different event under a reused id as a new record, and answers its retry with it', async () => {
+    client = await startTestReceiver();
+    const agent = await client.registerAgent();
+    // The tool gate posts a gated call as pending; the exporter later sends its final copy under the same id.
+    const toolCall = (status: string) => ({ type: 'tool_call', payload: { event_id: 't1', tool_name: 'refund', status } });
+    const pending = await client.request('POST', `/v1/agents/${agent}/events`, toolCall('pending'));
+    const final = await client.request('POST', `/v1/agents/${agent}/events`, toolCall('success'));
+    expect(final.status).toBe(201);
+    expect(final.body.id).not.toBe(pending.body.id);
+    expect(final.body.payload.status).toBe('success');
+    const retry = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: [toolCall('success')] });
+    expect(retry.body.results[0].id).toBe(final.body.id);
+    expect(client.receiver.events().map((e) => e.payload.status)).toEqual(['pending', 'success']);
+  });
+
+  it('compares type, payload, trace_id and a given timestamp, within a batch too', async () => {
+    client = await startTestReceiver();
+    const agent = await client.registerAgent();
+    const base = { type: 'prompt', payload: { event_id: 'p', prompt: 'hi' }, trace_id: 'trace-1', timestamp: '2026-05-04T10:00:00Z' };
+    const variants = [
+      base,
+      base, // a retry within the batch
+      { ...base, type: 'custom' },
+      { ...base, payload: { event_id: 'p', prompt: 'hi!' } },
+      { ...base, trace_id: 'trace-2' },
+      { ...base, timestamp: '2026-05-04T10:00:01Z' },
+    ];
+    const batch = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: variants });
+    const ids = batch.body.results.map((e: { id: string }) => e.id);
+    expect(ids[1]).toBe(ids[0]);
+    expect(new Set(ids).size).toBe(5);
+    // A retry that leaves the timestamp out is still a retry of the newest event under the id.
+    const { timestamp: _omitted, ...untimed } = variants[5]!;
+    const retry = await client.request('POST', `/v1/agents/${agent}/events`, untimed);
+    expect(retry.body.id).toBe(ids[5]);
+    expect(client.receiver.events()).toHaveLength(5);
+  });
+
+  it('keeps the id of a newer event when an older one under the same id is trimmed', async () => {
+    client = await startTestReceiver({ maxEventsInMemory: 1000 });
+    const agent = await client.registerAgent();
+    const filler = (from: number) => ({ events: Array.from({ length: 100 }, (_, i) => event(`f-${from + i}`)) });
+    await client.request('POST', `/v1/agents/${agent}/events`, event('dup', 'first'));
+    for (let i = 0; i < 300; i += 100) await client.request('POST', `/v1/agents/${agent}/events/batch`, filler(i));
+    const newer = await client.request('POST', `/v1/agents/${agent}/events`, event('dup', 'second'));
+    for (let i = 300; i < 1000; i += 100) await client.request('POST', `/v1/agents/${agent}/events/batch`, filler(i));
+    // The 1001st event trimmed memory to 750 ('first' left, 'second' stayed); one more followed it.
+    const retry = await client.request('POST', `/v1/agents/${agent}/events`, event('dup', 'second'));
+    expect(retry.body.id).toBe(newer.body.id);
+    const listed = await client.request('GET', `/v1/agents/${agent}/events?limit=1`);
+    expect(listed.body.total).toBe(751);
+  });
+
   it('remembers stored ids across a restart from the JSONL trail', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'receiver-idem-')), 'trail.jsonl');
     client = await startTestReceiver({ file });
