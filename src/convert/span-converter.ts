@@ -4,6 +4,7 @@
  */
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TRACER_NAME } from '../version.js';
 import type { AuditEvent, AuditEventType } from './audit-event.js';
 import { readAgentId, readAgentName, readSessionId } from './span-identity.js';
 import { hrTimeToIso } from './span-reader.js';
@@ -40,7 +41,7 @@ export class SpanEventBuilder {
     this.spanId = spanId;
     this.parentSpanId = span.parentSpanContext?.spanId;
     // Whichever convention wrote the span: ours and GenAI first (span-identity.ts).
-    this.sessionId = readSessionId(attributes);
+    this.sessionId = readSessionId(attributes, span.instrumentationScope?.name === TRACER_NAME);
     this.agentName = readAgentName(attributes);
     this.agentId = readAgentId(attributes);
     // A shared reference, not a copy: one provider's spans all share one resource (hot path).

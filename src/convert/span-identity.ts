@@ -46,9 +46,11 @@ function readFirst(attributes: Attributes, keys: readonly string[]): string | un
  *
  * @example
  * readSessionId({ 'session.id': 'chat-42' }); // → 'chat-42'
+ * @param ownSpan true for spans of our own helpers (instrumentation scope `otel-agent-audit`).
  */
-export function readSessionId(attributes: Attributes): string | undefined {
-  return readFirst(attributes, SESSION_ID_KEYS);
+export function readSessionId(attributes: Attributes, ownSpan = false): string | undefined {
+  // Our own spans carry only the GenAI key: no other convention to look for (hot path).
+  return ownSpan ? readString(attributes, GEN_AI_CONVERSATION_ID) : readFirst(attributes, SESSION_ID_KEYS);
 }
 
 /** The span's agent name. */

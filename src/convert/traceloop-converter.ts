@@ -22,6 +22,13 @@ const ENTITY_NAME = 'traceloop.entity.name';
 const REQUEST_TYPE = 'llm.request.type';
 const PROMPTS = 'gen_ai.prompt';
 const COMPLETIONS = 'gen_ai.completion';
+const LEGACY_FIRST_KEYS: readonly string[] = [
+  `${PROMPTS}.0.content`,
+  `${PROMPTS}.0.role`,
+  `${COMPLETIONS}.0.content`,
+  `${COMPLETIONS}.0.role`,
+  `${COMPLETIONS}.0.finish_reason`,
+];
 const REQUEST_MODEL = 'gen_ai.request.model';
 const NOT_PARAMETERS: ReadonlySet<string> = new Set([REQUEST_MODEL]);
 
@@ -42,15 +49,8 @@ export const traceloopConverter: SpanConverter = {
  * `llm.request.type` beside the GenAI shape, and those spans are GenAI's.
  */
 function isLegacyLlmSpan(a: Attributes): boolean {
-  if (
-    a[`${PROMPTS}.0.content`] !== undefined ||
-    a[`${PROMPTS}.0.role`] !== undefined ||
-    a[`${COMPLETIONS}.0.content`] !== undefined ||
-    a[`${COMPLETIONS}.0.role`] !== undefined ||
-    a[`${COMPLETIONS}.0.finish_reason`] !== undefined
-  ) {
-    return true;
-  }
+  // Built once: every span in the process is tested against these (hot path).
+  for (const key of LEGACY_FIRST_KEYS) if (a[key] !== undefined) return true;
   return typeof a[REQUEST_TYPE] === 'string' && typeof a['gen_ai.operation.name'] !== 'string';
 }
 
