@@ -98,7 +98,9 @@ await receiver.close();
 
 // --- Print the trail: session → trace → events, in time order. Batches reach
 // the receiver concurrently, so arrival order is not time order.
-const rank = (event) => (event.payload.name === 'session.start' ? 0 : event.payload.name === 'session.end' ? 2 : 1);
+// Within one millisecond, events of a turn are put in the order they happen.
+const TYPE_ORDER = { prompt: 1, completion: 2, tool_call: 3, error: 4, custom: 5 };
+const rank = (event) => (event.payload.name === 'session.start' ? 0 : event.payload.name === 'session.end' ? 9 : TYPE_ORDER[event.type] ?? 5);
 const chronological = [...events].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || rank(a) - rank(b));
 const sessions = new Map();
 for (const event of chronological) {
