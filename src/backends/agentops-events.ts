@@ -106,6 +106,9 @@ function halvesInBatch(events: readonly AuditEvent[]): Map<string, BatchHalves> 
  * (attempted without a confirmation, or forgotten), updates it too: the
  * create is then dropped as a duplicate id, the update is not. Both are
  * idempotent by id, so any order of retries ends with both halves stored.
+ * A lone completion always updates too: its prompt may have gone untracked,
+ * in the batch of a call given up as failed (prompt + error) whose span
+ * then ended after all.
  */
 function planLlmHalf(
   event: AuditEvent,
@@ -128,7 +131,7 @@ function planLlmHalf(
   const other = progress === 'unknown' ? 'attempted' : progress[half === 'prompt' ? 'completion' : 'prompt'];
   if (!inBatch?.failed) plan.splitHalves.push([key, half]);
   if (other !== 'sent') add(event, { id, type: 'llm', init_timestamp: half === 'prompt' ? event.timestamp : startOf(event), ...fields });
-  if (other !== undefined) plan.update.push({ event_id: id, ...fields });
+  if (other !== undefined || half === 'completion') plan.update.push({ event_id: id, ...fields });
 }
 
 function earliest(events: readonly AuditEvent[]): string {

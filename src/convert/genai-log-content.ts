@@ -46,12 +46,16 @@ interface Entry {
   /** Characters held by this entry, the system instructions' share apart so a replacement frees it. */
   chars: number;
   systemChars: number;
+  /** Converters that took (or released) it so far: it is removed once every reader has. */
+  takes: number;
 }
 
 export class GenAiLogContentStore {
   // A Map iterates in insertion order, so the oldest entry is always first.
   private readonly entries = new Map<string, Entry>();
   private totalChars = 0;
+  /** Live audit exporters, each converting every span once (two exporters: each needs the content). */
+  private readonly readers = new Set<object>();
 
   constructor(
     private readonly limits: GenAiLogContentLimits = {
@@ -62,6 +66,15 @@ export class GenAiLogContentStore {
     },
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** An audit exporter that will take each span's content once, until `removeReader`. */
+  addReader(reader: object): void {
+    this.readers.add(reader);
+  }
+
+  removeReader(reader: object): void {
+    this.readers.delete(reader);
+  }
 
   /** Spans whose content is waiting. */
   get size(): number {
@@ -92,7 +105,7 @@ export class GenAiLogContentStore {
     const systemChars = content.systemInstructions === undefined ? 0 : contentChars(content.systemInstructions);
     const replaced = content.systemInstructions === undefined ? 0 : (existing?.systemChars ?? 0);
     this.evict(discarded, key, existing === undefined ? 1 : 0, sum(inputChars) + sum(outputChars) + systemChars - replaced);
-    const entry = existing ?? { createdAt: this.now(), input: [], output: [], chars: 0, systemChars: 0 };
+    const entry = existing ?? { createdAt: this.now(), input: [], output: [], chars: 0, systemChars: 0, takes: 0 };
     if (existing === undefined) this.entries.set(key, entry);
     // What still does not fit is this span's own content beyond the whole budget.
     for (let i = 0; i < input.length; i++) if (this.admit(entry, inputChars[i]!, discarded)) entry.input.push(input[i]);
@@ -110,12 +123,15 @@ export class GenAiLogContentStore {
     return discarded;
   }
 
-  /** Removes and returns the content of a span; undefined when none was recorded (or it expired). */
+  /**
+   * Returns the content of a span; undefined when none was recorded (or it
+   * expired). Removed once every live reader took it.
+   */
   take(traceId: string, spanId: string): SpanLogContent | undefined {
     const key = `${traceId}-${spanId}`;
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    this.remove(key, entry);
+    this.countTake(key, entry);
     if (this.now() - entry.createdAt > this.limits.maxAgeMillis) return undefined;
     const content: SpanLogContent = {};
     if (entry.input.length > 0) content.input = entry.input;
@@ -129,7 +145,12 @@ export class GenAiLogContentStore {
   release(traceId: string, spanId: string): void {
     const key = `${traceId}-${spanId}`;
     const entry = this.entries.get(key);
-    if (entry !== undefined) this.remove(key, entry);
+    if (entry !== undefined) this.countTake(key, entry);
+  }
+
+  private countTake(key: string, entry: Entry): void {
+    entry.takes++;
+    if (entry.takes >= Math.max(1, this.readers.size)) this.remove(key, entry);
   }
 
   /** Counts `chars` into `entry` when they fit the character budget; else counts one item discarded. */

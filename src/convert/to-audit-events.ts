@@ -72,8 +72,9 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], o
     const converter = ownEvents ? converters.find((c) => c.matches(span)) : undefined;
     if (converter) converter.convert(span, builder);
     emitErrorsAndCustomEvents(span, builder, converter === undefined);
-    // A call given up as unfinished that ended after all: its prompt went out then.
-    const events = span.attributes[AUDIT_MODEL_CALL_REPORTED_UNFINISHED] === true ? builder.out.filter((t) => t.event.type !== 'prompt') : builder.out;
+    // A call given up as unfinished that ended after all: its prompt and errors
+    // went out then; only its outcome is new.
+    const events = span.attributes[AUDIT_MODEL_CALL_REPORTED_UNFINISHED] === true ? builder.out.filter((t) => t.event.type === 'completion') : builder.out;
     out.push(...events);
   } catch (error) {
     // A converter bug must not lose the span silently: the trail says so.

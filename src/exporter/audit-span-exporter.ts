@@ -6,6 +6,7 @@ import { secureagentics } from '../backends/secureagentics.js';
 import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
 import { defaultCaptureContent, releaseContentPolicy, setContentPolicy } from '../config/content-capture.js';
 import type { AuditEvent } from '../convert/audit-event.js';
+import { sharedGenAiLogContent } from '../convert/genai-log-content.js';
 import { withoutContent } from '../convert/without-content.js';
 import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
 import type { AuditStats } from './audit-stats.js';
@@ -51,6 +52,7 @@ export class AuditSpanExporter implements SpanExporter {
     const config = resolveDeliveryConfig(options);
     this.captureContent = options.captureContent ?? defaultCaptureContent();
     setContentPolicy(this, this.captureContent);
+    sharedGenAiLogContent().addReader(this);
     const backends = options.backends ?? [secureagentics()];
     this.pipelines = backends.map((backend) => new BackendPipeline(backend, config));
     this.names = uniqueNames(backends.map((b) => b.name));
@@ -94,6 +96,7 @@ export class AuditSpanExporter implements SpanExporter {
   shutdown(): Promise<void> {
     this.stopped = true;
     releaseContentPolicy(this);
+    sharedGenAiLogContent().removeReader(this);
     this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(() => undefined);
     return this.shutdownPromise;
   }

@@ -72,8 +72,8 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   onStart(span: Span, parentContext: Context): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    for (const unfinished of this.modelCalls.onStart(span, parentContext)) this.enqueue(unfinished);
     const session = sessionFromContext(parentContext);
+    for (const unfinished of this.modelCalls.onStart(span, parentContext, session !== undefined)) this.enqueue(unfinished);
     if (!session) return;
     // A session is in the trail from its first moment, not only once it ends.
     if (span.attributes[AUDIT_SESSION_ROOT] === true) {
@@ -110,6 +110,15 @@ export class AuditSpanProcessor implements SpanProcessor {
     return this.shutdownPromise;
   }
 
+  /**
+   * Reports every model call whose span is still open as a failed call, now.
+   * `setupAudit` calls it when the process runs out of work, since nothing can
+   * end those spans any more; call it yourself in the same situation.
+   */
+  reportUnfinishedCalls(): void {
+    for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
+  }
+
   /** True while spans or events are waiting or being delivered. */
   hasPendingWork(): boolean {
     if (this.buffer.length > 0) return true;
@@ -123,7 +132,7 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   private async stop(): Promise<void> {
     clearInterval(this.sweep);
-    for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
+    this.reportUnfinishedCalls();
     this.drain();
     this.stopped = true;
     clearDefaultToolGate(this);

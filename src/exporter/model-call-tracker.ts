@@ -31,6 +31,8 @@ interface OpenSpan {
   call: string | undefined;
   /** When it started, or when its session ended: the clock of the unfinished-call timeout (ms). */
   since: number;
+  /** Started inside a session: timed out only once that session has ended. */
+  readonly inSession: boolean;
   /** Set once its session ended while it was open. */
   orphaned: boolean;
 }
@@ -44,7 +46,7 @@ export class ModelCallTracker {
   constructor(private readonly timeoutMillis: number) {}
 
   /** Called from `onStart`; returns calls given up past the memory bound, to be reported. */
-  onStart(span: Span, parentContext: Context): ReadableSpan[] {
+  onStart(span: Span, parentContext: Context, inSession: boolean): ReadableSpan[] {
     const parentId = trace.getSpanContext(parentContext)?.spanId;
     const parent = parentId === undefined ? undefined : this.open.get(parentId);
     const enclosing = parent && parentId !== undefined ? this.callOf(parentId, parent) : undefined;
@@ -56,7 +58,7 @@ export class ModelCallTracker {
       // Marked at once when known, so exporters behind other processors see it too.
       if (startsAsModelCall(span.name, span.attributes)) span.setAttribute(AUDIT_MODEL_CALL_RECORDED_BY, enclosing);
     } else if (startsAsModelCall(span.name, span.attributes)) call = spanId;
-    this.open.set(spanId, { span, call, since: Date.now(), orphaned: false });
+    this.open.set(spanId, { span, call, since: Date.now(), inSession, orphaned: false });
     return this.open.size > MAX_OPEN_SPANS ? this.evict() : [];
   }
 
@@ -88,16 +90,18 @@ export class ModelCallTracker {
   /** Calls open past the timeout (since their session ended, or since they started outside one), as failed spans ending now. */
   overdue(): ReadableSpan[] {
     const cutoff = Date.now() - this.timeoutMillis;
-    return this.take((id, entry) => entry.since <= cutoff && this.isOutermostCall(id, entry), (entry) =>
+    // A long call inside a running session is not overdue: only its session's end starts the clock.
+    const due = (entry: OpenSpan) => entry.since <= cutoff && (entry.orphaned || !entry.inSession);
+    return this.take((id, entry) => due(entry) && this.isOutermostCall(id, entry), (entry) =>
       entry.orphaned
         ? `still open ${this.timeoutMillis} ms after its session ended`
         : `open for more than ${this.timeoutMillis} ms`,
     );
   }
 
-  /** Every call still open (the processor shuts down), as failed spans ending now. */
+  /** Every call still open (shutdown, or the process ran out of work), as failed spans ending now. */
   allUnfinished(): ReadableSpan[] {
-    return this.take((id, entry) => this.isOutermostCall(id, entry), () => 'still open at shutdown');
+    return this.take((id, entry) => this.isOutermostCall(id, entry), () => 'still open when the process shut down or ran out of work');
   }
 
   private take(select: (id: string, entry: OpenSpan) => boolean, reason: (entry: OpenSpan) => string): ReadableSpan[] {

@@ -146,6 +146,8 @@ function forgetAtExit(pipeline: LivePipeline): void {
 function onBeforeExit(): void {
   for (const pipeline of live) {
     const { processor, provider } = pipeline;
+    // The event loop is empty: a model call's span still open now can never end.
+    if (!processor.isShutdown) processor.reportUnfinishedCalls();
     if (processor.isShutdown || !processor.hasPendingWork()) {
       if (processor.isShutdown) forgetAtExit(pipeline);
       pipeline.flushedAtExit = false;

@@ -125,17 +125,25 @@ export async function passToolGate(span: Span, toolName: string, attributes: Att
   if (gate.failMode === 'closed') throw new AuditBlockedError(toolName, backend.name, 'unavailable', decision.reason);
 }
 
+/** How long a request may run past the budget, for a late verdict to be recorded. */
+const LATE_VERDICT_WINDOW_MILLIS = 2_000;
+/** Requests past their budget per backend; more are aborted at the budget (a hung backend must not pile them up). */
+const MAX_LATE_REQUESTS = 16;
+const lateRequests = new WeakMap<AuditBackend, number>();
+
 /**
  * The verdict, or `unavailable` once the budget is spent, whatever the
- * backend does. The request is not aborted at the budget (it is bounded by the
- * backend's own request timeout): `late` settles with what it finally said.
+ * backend does. Past the budget the request may run a little longer
+ * (LATE_VERDICT_WINDOW_MILLIS, at most MAX_LATE_REQUESTS per backend): `late`
+ * settles with what it finally said.
  */
 async function decideWithin(gate: ToolGate, event: AuditEvent): Promise<{ decision: ToolDecision; late?: Promise<ToolDecision> }> {
+  const controller = new AbortController();
   let asked: Promise<ToolDecision>;
   try {
     // The backend's own HTTP call must not become a span (and an audit event) itself.
     asked = context
-      .with(suppressTracing(context.active()), () => gate.backend.decide(event, new AbortController().signal))
+      .with(suppressTracing(context.active()), () => gate.backend.decide(event, controller.signal))
       .catch((error: unknown) => unavailable(error));
   } catch (error) {
     return { decision: unavailable(error) }; // decide() broke its never-throws contract synchronously
@@ -145,10 +153,23 @@ async function decideWithin(gate: ToolGate, event: AuditEvent): Promise<{ decisi
   try {
     const decision = await Promise.race([asked, budget]);
     if (decision) return { decision };
-    return { decision: { kind: 'unavailable', reason: `no verdict within ${gate.timeoutMillis} ms` }, late: asked };
   } finally {
     clearTimeout(timer);
   }
+  const noVerdict: ToolDecision = { kind: 'unavailable', reason: `no verdict within ${gate.timeoutMillis} ms` };
+  const running = lateRequests.get(gate.backend) ?? 0;
+  if (running >= MAX_LATE_REQUESTS) {
+    controller.abort();
+    return { decision: noVerdict };
+  }
+  lateRequests.set(gate.backend, running + 1);
+  const cutoff = setTimeout(() => controller.abort(), LATE_VERDICT_WINDOW_MILLIS);
+  cutoff.unref();
+  const late = asked.finally(() => {
+    clearTimeout(cutoff);
+    lateRequests.set(gate.backend, (lateRequests.get(gate.backend) ?? 1) - 1);
+  });
+  return { decision: noVerdict, late };
 }
 
 function unavailable(error: unknown): ToolDecision {

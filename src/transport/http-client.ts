@@ -40,7 +40,29 @@ export class HttpClient {
     });
   }
 
-  async request(
+  /**
+   * One request; settles as soon as `signal` aborts, even while undici still
+   * holds it queued behind busy connections (it drops it when dispatching).
+   */
+  request(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<HttpResult> {
+    if (signal.aborted) return Promise.resolve({ ok: false, error: 'AbortError: the request was aborted before it was sent' });
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<HttpResult>((resolve) => {
+      onAbort = () => resolve({ ok: false, error: 'AbortError: the request was aborted' });
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const sent = this.send(method, path, headers, body, signal);
+    // The listener goes with the request: signals shared by many requests must not collect them.
+    return Promise.race([sent, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
+  }
+
+  private async send(
     method: 'GET' | 'POST',
     path: string,
     headers: Record<string, string>,

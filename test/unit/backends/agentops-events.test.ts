@@ -39,11 +39,11 @@ describe('planAgentOpsBatch', () => {
     expect([p.update, p.splitHalves, p.agentNames]).toEqual([[], [], ['bot']]);
   });
 
-  it('creates the event from a completion that arrives first, and updates it with the late prompt', () => {
+  it('creates the event from a completion that arrives first (updating it too: its prompt may have gone untracked), and updates it with the late prompt', () => {
     const calls = new SplitLlmCalls(128);
     const first = plan([completion], calls);
     expect(first.create).toEqual([expect.objectContaining({ type: 'llm', init_timestamp: '2026-05-04T10:00:00.000Z', completion: { role: 'assistant', content: 'hello' } })]);
-    expect(first.update).toEqual([]);
+    expect(first.update).toEqual([{ event_id: first.create[0]!.id, end_timestamp: completion.timestamp, model: 'gpt-4o-2024', completion: { role: 'assistant', content: 'hello' }, completion_tokens: 2 }]);
     expect(first.splitHalves).toEqual([[KEY, 'completion']]);
     attempt(first, calls);
     confirm(first, calls);
@@ -100,6 +100,19 @@ describe('planAgentOpsBatch', () => {
     expect(failed.failedSpans).toEqual([KEY]);
     confirm(failed, calls);
     expect(calls.size).toBe(0);
+  });
+
+  it('updates the llm event of a call given up as failed (prompt + error in one batch) with the completion that follows after all', () => {
+    const calls = new SplitLlmCalls(128);
+    const failedCall = plan([prompt, failure], calls);
+    attempt(failedCall, calls);
+    confirm(failedCall, calls);
+
+    const late = plan([completion], calls);
+    const id = derivedUuid(`llm:${KEY}`);
+    // Nothing tracked the prompt: the create is dropped as a duplicate of the stored prompt event, the update lands.
+    expect(late.create).toEqual([expect.objectContaining({ id, type: 'llm' })]);
+    expect(late.update).toEqual([expect.objectContaining({ event_id: id, completion: { role: 'assistant', content: 'hello' } })]);
   });
 
   it('turns session.start / session.end into the session, not events, but sends a user event of that name', () => {

@@ -1,0 +1,94 @@
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditLogRecordProcessor, secureagentics, withSession } from '../../src/index.js';
+import { auditSpanProcessor, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+import { FAST_RETRY, installAudit, installTracing, type TestTracing } from '../support/tracing.js';
+
+let server: SecureagenticsTestServer;
+let tracing: TestTracing | undefined;
+let processor: AuditSpanProcessor;
+let cleanup: Array<() => Promise<void>> = [];
+
+beforeEach(async () => {
+  server = await startSecureagenticsServer();
+});
+afterEach(async () => {
+  for (const close of cleanup.reverse()) await close();
+  cleanup = [];
+  await tracing?.close();
+  tracing = undefined;
+  await server.close();
+});
+
+const openInferenceCall = () =>
+  trace.getTracer('openinference').startSpan('OpenAI Chat Completions', {
+    attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini', 'input.value': 'hi' },
+  });
+
+describe('model calls whose span never ends (edge cases)', () => {
+  it('a long call inside a session that is still running is not given up', async () => {
+    ({ processor, tracing } = installAudit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 }));
+    await withSession({ agentName: 'bot' }, async () => {
+      const call = openInferenceCall();
+      await new Promise((resolve) => setTimeout(resolve, 1_200)); // the session runs on; the call streams
+      call.setAttribute('output.value', 'done');
+      call.end();
+    });
+    await processor.forceFlush();
+    expect(server.allEvents().map((e) => e.type).filter((t) => t !== 'custom').sort()).toEqual(['completion', 'prompt']);
+  });
+
+  it('given up, then ending after all: no event id is sent twice (its exceptions went out already)', async () => {
+    ({ processor, tracing } = installAudit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 }));
+    let late: ReturnType<typeof openInferenceCall> | undefined;
+    await withSession({ agentName: 'bot' }, async () => {
+      late = openInferenceCall();
+      late.recordException(new Error('stream interrupted; retrying'));
+    });
+    await expect.poll(() => server.allEvents().some((e) => e.type === 'error'), { timeout: 3_000 }).toBe(true);
+    late!.setAttribute('output.value', 'done');
+    late!.end();
+    await processor.forceFlush();
+    const ids = server.allEvents().map((e) => e.payload['event_id'] as string);
+    expect(ids.length).toBe(new Set(ids).size);
+    expect(server.allEvents().some((e) => e.type === 'completion')).toBe(true);
+  });
+
+  it('a script that ends without shutdown() still reports the failed call (the event loop ran empty)', async () => {
+    const script = `
+      import { trace } from '@opentelemetry/api';
+      import { secureagentics, setupAudit, withSession } from 'otel-agent-audit';
+      setupAudit({ otlp: false, backends: [secureagentics({ apiKey: '${server.apiKey}', baseUrl: '${server.url}', agentName: 'bot' })] });
+      await withSession({ agentName: 'bot' }, async () => {
+        const span = trace.getTracer('openinference').startSpan('OpenAI Chat Completions', { attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' } });
+        span.recordException(new Error('429 rate limited')); // and never ended, as OpenInference does
+      });`;
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    expect(server.allEvents().map((e) => e.type).sort()).toEqual(['custom', 'custom', 'error', 'prompt']);
+  });
+});
+
+describe('log-record content with two audit exporters', () => {
+  it('both get the content of a call (a SaaS and an own store)', async () => {
+    const own = await startSecureagenticsServer();
+    const saasProcessor = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, agentName: 'bot' })], ...FAST_RETRY });
+    const ownProcessor = auditSpanProcessor({ backends: [secureagentics({ apiKey: own.apiKey, baseUrl: own.url, agentName: 'bot' })], ...FAST_RETRY });
+    tracing = installTracing([saasProcessor, ownProcessor]);
+    const logs = new LoggerProvider({ processors: [auditLogRecordProcessor()] });
+    cleanup.push(() => own.close(), () => logs.shutdown());
+    const span = trace.getTracer('@opentelemetry/instrumentation-openai').startSpan('chat gpt-4o-mini', {
+      kind: SpanKind.CLIENT,
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.system': 'openai' },
+    });
+    logs.getLogger('openai').emit({ context: trace.setSpan(context.active(), span), attributes: { 'event.name': 'gen_ai.user.message' }, body: { content: 'Weather in Oslo?' } });
+    span.end();
+    await Promise.all([saasProcessor.forceFlush(), ownProcessor.forceFlush()]);
+    const promptOf = (s: SecureagenticsTestServer) => s.allEvents().find((e) => e.type === 'prompt')?.payload['prompt'];
+    expect(promptOf(server)).toContain('Oslo');
+    expect(promptOf(own)).toContain('Oslo');
+  });
+});
