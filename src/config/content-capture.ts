@@ -22,18 +22,22 @@ export function defaultCaptureContent(): boolean {
   return envDefault;
 }
 
+/** The helpers' answer, recomputed when an exporter comes or goes (read on every helper call). */
+let helpersCapture: boolean | undefined;
+
 /** Whether the recording helpers write content: false if any live exporter forbids it. */
 export function captureContent(): boolean {
-  if (policies.size === 0) return defaultCaptureContent();
-  for (const capture of policies.values()) if (!capture) return false;
-  return true;
+  helpersCapture ??= policies.size === 0 ? defaultCaptureContent() : [...policies.values()].every(Boolean);
+  return helpersCapture;
 }
 
 /** An exporter's setting, from its construction until `releaseContentPolicy`. */
 export function setContentPolicy(owner: object, capture: boolean): void {
   policies.set(owner, capture);
+  helpersCapture = undefined;
 }
 
 export function releaseContentPolicy(owner: object): void {
   policies.delete(owner);
+  helpersCapture = undefined;
 }

@@ -66,9 +66,6 @@ export function withToolCall<T>(
     (): Attributes => ({ [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL, [GEN_AI_TOOL_NAME]: String(name) }),
   );
   const parent = context.active();
-  const recordResult = (span: Span, value: Awaited<T>) => {
-    if (value !== undefined && captureContent()) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toSafeJson(value));
-  };
   const spanName = `${OPERATION_EXECUTE_TOOL} ${name}`;
   if (!gate) return runInSpan(spanName, { kind: SpanKind.INTERNAL, attributes }, parent, fn, recordResult);
   return runInSpan<Promise<Awaited<T>>>(
@@ -81,6 +78,10 @@ export function withToolCall<T>(
     },
     recordResult,
   );
+}
+
+function recordResult(span: Span, value: unknown): void {
+  if (value !== undefined && captureContent()) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toSafeJson(value));
 }
 
 function toolGate(decision: ToolDecisionOptions | false | undefined): ToolGate | undefined {
