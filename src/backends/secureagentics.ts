@@ -10,6 +10,7 @@ import type { AuditEvent } from '../convert/audit-event.js';
 import { invalidOption } from '../errors.js';
 import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
 import { HttpClient } from '../transport/http-client.js';
+import { untilAborted } from '../transport/until-aborted.js';
 import type { AuditBackend } from './audit-backend.js';
 import { failureOutcome, parseJsonBody } from './response-outcome.js';
 import { isHttpUrl } from './http-url.js';
@@ -92,6 +93,8 @@ class SecureagenticsBackend implements AuditBackend {
   private readonly renewNext = new Set<string>();
   /** Registrations that renewed a forgotten one: a 404 for one of these is a configuration error. */
   private readonly renewals = new WeakSet<Promise<AgentLookup>>();
+  /** Aborted at shutdown: what runs on it is shared by callers with signals of their own. */
+  private readonly lifetime = new AbortController();
 
   constructor(private readonly config: SecureagenticsConfig) {
     if (!config.apiKey) {
@@ -122,6 +125,7 @@ class SecureagenticsBackend implements AuditBackend {
   }
 
   shutdown(): Promise<void> {
+    this.lifetime.abort();
     return this.client?.close() ?? Promise.resolve();
   }
 
@@ -129,7 +133,7 @@ class SecureagenticsBackend implements AuditBackend {
   async decide(event: AuditEvent, signal: AbortSignal): Promise<ToolDecision> {
     if (!this.client || this.configProblem) return { kind: 'unavailable', reason: this.configProblem ?? 'not configured' };
     const agentName = this.batchKey(event);
-    const agent = await this.agentId(this.client, agentName, signal);
+    const agent = await untilAborted(this.agentId(this.client, agentName), signal, (): AgentLookup => ({ outcome: { kind: 'retryable', reason: 'secureagentics: gave up waiting for the agent registration' } }));
     if ('outcome' in agent) return { kind: 'unavailable', reason: agent.outcome.reason ?? `secureagentics: could not register agent '${agentName}'` };
     const path = `/v1/agents/${encodeURIComponent(agent.id)}/events`;
     const result = await this.client.request('POST', path, this.headers(), JSON.stringify(toWireEvent(event)), signal);
@@ -157,8 +161,8 @@ class SecureagenticsBackend implements AuditBackend {
   }
 
   private async sendBatch(client: HttpClient, agentName: string, events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
-    const lookup = this.agentId(client, agentName, signal);
-    const agent = await lookup;
+    const lookup = this.agentId(client, agentName);
+    const agent = await untilAborted(lookup, signal, (): AgentLookup => ({ outcome: { kind: 'retryable', reason: 'secureagentics: gave up waiting for the agent registration' } }));
     if ('outcome' in agent) return agent.outcome;
     const path = `/v1/agents/${encodeURIComponent(agent.id)}/events/batch`;
     let body: string;
@@ -196,11 +200,16 @@ class SecureagenticsBackend implements AuditBackend {
     return batchOutcome(result.ok ? result.response.body : '', events.length);
   }
 
-  private agentId(client: HttpClient, agentName: string, signal: AbortSignal): Promise<AgentLookup> {
+  /**
+   * The agent's id: registered once, shared by every caller. The registration
+   * runs on the backend's own signal, so one caller giving up (a tool gate
+   * past its budget) does not cancel it for the others.
+   */
+  private agentId(client: HttpClient, agentName: string): Promise<AgentLookup> {
     if (this.config.agentId) return this.fixedAgent;
     let lookup = this.agents.get(agentName);
     if (!lookup) {
-      lookup = this.register(client, agentName, signal);
+      lookup = this.register(client, agentName, this.lifetime.signal);
       this.agents.set(agentName, lookup);
       if (this.renewNext.delete(agentName)) this.renewals.add(lookup);
       // A failed registration is forgotten so the next attempt tries again.

@@ -67,13 +67,14 @@ export class GenAiLogContentStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** An audit exporter that will take each span's content once, until `removeReader`. */
+  /** A live audit exporter, taking each span's content once, until `removeReader`. */
   addReader(reader: object): void {
     this.readers.add(reader);
   }
 
   removeReader(reader: object): void {
-    this.readers.delete(reader);
+    if (!this.readers.delete(reader)) return;
+    for (const [key, entry] of this.entries) if (entry.takes > 0 && entry.takes >= this.readers.size) this.remove(key, entry);
   }
 
   /** Spans whose content is waiting. */
@@ -173,7 +174,8 @@ export class GenAiLogContentStore {
       const fits = this.entries.size + spans <= this.limits.maxSpans && this.totalChars + chars <= this.limits.maxChars;
       if (!expired && fits) break;
       this.remove(key, entry);
-      count(discarded, expired ? 'expired' : 'store full', 1);
+      // Taken by at least one exporter, it reached the trail: not a loss.
+      if (entry.takes === 0) count(discarded, expired ? 'expired' : 'store full', 1);
     }
   }
 

@@ -52,6 +52,9 @@ export class AuditSpanExporter implements SpanExporter {
     const config = resolveDeliveryConfig(options);
     this.captureContent = options.captureContent ?? defaultCaptureContent();
     setContentPolicy(this, this.captureContent);
+    // Each live exporter takes each span's log-record content once. One that
+    // never converts (on no provider) only makes entries wait for eviction,
+    // which is bounded and, once another exporter took them, not a loss.
     sharedGenAiLogContent().addReader(this);
     const backends = options.backends ?? [secureagentics()];
     this.pipelines = backends.map((backend) => new BackendPipeline(backend, config));

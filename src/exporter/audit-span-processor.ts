@@ -111,12 +111,16 @@ export class AuditSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * Reports every model call whose span is still open as a failed call, now.
-   * `setupAudit` calls it when the process runs out of work, since nothing can
-   * end those spans any more; call it yourself in the same situation.
+   * For `beforeExit`: reports model calls whose span was already open at the
+   * previous `beforeExit` and still is (nothing can end them now), and notes
+   * the ones open now. Returns true when calls were noted: let the event loop
+   * turn once more (`setImmediate`) and call it again at the next `beforeExit`.
+   * `setupAudit` does this for you.
    */
-  reportUnfinishedCalls(): void {
-    for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
+  reportUnfinishedCallsAtExit(): boolean {
+    const { reported, noted } = this.modelCalls.atExit();
+    for (const unfinished of reported) this.enqueue(unfinished);
+    return noted > 0;
   }
 
   /** True while spans or events are waiting or being delivered. */
@@ -132,7 +136,7 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   private async stop(): Promise<void> {
     clearInterval(this.sweep);
-    this.reportUnfinishedCalls();
+    for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
     this.drain();
     this.stopped = true;
     clearDefaultToolGate(this);

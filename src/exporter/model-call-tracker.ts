@@ -24,6 +24,7 @@ import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED } fr
 import { startsAsModelCall, startsOwnScope } from '../convert/model-call-span.js';
 
 const MAX_OPEN_SPANS = 8192;
+const MAX_ENDED_SESSIONS = 1024;
 
 interface OpenSpan {
   readonly span: Span;
@@ -42,6 +43,10 @@ export class ModelCallTracker {
   private readonly open = new Map<string, OpenSpan>();
   /** Calls reported as unfinished: if they end after all, their prompt is not sent again. */
   private readonly reported = new WeakSet<ReadableSpan>();
+  /** Traces whose session has ended (the newest MAX_ENDED_SESSIONS): a call started there later is already orphaned. */
+  private readonly endedSessions = new Set<string>();
+  /** Calls open at the last `beforeExit`: still open at the next one, nothing can end them. */
+  private notedAtExit = new Set<string>();
 
   constructor(private readonly timeoutMillis: number) {}
 
@@ -58,7 +63,9 @@ export class ModelCallTracker {
       // Marked at once when known, so exporters behind other processors see it too.
       if (startsAsModelCall(span.name, span.attributes)) span.setAttribute(AUDIT_MODEL_CALL_RECORDED_BY, enclosing);
     } else if (startsAsModelCall(span.name, span.attributes)) call = spanId;
-    this.open.set(spanId, { span, call, since: Date.now(), inSession, orphaned: false });
+    // A call started in a session that has already ended (fire-and-forget work) has nothing left to wait for.
+    const orphaned = inSession && this.endedSessions.has(span.spanContext().traceId);
+    this.open.set(spanId, { span, call, since: Date.now(), inSession, orphaned });
     return this.open.size > MAX_OPEN_SPANS ? this.evict() : [];
   }
 
@@ -79,6 +86,8 @@ export class ModelCallTracker {
 
   /** The session of `traceId` ended: its calls still open get `timeoutMillis` more to end. */
   sessionEnded(traceId: string): void {
+    this.endedSessions.add(traceId);
+    if (this.endedSessions.size > MAX_ENDED_SESSIONS) this.endedSessions.delete(this.endedSessions.values().next().value as string);
     const now = Date.now();
     for (const entry of this.open.values()) {
       if (entry.span.spanContext().traceId !== traceId || entry.orphaned) continue;
@@ -99,9 +108,22 @@ export class ModelCallTracker {
     );
   }
 
-  /** Every call still open (shutdown, or the process ran out of work), as failed spans ending now. */
+  /**
+   * The process ran out of work (`beforeExit`): reports the calls noted at the
+   * previous `beforeExit` that are still open, and notes the calls open now.
+   * Returns how many were noted: the caller then lets the event loop turn once
+   * more, so work an app's own `beforeExit` handler started gets its chance.
+   */
+  atExit(): { reported: ReadableSpan[]; noted: number } {
+    const noted = this.notedAtExit;
+    const reported = this.take((id, entry) => noted.has(id) && this.isOutermostCall(id, entry), () => 'still open when the process ran out of work');
+    this.notedAtExit = new Set([...this.open].filter(([id, entry]) => this.isOutermostCall(id, entry)).map(([id]) => id));
+    return { reported, noted: this.notedAtExit.size };
+  }
+
+  /** Every call still open (shutdown), as failed spans ending now. */
   allUnfinished(): ReadableSpan[] {
-    return this.take((id, entry) => this.isOutermostCall(id, entry), () => 'still open when the process shut down or ran out of work');
+    return this.take((id, entry) => this.isOutermostCall(id, entry), () => 'still open at shutdown');
   }
 
   private take(select: (id: string, entry: OpenSpan) => boolean, reason: (entry: OpenSpan) => string): ReadableSpan[] {

@@ -146,8 +146,9 @@ function forgetAtExit(pipeline: LivePipeline): void {
 function onBeforeExit(): void {
   for (const pipeline of live) {
     const { processor, provider } = pipeline;
-    // The event loop is empty: a model call's span still open now can never end.
-    if (!processor.isShutdown) processor.reportUnfinishedCalls();
+    // The event loop is empty: a model call's span open now can end only if a
+    // beforeExit handler starts more work. One more turn tells; then it is reported.
+    if (!processor.isShutdown && processor.reportUnfinishedCallsAtExit()) setImmediate(() => undefined);
     if (processor.isShutdown || !processor.hasPendingWork()) {
       if (processor.isShutdown) forgetAtExit(pipeline);
       pipeline.flushedAtExit = false;

@@ -4,6 +4,7 @@
  * as `{ ok: false }` for the retry policy to judge.
  */
 import { Pool } from 'undici';
+import { untilAborted } from './until-aborted.js';
 
 /** An answer from the server; `body` is capped at `maxResponseBytes`. */
 export interface HttpResponse {
@@ -51,15 +52,7 @@ export class HttpClient {
     body: string | undefined,
     signal: AbortSignal,
   ): Promise<HttpResult> {
-    if (signal.aborted) return Promise.resolve({ ok: false, error: 'AbortError: the request was aborted before it was sent' });
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<HttpResult>((resolve) => {
-      onAbort = () => resolve({ ok: false, error: 'AbortError: the request was aborted' });
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const sent = this.send(method, path, headers, body, signal);
-    // The listener goes with the request: signals shared by many requests must not collect them.
-    return Promise.race([sent, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
+    return untilAborted(this.send(method, path, headers, body, signal), signal, () => ({ ok: false, error: 'AbortError: the request was aborted' }));
   }
 
   private async send(

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLogRecordProcessor, secureagentics, withSession } from '../../src/index.js';
 import { auditSpanProcessor, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { FAST_RETRY, installAudit, installTracing, type TestTracing } from '../support/tracing.js';
+import { sharedGenAiLogContent } from '../../src/convert/genai-log-content.js';
+import { captureDiag, FAST_RETRY, installAudit, installTracing, type TestTracing } from '../support/tracing.js';
 
 let server: SecureagenticsTestServer;
 let tracing: TestTracing | undefined;
@@ -72,6 +73,31 @@ describe('model calls whose span never ends (edge cases)', () => {
   });
 });
 
+describe('model calls whose span never ends (late starts, exit)', () => {
+  it('a call started after its session ended (background work) is still timed out', async () => {
+    ({ processor, tracing } = installAudit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 }));
+    await withSession({ agentName: 'bot' }, async () => {
+      setTimeout(() => openInferenceCall().recordException(new Error('429')), 50); // runs after the session's span ended
+    });
+    await expect.poll(() => server.allEvents().map((e) => e.type).filter((t) => t !== 'custom').sort(), { timeout: 5_000 }).toEqual(['error', 'prompt']);
+  });
+
+  it("a call the app starts in its own beforeExit handler (registered first) is not reported as failed", async () => {
+    const script = `
+      import { secureagentics, setupAudit, withLLMCall } from 'otel-agent-audit';
+      let once = false;
+      process.on('beforeExit', () => {
+        if (once) return;
+        once = true;
+        void withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', prompt: 'summarise' },
+          async () => { await new Promise((r) => setTimeout(r, 50)); return { choices: [{ message: { role: 'assistant', content: 'ok' } }] }; });
+      });
+      setupAudit({ otlp: false, backends: [secureagentics({ apiKey: '${server.apiKey}', baseUrl: '${server.url}', agentName: 'bot' })] });`;
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    expect(server.allEvents().map((e) => e.type).sort()).toEqual(['completion', 'prompt']);
+  });
+});
+
 describe('log-record content with two audit exporters', () => {
   it('both get the content of a call (a SaaS and an own store)', async () => {
     const own = await startSecureagenticsServer();
@@ -90,5 +116,28 @@ describe('log-record content with two audit exporters', () => {
     const promptOf = (s: SecureagenticsTestServer) => s.allEvents().find((e) => e.type === 'prompt')?.payload['prompt'];
     expect(promptOf(server)).toContain('Oslo');
     expect(promptOf(own)).toContain('Oslo');
+  });
+
+  it('an exporter that never converts (on no provider) causes no false loss report; what it holds stays within the store bound', async () => {
+    const diagnostics = captureDiag();
+    const used = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, agentName: 'bot' })], ...FAST_RETRY });
+    const idle = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, agentName: 'bot' })], ...FAST_RETRY });
+    tracing = installTracing([used]);
+    const logs = new LoggerProvider({ processors: [auditLogRecordProcessor()] });
+    cleanup.push(() => idle.shutdown(), () => logs.shutdown());
+    for (let i = 0; i < 50; i++) {
+      const span = trace.getTracer('@opentelemetry/instrumentation-openai').startSpan('chat gpt-4o-mini', {
+        kind: SpanKind.CLIENT,
+        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.system': 'openai' },
+      });
+      logs.getLogger('openai').emit({ context: trace.setSpan(context.active(), span), attributes: { 'event.name': 'gen_ai.user.message' }, body: { content: `q${i}` } });
+      span.end();
+    }
+    await used.forceFlush();
+    expect(server.allEvents().filter((e) => String(e.payload['prompt'] ?? '').includes('q49'))).toHaveLength(1);
+    expect(sharedGenAiLogContent().size).toBeLessThanOrEqual(50); // waiting for the idle exporter, bounded by the store's limits
+    await idle.shutdown(); // the idle reader goes: what the others took is freed
+    expect(sharedGenAiLogContent().size).toBe(0);
+    expect(diagnostics.warnings.filter((w) => w.includes('discarded'))).toEqual([]);
   });
 });
