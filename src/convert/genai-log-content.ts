@@ -73,8 +73,9 @@ export class GenAiLogContentStore {
   }
 
   removeReader(reader: object): void {
-    if (!this.readers.delete(reader)) return;
-    for (const [key, entry] of this.entries) if (entry.takes > 0 && entry.takes >= this.readers.size) this.remove(key, entry);
+    // Entries stay: `takes` does not say which exporter took them, and one still
+    // waiting may need them. They go with the next takes or the bounded eviction.
+    this.readers.delete(reader);
   }
 
   /** Spans whose content is waiting. */

@@ -113,14 +113,14 @@ export class AuditSpanProcessor implements SpanProcessor {
   /**
    * For `beforeExit`: reports model calls whose span was already open at the
    * previous `beforeExit` and still is (nothing can end them now), and notes
-   * the ones open now. Returns true when calls were noted: let the event loop
-   * turn once more (`setImmediate`) and call it again at the next `beforeExit`.
+   * the ones open now. When calls were noted, let the event loop turn once
+   * more (`setImmediate`) and call it again at the next `beforeExit`.
    * `setupAudit` does this for you.
    */
-  reportUnfinishedCallsAtExit(): boolean {
+  reportUnfinishedCallsAtExit(): { reported: number; noted: number } {
     const { reported, noted } = this.modelCalls.atExit();
     for (const unfinished of reported) this.enqueue(unfinished);
-    return noted > 0;
+    return { reported: reported.length, noted };
   }
 
   /** True while spans or events are waiting or being delivered. */

@@ -148,7 +148,12 @@ function onBeforeExit(): void {
     const { processor, provider } = pipeline;
     // The event loop is empty: a model call's span open now can end only if a
     // beforeExit handler starts more work. One more turn tells; then it is reported.
-    if (!processor.isShutdown && processor.reportUnfinishedCallsAtExit()) setImmediate(() => undefined);
+    if (!processor.isShutdown) {
+      const { reported, noted } = processor.reportUnfinishedCallsAtExit();
+      if (noted > 0) setImmediate(() => undefined);
+      // New work to deliver, not a backend that failed to take the last flush.
+      if (reported > 0) pipeline.flushedAtExit = false;
+    }
     if (processor.isShutdown || !processor.hasPendingWork()) {
       if (processor.isShutdown) forgetAtExit(pipeline);
       pipeline.flushedAtExit = false;

@@ -136,8 +136,6 @@ describe('log-record content with two audit exporters', () => {
     await used.forceFlush();
     expect(server.allEvents().filter((e) => String(e.payload['prompt'] ?? '').includes('q49'))).toHaveLength(1);
     expect(sharedGenAiLogContent().size).toBeLessThanOrEqual(50); // waiting for the idle exporter, bounded by the store's limits
-    await idle.shutdown(); // the idle reader goes: what the others took is freed
-    expect(sharedGenAiLogContent().size).toBe(0);
     expect(diagnostics.warnings.filter((w) => w.includes('discarded'))).toEqual([]);
   });
 });
