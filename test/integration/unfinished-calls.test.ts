@@ -98,6 +98,23 @@ describe('model calls whose span never ends (late starts, exit)', () => {
   });
 });
 
+describe('model calls whose span never ends, at exit with more work', () => {
+  it("reporting an unfinished call at exit does not shut the pipeline down under the app's later work", async () => {
+    const script = `
+      import { secureagentics, setupAudit, withLLMCall, withToolCall } from 'otel-agent-audit';
+      setupAudit({ otlp: false, backends: [secureagentics({ apiKey: '${server.apiKey}', baseUrl: '${server.url}', agentName: 'bot' })] });
+      let exits = 0;
+      process.on('beforeExit', () => {
+        if (++exits === 2) void withToolCall('late_tool', {}, async () => { await new Promise((r) => setTimeout(r, 20)); return 1; });
+      });
+      await withToolCall('early_tool', {}, () => 1);
+      void withLLMCall({ model: 'm', provider: 'openai', prompt: 'p' }, () => new Promise(() => {})); // never settles`;
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    const names = server.allEvents().map((e) => (e.type === 'tool_call' ? `tool_call:${String(e.payload['tool_name'])}` : e.type)).sort();
+    expect(names).toEqual(['error', 'prompt', 'tool_call:early_tool', 'tool_call:late_tool']);
+  });
+});
+
 describe('log-record content with two audit exporters', () => {
   it('both get the content of a call (a SaaS and an own store)', async () => {
     const own = await startSecureagenticsServer();
