@@ -72,6 +72,9 @@ export const AUDIT_MODEL_CALL_RECORDED_BY = 'audit.model_call.recorded_by';
 /** On the exporter's view of a model call reported as unfinished that ended after all: its prompt was sent then. */
 export const AUDIT_MODEL_CALL_REPORTED_UNFINISHED = 'audit.model_call.reported_unfinished';
 
+/** Name of the `custom` event `recordPermissionCheck` writes (AgentSudo's `permission_check`). */
+export const PERMISSION_CHECK_EVENT = 'permission_check';
+
 // Exception span events (OTel general conventions).
 export const EXCEPTION_EVENT = 'exception';
 export const EXCEPTION_TYPE = 'exception.type';

@@ -19,11 +19,13 @@ import type { AuditEvent } from '../convert/audit-event.js';
 import { invalidOption } from '../errors.js';
 import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
 import { HttpClient } from '../transport/http-client.js';
+import { untilAborted } from '../transport/until-aborted.js';
 import type { AuditBackend } from './audit-backend.js';
 import { planAgentOpsBatch, type AgentOpsBatchPlan } from './agentops-events.js';
 import { hostEnvironment } from './agentops-host-env.js';
 import { AgentOpsSessions, type AgentOpsSession } from './agentops-session.js';
 import { derivedUuid } from './derived-uuid.js';
+import { isHttpUrl } from './http-url.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:agentops' });
 
@@ -131,7 +133,7 @@ class AgentOpsBackend implements AuditBackend {
       }
     }
     // Requests cut off by the deadline were aborted (undici destroys their sockets); close() lets the idle ones go.
-    if (this.client) await untilAborted(this.client.close(), deadline);
+    if (this.client) await untilAborted(this.client.close(), deadline, () => undefined);
   }
 
   /**
@@ -168,25 +170,8 @@ function recordDelivered(session: AgentOpsSession, plan: AgentOpsBatchPlan): voi
   if (plan.end) session.ended = true;
 }
 
-/** `work`, or less once `signal` aborts: shutdown stops waiting at its deadline. */
-function untilAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    signal.addEventListener('abort', () => resolve(), { once: true });
-    void work.then(resolve);
-  });
-}
-
 /** An agent is registered per session (its JWT binds it there), under an id stable across retries. */
 function agentId(session: AgentOpsSession, name: string): string {
   return derivedUuid(`agent:${session.id}:${name}`);
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const protocol = new URL(value).protocol;
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}

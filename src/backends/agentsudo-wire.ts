@@ -5,10 +5,10 @@
  * event type with `allowed: true` and the rest in `metadata` (§4 decision).
  */
 import type { AuditEvent } from '../convert/audit-event.js';
+import { PERMISSION_CHECK_EVENT } from '../attributes.js';
 import { eventIdentity } from './event-identity.js';
 
 /** The `custom` event `recordPermissionCheck` writes, and AgentSudo's action of the same name. */
-const PERMISSION_CHECK_EVENT = 'permission_check';
 
 /** The `POST /ingest-event` body of one event, sent under `agentName`. */
 export function toAgentSudoRequest(event: AuditEvent, agentName: string): Record<string, unknown> {

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { AuditEvent } from '../convert/audit-event.js';
 import { invalidOption } from '../errors.js';
 import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
+import { untilAborted } from '../transport/until-aborted.js';
 import type { AuditBackend } from './audit-backend.js';
 
 /** Options of {@link jsonlFile}. */
@@ -73,8 +74,7 @@ class JsonlFileBackend implements AuditBackend {
 
   async shutdown(signal?: AbortSignal): Promise<void> {
     // A write stuck on a stalled disk (or a FIFO nobody reads) is not waited for past the deadline.
-    const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
-    await Promise.race([this.tail, aborted]);
+    await (signal ? untilAborted(this.tail, signal, () => undefined) : this.tail);
     this.closed = true;
     const handle = this.handle;
     this.handle = undefined;

@@ -24,3 +24,11 @@ export interface AuditEvent {
    */
   readonly resource?: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * The id of the event playing `role` in a span (`prompt`, `tool_call`, `error.0`, …):
+ * the same span always gives the same ids, so a retry re-sends them.
+ */
+export function auditEventId(traceId: string, spanId: string, role: string): string {
+  return `${traceId}-${spanId}-${role}`;
+}

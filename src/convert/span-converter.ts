@@ -5,7 +5,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { TRACER_NAME } from '../version.js';
-import type { AuditEvent, AuditEventType } from './audit-event.js';
+import { auditEventId, type AuditEvent, type AuditEventType } from './audit-event.js';
 import { readAgentId, readAgentName, readSessionId } from './span-identity.js';
 import { hrTimeToIso } from './span-reader.js';
 
@@ -58,7 +58,7 @@ export class SpanEventBuilder {
   emit(type: AuditEventType, role: string, time: HrTime, payload: Record<string, unknown>): void {
     // One literal with every field, so all events share one object shape (hot path).
     const event: AuditEvent = {
-      id: `${this.traceId}-${this.spanId}-${role}`,
+      id: auditEventId(this.traceId, this.spanId, role),
       type,
       traceId: this.traceId,
       spanId: this.spanId,

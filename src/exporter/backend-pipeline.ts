@@ -7,8 +7,9 @@ import { suppressTracing } from '@opentelemetry/core';
 import type { AuditBackend } from '../backends/audit-backend.js';
 import { backendLabel } from '../backends/backend-label.js';
 import type { DeliveryConfig } from '../config/resolve.js';
-import type { AuditEvent } from '../convert/audit-event.js';
+import { auditEventId, type AuditEvent } from '../convert/audit-event.js';
 import { DeliveryQueue, type DeliveryStats } from '../transport/delivery-queue.js';
+import { untilAborted } from '../transport/until-aborted.js';
 import { LossReporter } from './loss-reporter.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:delivery' });
@@ -61,7 +62,7 @@ export class BackendPipeline {
     const endMillis = Date.parse(event.timestamp) + (typeof duration_ms === 'number' ? Math.round(duration_ms) : 0);
     return {
       ...event,
-      id: `${event.traceId}-${event.spanId}-tool_result`,
+      id: auditEventId(event.traceId, event.spanId, 'tool_result'),
       type: 'custom',
       timestamp: Number.isFinite(endMillis) ? new Date(endMillis).toISOString() : event.timestamp,
       payload: { name: 'tool_call.result', tool_call_event_id: event.id, tool_name, result, status, duration_ms, decision },
@@ -88,12 +89,13 @@ export class BackendPipeline {
     this.reporter.report();
     // Closing gets a short grace too: a hung connection or file must not hold shutdown.
     const grace = AbortSignal.timeout(CLOSE_GRACE_MILLIS);
-    let closed = false;
     const closing = Promise.resolve()
       .then(() => this.backend.shutdown(grace))
-      .catch((error: unknown) => log.debug(`${this.backend.name}: closing failed`, error))
-      .then(() => (closed = true));
-    await Promise.race([closing, new Promise((resolve) => grace.addEventListener('abort', resolve, { once: true }))]);
+      .then(
+        () => true,
+        (error: unknown) => (log.debug(`${this.backend.name}: closing failed`, error), true),
+      );
+    const closed = await untilAborted(closing, grace, () => false);
     if (!closed) log.warn(`${this.backend.name}: closing took longer than ${CLOSE_GRACE_MILLIS} ms; shutdown did not wait for it.`);
   }
 }

@@ -16,7 +16,8 @@ import {
 } from '../attributes.js';
 import { bestEffort } from './best-effort.js';
 import { extractLLMResult, type LLMResult } from './llm-result.js';
-import { contentParts, toGenAiMessages, type GenAiMessage } from './messages.js';
+import type { GenAiMessage } from '../convert/chat-messages.js';
+import { contentParts, toGenAiMessages } from './messages.js';
 import { runInSpan, type Recorded } from './run-in-span.js';
 import { captureContent } from '../config/content-capture.js';
 import { toSafeJson } from './safe-json.js';

@@ -3,7 +3,8 @@
  * OpenAI (chat completions, responses) and Anthropic (messages) SDKs, so
  * `withLLMCall` records them without help. Unknown shapes yield undefined.
  */
-import { contentParts, openAiToolCall, type GenAiMessage, type GenAiPart } from './messages.js';
+import type { GenAiMessage, GenAiPart } from '../convert/chat-messages.js';
+import { contentParts, openAiToolCall } from './messages.js';
 
 /** What a model call produced. Every field is optional: results vary. */
 export interface LLMResult {

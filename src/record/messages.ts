@@ -4,9 +4,9 @@
  * `{role, parts}`) into GenAI semantic-convention messages.
  */
 import type { GenAiMessage, GenAiPart } from '../convert/chat-messages.js';
-import { toSafeJson, truncateText } from './safe-json.js';
+import { truncateText } from '../convert/truncate-text.js';
+import { toSafeJson } from './safe-json.js';
 
-export type { GenAiMessage, GenAiPart };
 
 type Loose = Record<string, unknown>;
 

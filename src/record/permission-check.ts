@@ -5,9 +5,8 @@
  * a `custom` event named `permission_check`.
  */
 import { recordEvent } from './events.js';
+import { PERMISSION_CHECK_EVENT } from '../attributes.js';
 
-/** The name of the `custom` audit event a permission check becomes. */
-export const PERMISSION_CHECK_EVENT = 'permission_check';
 
 /** One permission check, as passed to {@link recordPermissionCheck}. */
 export interface PermissionCheck {

@@ -7,7 +7,6 @@ import { maxContentLength } from '../config/content-limit.js';
 import { truncateText } from '../convert/truncate-text.js';
 
 // Re-exported: the helpers import it from here; the rule itself is shared with convert/.
-export { truncateText };
 
 /**
  * JSON text of `value`, or for a string the string itself. A result longer

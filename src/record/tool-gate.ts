@@ -23,9 +23,9 @@ import { backendLabel } from '../backends/backend-label.js';
 import type { ToolDecision } from '../backends/tool-decision.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { positive } from '../config/resolve.js';
-import type { AuditEvent } from '../convert/audit-event.js';
+import { auditEventId, type AuditEvent } from '../convert/audit-event.js';
 import { AuditBlockedError, invalidOption } from '../errors.js';
-import { hrTimeToIso, parseJson } from '../convert/span-reader.js';
+import { hrTimeToIso, readJson } from '../convert/span-reader.js';
 import { auditNow } from './clock.js';
 import { sessionFromContext } from './session-context.js';
 
@@ -188,7 +188,7 @@ function toolCallEvent(span: Span, toolName: string, attributes: Attributes, par
   const spanId = valid ? spanContext.spanId : randomBytes(8).toString('hex');
   const session = sessionFromContext(parent);
   return {
-    id: `${traceId}-${spanId}-tool_call`,
+    id: auditEventId(traceId, spanId, 'tool_call'),
     type: 'tool_call',
     traceId,
     spanId,
@@ -202,13 +202,9 @@ function toolCallEvent(span: Span, toolName: string, attributes: Attributes, par
       tool_name: toolName,
       tool_call_id: attributes[GEN_AI_TOOL_CALL_ID],
       tool_type: attributes[GEN_AI_TOOL_TYPE],
-      arguments: parsedArguments(attributes[GEN_AI_TOOL_CALL_ARGUMENTS]),
+      arguments: readJson(attributes, GEN_AI_TOOL_CALL_ARGUMENTS), // as the converter reads it
       status: 'pending',
     },
   };
 }
 
-/** As the converter reads them: JSON text parsed, anything else (a truncated text) as recorded. */
-function parsedArguments(value: unknown): unknown {
-  return typeof value === 'string' ? parseJson(value) : value;
-}
