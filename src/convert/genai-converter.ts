@@ -25,23 +25,21 @@ import {
   GEN_AI_TOOL_CALL_RESULT,
   GEN_AI_TOOL_NAME,
   GEN_AI_TOOL_TYPE,
-  GEN_AI_USAGE_COMPLETION_TOKENS,
-  GEN_AI_USAGE_INPUT_TOKENS,
-  GEN_AI_USAGE_OUTPUT_TOKENS,
-  GEN_AI_USAGE_PROMPT_TOKENS,
   OPERATION_CHAT,
   OPERATION_EXECUTE_TOOL,
   OPERATION_INVOKE_AGENT,
 } from '../attributes.js';
-import { normalizeFinishReasons } from './finish-reason.js';
 import { hasContentEvents, readContentEvent } from './genai-content-events.js';
 import { sharedGenAiLogContent } from './genai-log-content.js';
-import { messagesToText } from './message-text.js';
+import { emitModelCall, prefixedParameters } from './model-call-events.js';
+import { emitOperation } from './operation-event.js';
 import { toolDecisionPayload } from './tool-decision-payload.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { durationMillis, readJson, readNumber, readString, readStringArray } from './span-reader.js';
-import { readGenAiTokenCounts, usagePayload } from './token-usage.js';
+import { durationMillis, readJson, readString, readStringArray } from './span-reader.js';
+import { readGenAiTokenCounts } from './token-usage.js';
 
+/** The model is its own field, not a request parameter. */
+const NOT_PARAMETERS: ReadonlySet<string> = new Set([GEN_AI_REQUEST_MODEL]);
 const MODEL_CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
 
 export const genAiConverter: SpanConverter = {
@@ -59,45 +57,25 @@ export const genAiConverter: SpanConverter = {
 
 function convertModelCall(span: ReadableSpan, operation: string, out: SpanEventBuilder): void {
   const a = span.attributes;
-  const requestModel = readString(a, GEN_AI_REQUEST_MODEL);
-  const provider = readString(a, GEN_AI_PROVIDER_NAME) ?? readString(a, GEN_AI_SYSTEM);
-  const inputTokens = readNumber(a, GEN_AI_USAGE_INPUT_TOKENS) ?? readNumber(a, GEN_AI_USAGE_PROMPT_TOKENS);
-  const outputTokens = readNumber(a, GEN_AI_USAGE_OUTPUT_TOKENS) ?? readNumber(a, GEN_AI_USAGE_COMPLETION_TOKENS);
   // Instrumentations that write content only as log records (the official
   // OpenAI one): auditLogRecordProcessor() kept it for this span. Taken even
   // when unused, so the store frees it.
   const { traceId, spanId } = span.spanContext();
   const logged = sharedGenAiLogContent().take(traceId, spanId);
-  const inputMessages = readJson(a, GEN_AI_INPUT_MESSAGES) ?? logged?.input ?? readContentEvent(span, 'prompt');
-  const systemInstructions = readJson(a, GEN_AI_SYSTEM_INSTRUCTIONS) ?? logged?.systemInstructions;
-  const systemText = messagesToText(Array.isArray(systemInstructions) ? [{ role: 'system', parts: systemInstructions }] : systemInstructions, true);
-  const promptText = messagesToText(inputMessages, true);
-
-  out.emit('prompt', 'prompt', span.startTime, {
+  // A failed call produced no completion (its outcome is the error event): its output is not read.
+  const failed = span.status.code === SpanStatusCode.ERROR;
+  emitModelCall(span, out, {
     operation,
-    model: requestModel,
-    provider,
-    prompt: systemText && promptText ? `${systemText}\n${promptText}` : (promptText ?? systemText),
-    messages: inputMessages,
-    system_instructions: systemInstructions,
-    parameters: requestParameters(a),
-    token_count: inputTokens,
-  });
-
-  // A failed call produced no completion: its outcome is the error event.
-  if (span.status.code === SpanStatusCode.ERROR) return;
-  const outputMessages = readJson(a, GEN_AI_OUTPUT_MESSAGES) ?? logged?.output ?? readContentEvent(span, 'completion');
-  out.emit('completion', 'completion', span.endTime, {
-    operation,
-    model: readString(a, GEN_AI_RESPONSE_MODEL) ?? requestModel,
-    provider,
-    response: messagesToText(outputMessages, false),
-    messages: outputMessages,
-    finish_reasons: normalizeFinishReasons(readStringArray(a, GEN_AI_RESPONSE_FINISH_REASONS)),
-    token_count: outputTokens,
-    usage: usagePayload(readGenAiTokenCounts(a)),
-    response_id: readString(a, GEN_AI_RESPONSE_ID),
-    duration_ms: durationMillis(span.startTime, span.endTime),
+    model: readString(a, GEN_AI_REQUEST_MODEL),
+    responseModel: readString(a, GEN_AI_RESPONSE_MODEL),
+    provider: readString(a, GEN_AI_PROVIDER_NAME) ?? readString(a, GEN_AI_SYSTEM),
+    inputMessages: readJson(a, GEN_AI_INPUT_MESSAGES) ?? logged?.input ?? readContentEvent(span, 'prompt'),
+    systemInstructions: readJson(a, GEN_AI_SYSTEM_INSTRUCTIONS) ?? logged?.systemInstructions,
+    parameters: prefixedParameters(a, GEN_AI_REQUEST_PREFIX, NOT_PARAMETERS),
+    outputMessages: failed ? undefined : (readJson(a, GEN_AI_OUTPUT_MESSAGES) ?? logged?.output ?? readContentEvent(span, 'completion')),
+    finishReasons: readStringArray(a, GEN_AI_RESPONSE_FINISH_REASONS),
+    responseId: readString(a, GEN_AI_RESPONSE_ID),
+    tokens: readGenAiTokenCounts(a),
   });
 }
 
@@ -134,21 +112,7 @@ function convertSession(span: ReadableSpan, out: SpanEventBuilder): void {
 
 /** `invoke_agent` below the session, `embeddings`, `retrieval`, …: structure worth a `custom` event. */
 function convertOtherOperation(span: ReadableSpan, operation: string, out: SpanEventBuilder): void {
-  out.emit('custom', 'operation', span.startTime, {
-    name: `gen_ai.${operation}`,
-    span_name: span.name,
-    model: readString(span.attributes, GEN_AI_REQUEST_MODEL),
-    duration_ms: durationMillis(span.startTime, span.endTime),
-  });
-}
-
-function requestParameters(attributes: Attributes): Record<string, unknown> | undefined {
-  let parameters: Record<string, unknown> | undefined;
-  for (const key of Object.keys(attributes)) {
-    if (!key.startsWith(GEN_AI_REQUEST_PREFIX) || key === GEN_AI_REQUEST_MODEL) continue;
-    (parameters ??= {})[key.slice(GEN_AI_REQUEST_PREFIX.length)] = attributes[key];
-  }
-  return parameters;
+  emitOperation(span, out, `gen_ai.${operation}`, readString(span.attributes, GEN_AI_REQUEST_MODEL));
 }
 
 /** The operation; a span without one (GenAI v1.26, known by its content events) is a chat. */
