@@ -14,6 +14,8 @@ export function ensureDiagLogger(): void {
   const globals = (globalThis as Record<symbol, { diag?: unknown } | undefined>)[API_GLOBALS];
   if (globals?.diag) return;
   const level = readEnv().logLevel;
-  const logLevel = level !== undefined && level in DiagLogLevel ? DiagLogLevel[level as keyof typeof DiagLogLevel] : DiagLogLevel.WARN;
+  // Level names only: the enum also maps numbers back to names ('30' → 'ERROR'), which are not levels.
+  const named = level !== undefined ? (DiagLogLevel as unknown as Record<string, unknown>)[level] : undefined;
+  const logLevel = typeof named === 'number' ? (named as DiagLogLevel) : DiagLogLevel.WARN;
   diag.setLogger(new DiagConsoleLogger(), { logLevel, suppressOverrideMessage: true });
 }

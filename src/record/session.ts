@@ -19,7 +19,7 @@ const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' })
 export interface SessionOptions {
   /** Session id; default a random UUID. Written as `gen_ai.conversation.id`. */
   sessionId?: string;
-  /** The agent's name, on every span of the session. Default `'agent'`. */
+  /** The agent's name, on every span of the session. Default: the enclosing session's agent name, else `'agent'`. */
   agentName?: string;
   /** The agent's id, when it has one (`gen_ai.agent.id`). */
   agentId?: string;

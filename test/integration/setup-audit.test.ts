@@ -110,6 +110,18 @@ describe('setupAudit diagnostics', () => {
     expect(stderr).toContain('secureagentics: no API key. Set SECUREAGENTICS_API_KEY');
   });
 
+  it('an OTEL_LOG_LEVEL that is not a level name (a number) falls back to WARN, so losses are still said', async () => {
+    const script = `
+      import { setupAudit, secureagentics } from 'otel-agent-audit';
+      const audit = setupAudit({ backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '' })], otlp: false });
+      await audit.shutdown();`;
+    const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('../../', import.meta.url),
+      env: { ...process.env, OTEL_LOG_LEVEL: '30' },
+    });
+    expect(stderr).toContain('secureagentics: no API key');
+  });
+
   it('keeps the app’s own diag logger', async () => {
     const diagnostics = captureDiag();
     const audit = setupAudit({ backends: [secureagentics({ baseUrl: server.url, apiKey: '' })], otlp: false });
