@@ -96,19 +96,14 @@ export async function startAgenticAuditServer(options: { apiKey?: string } = {})
 
   const server = await startRecordingServer(handle);
   return {
-    url: server.url,
+    ...server, // url, requests, peakInFlight, script, holdReplies, close
     apiKey,
-    requests: server.requests,
     events,
-    peakInFlight: server.peakInFlight,
-    script: server.script,
     assess: (fn) => { assessFn = fn; },
-    holdReplies: server.holdReplies,
     waitForEvents: async (count, timeoutMillis) => {
       await waiter.wait(count, timeoutMillis);
       return events;
     },
-    close: server.close,
   };
 }
 

@@ -83,7 +83,7 @@ function route(store: AgentOpsStore, path: string, body: unknown, sessionId: str
     case '/v2/create_session': {
       const session = checkCreateSession(body);
       if (!session.ok) return error(400, session.message);
-      return { status: 200, body: { status: 'Success', jwt: store.createSession(session.value), session_url: `https://app.agentops.ai/drilldown?session_id=${session.value.id}` } };
+      return { status: 200, body: { status: 'Success', jwt: store.createSession(session.value), session_url: `/drilldown?session_id=${session.value.id}` } };
     }
     case '/v2/reauthorize_jwt': {
       const id = checkReauthorize(body);

@@ -96,18 +96,13 @@ export async function startAgentSudoServer(options: { apiKey?: string } = {}): P
 
   const server = await startRecordingServer(handle);
   return {
-    url: server.url,
+    ...server, // url, requests, peakInFlight, script, holdReplies, close
     apiKey,
-    requests: server.requests,
     events,
-    peakInFlight: server.peakInFlight,
-    script: server.script,
-    holdReplies: server.holdReplies,
     waitForEvents: async (count, timeoutMillis) => {
       await waiter.wait(count, timeoutMillis);
       return events;
     },
-    close: server.close,
   };
 }
 

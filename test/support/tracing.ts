@@ -2,7 +2,7 @@
  * Installs a real NodeTracerProvider as the global provider for one test and
  * removes it afterwards, so each test starts from a clean OTel global state.
  */
-import { context, diag, DiagLogLevel, propagation, trace, type DiagLogger } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, propagation, trace, type Attributes, type DiagLogger } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { secureagentics, type SecureagenticsOptions } from '../../src/backends/secureagentics.js';
@@ -27,6 +27,13 @@ export function installTracing(processors: SpanProcessor[] = []): TestTracing {
       resetOtelGlobals();
     },
   };
+}
+
+/** The attributes of the one span a test recorded (fails the test if there is not exactly one). */
+export function onlySpanAttributes(tracing: TestTracing): Attributes {
+  const spans = tracing.memory.getFinishedSpans();
+  if (spans.length !== 1) throw new Error(`expected exactly 1 finished span, got ${spans.length}`);
+  return spans[0]!.attributes;
 }
 
 export function resetOtelGlobals(): void {

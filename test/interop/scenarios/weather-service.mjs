@@ -14,7 +14,7 @@ function http() {
 function start() {
   service ??= new Promise((resolve, reject) => {
     const server = http().createServer((req, res) => {
-      const city = new URL(req.url, 'http://weather').searchParams.get('city');
+      const city = new URL(req.url, 'http://127.0.0.1').searchParams.get('city');
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ city, temperature_c: 12, conditions: 'light rain' }));
     });

@@ -1,7 +1,7 @@
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withLLMCall } from '../../../src/index.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
+import { installTracing, onlySpanAttributes, type TestTracing } from '../../support/tracing.js';
 
 let tracing: TestTracing;
 
@@ -13,11 +13,7 @@ afterEach(async () => {
   await tracing.close();
 });
 
-function attributes(): Attributes {
-  const spans = tracing.memory.getFinishedSpans();
-  expect(spans).toHaveLength(1);
-  return spans[0]!.attributes;
-}
+const attributes = (): Attributes => onlySpanAttributes(tracing);
 const json = (key: string): unknown => JSON.parse(attributes()[key] as string);
 const text = (content: string) => ({ type: 'text', content });
 
