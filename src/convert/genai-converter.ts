@@ -31,6 +31,7 @@ import {
 } from '../attributes.js';
 import { hasContentEvents, readContentEvent } from './genai-content-events.js';
 import { sharedGenAiLogContent } from './genai-log-content.js';
+import { recordedMessages } from './recorded-messages.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';
 import { toolDecisionPayload } from './tool-decision-payload.js';
@@ -69,10 +70,10 @@ function convertModelCall(span: ReadableSpan, operation: string, out: SpanEventB
     model: readString(a, GEN_AI_REQUEST_MODEL),
     responseModel: readString(a, GEN_AI_RESPONSE_MODEL),
     provider: readString(a, GEN_AI_PROVIDER_NAME) ?? readString(a, GEN_AI_SYSTEM),
-    inputMessages: readJson(a, GEN_AI_INPUT_MESSAGES) ?? logged?.input ?? readContentEvent(span, 'prompt'),
+    inputMessages: recordedMessages(span, 'input', GEN_AI_INPUT_MESSAGES) ?? readJson(a, GEN_AI_INPUT_MESSAGES) ?? logged?.input ?? readContentEvent(span, 'prompt'),
     systemInstructions: readJson(a, GEN_AI_SYSTEM_INSTRUCTIONS) ?? logged?.systemInstructions,
     parameters: prefixedParameters(a, GEN_AI_REQUEST_PREFIX, NOT_PARAMETERS),
-    outputMessages: failed ? undefined : (readJson(a, GEN_AI_OUTPUT_MESSAGES) ?? logged?.output ?? readContentEvent(span, 'completion')),
+    outputMessages: failed ? undefined : (recordedMessages(span, 'output', GEN_AI_OUTPUT_MESSAGES) ?? readJson(a, GEN_AI_OUTPUT_MESSAGES) ?? logged?.output ?? readContentEvent(span, 'completion')),
     finishReasons: readStringArray(a, GEN_AI_RESPONSE_FINISH_REASONS),
     responseId: readString(a, GEN_AI_RESPONSE_ID),
     tokens: readGenAiTokenCounts(a),

@@ -130,6 +130,8 @@ export class GenAiLogContentStore {
    * expired). Removed once every live reader took it.
    */
   take(traceId: string, spanId: string): SpanLogContent | undefined {
+    // Without a log-record processor the store stays empty: no key to build per span.
+    if (this.entries.size === 0) return undefined;
     const key = `${traceId}-${spanId}`;
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
