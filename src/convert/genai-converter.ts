@@ -31,12 +31,12 @@ import {
 } from '../attributes.js';
 import { hasContentEvents, readContentEvent } from './genai-content-events.js';
 import { sharedGenAiLogContent } from './genai-log-content.js';
-import { recordedMessages } from './recorded-messages.js';
+import { readPlainMessages } from './plain-messages-json.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';
 import { toolDecisionPayload } from './tool-decision-payload.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { durationMillis, readJson, readString, readStringArray } from './span-reader.js';
+import { durationMillis, parseJson, readJson, readString, readStringArray } from './span-reader.js';
 import { readGenAiTokenCounts } from './token-usage.js';
 
 /** The model is its own field, not a request parameter. */
@@ -70,14 +70,20 @@ function convertModelCall(span: ReadableSpan, operation: string, out: SpanEventB
     model: readString(a, GEN_AI_REQUEST_MODEL),
     responseModel: readString(a, GEN_AI_RESPONSE_MODEL),
     provider: readString(a, GEN_AI_PROVIDER_NAME) ?? readString(a, GEN_AI_SYSTEM),
-    inputMessages: recordedMessages(span, 'input', GEN_AI_INPUT_MESSAGES) ?? readJson(a, GEN_AI_INPUT_MESSAGES) ?? logged?.input ?? readContentEvent(span, 'prompt'),
+    inputMessages: readMessages(a, GEN_AI_INPUT_MESSAGES) ?? logged?.input ?? readContentEvent(span, 'prompt'),
     systemInstructions: readJson(a, GEN_AI_SYSTEM_INSTRUCTIONS) ?? logged?.systemInstructions,
     parameters: prefixedParameters(a, GEN_AI_REQUEST_PREFIX, NOT_PARAMETERS),
-    outputMessages: failed ? undefined : (recordedMessages(span, 'output', GEN_AI_OUTPUT_MESSAGES) ?? readJson(a, GEN_AI_OUTPUT_MESSAGES) ?? logged?.output ?? readContentEvent(span, 'completion')),
+    outputMessages: failed ? undefined : (readMessages(a, GEN_AI_OUTPUT_MESSAGES) ?? logged?.output ?? readContentEvent(span, 'completion')),
     finishReasons: readStringArray(a, GEN_AI_RESPONSE_FINISH_REASONS),
     responseId: readString(a, GEN_AI_RESPONSE_ID),
     tokens: readGenAiTokenCounts(a),
   });
+}
+
+/** A messages attribute: the common text-only form read quickly, anything else parsed as JSON. */
+function readMessages(attributes: Attributes, key: string): unknown {
+  const value = attributes[key];
+  return typeof value === 'string' ? (readPlainMessages(value) ?? parseJson(value)) : value;
 }
 
 function convertToolCall(span: ReadableSpan, out: SpanEventBuilder): void {

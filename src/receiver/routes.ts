@@ -89,7 +89,7 @@ async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
   const body = await readJsonBody(req);
   const valid = validateBatch(body.value, arrivalTime());
   const scanContent = mayHoldFindings(body.text);
-  const payloadTexts = batchPayloadTexts(body.text, valid.length);
+  const payloadTexts = batchPayloadTexts(body.text, valid.map((event) => event.payload));
   // Build every entry before storing any, so a batch is all-or-nothing. A
   // client's retry (same payload.event_id and same content as the newest event
   // under that id, this batch's included) is answered with the stored event

@@ -1,3 +1,4 @@
+import { flatString } from '../convert/flat-string.js';
 import { newId } from './ids.js';
 import type { PolicyResult } from './policies.js';
 import type { AuditEventType, ValidEvent } from './validation.js';
@@ -24,7 +25,7 @@ export interface StoredAuditEvent {
 /** A stored event with what the store needs to index it, serialised once. */
 export interface StoredEntry {
   event: StoredAuditEvent;
-  /** `JSON.stringify(event)`, reused for the response body, the JSONL line and the index. */
+  /** The event as JSON, reused for the response body, the JSONL line and the index. */
   json: string;
   timestampMicros: number;
 }
@@ -37,46 +38,17 @@ export interface StoredEntry {
  * @throws RangeError when the payload is nested too deeply to serialise.
  */
 export function toStoredEntry(agentId: string, valid: ValidEvent, policyResult: PolicyResult, payloadText?: string): StoredEntry {
-  if (payloadText !== undefined) {
-    const id = newId('evt');
-    const event: StoredAuditEvent = { id, agent_id: agentId, type: valid.type, payload: valid.payload, timestamp: valid.timestamp, policy_result: policyResult };
-    if (valid.trace_id !== undefined) event.trace_id = valid.trace_id;
-    const json =
-      `{"id":"${id}","agent_id":${JSON.stringify(agentId)},"type":"${valid.type}","payload":${payloadText}` +
-      (valid.trace_id === undefined ? '' : `,"trace_id":${JSON.stringify(valid.trace_id)}`) +
-      `,"timestamp":${JSON.stringify(valid.timestamp)},"policy_result":${JSON.stringify(policyResult)}}`;
-    return { event, json: flat(json), timestampMicros: valid.timestampMicros };
-  }
+  const id = newId('evt');
+  // Two literals, so the key order (trace_id before timestamp) is the documented one either way.
   const event: StoredAuditEvent =
     valid.trace_id === undefined
-      ? {
-          id: newId('evt'),
-          agent_id: agentId,
-          type: valid.type,
-          payload: valid.payload,
-          timestamp: valid.timestamp,
-          policy_result: policyResult,
-        }
-      : {
-          id: newId('evt'),
-          agent_id: agentId,
-          type: valid.type,
-          payload: valid.payload,
-          trace_id: valid.trace_id,
-          timestamp: valid.timestamp,
-          policy_result: policyResult,
-        };
-  return { event, json: JSON.stringify(event), timestampMicros: valid.timestampMicros };
-}
-
-/**
- * The same text as one flat string. A string built by concatenation is a
- * tree of pieces (here one of them a slice that keeps the whole request text
- * alive); the store retains each event's text, and a million small trees
- * cost the garbage collector far more than flat strings. Converting to a
- * number is the cheapest operation that makes V8 flatten a string in place.
- */
-function flat(text: string): string {
-  void Number(text);
-  return text;
+      ? { id, agent_id: agentId, type: valid.type, payload: valid.payload, timestamp: valid.timestamp, policy_result: policyResult }
+      : { id, agent_id: agentId, type: valid.type, payload: valid.payload, trace_id: valid.trace_id, timestamp: valid.timestamp, policy_result: policyResult };
+  if (payloadText === undefined) return { event, json: JSON.stringify(event), timestampMicros: valid.timestampMicros };
+  const json =
+    `{"id":"${id}","agent_id":${JSON.stringify(agentId)},"type":"${valid.type}","payload":${payloadText}` +
+    (valid.trace_id === undefined ? '' : `,"trace_id":${JSON.stringify(valid.trace_id)}`) +
+    `,"timestamp":${JSON.stringify(valid.timestamp)},"policy_result":${JSON.stringify(policyResult)}}`;
+  // Flat: the payload text is a slice that would keep the whole request alive.
+  return { event, json: flatString(json), timestampMicros: valid.timestampMicros };
 }

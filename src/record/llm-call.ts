@@ -21,7 +21,7 @@ import { contentParts, toGenAiMessages } from './messages.js';
 import { runInSpan, type Recorded } from './run-in-span.js';
 import { captureContent } from '../config/content-capture.js';
 import { toSafeJson } from './safe-json.js';
-import { plainMessagesJson, rememberRecordedMessages } from '../convert/recorded-messages.js';
+import { plainMessagesJson } from '../convert/plain-messages-json.js';
 
 /** Options of {@link withLLMCall}: the prompt side of one model call. */
 export interface LLMCallOptions {
@@ -76,26 +76,17 @@ export interface LLMCallHandle {
 export function withLLMCall<T>(options: LLMCallOptions, fn: (call: LLMCallHandle) => T): Recorded<T> {
   const operation = options.operation ?? OPERATION_CHAT;
   const recorded: LLMResult = {};
-  const prompt: PromptMessages = {};
   return runInSpan(
     `${operation} ${options.model}`,
-    { kind: SpanKind.CLIENT, attributes: bestEffort(() => promptAttributes(options, operation, prompt), () => minimalAttributes(options, operation)) },
+    { kind: SpanKind.CLIENT, attributes: bestEffort(() => promptAttributes(options, operation), () => minimalAttributes(options, operation)) },
     context.active(),
-    (span) => {
-      if (prompt.plain) rememberRecordedMessages(span, 'input', prompt.plain.messages, prompt.plain.json);
-      return fn(handleFor(span, recorded));
-    },
+    (span) => fn(handleFor(span, recorded)),
     // A result whose fields cannot be read must not lose what the handle recorded.
     (span, value) => writeResult(span, { ...bestEffort(() => extractLLMResult(value), () => undefined), ...recorded }),
   );
 }
 
-/** The prompt's messages when they were serialised by `plainMessagesJson`, for `rememberRecordedMessages`. */
-interface PromptMessages {
-  plain?: { messages: GenAiMessage[]; json: string };
-}
-
-function promptAttributes(options: LLMCallOptions, operation: string, prompt: PromptMessages): Attributes {
+function promptAttributes(options: LLMCallOptions, operation: string): Attributes {
   const attributes: Attributes = {
     ...options.attributes,
     [GEN_AI_OPERATION_NAME]: operation,
@@ -105,11 +96,7 @@ function promptAttributes(options: LLMCallOptions, operation: string, prompt: Pr
   if (!captureContent()) return withParameters(attributes, options);
   const messages: GenAiMessage[] = options.messages ? toGenAiMessages(options.messages) : [];
   if (options.prompt !== undefined) messages.push({ role: 'user', parts: contentParts(options.prompt) });
-  if (messages.length > 0) {
-    const plain = plainMessagesJson(messages);
-    attributes[GEN_AI_INPUT_MESSAGES] = plain ?? toSafeJson(messages, Number.MAX_SAFE_INTEGER);
-    if (plain !== undefined) prompt.plain = { messages, json: plain };
-  }
+  if (messages.length > 0) attributes[GEN_AI_INPUT_MESSAGES] = messagesJson(messages);
   if (options.system !== undefined) {
     attributes[GEN_AI_SYSTEM_INSTRUCTIONS] = toSafeJson(contentParts(options.system), Number.MAX_SAFE_INTEGER);
   }
@@ -163,9 +150,7 @@ function writeResult(span: Span, result: LLMResult): void {
   if (result.messages && captureContent()) {
     const reason = result.finishReasons?.[0];
     const messages = reason ? result.messages.map((m) => ({ finish_reason: reason, ...m })) : result.messages;
-    const plain = plainMessagesJson(messages);
-    attributes[GEN_AI_OUTPUT_MESSAGES] = plain ?? toSafeJson(messages, Number.MAX_SAFE_INTEGER);
-    if (plain !== undefined) rememberRecordedMessages(span, 'output', messages, plain);
+    attributes[GEN_AI_OUTPUT_MESSAGES] = messagesJson(messages);
   }
   if (result.finishReasons?.length) attributes[GEN_AI_RESPONSE_FINISH_REASONS] = result.finishReasons;
   if (result.inputTokens !== undefined) attributes[GEN_AI_USAGE_INPUT_TOKENS] = result.inputTokens;
@@ -173,6 +158,11 @@ function writeResult(span: Span, result: LLMResult): void {
   if (result.responseModel) attributes[GEN_AI_RESPONSE_MODEL] = result.responseModel;
   if (result.responseId) attributes[GEN_AI_RESPONSE_ID] = result.responseId;
   span.setAttributes(attributes);
+}
+
+/** Messages as JSON, uncut (each text was cut when normalised). */
+function messagesJson(messages: GenAiMessage[]): string {
+  return plainMessagesJson(messages) ?? toSafeJson(messages, Number.MAX_SAFE_INTEGER);
 }
 
 function snakeCase(name: string): string {
