@@ -1,9 +1,10 @@
 /**
  * GenAI messages made only of text — the common chat call — written and read
- * in a fixed compact form, two to three times faster than `JSON.stringify`
- * and `JSON.parse`. Our helpers write every chat call's messages into span
- * attributes, and the converter reads them back for every audit event, so
- * these two are on the hot paths of recording and of exporting.
+ * in a fixed compact form: written 1.5–2× faster than by `JSON.stringify`
+ * (more for longer text), read 1.1–1.6× faster than by `JSON.parse` up to
+ * 1,500 characters (longer text is left to `JSON.parse`). Our helpers write
+ * every chat call's messages into span attributes, and the converter reads
+ * them back for every audit event: both are on hot paths.
  *
  * Anything else (tool calls, media, extra fields, escapes) takes the general
  * path: the writer declines, the reader declines, and the caller falls back.
@@ -50,6 +51,11 @@ export function plainMessagesJson(messages: readonly GenAiMessage[]): string | u
   return flatString(`${json}]`);
 }
 
+// Longer text is left to JSON.parse, which scans long strings faster than
+// this reader's check for escapes (measured: 1.6x faster than JSON.parse at
+// 150 characters, 1.1x at 1,300, even at 2,100, slower beyond).
+const MAX_READ_LENGTH = 1500;
+
 // Text the reader declines at once: escapes and raw control characters (which JSON.parse refuses).
 const NOT_PLAIN_TEXT = /[\\\u0000-\u001f]/;
 
@@ -62,7 +68,7 @@ const NOT_PLAIN_TEXT = /[\\\u0000-\u001f]/;
  * // → [{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }]
  */
 export function readPlainMessages(text: string): GenAiMessage[] | undefined {
-  if (text.charCodeAt(0) !== 0x5b || NOT_PLAIN_TEXT.test(text)) return undefined;
+  if (text.length > MAX_READ_LENGTH || text.charCodeAt(0) !== 0x5b || NOT_PLAIN_TEXT.test(text)) return undefined;
   const reader = new PlainReader(text);
   const messages: GenAiMessage[] = [];
   if (reader.take(']')) return reader.atEnd() ? messages : undefined;
@@ -147,10 +153,11 @@ function hasKeys(object: object, keys: readonly string[]): boolean {
 
 // Exactly Array / Object: a subclass or another prototype could carry a
 // `toJSON` that JSON.stringify would honour.
+// (`toJSON` is looked for too: a non-enumerable own one, or one added to a prototype.)
 function isPlainArray(value: unknown): value is unknown[] {
-  return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype;
+  return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && !('toJSON' in value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && !('toJSON' in value);
 }

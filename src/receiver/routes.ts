@@ -5,7 +5,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { postAgenticAuditEvent } from './agentic-audit-routes.js';
 import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
-import { batchPayloadTexts } from './batch-payload-text.js';
 import { HttpError } from './http-error.js';
 import { readJsonBody, sendJson } from './http-json.js';
 import { parseListQuery } from './list-query.js';
@@ -89,7 +88,6 @@ async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
   const body = await readJsonBody(req);
   const valid = validateBatch(body.value, arrivalTime());
   const scanContent = mayHoldFindings(body.text);
-  const payloadTexts = batchPayloadTexts(body.text, valid.map((event) => event.payload));
   // Build every entry before storing any, so a batch is all-or-nothing. A
   // client's retry (same payload.event_id and same content as the newest event
   // under that id, this batch's included) is answered with the stored event
@@ -106,7 +104,7 @@ async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
       results[i] = stored;
       continue;
     }
-    const entry = toEntry(ctx, agentId, valid[i]!, `events[${i}].`, scanContent, payloadTexts?.[i]);
+    const entry = toEntry(ctx, agentId, valid[i]!, `events[${i}].`, scanContent);
     fresh.push(entry);
     results[i] = entry.json;
     if (eventId !== undefined) inBatch.set(eventId, entry);
@@ -128,10 +126,10 @@ function requireAgent(ctx: RouteContext, agentId: string): void {
   }
 }
 
-function toEntry(ctx: RouteContext, agentId: string, valid: ValidEvent, where: string, scanContent = true, payloadText?: string): StoredEntry {
+function toEntry(ctx: RouteContext, agentId: string, valid: ValidEvent, where: string, scanContent = true): StoredEntry {
   const policyResult = evaluatePolicies(valid, ctx.deniedTools, scanContent);
   try {
-    return toStoredEntry(agentId, valid, policyResult, payloadText);
+    return toStoredEntry(agentId, valid, policyResult);
   } catch (error) {
     // JSON.stringify overflows the stack on payloads nested thousands deep.
     if (error instanceof RangeError) {

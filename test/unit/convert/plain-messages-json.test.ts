@@ -56,8 +56,22 @@ describe('plainMessagesJson', () => {
       withToJson, // an Array subclass: JSON.stringify would honour its toJSON
       [{ role: 'user', parts: Messages.from([]) }],
       [Object.assign(Object.create({ inherited: 'x' }) as object, { role: 'user', parts: [] })],
+      // A non-enumerable own toJSON, which JSON.stringify honours all the same.
+      [Object.defineProperty({ role: 'user', parts: [{ type: 'text', content: 'secret' }] }, 'toJSON', { value: () => ({ role: 'user', parts: [] }) })],
+      [{ role: 'user', parts: [Object.defineProperty({ type: 'text', content: 'secret' }, 'toJSON', { value: () => 'redacted' })] }],
     ];
     for (const messages of notPlain) expect(plainMessagesJson(messages as GenAiMessage[]), JSON.stringify(messages)).toBeUndefined();
+  });
+
+  it('declines while a toJSON sits on Object.prototype', () => {
+    const messages = [{ role: 'user', parts: [{ type: 'text', content: 'secret' }] }];
+    expect(plainMessagesJson(messages)).toBe(JSON.stringify(messages));
+    Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'redacted', configurable: true, writable: true });
+    try {
+      expect(plainMessagesJson(messages)).toBeUndefined();
+    } finally {
+      delete (Object.prototype as { toJSON?: unknown }).toJSON;
+    }
   });
 });
 
@@ -104,6 +118,13 @@ describe('readPlainMessages', () => {
       expect(readPlainMessages(text), text).toBeUndefined();
     }
     expect(readPlainMessages('[]')).toEqual([]);
+  });
+
+  it('leaves long text to JSON.parse, which reads it faster', () => {
+    const long = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'x'.repeat(1500) }] }]);
+    expect(readPlainMessages(long)).toBeUndefined();
+    const short = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'x'.repeat(1400) }] }]);
+    expect(readPlainMessages(short)).toEqual(JSON.parse(short));
   });
 });
 
