@@ -3,8 +3,8 @@
  *
  * V8 represents `a + b` as a tree of the pieces, and a slice of a long string
  * as a view that keeps the whole of it alive. A kept string built that way
- * retains every piece: an agent's message cut from a megabyte page keeps the
- * page, and a stored event keeps the whole request it was sliced from.
+ * retains every piece: a span attribute built from an agent's message that
+ * was cut from a megabyte page would keep the page alive as long as the span.
  */
 
 /**

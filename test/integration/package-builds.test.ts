@@ -37,3 +37,13 @@ describe.each([
 it('declares the same version as package.json', () => {
   expect(JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).version).toBe(VERSION);
 });
+
+// Message text cut from a large string must not keep that string alive for
+// as long as the span is held (a batch queue, an in-memory exporter).
+it('keeps a chat span small when its messages were cut from a large page', async () => {
+  const { stdout } = await run(process.execPath, ['--expose-gc', 'test/fixtures/span-memory.mjs'], { cwd: root });
+  const { spans, bytesPerSpan } = JSON.parse(stdout) as { spans: number; bytesPerSpan: number };
+  expect(spans).toBe(20);
+  // Keeping the page would be over 1 MB a span; without it, under 100 kB here.
+  expect(bytesPerSpan).toBeLessThan(200_000);
+});
