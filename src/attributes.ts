@@ -69,6 +69,14 @@ export const AUDIT_DECISION_FAIL_MODE = 'audit.decision.fail_mode';
  */
 export const AUDIT_MODEL_CALL_RECORDED_BY = 'audit.model_call.recorded_by';
 
+/**
+ * On the exporter's view of a Vercel AI SDK outer span (`ai.generateObject`,
+ * …) that failed while no span below it reported an error: the failure was
+ * raised in the outer span itself (an object failing its schema), so its
+ * own error is reported.
+ */
+export const AUDIT_ERROR_RAISED_HERE = 'audit.error.raised_here';
+
 /** On the exporter's view of a model call reported as unfinished that ended after all: its prompt was sent then. */
 export const AUDIT_MODEL_CALL_REPORTED_UNFINISHED = 'audit.model_call.reported_unfinished';
 

@@ -8,11 +8,14 @@
  * The outer spans (`ai.generateText`, `ai.streamText`, `ai.generateObject`,
  * `ai.streamObject`, `ai.embed`, `ai.embedMany`, `ai.rerank`) aggregate what
  * their children carry — content, usage, and the same exception when a model
- * call fails — so they are left unmatched and yield nothing of their own: a
- * second prompt/completion pair or error would count one call twice. v7's
+ * call fails — so they yield nothing of their own: a second prompt/completion
+ * pair or error would count one call twice. Except an error raised in the
+ * outer span itself, which the audit span processor marks
+ * (`exporter/reported-errors.ts`). v7's
  * GenAI-shape spans (scope `ai`, `gen_ai.operation.name`) are the GenAI converter's.
  */
 import type { Attributes } from '@opentelemetry/api';
+import { AUDIT_ERROR_RAISED_HERE } from '../attributes.js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { toGenAiMessages, toolCallPart, type GenAiMessage, type GenAiPart } from './chat-messages.js';
 import { normalizeFinishReason } from './finish-reason.js';
@@ -33,16 +36,14 @@ const NONE: ReadonlySet<string> = new Set();
 export const vercelConverter: SpanConverter = {
   name: 'vercel-ai',
   matches(span) {
-    const a = span.attributes;
-    // Without `ai.operationId`, a name like `ai.v1.Service/Call` (gRPC) is only Vercel's from Vercel's tracer.
-    if (typeof a[OPERATION_ID] !== 'string' && span.instrumentationScope?.name !== 'ai') return false;
-    const operationId = typeof a[OPERATION_ID] === 'string' ? a[OPERATION_ID] : String(span.name);
-    if (!operationId.startsWith('ai.') || isAggregate(operationId)) return false;
-    // v7's OpenTelemetry integration writes the GenAI shape under scope `ai`.
-    return !(span.instrumentationScope?.name === 'ai' && typeof a['gen_ai.operation.name'] === 'string');
+    const operationId = legacyOperationId(span);
+    if (operationId === undefined) return false;
+    // An outer span only when its failure was raised in it (exporter/reported-errors.ts): then it yields that error.
+    return isAggregate(operationId) ? span.attributes[AUDIT_ERROR_RAISED_HERE] === true : true;
   },
   convert(span, out) {
     const operationId = readString(span.attributes, OPERATION_ID) ?? String(span.name);
+    if (isAggregate(operationId)) return; // its error events are all it yields
     if (operationId.endsWith('.doGenerate') || operationId.endsWith('.doStream')) convertModelCall(span, out);
     else if (operationId === TOOL_CALL) convertToolCall(span, out);
     else {
@@ -52,6 +53,29 @@ export const vercelConverter: SpanConverter = {
     }
   },
 };
+
+/**
+ * A Vercel outer span (`ai.generateText`, `ai.generateObject`, `ai.embed`, …),
+ * which aggregates its children's content, usage and exceptions.
+ *
+ * @example
+ * if (isVercelAggregateSpan(span) && failed && !errorBelow) markRaisedHere(span);
+ */
+export function isVercelAggregateSpan(span: ReadableSpan): boolean {
+  const operationId = legacyOperationId(span);
+  return operationId !== undefined && isAggregate(operationId);
+}
+
+/** The span's `ai.*` operation id when it is a legacy-format Vercel span, else undefined. */
+function legacyOperationId(span: ReadableSpan): string | undefined {
+  const a = span.attributes;
+  // Without `ai.operationId`, a name like `ai.v1.Service/Call` (gRPC) is only Vercel's from Vercel's tracer.
+  if (typeof a[OPERATION_ID] !== 'string' && span.instrumentationScope?.name !== 'ai') return undefined;
+  const operationId = typeof a[OPERATION_ID] === 'string' ? a[OPERATION_ID] : String(span.name);
+  if (!operationId.startsWith('ai.')) return undefined;
+  // v7's OpenTelemetry integration writes the GenAI shape under scope `ai`.
+  return span.instrumentationScope?.name === 'ai' && typeof a['gen_ai.operation.name'] === 'string' ? undefined : operationId;
+}
 
 /** `ai.generateText`, `ai.embed`, …: one segment after `ai.`, and not the tool span. */
 function isAggregate(operationId: string): boolean {

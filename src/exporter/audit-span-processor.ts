@@ -9,6 +9,7 @@ import { clearDefaultToolGate, resolveToolGate, setDefaultToolGate, type ToolDec
 import type { AuditStats } from './audit-stats.js';
 import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
 import { ModelCallTracker } from './model-call-tracker.js';
+import { ReportedErrors } from './reported-errors.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:processor' });
 
@@ -54,6 +55,7 @@ export class AuditSpanProcessor implements SpanProcessor {
   private shutdownPromise: Promise<void> | undefined;
   private readonly config: SpanQueueConfig;
   private readonly modelCalls: ModelCallTracker;
+  private readonly reportedErrors = new ReportedErrors();
   private readonly sweep: NodeJS.Timeout;
 
   constructor(
@@ -85,7 +87,7 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    this.enqueue(this.modelCalls.onEnd(span));
+    this.enqueue(this.reportedErrors.onEnd(this.modelCalls.onEnd(span)));
     if (span.attributes[AUDIT_SESSION_ROOT] === true) this.modelCalls.sessionEnded(span.spanContext().traceId);
   }
 

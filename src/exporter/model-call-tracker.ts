@@ -22,6 +22,7 @@ import { SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED } from '../attributes.js';
 import { startsAsModelCall, startsOwnScope } from '../convert/model-call-span.js';
+import { withAttribute } from './span-view.js';
 
 const MAX_OPEN_SPANS = 8192;
 const MAX_ENDED_SESSIONS = 1024;
@@ -168,10 +169,6 @@ export class ModelCallTracker {
       status: { value: { code: SpanStatusCode.ERROR, message: `the model call's span never ended (${reason}); its instrumentation most likely failed to end it after an error` } },
     }) as ReadableSpan;
   }
-}
-
-function withAttribute(span: ReadableSpan, key: string, value: string | boolean): ReadableSpan {
-  return Object.create(span, { attributes: { value: { ...span.attributes, [key]: value } } }) as ReadableSpan;
 }
 
 function nowHrTime(): HrTime {

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startAuditReceiver, type StoredAuditEvent } from '../../src/index.js';
-import { errorReply, startFakeOpenAIServer, textReply, toolCallReply, type ModelRequest } from '../servers/fake-openai-server.js';
+import { errorReply, startFakeOpenAIServer, textReply, toolCallReply, type ModelReply, type ModelRequest } from '../servers/fake-openai-server.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,6 +26,15 @@ export const SCRIPT = Object.freeze({
     { promptTokens: 96, completionTokens: 14 },
   ],
 });
+
+/** The replies of {@link SCRIPT}: ask for the tool, answer, fail. */
+function weatherReplies(): ModelReply[] {
+  return [
+    toolCallReply('get_weather', SCRIPT.toolArguments, { callId: SCRIPT.toolCallId, usage: SCRIPT.usage[0] }),
+    textReply(SCRIPT.answer, { usage: SCRIPT.usage[1] }),
+    errorReply(500),
+  ];
+}
 
 export interface ScenarioRun {
   /** Events the receiver stored, in arrival order. */
@@ -46,15 +55,12 @@ export async function runScenario(
   scenario: string,
   env: Record<string, string> = {},
   captureName = scenario,
+  replies: readonly ModelReply[] = weatherReplies(),
 ): Promise<ScenarioRun> {
   const receiverKey = 'interop-receiver-key';
   const receiver = await startAuditReceiver({ port: 0, apiKey: receiverKey });
   const model = await startFakeOpenAIServer();
-  model.enqueue(
-    toolCallReply('get_weather', SCRIPT.toolArguments, { callId: SCRIPT.toolCallId, usage: SCRIPT.usage[0] }),
-    textReply(SCRIPT.answer, { usage: SCRIPT.usage[1] }),
-    errorReply(500),
-  );
+  model.enqueue(...replies);
   try {
     // The child sees none of this process's OTel or vendor settings.
     const inherited = Object.fromEntries(
