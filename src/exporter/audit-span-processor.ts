@@ -87,7 +87,8 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    this.enqueue(this.reportedErrors.onEnd(this.modelCalls.onEnd(span)));
+    const insideCall = this.modelCalls.insideEnclosingCall(span);
+    this.enqueue(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall));
     if (span.attributes[AUDIT_SESSION_ROOT] === true) this.modelCalls.sessionEnded(span.spanContext().traceId);
   }
 

@@ -70,6 +70,13 @@ export class ModelCallTracker {
     return this.open.size > MAX_OPEN_SPANS ? this.evict() : [];
   }
 
+  /** Whether `span` (not yet ended) runs inside a model call that an enclosing span records. */
+  insideEnclosingCall(span: ReadableSpan): boolean {
+    const { spanId } = span.spanContext();
+    const call = this.open.get(spanId)?.call;
+    return call !== undefined && call !== spanId;
+  }
+
   /**
    * Called from `onEnd`: the span to convert — a view marked as recorded by
    * its enclosing call when it turned out to be a model call inside one, or

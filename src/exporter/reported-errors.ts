@@ -1,14 +1,14 @@
 /**
- * Which spans already have an error reported below them, so that a Vercel AI
- * SDK outer span (`ai.generateText`, `ai.generateObject`, …) reports its own
- * failure only when nothing below it did.
+ * Whether a failed Vercel AI SDK outer span (`ai.generateText`,
+ * `ai.generateObject`, …) copies a child's error, already reported, or failed
+ * by itself, so that it reports its own failure only then.
  *
  * Those outer spans carry a copy of their children's exception, so they yield
  * no events (one failure, one `error` event). But a failure raised in the
  * outer span itself — `generateObject` output failing its schema after a
  * successful model call — is on no child: without this it would be lost.
- * Children end before their parents, so by the time an outer span ends, every
- * error below it has been seen.
+ * Children end before their parents, so by the time an outer span ends, the
+ * child that made it fail has been seen.
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -21,35 +21,45 @@ import { withAttribute } from './span-view.js';
 const MAX_PENDING = 4096;
 
 export class ReportedErrors {
-  /** Ids of spans with an error reported somewhere below them, in insertion order. */
-  private readonly below = new Set<string>();
+  /**
+   * Per parent span id (in the order last written): whether its child that
+   * ended last carried an error already reported. Vercel's outer span copies
+   * the exception of the child that made it fail, which is the last to end:
+   * an earlier child's error the SDK recovered from (a retried 500, a tool
+   * error fed back to the model) says nothing about the outer failure.
+   */
+  private readonly lastChild = new Map<string, boolean>();
 
   /**
    * Called from `onEnd`, children before parents: the span to convert — for a
-   * failed outer span with nothing reported below it, a view marked
-   * {@link AUDIT_ERROR_RAISED_HERE}.
+   * failed outer span whose failure no child carried, a view marked
+   * {@link AUDIT_ERROR_RAISED_HERE}. `insideCall`: the span is inside a model
+   * call an enclosing span records (`ModelCallTracker`); that span reports
+   * the failure.
    */
-  onEnd(span: ReadableSpan): ReadableSpan {
-    const errorBelow = this.below.delete(span.spanContext().spanId);
+  onEnd(span: ReadableSpan, insideCall: boolean): ReadableSpan {
+    const id = span.spanContext().spanId;
+    const childCarried = this.lastChild.get(id) === true;
+    this.lastChild.delete(id);
     const failed = span.status.code === SpanStatusCode.ERROR || span.events.some((e) => e.name === EXCEPTION_EVENT);
     let view = span;
-    let reported = errorBelow;
-    if (isVercelAggregateSpan(span)) {
-      if (failed && !errorBelow) {
-        view = withAttribute(span, AUDIT_ERROR_RAISED_HERE, true);
-        reported = true;
-      }
-    } else if (failed && reportsErrors(span)) {
-      reported = true;
+    let carries = false;
+    if (failed && isVercelAggregateSpan(span)) {
+      if (!childCarried && !insideCall) view = withAttribute(span, AUDIT_ERROR_RAISED_HERE, true);
+      carries = childCarried || !insideCall;
+    } else if (failed) {
+      carries = childCarried || reportsErrors(span);
     }
-    const parent = span.parentSpanContext?.spanId;
-    if (reported && parent !== undefined) this.note(parent);
+    const parent = span.parentSpanContext;
+    // A remote parent never ends in this process.
+    if (parent !== undefined && parent.isRemote !== true) this.noteLastChild(parent.spanId, carries);
     return view;
   }
 
-  private note(spanId: string): void {
-    this.below.add(spanId);
-    if (this.below.size > MAX_PENDING) this.below.delete(this.below.values().next().value as string);
+  private noteLastChild(parentId: string, carried: boolean): void {
+    this.lastChild.delete(parentId); // to the back: the entry is fresh
+    this.lastChild.set(parentId, carried);
+    if (this.lastChild.size > MAX_PENDING) this.lastChild.delete(this.lastChild.keys().next().value as string);
   }
 }
 

@@ -76,22 +76,39 @@ describe('a Vercel outer span that fails', () => {
     ]);
   });
 
-  it('does not repeat a failed tool call below it, however deep', async () => {
+  it('does not repeat the error of the tool call that ended last and made it fail', async () => {
     install();
     const ai = trace.getTracer('ai');
     ai.startActiveSpan('ai.generateText', { attributes: { 'ai.operationId': 'ai.generateText' } }, (outer) => {
-      ai.startActiveSpan('ai.generateText.doGenerate', { attributes: { 'ai.operationId': 'ai.generateText.doGenerate', ...MODEL_CALL } }, (call) => {
-        ai.startActiveSpan('ai.toolCall', { attributes: { 'ai.operationId': 'ai.toolCall', 'ai.toolCall.name': 'delete_order', 'ai.toolCall.args': '{}' } }, (tool) => {
-          fail(tool, 'Error', 'order is locked');
-          tool.end();
-        });
-        call.end();
+      ai.startActiveSpan('ai.generateText.doGenerate', { attributes: { 'ai.operationId': 'ai.generateText.doGenerate', ...MODEL_CALL } }, (call) => call.end());
+      ai.startActiveSpan('ai.toolCall', { attributes: { 'ai.operationId': 'ai.toolCall', 'ai.toolCall.name': 'delete_order', 'ai.toolCall.args': '{}' } }, (tool) => {
+        fail(tool, 'Error', 'order is locked');
+        tool.end();
       });
       fail(outer, 'Error', 'order is locked');
       outer.end();
     });
     const events = await delivered();
     expect(events.filter((e) => e.type === 'error')).toEqual([{ type: 'error', span: 'ai.toolCall', error: 'Error' }]);
+  });
+
+  it('reports its own failure after an earlier child error the SDK recovered from (a retried 500)', async () => {
+    install();
+    const ai = trace.getTracer('ai');
+    ai.startActiveSpan('ai.generateObject', { attributes: { 'ai.operationId': 'ai.generateObject' } }, (outer) => {
+      for (const attempt of ['500', 'ok']) {
+        ai.startActiveSpan('ai.generateObject.doGenerate', { attributes: { 'ai.operationId': 'ai.generateObject.doGenerate', ...MODEL_CALL } }, (call) => {
+          if (attempt === '500') fail(call, 'AI_APICallError', 'Internal Server Error');
+          call.end();
+        });
+      }
+      fail(outer, 'AI_NoObjectGeneratedError', 'No object generated.');
+      outer.end();
+    });
+    expect((await delivered()).filter((e) => e.type === 'error')).toEqual([
+      { type: 'error', span: 'ai.generateObject.doGenerate', error: 'AI_APICallError' },
+      { type: 'error', span: 'ai.generateObject', error: 'AI_NoObjectGeneratedError' },
+    ]);
   });
 
   it('still reports its own error when only a span no convention reads failed below it (a retried HTTP request)', async () => {

@@ -1,0 +1,96 @@
+// The real `ai` 6 and `@ai-sdk/openai` against the strict fake OpenAI server,
+// in this process, through the audit span processor: one failure, one error
+// event, wherever the SDK raised it.
+import { createOpenAI } from '@ai-sdk/openai';
+import { generateObject, generateText, Output, stepCountIs, tool } from 'ai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { withLLMCall } from '../../src/record/llm-call.js';
+import { errorReply, startFakeOpenAIServer, textReply, toolCallReply, type FakeOpenAIServer } from '../servers/fake-openai-server.js';
+import { installTracing, type TestTracing } from '../support/tracing.js';
+import { recordingBackend, recordingProcessor, type RecordingBackend } from '../unit/record/recording-backend.js';
+
+let tracing: TestTracing | undefined;
+let fake: FakeOpenAIServer | undefined;
+let backend: RecordingBackend;
+let processor: AuditSpanProcessor;
+
+async function chatModel() {
+  backend = recordingBackend();
+  processor = recordingProcessor(backend);
+  tracing = installTracing([processor]);
+  fake = await startFakeOpenAIServer();
+  return createOpenAI({ baseURL: `${fake.url}/v1`, apiKey: fake.apiKey }).chat('gpt-4o-mini');
+}
+
+afterEach(async () => {
+  await tracing?.close();
+  await fake?.close();
+  tracing = undefined;
+  fake = undefined;
+});
+
+async function errors(): Promise<string[]> {
+  await processor.forceFlush();
+  return backend.events().filter((e) => e.type === 'error').map((e) => `${String(e.payload['span_name'])}:${String(e.payload['error_type'])}`);
+}
+
+const telemetry = { isEnabled: true };
+const schema = z.object({ orderNumber: z.number() });
+const NOT_A_NUMBER = '{"orderNumber":"forty-two"}';
+
+describe('Vercel AI SDK failures, each one error event', () => {
+  it('a retried 500, then an answer failing the schema: both', async () => {
+    const model = await chatModel();
+    fake!.enqueue(errorReply(500), textReply(NOT_A_NUMBER));
+    await expect(generateObject({ model, schema, prompt: 'Which order?', maxRetries: 1, experimental_telemetry: telemetry })).rejects.toThrow(/No object generated/);
+    expect(await errors()).toEqual(['ai.generateObject.doGenerate:AI_APICallError', 'ai.generateObject:AI_NoObjectGeneratedError']);
+  });
+
+  it('a tool error fed back to the model, then output failing the schema: both', async () => {
+    const model = await chatModel();
+    fake!.enqueue(toolCallReply('lookup', { id: 42 }), textReply(NOT_A_NUMBER));
+    const tools = {
+      lookup: tool({
+        inputSchema: z.object({ id: z.number() }),
+        execute: async ({ id }): Promise<string> => {
+          throw new Error(`order service down (order ${id})`);
+        },
+      }),
+    };
+    await expect(
+      generateText({ model, tools, output: Output.object({ schema }), prompt: 'Which order?', stopWhen: stepCountIs(3), maxRetries: 0, experimental_telemetry: telemetry }),
+    ).rejects.toThrow(/No object generated/);
+    expect(await errors()).toEqual(['ai.toolCall:Error', 'ai.generateText:AI_NoObjectGeneratedError']);
+  });
+
+  it('a 500 on the only attempt: the model call\'s error alone', async () => {
+    const model = await chatModel();
+    fake!.enqueue(errorReply(500));
+    await expect(generateText({ model, prompt: 'Which order?', maxRetries: 0, experimental_telemetry: telemetry })).rejects.toThrow();
+    expect(await errors()).toEqual(['ai.generateText.doGenerate:AI_APICallError']);
+  });
+
+  it('inside withLLMCall, which records the call: its error alone', async () => {
+    const model = await chatModel();
+    fake!.enqueue(textReply(NOT_A_NUMBER));
+    await expect(
+      withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', prompt: 'Which order?' }, () =>
+        generateObject({ model, schema, prompt: 'Which order?', maxRetries: 0, experimental_telemetry: telemetry }),
+      ),
+    ).rejects.toThrow(/No object generated/);
+    expect(await errors()).toEqual(['chat gpt-4o-mini:AI_NoObjectGeneratedError']);
+  });
+
+  it('inside withLLMCall, a 500: its error alone', async () => {
+    const model = await chatModel();
+    fake!.enqueue(errorReply(500));
+    await expect(
+      withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', prompt: 'Which order?' }, () =>
+        generateText({ model, prompt: 'Which order?', maxRetries: 0, experimental_telemetry: telemetry }),
+      ),
+    ).rejects.toThrow();
+    expect(await errors()).toEqual(['chat gpt-4o-mini:AI_APICallError']);
+  });
+});
