@@ -22,13 +22,13 @@ const MAX_PENDING = 4096;
 
 export class ReportedErrors {
   /**
-   * Per parent span id (in the order last written): whether its child that
-   * ended last carried an error already reported. Vercel's outer span copies
-   * the exception of the child that made it fail, which is the last to end:
-   * an earlier child's error the SDK recovered from (a retried 500, a tool
-   * error fed back to the model) says nothing about the outer failure.
+   * Parents whose child that ended last carried an error already reported
+   * (in the order noted). Vercel's outer span copies the exception of the
+   * child that made it fail, which is the last to end: an earlier child's
+   * error the SDK recovered from (a retried 500, a tool error fed back to the
+   * model) says nothing about the outer failure.
    */
-  private readonly lastChild = new Map<string, boolean>();
+  private readonly lastChildCarried = new Set<string>();
 
   /**
    * Called from `onEnd`, children before parents: the span to convert — for a
@@ -39,8 +39,7 @@ export class ReportedErrors {
    */
   onEnd(span: ReadableSpan, insideCall: boolean): ReadableSpan {
     const id = span.spanContext().spanId;
-    const childCarried = this.lastChild.get(id) === true;
-    this.lastChild.delete(id);
+    const childCarried = this.lastChildCarried.delete(id);
     const failed = span.status.code === SpanStatusCode.ERROR || span.events.some((e) => e.name === EXCEPTION_EVENT);
     let view = span;
     let carries = false;
@@ -57,9 +56,11 @@ export class ReportedErrors {
   }
 
   private noteLastChild(parentId: string, carried: boolean): void {
-    this.lastChild.delete(parentId); // to the back: the entry is fresh
-    this.lastChild.set(parentId, carried);
-    if (this.lastChild.size > MAX_PENDING) this.lastChild.delete(this.lastChild.keys().next().value as string);
+    // A later child decides: one that did not carry clears an earlier one's mark.
+    this.lastChildCarried.delete(parentId);
+    if (!carried) return;
+    this.lastChildCarried.add(parentId);
+    if (this.lastChildCarried.size > MAX_PENDING) this.lastChildCarried.delete(this.lastChildCarried.values().next().value as string);
   }
 }
 
