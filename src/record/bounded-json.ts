@@ -23,6 +23,40 @@ const MAX_DEPTH = 256;
  * @throws what a getter or proxy of the value throws (the caller falls back).
  */
 export function exceedsJsonLength(value: unknown, bound: number): boolean {
+  const flat = flatJsonLength(value, bound);
+  return flat === undefined ? exceedsNested(value, bound) : flat > bound;
+}
+
+/**
+ * The estimate for what every call records — a small object or array of
+ * plain values — without allocating; undefined when the value nests (or has
+ * a `toJSON`), for the full walk.
+ */
+function flatJsonLength(value: unknown, bound: number): number | undefined {
+  if (typeof value === 'string') return value.length + 2;
+  if (value === null || typeof value !== 'object') return SCALAR_CHARS;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
+  let total = 2;
+  if (Array.isArray(value)) {
+    if (value.length > bound) return value.length;
+    for (let i = 0; i < value.length && total <= bound; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === 'object') return undefined;
+      total += 1 + (typeof item === 'string' ? item.length + 2 : SCALAR_CHARS);
+    }
+    return total;
+  }
+  for (const key in value) {
+    if (total > bound) break;
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object') return undefined;
+    total += key.length + 3 + (typeof item === 'string' ? item.length + 2 : SCALAR_CHARS);
+  }
+  return total;
+}
+
+function exceedsNested(value: unknown, bound: number): boolean {
   // No record of objects seen, to stay cheap on the small values of every
   // call: a cycle or a shared object is counted again each time, so the
   // estimate can only be high, and `boundedJson` then finds the value fits.
