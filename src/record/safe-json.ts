@@ -5,7 +5,6 @@
  */
 import { maxContentLength } from '../config/content-limit.js';
 import { truncateText } from '../convert/truncate-text.js';
-import { boundedJson, exceedsJsonLength } from './bounded-json.js';
 
 // Re-exported: the helpers import it from here; the rule itself is shared with convert/.
 
@@ -16,17 +15,7 @@ import { boundedJson, exceedsJsonLength } from './bounded-json.js';
  */
 export function toSafeJson(value: unknown, max = maxContentLength()): string {
   if (typeof value === 'string') return truncateText(value, max);
-  if (value instanceof Error) value = { name: value.name, message: value.message };
-  // A value far past the limit is written only up to it (bounded-json.ts).
-  const longerThan = max * LARGE_FACTOR;
-  if (longerThan < Number.MAX_SAFE_INTEGER && isLarge(value, longerThan)) {
-    try {
-      const bounded = boundedJson(value, max, longerThan);
-      if (bounded !== undefined) return bounded;
-    } catch {
-      // A throwing toJSON or getter: the general path below handles it.
-    }
-  }
+  if (isError(value)) value = { name: value.name, message: value.message };
   let json: string | undefined;
   try {
     // Fast path: plain data serialises as is; only values it cannot handle
@@ -38,14 +27,12 @@ export function toSafeJson(value: unknown, max = maxContentLength()): string {
   return truncateText(json ?? describeUnserializable(value), max);
 }
 
-/** Values estimated past this many times the limit take the bounded path. */
-const LARGE_FACTOR = 4;
-
-function isLarge(value: unknown, bound: number): boolean {
+/** `instanceof Error`, false where asking throws (a revoked proxy, a throwing `getPrototypeOf` trap). */
+function isError(value: unknown): value is Error {
   try {
-    return exceedsJsonLength(value, bound);
+    return value instanceof Error;
   } catch {
-    return false; // a getter or proxy threw: the general path copes with it
+    return false;
   }
 }
 

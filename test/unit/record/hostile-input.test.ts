@@ -16,6 +16,15 @@ function revoked(): object {
   return proxy; // every read of it throws
 }
 
+describe('toSafeJson', () => {
+  it('never throws, even where asking whether a value is an Error throws', () => {
+    const prototypeThrows = new Proxy({}, { getPrototypeOf: () => { throw new Error('no prototype'); } });
+    expect(() => toSafeJson(revoked())).not.toThrow();
+    expect(typeof toSafeJson(revoked())).toBe('string');
+    expect(toSafeJson(prototypeThrows)).toBe('{}');
+  });
+});
+
 describe('recording helpers with hostile input', () => {
   it('runs the tool and records its span when the arguments and attributes cannot be read', () => {
     tracing = installTracing();
