@@ -42,7 +42,7 @@ export const vercelConverter: SpanConverter = {
     return isAggregate(operationId) ? span.attributes[AUDIT_ERROR_RAISED_HERE] === true : true;
   },
   convert(span, out) {
-    const operationId = readString(span.attributes, OPERATION_ID) ?? String(span.name);
+    const operationId = legacyOperationId(span) ?? String(span.name);
     if (isAggregate(operationId)) return; // its error events are all it yields
     if (operationId.endsWith('.doGenerate') || operationId.endsWith('.doStream')) convertModelCall(span, out);
     else if (operationId === TOOL_CALL) convertToolCall(span, out);

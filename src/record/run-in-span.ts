@@ -141,7 +141,8 @@ export function errorMessage(error: unknown): string {
   }
 }
 
-function isError(value: unknown): value is Error {
+/** `instanceof Error`, false where asking throws (a revoked proxy, a throwing `getPrototypeOf` trap). */
+export function isError(value: unknown): value is Error {
   try {
     return value instanceof Error;
   } catch {

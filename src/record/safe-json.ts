@@ -5,6 +5,7 @@
  */
 import { maxContentLength } from '../config/content-limit.js';
 import { truncateText } from '../convert/truncate-text.js';
+import { isError } from './run-in-span.js';
 
 // Re-exported: the helpers import it from here; the rule itself is shared with convert/.
 
@@ -25,15 +26,6 @@ export function toSafeJson(value: unknown, max = maxContentLength()): string {
     json = safeStringify(value);
   }
   return truncateText(json ?? describeUnserializable(value), max);
-}
-
-/** `instanceof Error`, false where asking throws (a revoked proxy, a throwing `getPrototypeOf` trap). */
-function isError(value: unknown): value is Error {
-  try {
-    return value instanceof Error;
-  } catch {
-    return false;
-  }
 }
 
 /** What JSON has no text for (undefined, a function, a `toJSON` returning undefined). */
