@@ -3,7 +3,7 @@
 // Recording agent activity as spans.
 export { withSession, activeSession } from './record/session.js';
 export type { SessionOptions, SessionHandle } from './record/session.js';
-export type { SessionIdentity } from './record/session-context.js';
+export type { SessionIdentity } from './model/session-context.js';
 export { withLLMCall } from './record/llm-call.js';
 export type { LLMCallOptions, LLMCallHandle, LLMUsage } from './record/llm-call.js';
 export { withToolCall } from './record/tool-call.js';
@@ -15,33 +15,33 @@ export type { PermissionCheck } from './record/permission-check.js';
 export type { Recorded } from './record/run-in-span.js';
 
 // Spans → audit events → backends.
-export { setupAudit } from './exporter/setup-audit.js';
-export type { SetupAuditOptions, AuditHandle, OtlpOptions } from './exporter/setup-audit.js';
-export { auditSpanProcessor, AuditSpanProcessor } from './exporter/audit-span-processor.js';
-export type { AuditProcessorOptions } from './exporter/audit-span-processor.js';
-export { auditLogRecordProcessor } from './exporter/audit-log-record-processor.js';
-export { AuditSpanExporter } from './exporter/audit-span-exporter.js';
-export type { AuditExporterOptions } from './exporter/audit-span-exporter.js';
-export type { AuditStats } from './exporter/audit-stats.js';
+export { setupAudit } from './setup/setup-audit.js';
+export type { SetupAuditOptions, AuditHandle, OtlpOptions } from './setup/setup-audit.js';
+export { auditSpanProcessor, AuditSpanProcessor } from './pipeline/audit-span-processor.js';
+export type { AuditProcessorOptions } from './pipeline/audit-span-processor.js';
+export { auditLogRecordProcessor } from './pipeline/audit-log-record-processor.js';
+export { AuditSpanExporter } from './pipeline/audit-span-exporter.js';
+export type { AuditExporterOptions } from './pipeline/audit-span-exporter.js';
+export type { AuditStats } from './pipeline/audit-stats.js';
 export type { DeliveryOptions, SpanQueueOptions } from './config/resolve.js';
-export type { DeliveryStats } from './transport/delivery-queue.js';
+export type { DeliveryStats } from './deliver/delivery-queue.js';
 export { toAuditEvents } from './convert/to-audit-events.js';
-export type { AuditEvent, AuditEventType } from './convert/audit-event.js';
+export type { AuditEvent, AuditEventType } from './model/audit-event.js';
 
 // Backends.
-export { secureagentics } from './backends/secureagentics.js';
-export type { SecureagenticsOptions } from './backends/secureagentics.js';
-export { jsonlFile } from './backends/jsonl-file.js';
-export type { JsonlFileOptions } from './backends/jsonl-file.js';
-export { agentops } from './backends/agentops.js';
-export type { AgentOpsOptions } from './backends/agentops.js';
-export { agenticAudit } from './backends/agentic-audit.js';
-export type { AgenticAuditOptions, AgenticAuditResult } from './backends/agentic-audit.js';
-export { agentSudo } from './backends/agentsudo.js';
-export type { AgentSudoOptions } from './backends/agentsudo.js';
-export type { AuditBackend } from './backends/audit-backend.js';
-export type { DeliveryOutcome } from './transport/delivery-outcome.js';
-export type { ToolDecision } from './backends/tool-decision.js';
+export { secureagentics } from './backends/secureagentics/secureagentics.js';
+export type { SecureagenticsOptions } from './backends/secureagentics/secureagentics.js';
+export { jsonlFile } from './backends/jsonl/jsonl-file.js';
+export type { JsonlFileOptions } from './backends/jsonl/jsonl-file.js';
+export { agentops } from './backends/agentops/agentops.js';
+export type { AgentOpsOptions } from './backends/agentops/agentops.js';
+export { agenticAudit } from './backends/agentic-audit/agentic-audit.js';
+export type { AgenticAuditOptions, AgenticAuditResult } from './backends/agentic-audit/agentic-audit.js';
+export { agentSudo } from './backends/agentsudo/agentsudo.js';
+export type { AgentSudoOptions } from './backends/agentsudo/agentsudo.js';
+export type { AuditBackend } from './model/audit-backend.js';
+export type { DeliveryOutcome } from './model/delivery-outcome.js';
+export type { ToolDecision } from './model/tool-decision.js';
 
 // The local audit receiver.
 export { startAuditReceiver } from './receiver/receiver.js';
@@ -51,4 +51,4 @@ export type { AuditReceiver, AuditReceiverOptions, StoredAuditEvent, StoredAgent
 export { AuditError, isAuditError, AuditBlockedError, isAuditBlockedError } from './errors.js';
 export type { AuditErrorCode } from './errors.js';
 export { DEFAULTS } from './config/defaults.js';
-export { VERSION } from './version.js';
+export { VERSION } from './model/version.js';

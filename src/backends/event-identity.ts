@@ -3,7 +3,7 @@
  * have no fields of their own for it and take it in a free-form object
  * (AgenticAudit's `context`, AgentSudo's `metadata`).
  */
-import type { AuditEvent } from '../convert/audit-event.js';
+import type { AuditEvent } from '../model/audit-event.js';
 
 /** `event_id`, `event_type`, `trace_id`, `span_id`, `timestamp`, and `parent_span_id` / `session_id` / `agent_name` / `agent_id` when set. */
 export function eventIdentity(event: AuditEvent): Record<string, unknown> {

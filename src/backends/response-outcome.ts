@@ -2,10 +2,10 @@
  * Judges an HTTP answer from any audit API into a delivery outcome, with a
  * message that names the call, what was lost and what to check.
  */
-import type { DeliveryOutcome } from '../transport/delivery-outcome.js';
-import type { HttpResult } from '../transport/http-client.js';
-import { parseRetryAfter } from '../transport/retry-after.js';
-import { classifyStatus } from '../transport/retry-policy.js';
+import type { DeliveryOutcome } from '../model/delivery-outcome.js';
+import type { HttpResult } from '../deliver/http-client.js';
+import { parseRetryAfter } from '../deliver/retry-after.js';
+import { classifyStatus } from '../deliver/retry-policy.js';
 
 export interface CallDescription {
   /** e.g. `secureagentics` */

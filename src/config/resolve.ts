@@ -3,7 +3,7 @@
  * value passed in code throws, naming the option.
  */
 import { invalidOption } from '../errors.js';
-import type { RetryConfig } from '../transport/retry-policy.js';
+import type { RetryConfig } from '../deliver/retry-policy.js';
 import { DEFAULTS } from './defaults.js';
 import { readEnv } from './env.js';
 

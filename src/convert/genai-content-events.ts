@@ -6,8 +6,8 @@
  * call even without `gen_ai.operation.name`, which v1.26 did not have yet.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { toGenAiMessages } from './chat-messages.js';
-import { readJson } from './span-reader.js';
+import { toGenAiMessages } from '../model/chat-messages.js';
+import { readJson } from '../model/span-reader.js';
 
 const PROMPT_EVENT = 'gen_ai.content.prompt';
 const COMPLETION_EVENT = 'gen_ai.content.completion';

@@ -28,15 +28,15 @@ import {
   OPERATION_CHAT,
   OPERATION_EXECUTE_TOOL,
   OPERATION_INVOKE_AGENT,
-} from '../attributes.js';
+} from '../model/attributes.js';
 import { hasContentEvents, readContentEvent } from './genai-content-events.js';
 import { sharedGenAiLogContent } from './genai-log-content.js';
-import { readPlainMessages } from './plain-messages-json.js';
+import { readPlainMessages } from '../model/plain-messages-json.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';
 import { toolDecisionPayload } from './tool-decision-payload.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { durationMillis, parseJson, readJson, readString, readStringArray } from './span-reader.js';
+import { durationMillis, parseJson, readJson, readString, readStringArray } from '../model/span-reader.js';
 import { readGenAiTokenCounts } from './token-usage.js';
 
 /** The model is its own field, not a request parameter. */

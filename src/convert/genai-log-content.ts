@@ -12,7 +12,7 @@
  * content is here by the time the span is converted.
  */
 import { DEFAULTS } from '../config/defaults.js';
-import { contentChars } from './bounded-content.js';
+import { contentChars } from '../model/bounded-content.js';
 import type { LoggedContent } from './genai-log-messages.js';
 
 /** The content of one span, in GenAI `{role, parts}` messages. */

@@ -12,8 +12,8 @@
  *   already in GenAI shape in its `gen_ai.input.messages`,
  *   `gen_ai.output.messages` and `gen_ai.system_instructions` attributes.
  */
-import { boundContent } from './bounded-content.js';
-import { parseJson } from './span-reader.js';
+import { boundContent } from '../model/bounded-content.js';
+import { parseJson } from '../model/span-reader.js';
 
 /** What one log record adds to its span's content. Pure data; no field is required. */
 export interface LoggedContent {

@@ -7,11 +7,11 @@
  * `langsmith.trace.name`), every other run type → custom.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { choicesToMessages, toGenAiMessage, toGenAiMessages, toolCallPart, type GenAiMessage } from './chat-messages.js';
+import { choicesToMessages, toGenAiMessage, toGenAiMessages, toolCallPart, type GenAiMessage } from '../model/chat-messages.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { readJson, readString, readStringArray } from './span-reader.js';
+import { readJson, readString, readStringArray } from '../model/span-reader.js';
 import { readGenAiTokenCounts } from './token-usage.js';
 import { emitToolCall } from './tool-call-event.js';
 

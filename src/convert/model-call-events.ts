@@ -6,10 +6,10 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { normalizeFinishReasons } from './finish-reason.js';
-import { messagesToText } from './message-text.js';
+import { normalizeFinishReasons } from '../model/finish-reason.js';
+import { messagesToText } from '../model/message-text.js';
 import type { SpanEventBuilder } from './span-converter.js';
-import { durationMillis } from './span-reader.js';
+import { durationMillis } from '../model/span-reader.js';
 import { usagePayload, type TokenCounts } from './token-usage.js';
 
 /** One model call, as read from a span of any convention. */

@@ -11,7 +11,7 @@ import { emitModelCall, type ModelCall } from './model-call-events.js';
 import { readIndexedMessages, readRawInput, readRawOutput } from './openinference-messages.js';
 import { emitOperation } from './operation-event.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { readJson, readNumber, readString } from './span-reader.js';
+import { readJson, readNumber, readString } from '../model/span-reader.js';
 import { emitToolCall } from './tool-call-event.js';
 
 const SPAN_KIND = 'openinference.span.kind';

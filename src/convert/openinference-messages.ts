@@ -6,9 +6,9 @@
  * response are also kept whole in `input.value` / `output.value`.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { choicesToMessages, toGenAiMessages, toolCallPart, type GenAiMessage, type GenAiPart } from './chat-messages.js';
+import { choicesToMessages, toGenAiMessages, toolCallPart, type GenAiMessage, type GenAiPart } from '../model/chat-messages.js';
 import { regroupIndexed, type IndexedGroup } from './indexed-attributes.js';
-import { parseJson } from './span-reader.js';
+import { parseJson } from '../model/span-reader.js';
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

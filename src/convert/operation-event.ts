@@ -5,7 +5,7 @@
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanEventBuilder } from './span-converter.js';
-import { durationMillis } from './span-reader.js';
+import { durationMillis } from '../model/span-reader.js';
 
 /**
  * Emits one `custom` event named `name` (for example `openinference.agent`)

@@ -4,10 +4,10 @@
  */
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { TRACER_NAME } from '../version.js';
-import { auditEventId, type AuditEvent, type AuditEventType } from './audit-event.js';
-import { readAgentId, readAgentName, readSessionId } from './span-identity.js';
-import { hrTimeToIso } from './span-reader.js';
+import { TRACER_NAME } from '../model/version.js';
+import { auditEventId, type AuditEvent, type AuditEventType } from '../model/audit-event.js';
+import { readAgentId, readAgentName, readSessionId } from '../model/span-identity.js';
+import { hrTimeToIso } from '../model/span-reader.js';
 
 /** Turns the spans of one convention (OTel GenAI, OpenInference, …) into audit events. */
 export interface SpanConverter {

@@ -13,9 +13,9 @@ import {
   EXCEPTION_STACKTRACE,
   EXCEPTION_TYPE,
   GEN_AI_OPERATION_NAME,
-} from '../attributes.js';
+} from '../model/attributes.js';
 import type { SpanEventBuilder } from './span-converter.js';
-import { readJson, readString } from './span-reader.js';
+import { readJson, readString } from '../model/span-reader.js';
 
 /**
  * Emits one `error` per exception event and, when the span failed without

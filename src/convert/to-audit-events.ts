@@ -3,8 +3,8 @@
  * total: whatever a span holds, it never throws.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AUDIT_CARRIER_SPAN, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../attributes.js';
-import type { AuditEvent } from './audit-event.js';
+import { AUDIT_CARRIER_SPAN, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
+import type { AuditEvent } from '../model/audit-event.js';
 import { emitSessionStart, genAiConverter } from './genai-converter.js';
 import { releaseLogContent } from './genai-log-content.js';
 import { langSmithConverter } from './langsmith-converter.js';

@@ -3,7 +3,7 @@
  * uses, and the `usage` object every completion event carries.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { readNumber } from './span-reader.js';
+import { readNumber } from '../model/span-reader.js';
 
 /** Token counts of one call; each may be missing. */
 export interface TokenCounts {

@@ -5,7 +5,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanEventBuilder } from './span-converter.js';
-import { durationMillis } from './span-reader.js';
+import { durationMillis } from '../model/span-reader.js';
 
 /** One tool execution, as read from a span of any convention. */
 export interface ToolCall {

@@ -1,7 +1,7 @@
 /** The verdict a deciding backend gave before a tool ran, as a `tool_call` payload field. */
 import type { Attributes } from '@opentelemetry/api';
-import { AUDIT_DECISION, AUDIT_DECISION_BACKEND, AUDIT_DECISION_FAIL_MODE, AUDIT_DECISION_LATE_VERDICT, AUDIT_DECISION_REASON } from '../attributes.js';
-import { readString } from './span-reader.js';
+import { AUDIT_DECISION, AUDIT_DECISION_BACKEND, AUDIT_DECISION_FAIL_MODE, AUDIT_DECISION_LATE_VERDICT, AUDIT_DECISION_REASON } from '../model/attributes.js';
+import { readString } from '../model/span-reader.js';
 
 export interface ToolDecisionPayload {
   verdict: string;

@@ -7,13 +7,13 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { contentToParts, toolCallPart, type GenAiMessage, type GenAiPart } from './chat-messages.js';
-import { normalizeFinishReason } from './finish-reason.js';
+import { contentToParts, toolCallPart, type GenAiMessage, type GenAiPart } from '../model/chat-messages.js';
+import { normalizeFinishReason } from '../model/finish-reason.js';
 import { regroupIndexed, type IndexedGroup } from './indexed-attributes.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { parseJson, readJson, readString, readStringArray } from './span-reader.js';
+import { parseJson, readJson, readString, readStringArray } from '../model/span-reader.js';
 import { readGenAiTokenCounts } from './token-usage.js';
 import { emitToolCall } from './tool-call-event.js';
 

@@ -15,14 +15,14 @@
  * GenAI-shape spans (scope `ai`, `gen_ai.operation.name`) are the GenAI converter's.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { AUDIT_ERROR_RAISED_HERE } from '../attributes.js';
+import { AUDIT_ERROR_RAISED_HERE } from '../model/attributes.js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { toGenAiMessages, toolCallPart, type GenAiMessage, type GenAiPart } from './chat-messages.js';
-import { normalizeFinishReason } from './finish-reason.js';
+import { toGenAiMessages, toolCallPart, type GenAiMessage, type GenAiPart } from '../model/chat-messages.js';
+import { normalizeFinishReason } from '../model/finish-reason.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { readJson, readString, readStringArray } from './span-reader.js';
+import { readJson, readString, readStringArray } from '../model/span-reader.js';
 import { readFirstNumber, type TokenCounts } from './token-usage.js';
 import { emitToolCall } from './tool-call-event.js';
 

@@ -3,7 +3,7 @@
  * what the agent said and was told goes, what it did (model, tokens, tool
  * names, status, timing, errors) stays.
  */
-import type { AuditEvent } from './audit-event.js';
+import type { AuditEvent } from '../model/audit-event.js';
 
 /** Payload fields that carry content, in every converter's events. */
 const CONTENT_FIELDS: readonly string[] = ['prompt', 'response', 'messages', 'system_instructions', 'arguments', 'result'];

@@ -7,10 +7,10 @@ import {
   EXCEPTION_MESSAGE,
   EXCEPTION_STACKTRACE,
   EXCEPTION_TYPE,
-} from '../attributes.js';
-import { auditNow } from './clock.js';
+} from '../model/attributes.js';
+import { auditNow } from '../model/clock.js';
 import { errorMessage, errorType } from './run-in-span.js';
-import { toSafeJson } from './safe-json.js';
+import { toSafeJson } from '../model/safe-json.js';
 import { auditTracer } from './tracer.js';
 
 /**

@@ -13,15 +13,15 @@ import {
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
   OPERATION_CHAT,
-} from '../attributes.js';
+} from '../model/attributes.js';
 import { bestEffort } from './best-effort.js';
 import { extractLLMResult, type LLMResult } from './llm-result.js';
-import type { GenAiMessage } from '../convert/chat-messages.js';
+import type { GenAiMessage } from '../model/chat-messages.js';
 import { contentParts, toGenAiMessages } from './messages.js';
 import { runInSpan, type Recorded } from './run-in-span.js';
 import { captureContent } from '../config/content-capture.js';
-import { toSafeJson } from './safe-json.js';
-import { plainMessagesJson } from '../convert/plain-messages-json.js';
+import { toSafeJson } from '../model/safe-json.js';
+import { plainMessagesJson } from '../model/plain-messages-json.js';
 
 /** Options of {@link withLLMCall}: the prompt side of one model call. */
 export interface LLMCallOptions {

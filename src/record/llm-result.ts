@@ -3,7 +3,7 @@
  * OpenAI (chat completions, responses) and Anthropic (messages) SDKs, so
  * `withLLMCall` records them without help. Unknown shapes yield undefined.
  */
-import type { GenAiMessage, GenAiPart } from '../convert/chat-messages.js';
+import type { GenAiMessage, GenAiPart } from '../model/chat-messages.js';
 import { contentParts, openAiToolCall } from './messages.js';
 
 /** What a model call produced. Every field is optional: results vary. */

@@ -3,9 +3,9 @@
  * OpenAI responses, Anthropic, plain `{role, content}`, or GenAI's own
  * `{role, parts}`) into GenAI semantic-convention messages.
  */
-import type { GenAiMessage, GenAiPart } from '../convert/chat-messages.js';
-import { truncateText } from '../convert/truncate-text.js';
-import { toSafeJson } from './safe-json.js';
+import type { GenAiMessage, GenAiPart } from '../model/chat-messages.js';
+import { truncateText } from '../model/truncate-text.js';
+import { toSafeJson } from '../model/safe-json.js';
 
 
 type Loose = Record<string, unknown>;

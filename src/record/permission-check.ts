@@ -5,7 +5,7 @@
  * a `custom` event named `permission_check`.
  */
 import { recordEvent } from './events.js';
-import { PERMISSION_CHECK_EVENT } from '../attributes.js';
+import { PERMISSION_CHECK_EVENT } from '../model/attributes.js';
 
 
 /** One permission check, as passed to {@link recordPermissionCheck}. */

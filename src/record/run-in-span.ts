@@ -5,9 +5,9 @@
  * error unchanged.
  */
 import { diag, SpanStatusCode, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
-import { ERROR_TYPE } from '../attributes.js';
-import { auditNow } from './clock.js';
-import { missingSessionAttributes, sessionFromContext } from './session-context.js';
+import { ERROR_TYPE } from '../model/attributes.js';
+import { auditNow } from '../model/clock.js';
+import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
 import { auditTracer } from './tracer.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });

@@ -7,11 +7,11 @@ import {
   GEN_AI_CONVERSATION_ID,
   GEN_AI_OPERATION_NAME,
   OPERATION_INVOKE_AGENT,
-} from '../attributes.js';
+} from '../model/attributes.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { bestEffort } from './best-effort.js';
 import { runInSpan, type Recorded } from './run-in-span.js';
-import { sessionFromContext, withSessionIdentity, type SessionIdentity } from './session-context.js';
+import { sessionFromContext, withSessionIdentity, type SessionIdentity } from '../model/session-context.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });
 

@@ -8,11 +8,11 @@ import {
   GEN_AI_TOOL_NAME,
   GEN_AI_TOOL_TYPE,
   OPERATION_EXECUTE_TOOL,
-} from '../attributes.js';
+} from '../model/attributes.js';
 import { bestEffort } from './best-effort.js';
 import { runInSpan, type Recorded } from './run-in-span.js';
 import { captureContent } from '../config/content-capture.js';
-import { toSafeJson } from './safe-json.js';
+import { toSafeJson } from '../model/safe-json.js';
 import { defaultToolGate, passToolGate, resolveToolGate, type ToolDecisionOptions, type ToolGate } from './tool-gate.js';
 
 /** Optional details of {@link withToolCall}. */

@@ -17,17 +17,17 @@ import {
   GEN_AI_TOOL_CALL_ARGUMENTS,
   GEN_AI_TOOL_CALL_ID,
   GEN_AI_TOOL_TYPE,
-} from '../attributes.js';
-import type { AuditBackend } from '../backends/audit-backend.js';
-import { backendLabel } from '../backends/backend-label.js';
-import type { ToolDecision } from '../backends/tool-decision.js';
+} from '../model/attributes.js';
+import type { AuditBackend } from '../model/audit-backend.js';
+import { backendLabel } from '../model/backend-label.js';
+import type { ToolDecision } from '../model/tool-decision.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { positive } from '../config/resolve.js';
-import { auditEventId, type AuditEvent } from '../convert/audit-event.js';
+import { auditEventId, type AuditEvent } from '../model/audit-event.js';
 import { AuditBlockedError, invalidOption } from '../errors.js';
-import { hrTimeToIso, readJson } from '../convert/span-reader.js';
-import { auditNow } from './clock.js';
-import { sessionFromContext } from './session-context.js';
+import { hrTimeToIso, readJson } from '../model/span-reader.js';
+import { auditNow } from '../model/clock.js';
+import { sessionFromContext } from '../model/session-context.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:tool-gate' });
 

@@ -1,5 +1,5 @@
 import { ProxyTracerProvider, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import { TRACER_NAME, VERSION } from '../version.js';
+import { TRACER_NAME, VERSION } from '../model/version.js';
 
 let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
 

@@ -11,7 +11,7 @@ import {
   type AgenticAuditResult,
   type AuditEvent,
 } from '../../src/index.js';
-import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { startAgenticAuditServer, type AgenticAuditTestServer } from '../servers/agentic-audit-server.js';
 import { installBackends, TEST_RESOURCE } from '../support/install-backends.js';
 import { captureDiag, type TestTracing } from '../support/tracing.js';

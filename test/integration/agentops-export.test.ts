@@ -1,7 +1,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentops, withLLMCall, withSession, withToolCall, type AgentOpsOptions } from '../../src/index.js';
-import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { startAgentOpsServer, type AgentOpsRequest, type AgentOpsTestServer } from '../servers/agentops-server.js';
 import { captureDiag, FAST_RETRY, installTracing, type TestTracing } from '../support/tracing.js';
 

@@ -10,7 +10,7 @@ import {
   withToolCall,
   type AgentSudoOptions,
 } from '../../src/index.js';
-import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { rateLimited, startAgentSudoServer, type AgentSudoTestServer } from '../servers/agentsudo-server.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
 import { installBackends } from '../support/install-backends.js';

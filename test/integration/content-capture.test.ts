@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordError, withLLMCall, withSession, withToolCall } from '../../src/index.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { auditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { auditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { secureagentics } from '../../src/index.js';
 import { installAudit, installTracing, type TestTracing } from '../support/tracing.js';
 

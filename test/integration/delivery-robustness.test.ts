@@ -4,7 +4,7 @@ import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordEvent, withSession, withToolCall, type SecureagenticsOptions } from '../../src/index.js';
-import type { AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import type { AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
 import { batchRequests as batchRequestsOf, captureDiag, installAudit, resetOtelGlobals, type TestTracing } from '../support/tracing.js';
 

@@ -1,7 +1,7 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withLLMCall, withSession } from '../../src/index.js';
-import type { AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import type { AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
 import { installAudit, type TestTracing } from '../support/tracing.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordError, recordEvent, withLLMCall, withSession, withToolCall, type SecureagenticsOptions } from '../../src/index.js';
-import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
 import { batchRequests as batchRequestsOf, captureDiag, installAudit, type TestTracing } from '../support/tracing.js';
 

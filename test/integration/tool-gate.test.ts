@@ -10,7 +10,7 @@ import {
   type AuditBackend,
   type ToolDecisionOptions,
 } from '../../src/index.js';
-import { auditSpanProcessor, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { auditSpanProcessor, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
 import { captureDiag, FAST_RETRY, installTracing, type TestTracing } from '../support/tracing.js';
 

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLogRecordProcessor, secureagentics, withSession } from '../../src/index.js';
-import { auditSpanProcessor, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { auditSpanProcessor, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
 import { sharedGenAiLogContent } from '../../src/convert/genai-log-content.js';
 import { captureDiag, FAST_RETRY, installAudit, installTracing, type TestTracing } from '../support/tracing.js';

@@ -5,7 +5,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { generateObject, generateText, Output, stepCountIs, tool } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import type { AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { withLLMCall } from '../../src/record/llm-call.js';
 import { errorReply, startFakeOpenAIServer, textReply, toolCallReply, type FakeOpenAIServer } from '../servers/fake-openai-server.js';
 import { installTracing, type TestTracing } from '../support/tracing.js';

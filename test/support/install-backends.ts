@@ -6,8 +6,8 @@
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { AuditBackend } from '../../src/backends/audit-backend.js';
-import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import type { AuditBackend } from '../../src/model/audit-backend.js';
+import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { FAST_RETRY, resetOtelGlobals, type TestTracing } from './tracing.js';
 
 export const TEST_RESOURCE = Object.freeze({ 'service.name': 'support-service', 'deployment.environment.name': 'staging' });

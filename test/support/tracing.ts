@@ -5,8 +5,8 @@
 import { context, diag, DiagLogLevel, propagation, trace, type Attributes, type DiagLogger } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { secureagentics, type SecureagenticsOptions } from '../../src/backends/secureagentics.js';
-import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/exporter/audit-span-processor.js';
+import { secureagentics, type SecureagenticsOptions } from '../../src/backends/secureagentics/secureagentics.js';
+import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 
 export interface TestTracing {
   provider: NodeTracerProvider;

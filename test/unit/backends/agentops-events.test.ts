@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { planAgentOpsBatch, type AgentOpsBatchPlan } from '../../../src/backends/agentops-events.js';
-import { SplitLlmCalls } from '../../../src/backends/agentops-split-calls.js';
-import { derivedUuid, uuidFor } from '../../../src/backends/derived-uuid.js';
-import type { AuditEvent, AuditEventType } from '../../../src/convert/audit-event.js';
+import { planAgentOpsBatch, type AgentOpsBatchPlan } from '../../../src/backends/agentops/agentops-events.js';
+import { SplitLlmCalls } from '../../../src/backends/agentops/agentops-split-calls.js';
+import { derivedUuid, uuidFor } from '../../../src/backends/agentops/derived-uuid.js';
+import type { AuditEvent, AuditEventType } from '../../../src/model/audit-event.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDeliveryConfig } from '../../../src/config/resolve.js';
-import { BackendPipeline } from '../../../src/exporter/backend-pipeline.js';
+import { BackendPipeline } from '../../../src/deliver/backend-pipeline.js';
 import { jsonlFile, type AuditEvent } from '../../../src/index.js';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentChars } from '../../../src/convert/bounded-content.js';
+import { contentChars } from '../../../src/model/bounded-content.js';
 import { GenAiLogContentStore } from '../../../src/convert/genai-log-content.js';
 import { loggedContentOf } from '../../../src/convert/genai-log-messages.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeFinishReason, normalizeFinishReasons } from '../../../src/convert/finish-reason.js';
+import { normalizeFinishReason, normalizeFinishReasons } from '../../../src/model/finish-reason.js';
 import { regroupIndexed } from '../../../src/convert/indexed-attributes.js';
 
 describe('regroupIndexed', () => {

@@ -1,7 +1,7 @@
 import { trace, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../../src/convert/audit-event.js';
+import type { AuditEvent } from '../../../src/model/audit-event.js';
 import type { SpanConverter } from '../../../src/convert/span-converter.js';
 import { toAuditEvents } from '../../../src/index.js';
 import { installTracing, type TestTracing } from '../../support/tracing.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GEN_AI_INPUT_MESSAGES, GEN_AI_OUTPUT_MESSAGES } from '../../../src/attributes.js';
-import type { GenAiMessage } from '../../../src/convert/chat-messages.js';
-import { plainMessagesJson, readPlainMessages } from '../../../src/convert/plain-messages-json.js';
+import { GEN_AI_INPUT_MESSAGES, GEN_AI_OUTPUT_MESSAGES } from '../../../src/model/attributes.js';
+import type { GenAiMessage } from '../../../src/model/chat-messages.js';
+import { plainMessagesJson, readPlainMessages } from '../../../src/model/plain-messages-json.js';
 import { toAuditEvents } from '../../../src/convert/to-audit-events.js';
 import { withLLMCall } from '../../../src/record/llm-call.js';
 import { installTracing, type TestTracing } from '../../support/tracing.js';

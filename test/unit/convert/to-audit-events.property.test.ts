@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type AttributeValue, type Attributes, type Span, type TimeInput } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as names from '../../../src/attributes.js';
+import * as names from '../../../src/model/attributes.js';
 import { toAuditEvents } from '../../../src/index.js';
 import { int, mulberry32, pick, type Random } from '../../support/seeded-random.js';
 import { installTracing, type TestTracing } from '../../support/tracing.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { withLLMCall, withSession, withToolCall } from '../../../src/index.js';
-import { auditNow } from '../../../src/record/clock.js';
-import { toSafeJson } from '../../../src/record/safe-json.js';
+import { auditNow } from '../../../src/model/clock.js';
+import { toSafeJson } from '../../../src/model/safe-json.js';
 import { installTracing, type TestTracing } from '../../support/tracing.js';
 
 let tracing: TestTracing | undefined;

@@ -1,0 +1,52 @@
+/** The Secureagentics wire format: our events in, its answers out. */
+import type { AuditEvent } from '../../model/audit-event.js';
+import type { DeliveryOutcome } from '../../model/delivery-outcome.js';
+import { parseJsonBody } from '../response-outcome.js';
+
+/** Our event → the Secureagentics event: identity fields go into the free-form payload. */
+export function toWireEvent(event: AuditEvent): Record<string, unknown> {
+  const payload: Record<string, unknown> = { event_id: event.id, span_id: event.spanId };
+  if (event.parentSpanId) payload.parent_span_id = event.parentSpanId;
+  if (event.sessionId) payload.session_id = event.sessionId;
+  if (event.agentName) payload.agent_name = event.agentName;
+  if (event.agentId) payload.agent_id = event.agentId;
+  return { type: event.type, payload: Object.assign(payload, event.payload), trace_id: event.traceId, timestamp: event.timestamp };
+}
+
+/** `"total": N` as the last member of the answer: read without parsing the echoed events. */
+const TRAILING_TOTAL = /"total"\s*:\s*(\d+)\s*\}\s*$/;
+
+/** A 2xx batch answer: `total` says how many were processed. An unreadable body still means accepted. */
+export function batchOutcome(body: string, sent: number): DeliveryOutcome {
+  const trailing = TRAILING_TOTAL.exec(body.slice(-64));
+  const total = trailing ? Number(trailing[1]) : (parseJsonBody(body) as { total?: unknown } | undefined)?.total;
+  if (typeof total === 'number' && total < sent) {
+    return { kind: 'delivered', rejected: sent - total, reason: `secureagentics: the service processed ${total} of ${sent} events in a batch` };
+  }
+  return { kind: 'delivered' };
+}
+
+/**
+ * Reads a block from `policy_result`, whose shape the service does not
+ * document (audit-apis.md §1 decision): `decision: "block"`, `action: "block"`,
+ * `allowed: false` or `blocked: true`.
+ */
+export function policyBlocks(policyResult: unknown): boolean {
+  if (policyResult === null || typeof policyResult !== 'object') return false;
+  const p = policyResult as Record<string, unknown>;
+  return p['decision'] === 'block' || p['action'] === 'block' || p['allowed'] === false || p['blocked'] === true;
+}
+
+/** The reason a `policy_result` gives: `reason`, `message`, or its violations' reasons. */
+export function policyReason(policyResult: unknown): string | undefined {
+  if (policyResult === null || typeof policyResult !== 'object') return undefined;
+  const p = policyResult as Record<string, unknown>;
+  for (const key of ['reason', 'message'] as const) if (typeof p[key] === 'string' && p[key]) return p[key] as string;
+  if (Array.isArray(p['violations'])) {
+    const reasons = p['violations']
+      .map((v: unknown) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)['reason'] : undefined))
+      .filter((r): r is string => typeof r === 'string');
+    if (reasons.length > 0) return reasons.join('; ');
+  }
+  return undefined;
+}

@@ -1,0 +1,128 @@
+import { diag } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { AuditBackend } from '../model/audit-backend.js';
+import { secureagentics } from '../backends/secureagentics/secureagentics.js';
+import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
+import { defaultCaptureContent, releaseContentPolicy, setContentPolicy } from '../config/content-capture.js';
+import type { AuditEvent } from '../model/audit-event.js';
+import { sharedGenAiLogContent } from '../convert/genai-log-content.js';
+import { withoutContent } from '../convert/without-content.js';
+import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
+import type { AuditStats } from './audit-stats.js';
+import { BackendPipeline } from '../deliver/backend-pipeline.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:exporter' });
+
+/** Options of {@link AuditSpanExporter}. */
+export interface AuditExporterOptions extends DeliveryOptions {
+  /** Where audit events go. Default `[secureagentics()]` (configured from its env vars). */
+  backends?: AuditBackend[];
+  /**
+   * Whether message content (prompts, completions, tool arguments and
+   * results) leaves the process through this exporter. Metadata always does.
+   * While any live exporter says false, our helpers write no content on spans
+   * at all. Default: env `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, else true.
+   */
+  captureContent?: boolean;
+}
+
+/**
+ * A `SpanExporter` that turns finished spans into audit events and hands them
+ * to each backend's own bounded queue. `export` converts and queues, then
+ * reports success at once: delivery, retries and loss accounting happen
+ * behind it (see `stats()`), so a slow backend never holds up the span
+ * pipeline. It never throws.
+ *
+ * Use it with any span processor; `auditSpanProcessor()` adds what a plain
+ * processor cannot (session identity on spans from other libraries).
+ *
+ * @example
+ * new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new AuditSpanExporter({ backends: [secureagentics()] }))] });
+ */
+export class AuditSpanExporter implements SpanExporter {
+  private readonly pipelines: BackendPipeline[];
+  private readonly names: string[];
+  private eventsConverted = 0;
+  private readonly captureContent: boolean;
+  private stopped = false;
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(options: AuditExporterOptions = {}) {
+    const config = resolveDeliveryConfig(options);
+    this.captureContent = options.captureContent ?? defaultCaptureContent();
+    setContentPolicy(this, this.captureContent);
+    // Each live exporter takes each span's log-record content once. One that
+    // never converts (on no provider) only makes entries wait for eviction,
+    // which is bounded and, once another exporter took them, not a loss.
+    sharedGenAiLogContent().addReader(this);
+    const backends = options.backends ?? [secureagentics()];
+    this.pipelines = backends.map((backend) => new BackendPipeline(backend, config));
+    this.names = uniqueNames(backends.map((b) => b.name));
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    if (this.stopped) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('otel-agent-audit: exporter is shut down') });
+      return;
+    }
+    try {
+      this.dispatch(toAuditEvents(spans));
+    } catch (error) {
+      // Conversion is total by design; should a bug break that, it fails this
+      // export (counted by the caller) instead of throwing into a timer of the agent.
+      log.error(`could not convert ${spans.length} spans into audit events; they are not delivered`, error);
+      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      return;
+    }
+    resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  /**
+   * Queues the `session.start` event of a session that has just begun.
+   * Returns false when there is none to send (not a session root, or shut down).
+   */
+  exportSessionStart(span: ReadableSpan): boolean {
+    if (this.stopped) return false;
+    const events = toSessionStartEvents(span);
+    if (events.length === 0) return false;
+    this.dispatch(events);
+    return true;
+  }
+
+  /** Waits until every backend has settled what is queued (or the shutdown timeout passes). */
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.pipelines.map((p) => p.flush()));
+  }
+
+  /** Delivers what is queued within the shutdown timeout, reports losses, closes connections. Idempotent. */
+  shutdown(): Promise<void> {
+    this.stopped = true;
+    releaseContentPolicy(this);
+    sharedGenAiLogContent().removeReader(this);
+    this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(() => undefined);
+    return this.shutdownPromise;
+  }
+
+  private dispatch(converted: AuditEvent[]): void {
+    const events = this.captureContent ? converted : converted.map(withoutContent);
+    this.eventsConverted += events.length;
+    for (const pipeline of this.pipelines) pipeline.enqueue(events);
+  }
+
+  /** Events converted so far, and per backend delivered / failed / dropped / retried / waiting. */
+  stats(): Omit<AuditStats, 'spansQueued' | 'spansDropped'> {
+    const backends: AuditStats['backends'] = {};
+    this.pipelines.forEach((p, i) => (backends[this.names[i] as string] = p.stats()));
+    return { eventsConverted: this.eventsConverted, backends };
+  }
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name}#${n}`;
+  });
+}

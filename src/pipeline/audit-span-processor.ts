@@ -1,0 +1,204 @@
+import { diag, TraceFlags, type Context } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../model/attributes.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { positive, resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
+import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
+import { clearDefaultToolGate, resolveToolGate, setDefaultToolGate, type ToolDecisionOptions } from '../record/tool-gate.js';
+import type { AuditStats } from './audit-stats.js';
+import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
+import { ModelCallTracker } from './model-call-tracker.js';
+import { ReportedErrors } from './reported-errors.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:processor' });
+
+/** How often open model calls are checked against `unfinishedCallTimeoutMillis`. */
+const SWEEP_INTERVAL_MILLIS = 1_000;
+
+/** Options of {@link auditSpanProcessor}. */
+export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOptions {
+  /**
+   * Put every `withToolCall` to this deciding backend before the tool runs
+   * (a call can opt out with `decision: false`). Default: no gate.
+   */
+  toolDecision?: ToolDecisionOptions;
+  /**
+   * A model-call span still open this long after its session ended (outside a
+   * session: after it started) is reported as a failed call; some
+   * instrumentations never end the span of a call that failed. Default 300000.
+   */
+  unfinishedCallTimeoutMillis?: number;
+}
+
+/**
+ * The span processor of the audit pipeline:
+ * - on start, stamps every span inside a `withSession` (ours or any other
+ *   library's) with the session id and agent identity, unless it has its own;
+ * - on end, queues the span (bounded; drops are counted) and converts queued
+ *   spans in batches off the agent's call path, handing the events to
+ *   {@link AuditSpanExporter}.
+ *
+ * Create it with {@link auditSpanProcessor}; the class is exported for
+ * `instanceof` checks and typing.
+ *
+ * @example
+ * const processor: AuditSpanProcessor = auditSpanProcessor();
+ * console.log(processor.stats().backends);
+ */
+export class AuditSpanProcessor implements SpanProcessor {
+  private buffer: ReadableSpan[] = [];
+  private spansDropped = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerIsImmediate = false;
+  private stopped = false;
+  private shutdownPromise: Promise<void> | undefined;
+  private readonly config: SpanQueueConfig;
+  private readonly modelCalls: ModelCallTracker;
+  private readonly reportedErrors = new ReportedErrors();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(
+    private readonly exporter: AuditSpanExporter,
+    options: SpanQueueOptions & Pick<AuditProcessorOptions, 'unfinishedCallTimeoutMillis'> = {},
+  ) {
+    this.config = resolveSpanQueueConfig(options);
+    const timeout = positive('unfinishedCallTimeoutMillis', options.unfinishedCallTimeoutMillis) ?? DEFAULTS.unfinishedCallTimeoutMillis;
+    this.modelCalls = new ModelCallTracker(timeout);
+    // Model calls whose span never ends are looked for now and then, off any call path.
+    this.sweep = setInterval(() => {
+      for (const unfinished of this.modelCalls.overdue()) this.enqueue(unfinished);
+    }, Math.min(timeout, SWEEP_INTERVAL_MILLIS));
+    this.sweep.unref();
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    const session = sessionFromContext(parentContext);
+    for (const unfinished of this.modelCalls.onStart(span, parentContext, session !== undefined)) this.enqueue(unfinished);
+    if (!session) return;
+    // A session is in the trail from its first moment, not only once it ends.
+    if (span.attributes[AUDIT_SESSION_ROOT] === true) {
+      if (this.exporter.exportSessionStart(span)) span.setAttribute(AUDIT_SESSION_START_EXPORTED, true);
+    }
+    const missing = missingSessionAttributes(session, span.attributes);
+    if (missing) span.setAttributes(missing);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    const insideCall = this.modelCalls.insideEnclosingCall(span);
+    this.enqueue(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall));
+    if (span.attributes[AUDIT_SESSION_ROOT] === true) this.modelCalls.sessionEnded(span.spanContext().traceId);
+  }
+
+  private enqueue(span: ReadableSpan): void {
+    if (this.stopped || this.buffer.length >= this.config.maxSpanQueueSize) {
+      this.dropSpan(this.stopped ? 'ended after shutdown' : `span queue full (${this.config.maxSpanQueueSize})`);
+      return;
+    }
+    this.buffer.push(span);
+    if (this.buffer.length >= this.config.maxSpanBatchSize) this.schedule(0);
+    else this.schedule(this.config.scheduledDelayMillis);
+  }
+
+  async forceFlush(): Promise<void> {
+    this.drain();
+    await this.exporter.forceFlush();
+  }
+
+  /** Idempotent: every caller waits for the one shutdown under way. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.stop();
+    return this.shutdownPromise;
+  }
+
+  /**
+   * For `beforeExit`: reports model calls whose span was already open at the
+   * previous `beforeExit` and still is (nothing can end them now), and notes
+   * the ones open now. When calls were noted, let the event loop turn once
+   * more (`setImmediate`) and call it again at the next `beforeExit`.
+   * `setupAudit` does this for you.
+   */
+  reportUnfinishedCallsAtExit(): { reported: number; noted: number } {
+    const { reported, noted } = this.modelCalls.atExit();
+    for (const unfinished of reported) this.enqueue(unfinished);
+    return { reported: reported.length, noted };
+  }
+
+  /** True while spans or events are waiting or being delivered. */
+  hasPendingWork(): boolean {
+    if (this.buffer.length > 0) return true;
+    return Object.values(this.exporter.stats().backends).some((b) => b.queued + b.inFlight > 0);
+  }
+
+  /** True once `shutdown()` has been called. */
+  get isShutdown(): boolean {
+    return this.stopped;
+  }
+
+  private async stop(): Promise<void> {
+    clearInterval(this.sweep);
+    for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
+    this.drain();
+    this.stopped = true;
+    clearDefaultToolGate(this);
+    await this.exporter.shutdown();
+    if (this.spansDropped > 0) log.warn(`${this.spansDropped} finished spans were dropped before conversion in total.`);
+  }
+
+  /** Spans waiting and dropped, events converted, and per backend delivered / failed / dropped / retried / waiting. */
+  stats(): AuditStats {
+    return { ...this.exporter.stats(), spansQueued: this.buffer.length, spansDropped: this.spansDropped };
+  }
+
+  private schedule(delayMillis: number): void {
+    if (this.timer && (this.timerIsImmediate || delayMillis > 0)) return;
+    clearTimeout(this.timer);
+    // Conversion runs on a timer, never inside span.end(): the agent's call
+    // path only pays for an array push.
+    this.timerIsImmediate = delayMillis === 0;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.exportBatch();
+      // One batch per turn of the event loop, so a backlog never blocks it long.
+      if (this.buffer.length > 0) this.schedule(0);
+    }, delayMillis);
+    this.timer.unref();
+  }
+
+  private exportBatch(): void {
+    const batch = this.buffer.splice(0, this.config.maxSpanBatchSize);
+    if (batch.length === 0) return;
+    this.exporter.export(batch, (result) => {
+      if (result.code !== ExportResultCode.SUCCESS) this.spansDropped += batch.length;
+    });
+  }
+
+  private drain(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.buffer.length > 0) this.exportBatch();
+  }
+
+  private dropSpan(reason: string): void {
+    this.spansDropped++;
+    // The first drop is said at once; the total again at shutdown.
+    if (this.spansDropped === 1) log.warn(`finished spans are being dropped before conversion: ${reason}. See stats().spansDropped.`);
+  }
+}
+
+/**
+ * A span processor that audits every span of an existing tracer provider or
+ * `NodeSDK`, next to its other processors. It never registers anything
+ * globally.
+ *
+ * @example
+ * const sdk = new NodeSDK({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter()), auditSpanProcessor()] });
+ */
+export function auditSpanProcessor(options: AuditProcessorOptions = {}): AuditSpanProcessor {
+  const gate = options.toolDecision && resolveToolGate(options.toolDecision, 'toolDecision');
+  const processor = new AuditSpanProcessor(new AuditSpanExporter(options), options);
+  if (gate) setDefaultToolGate(gate, processor);
+  return processor;
+}

@@ -1,0 +1,13 @@
+import type { DeliveryStats } from '../deliver/delivery-queue.js';
+
+/** Counters of the audit pipeline, from spans to each backend. */
+export interface AuditStats {
+  /** Audit events made from spans so far. */
+  eventsConverted: number;
+  /** Finished spans waiting for conversion (processor only). */
+  spansQueued: number;
+  /** Finished spans dropped because the span queue was full, or ended after shutdown (processor only). */
+  spansDropped: number;
+  /** Per backend, keyed by its name (`secureagentics`, a second one `secureagentics#2`). */
+  backends: Record<string, DeliveryStats>;
+}

@@ -1,0 +1,184 @@
+/**
+ * Follows spans from their start, which only a span processor sees, for two
+ * things an exporter of finished spans cannot do:
+ *
+ * - **One call, one pair of events.** A model-call span started inside
+ *   another (our `withLLMCall` around an instrumented client, or two
+ *   instrumentations of one client) is marked with the outer span's id; the
+ *   outer one, the call as the agent made it, records the call. A tool or
+ *   agent span starts a scope of its own: a sub-agent's calls inside a tool
+ *   are calls of their own.
+ * - **Calls whose span never ends.** Some instrumentations never end the span
+ *   of a failed call (OpenInference, Traceloop; interop-notes.md), so it is
+ *   never exported. A call still open `unfinishedCallTimeoutMillis` after its
+ *   session ended (outside a session: after it started), or at shutdown, is
+ *   reported as a failed call, never silently lost. Should it end later after
+ *   all, its outcome still follows (its prompt is not sent twice).
+ *
+ * Memory is bounded: at most MAX_OPEN_SPANS spans are followed; past that the
+ * oldest span that is not a call is forgotten first.
+ */
+import { SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
+import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
+import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED } from '../model/attributes.js';
+import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';
+import { withAttribute } from './span-view.js';
+
+const MAX_OPEN_SPANS = 8192;
+const MAX_ENDED_SESSIONS = 1024;
+
+interface OpenSpan {
+  readonly span: Span;
+  /** The outermost model call this span is part of (its own id when it is that call); undefined outside calls. */
+  call: string | undefined;
+  /** When it started, or when its session ended: the clock of the unfinished-call timeout (ms). */
+  since: number;
+  /** Started inside a session: timed out only once that session has ended. */
+  readonly inSession: boolean;
+  /** Set once its session ended while it was open. */
+  orphaned: boolean;
+}
+
+export class ModelCallTracker {
+  /** Every open (sampled) span by id, oldest first: some instrumentations say a span is a model call only after starting it. */
+  private readonly open = new Map<string, OpenSpan>();
+  /** Calls reported as unfinished: if they end after all, their prompt is not sent again. */
+  private readonly reported = new WeakSet<ReadableSpan>();
+  /** Traces whose session has ended (the newest MAX_ENDED_SESSIONS): a call started there later is already orphaned. */
+  private readonly endedSessions = new Set<string>();
+  /** Calls open at the last `beforeExit`: still open at the next one, nothing can end them. */
+  private notedAtExit = new Set<string>();
+
+  constructor(private readonly timeoutMillis: number) {}
+
+  /** Called from `onStart`; returns calls given up past the memory bound, to be reported. */
+  onStart(span: Span, parentContext: Context, inSession: boolean): ReadableSpan[] {
+    const parentId = trace.getSpanContext(parentContext)?.spanId;
+    const parent = parentId === undefined ? undefined : this.open.get(parentId);
+    const enclosing = parent && parentId !== undefined ? this.callOf(parentId, parent) : undefined;
+    const { spanId } = span.spanContext();
+    let call: string | undefined;
+    if (startsOwnScope(span.name, span.attributes)) call = undefined;
+    else if (enclosing !== undefined) {
+      call = enclosing;
+      // Marked at once when known, so exporters behind other processors see it too.
+      if (startsAsModelCall(span.name, span.attributes)) span.setAttribute(AUDIT_MODEL_CALL_RECORDED_BY, enclosing);
+    } else if (startsAsModelCall(span.name, span.attributes)) call = spanId;
+    // A call started in a session that has already ended (fire-and-forget work) has nothing left to wait for.
+    const orphaned = inSession && this.endedSessions.has(span.spanContext().traceId);
+    this.open.set(spanId, { span, call, since: Date.now(), inSession, orphaned });
+    return this.open.size > MAX_OPEN_SPANS ? this.evict() : [];
+  }
+
+  /** Whether `span` (not yet ended) runs inside a model call that an enclosing span records. */
+  insideEnclosingCall(span: ReadableSpan): boolean {
+    const { spanId } = span.spanContext();
+    const call = this.open.get(spanId)?.call;
+    return call !== undefined && call !== spanId;
+  }
+
+  /**
+   * Called from `onEnd`: the span to convert — a view marked as recorded by
+   * its enclosing call when it turned out to be a model call inside one, or
+   * as already reported when it was given up earlier.
+   */
+  onEnd(span: ReadableSpan): ReadableSpan {
+    const { spanId } = span.spanContext();
+    const entry = this.open.get(spanId);
+    this.open.delete(spanId);
+    if (this.reported.has(span)) return withAttribute(span, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, true);
+    const enclosing = entry?.call;
+    if (enclosing === undefined || enclosing === spanId || span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] !== undefined) return span;
+    return startsAsModelCall(span.name, span.attributes) ? withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, enclosing) : span;
+  }
+
+  /** The session of `traceId` ended: its calls still open get `timeoutMillis` more to end. */
+  sessionEnded(traceId: string): void {
+    this.endedSessions.add(traceId);
+    if (this.endedSessions.size > MAX_ENDED_SESSIONS) this.endedSessions.delete(this.endedSessions.values().next().value as string);
+    const now = Date.now();
+    for (const entry of this.open.values()) {
+      if (entry.span.spanContext().traceId !== traceId || entry.orphaned) continue;
+      entry.orphaned = true;
+      entry.since = now;
+    }
+  }
+
+  /** Calls open past the timeout (since their session ended, or since they started outside one), as failed spans ending now. */
+  overdue(): ReadableSpan[] {
+    const cutoff = Date.now() - this.timeoutMillis;
+    // A long call inside a running session is not overdue: only its session's end starts the clock.
+    const due = (entry: OpenSpan) => entry.since <= cutoff && (entry.orphaned || !entry.inSession);
+    return this.take((id, entry) => due(entry) && this.isOutermostCall(id, entry), (entry) =>
+      entry.orphaned
+        ? `still open ${this.timeoutMillis} ms after its session ended`
+        : `open for more than ${this.timeoutMillis} ms`,
+    );
+  }
+
+  /**
+   * The process ran out of work (`beforeExit`): reports the calls noted at the
+   * previous `beforeExit` that are still open, and notes the calls open now.
+   * Returns how many were noted: the caller then lets the event loop turn once
+   * more, so work an app's own `beforeExit` handler started gets its chance.
+   */
+  atExit(): { reported: ReadableSpan[]; noted: number } {
+    const noted = this.notedAtExit;
+    const reported = this.take((id, entry) => noted.has(id) && this.isOutermostCall(id, entry), () => 'still open when the process ran out of work');
+    this.notedAtExit = new Set([...this.open].filter(([id, entry]) => this.isOutermostCall(id, entry)).map(([id]) => id));
+    return { reported, noted: this.notedAtExit.size };
+  }
+
+  /** Every call still open (shutdown), as failed spans ending now. */
+  allUnfinished(): ReadableSpan[] {
+    return this.take((id, entry) => this.isOutermostCall(id, entry), () => 'still open at shutdown');
+  }
+
+  private take(select: (id: string, entry: OpenSpan) => boolean, reason: (entry: OpenSpan) => string): ReadableSpan[] {
+    const out: ReadableSpan[] = [];
+    for (const [id, entry] of this.open) {
+      if (!select(id, entry)) continue;
+      this.open.delete(id);
+      out.push(this.asFailed(entry.span, reason(entry)));
+    }
+    return out;
+  }
+
+  /** The call a span is part of, seeing attributes set after it started (read live). */
+  private callOf(id: string, entry: OpenSpan): string | undefined {
+    if (entry.call === undefined && startsAsModelCall(entry.span.name, entry.span.attributes)) entry.call = id;
+    return entry.call;
+  }
+
+  /** A model call (by now) not inside another: the one span that records its call. */
+  private isOutermostCall(id: string, entry: OpenSpan): boolean {
+    return this.callOf(id, entry) === id;
+  }
+
+  /** Forgets the oldest span that is not a call; only when every span is a call is the oldest call given up. */
+  private evict(): ReadableSpan[] {
+    for (const [id, entry] of this.open) {
+      if (this.isOutermostCall(id, entry)) continue;
+      this.open.delete(id);
+      return [];
+    }
+    const [id, entry] = this.open.entries().next().value as [string, OpenSpan];
+    this.open.delete(id);
+    return [this.asFailed(entry.span, `more than ${MAX_OPEN_SPANS} model calls were open at once`)];
+  }
+
+  /** A view of the open span that reads as ended now, failed, without touching the span itself. */
+  private asFailed(span: Span, reason: string): ReadableSpan {
+    this.reported.add(span);
+    return Object.create(span, {
+      endTime: { value: nowHrTime() },
+      ended: { value: true },
+      status: { value: { code: SpanStatusCode.ERROR, message: `the model call's span never ended (${reason}); its instrumentation most likely failed to end it after an error` } },
+    }) as ReadableSpan;
+  }
+}
+
+function nowHrTime(): HrTime {
+  const millis = Date.now();
+  return [Math.floor(millis / 1000), (millis % 1000) * 1e6];
+}

@@ -1,0 +1,166 @@
+import { diag } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { setMaxContentLength } from '../config/content-limit.js';
+import { readEnv } from '../config/env.js';
+import { positive } from '../config/resolve.js';
+import type { AuditStats } from '../pipeline/audit-stats.js';
+import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../pipeline/audit-span-processor.js';
+import { ensureDiagLogger } from './diag-logger.js';
+import { globalTracerProviderExists } from './global-provider.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:setup' });
+
+/** Where the OTLP/HTTP exporter sends, when not taken from the standard OTEL_EXPORTER_OTLP_* env vars. */
+export interface OtlpOptions {
+  /** Full traces URL, e.g. `http://collector:4318/v1/traces`. */
+  url?: string;
+  headers?: Record<string, string>;
+}
+
+/** Options of {@link setupAudit}. */
+export interface SetupAuditOptions extends AuditProcessorOptions {
+  /** `service.name` of the resource. Default from `OTEL_SERVICE_NAME`, else the SDK default. */
+  serviceName?: string;
+  /** More resource attributes. */
+  resource?: Resource;
+  /**
+   * OTLP/HTTP trace export beside the audit export. Default: on when
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is
+   * set. `true` turns it on with the env/default settings, `false` off.
+   */
+  otlp?: boolean | OtlpOptions;
+  /** Longest text kept per message part, tool argument or result. Default 16384; env `OTEL_AGENT_AUDIT_MAX_CONTENT_LENGTH`. */
+  maxContentLength?: number;
+}
+
+/** What {@link setupAudit} returns. */
+export interface AuditHandle {
+  /** The tracer provider built for the audit pipeline. */
+  readonly provider: NodeTracerProvider;
+  /** False when another provider was already registered globally and was left in place. */
+  readonly registered: boolean;
+  /** Converts finished spans and waits until every backend settled them (or the shutdown timeout passes). */
+  flush(): Promise<void>;
+  /**
+   * Delivers what is queued within the shutdown timeout, reports losses, and
+   * stops. Done for you when the process runs out of work ('beforeExit'); call
+   * it yourself before `process.exit()` or on SIGTERM.
+   */
+  shutdown(): Promise<void>;
+  /** Counters: spans converted and dropped, and per backend delivered / failed / dropped / retried. */
+  stats(): AuditStats;
+}
+
+/**
+ * Builds and registers a tracer provider that records agent activity and
+ * exports it as audit events (and over OTLP/HTTP when configured). If a
+ * provider is already registered globally, it is left in place (never a
+ * second global provider): `diag` says so, and you should add
+ * `auditSpanProcessor()` to that provider instead. When the app has set no
+ * diag logger, one is set that writes to the console at `OTEL_LOG_LEVEL`
+ * (default WARN), so losses and configuration errors are never silent.
+ *
+ * @throws {AuditError} `INVALID_OPTION` for an invalid option value.
+ * @example
+ * const audit = setupAudit({ serviceName: 'support-bot', backends: [secureagentics()] });
+ * process.on('SIGTERM', () => audit.shutdown().then(() => process.exit(0)));
+ */
+export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
+  ensureDiagLogger();
+  const maxContentLength = positive('maxContentLength', options.maxContentLength);
+  if (maxContentLength !== undefined) setMaxContentLength(maxContentLength);
+
+  const processor = auditSpanProcessor(options);
+  const spanProcessors: SpanProcessor[] = [processor];
+  const otlp = otlpExporter(options.otlp);
+  if (otlp) spanProcessors.push(new BatchSpanProcessor(otlp));
+
+  const provider = new NodeTracerProvider({ resource: buildResource(options), spanProcessors });
+  const registered = !globalTracerProviderExists();
+  if (registered) {
+    provider.register();
+  } else {
+    log.warn(
+      'a global tracer provider is already registered; setupAudit() left it in place, so spans made through the global API are not audited. ' +
+        'Add auditSpanProcessor() to that provider (or NodeSDK spanProcessors) instead.',
+    );
+  }
+  const pipeline: LivePipeline = { provider, processor, flushedAtExit: false };
+  deliverBeforeExit(pipeline);
+  return {
+    provider,
+    registered,
+    flush: () => provider.forceFlush(),
+    shutdown: () => {
+      forgetAtExit(pipeline);
+      return provider.shutdown();
+    },
+    stats: () => processor.stats(),
+  };
+}
+
+function otlpExporter(option: SetupAuditOptions['otlp']): OTLPTraceExporter | undefined {
+  if (option === false) return undefined;
+  if (option === undefined && readEnv().otlpEndpoint === undefined) return undefined;
+  const settings = typeof option === 'object' ? option : {};
+  return new OTLPTraceExporter({ ...(settings.url && { url: settings.url }), ...(settings.headers && { headers: settings.headers }) });
+}
+
+function buildResource(options: SetupAuditOptions): Resource {
+  let resource = defaultResource().merge(detectResources({ detectors: [envDetector] }));
+  if (options.resource) resource = resource.merge(options.resource);
+  if (options.serviceName) resource = resource.merge(resourceFromAttributes({ 'service.name': options.serviceName }));
+  return resource;
+}
+
+interface LivePipeline {
+  provider: NodeTracerProvider;
+  processor: AuditSpanProcessor;
+  flushedAtExit: boolean;
+}
+
+const live = new Set<LivePipeline>();
+
+/**
+ * A script that ends without calling shutdown() still delivers its trail.
+ * 'beforeExit' fires whenever the event loop runs empty (not on
+ * process.exit() or signals: call shutdown() yourself there). Pending work is
+ * flushed, which keeps the provider usable for the app's own beforeExit
+ * hooks; if work is still pending the next time (a backend that is down),
+ * shutdown with its deadline counts and reports what is left, so the process
+ * can end.
+ */
+function deliverBeforeExit(pipeline: LivePipeline): void {
+  if (live.size === 0) process.on('beforeExit', onBeforeExit);
+  live.add(pipeline);
+}
+
+function forgetAtExit(pipeline: LivePipeline): void {
+  live.delete(pipeline);
+  if (live.size === 0) process.removeListener('beforeExit', onBeforeExit);
+}
+
+function onBeforeExit(): void {
+  for (const pipeline of live) {
+    const { processor, provider } = pipeline;
+    // The event loop is empty: a model call's span open now can end only if a
+    // beforeExit handler starts more work. One more turn tells; then it is reported.
+    if (!processor.isShutdown) {
+      const { reported, noted } = processor.reportUnfinishedCallsAtExit();
+      if (noted > 0) setImmediate(() => undefined);
+      // New work to deliver, not a backend that failed to take the last flush.
+      if (reported > 0) pipeline.flushedAtExit = false;
+    }
+    if (processor.isShutdown || !processor.hasPendingWork()) {
+      if (processor.isShutdown) forgetAtExit(pipeline);
+      pipeline.flushedAtExit = false;
+      continue;
+    }
+    const done = pipeline.flushedAtExit ? provider.shutdown() : provider.forceFlush();
+    pipeline.flushedAtExit = true;
+    done.catch((error: unknown) => log.error('delivering the audit trail at exit failed', error));
+  }
+}
