@@ -1,0 +1,71 @@
+/**
+ * The stages of src/, in the order data flows through them. Each stage may
+ * import only from itself and the stages listed for it (ARCHITECTURE.md).
+ * Checked in CI: `npm run deps`.
+ */
+const stage = (name) => `^src/${name}/`;
+const VOCABULARY = ['^src/model/', '^src/errors\\.ts$'];
+
+/** stage → the stages it may import from (besides itself and the vocabulary). */
+const ALLOWED = {
+  model: [],
+  config: [],
+  record: ['config'],
+  convert: ['config'],
+  deliver: ['config'],
+  backends: ['config', 'deliver'],
+  pipeline: ['config', 'convert', 'deliver'],
+  setup: ['config', 'convert', 'deliver', 'backends', 'pipeline'],
+  receiver: [],
+};
+
+const stageRules = Object.entries(ALLOWED).map(([name, earlier]) => ({
+  name: `stage-${name}`,
+  comment: `src/${name} may import only from ${['model', ...earlier].join(', ')} and itself`,
+  severity: 'error',
+  from: { path: stage(name) },
+  to: {
+    path: '^src/',
+    pathNot: [stage(name), ...VOCABULARY, ...earlier.map(stage)],
+  },
+}));
+
+module.exports = {
+  forbidden: [
+    ...stageRules,
+    {
+      name: 'model-is-pure',
+      comment: 'the vocabulary does no I/O: no node:fs, node:net, node:http, undici',
+      severity: 'error',
+      from: { path: '^src/model/' },
+      to: { path: '^(node:)?(fs|net|http|https|child_process)$|^undici$|node_modules/undici/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'edges-stay-at-the-edge',
+      comment: 'nothing in the library imports the CLI; only the CLI and the public index import the receiver',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/cli/', '^src/receiver/', '^src/index\\.ts$'] },
+      to: { path: ['^src/cli/', '^src/receiver/'] },
+    },
+    {
+      name: 'index-is-not-imported',
+      comment: 'the public index is for users; inside src import the module itself',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^src/index\\.ts$' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: '^src/',
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+  },
+};
