@@ -26,7 +26,7 @@ const audit = setupAudit({
   otlp: false,
   backends: [secureagentics({ apiKey: 'local-dev-key', baseUrl: receiver.url })],
 });
-const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor()] });
+const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor(audit)] });
 logs.setGlobalLoggerProvider(loggerProvider);
 
 // 2. The instrumentation, enabled before `openai` is loaded. Content capture is

@@ -8,7 +8,7 @@ export { withLLMCall } from './record/llm-call.js';
 export type { LLMCallOptions, LLMCallHandle, LLMUsage } from './record/llm-call.js';
 export { withToolCall } from './record/tool-call.js';
 export type { ToolCallOptions } from './record/tool-call.js';
-export type { ToolDecisionOptions } from './record/tool-gate.js';
+export type { ToolDecisionOptions } from './model/tool-gate.js';
 export { recordError, recordEvent } from './record/events.js';
 export { recordPermissionCheck } from './record/permission-check.js';
 export type { PermissionCheck } from './record/permission-check.js';
@@ -20,12 +20,16 @@ export type { SetupAuditOptions, AuditHandle, OtlpOptions } from './setup/setup-
 export { auditSpanProcessor, AuditSpanProcessor } from './pipeline/audit-span-processor.js';
 export type { AuditProcessorOptions } from './pipeline/audit-span-processor.js';
 export { auditLogRecordProcessor } from './pipeline/audit-log-record-processor.js';
+export type { LogContentTarget, LogContentIntake } from './pipeline/log-content-intake.js';
 export { AuditSpanExporter } from './pipeline/audit-span-exporter.js';
 export type { AuditExporterOptions } from './pipeline/audit-span-exporter.js';
 export type { AuditStats } from './pipeline/audit-stats.js';
 export type { DeliveryOptions, SpanQueueOptions } from './config/resolve.js';
 export type { DeliveryStats } from './deliver/delivery-queue.js';
 export { toAuditEvents } from './convert/to-audit-events.js';
+export type { ConversionOptions } from './convert/to-audit-events.js';
+export type { SpanConverter, SpanEventBuilder } from './convert/span-converter.js';
+export type { GenAiLogContentStore, LogContentSource } from './convert/genai-log-content.js';
 export type { AuditEvent, AuditEventType } from './model/audit-event.js';
 
 // Backends.
@@ -51,4 +55,5 @@ export type { AuditReceiver, AuditReceiverOptions, StoredAuditEvent, StoredAgent
 export { AuditError, isAuditError, AuditBlockedError, isAuditBlockedError } from './errors.js';
 export type { AuditErrorCode } from './errors.js';
 export { DEFAULTS } from './config/defaults.js';
+export { CONFIG_WARNING_CODE } from './config/config-warning.js';
 export { VERSION } from './model/version.js';

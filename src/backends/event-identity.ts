@@ -5,7 +5,12 @@
  */
 import type { AuditEvent } from '../model/audit-event.js';
 
-/** `event_id`, `event_type`, `trace_id`, `span_id`, `timestamp`, and `parent_span_id` / `session_id` / `agent_name` / `agent_id` when set. */
+/**
+ * `event_id`, `event_type`, `trace_id`, `span_id`, `timestamp`, and `parent_span_id` / `session_id` / `agent_name` / `agent_id` when set.
+ *
+ * @example
+ * ({ ...event.payload, ...eventIdentity(event) }); // AgentSudo's `metadata`
+ */
 export function eventIdentity(event: AuditEvent): Record<string, unknown> {
   const ids: Record<string, unknown> = {
     event_id: event.id,

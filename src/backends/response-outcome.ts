@@ -6,27 +6,40 @@ import type { DeliveryOutcome } from '../model/delivery-outcome.js';
 import type { HttpResult } from '../deliver/http-client.js';
 import { parseRetryAfter } from '../deliver/retry-after.js';
 import { classifyStatus } from '../deliver/retry-policy.js';
+import { configurationFailure } from './configuration-problems.js';
 
+/** One API call, as failure messages name it. */
 export interface CallDescription {
   /** e.g. `secureagentics` */
-  backend: string;
-  /** e.g. `POST /v1/agents/agt_1/events/batch` */
-  call: string;
+  readonly backend: string;
+  /** e.g. `POST /v1/agents/agt_1/events/batch`, or `POST /v1/agents (registering agent 'bot')` */
+  readonly call: string;
+  /** The call without its ids, e.g. `POST /v1/agents/{id}/events/batch`: a 401 on it is one kind of problem, whatever the id. */
+  readonly route: string;
   /** e.g. `100 events` */
-  affected: string;
+  readonly affected: string;
   /** What to check on 401/403, e.g. `Check SECUREAGENTICS_API_KEY.` */
-  authHint: string;
+  readonly authHint: string;
   /** What to check on 404. */
-  notFoundHint: string;
+  readonly notFoundHint: string;
+  /** The key and tokens the call carried: a server that echoes one in its error does not get it into our logs. */
+  readonly secrets: readonly string[];
 }
 
-/** The outcome for a transport failure or a non-2xx status; undefined for a 2xx answer. */
+/**
+ * The outcome for a transport failure or a non-2xx status; undefined for a
+ * 2xx answer. 401, 403 and 404 are configuration failures (said once per kind).
+ *
+ * @example
+ * const failure = failureOutcome(await client.request('POST', '/ingest-event', headers, body, signal), call);
+ * if (failure) return failure;
+ */
 export function failureOutcome(result: HttpResult, d: CallDescription): DeliveryOutcome | undefined {
   if (!result.ok) return { kind: 'retryable', reason: `${d.backend}: ${d.call} failed: ${result.error}` };
   const { status, headers, body } = result.response;
   const verdict = classifyStatus(status);
   if (verdict === 'success') return undefined;
-  const detail = serverMessage(body);
+  const detail = serverMessage(body, d.secrets);
   const what = `${d.backend}: ${status} on ${d.call}${detail ? ` (${detail})` : ''}`;
   if (verdict === 'retryable') {
     const retryAfterMillis = parseRetryAfter(headers['retry-after']);
@@ -34,20 +47,18 @@ export function failureOutcome(result: HttpResult, d: CallDescription): Delivery
     const throttled = status === 429 || retryAfterMillis !== undefined;
     return { kind: 'retryable', reason: what, ...(retryAfterMillis !== undefined && { retryAfterMillis }), ...(throttled && { throttled }) };
   }
-  if (status === 401 || status === 403) {
-    return { kind: 'rejected', configError: true, reason: `${what} — ${d.affected} not delivered. ${d.authHint}` };
+  if (status === 401 || status === 403 || status === 404) {
+    const hint = status === 404 ? d.notFoundHint : d.authHint;
+    return configurationFailure(`${d.backend}: ${status} on ${d.route}`, `${what} — ${d.affected} not delivered. ${hint}`);
   }
   if (status === 413) {
     return { kind: 'rejected', tooLarge: true, reason: `${what} — the request body was too large for the service.` };
-  }
-  if (status === 404) {
-    return { kind: 'rejected', configError: true, reason: `${what} — ${d.affected} not delivered. ${d.notFoundHint}` };
   }
   return { kind: 'rejected', reason: `${what} — ${d.affected} not delivered.` };
 }
 
 /** The error message a service put in its body (`{error}` / `{message}` / `{detail}`), shortened. */
-function serverMessage(body: string): string | undefined {
+function serverMessage(body: string, secrets: readonly string[]): string | undefined {
   if (!body) return undefined;
   let text = body;
   try {
@@ -57,6 +68,8 @@ function serverMessage(body: string): string | undefined {
   } catch {
     // not JSON: use the text as it is
   }
+  // Short values would blank out ordinary words; keys and tokens are far longer.
+  for (const secret of secrets) if (secret.length >= 6) text = text.split(secret).join('…');
   text = text.replace(/\s+/g, ' ').trim();
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
@@ -76,7 +89,12 @@ function validationErrors(detail: unknown): string | undefined {
   return parts.join('; ');
 }
 
-/** Parses a 2xx JSON body; undefined when it is not JSON. */
+/**
+ * Parses a 2xx JSON body; undefined when it is not JSON.
+ *
+ * @example
+ * (parseJsonBody(answer.body) as { id?: unknown } | undefined)?.id;
+ */
 export function parseJsonBody(body: string): unknown {
   try {
     return JSON.parse(body) as unknown;

@@ -1,7 +1,12 @@
-// `otel-agent-audit serve`: runs the local audit receiver in the foreground.
-// Uses only the package's public API, like any other user of it.
+// `otel-agent-audit serve`: runs the local audit receiver in the foreground
+// until SIGINT, SIGTERM or the caller's abort signal.
 import { parseArgs } from 'node:util';
-import { startAuditReceiver, type AuditReceiverOptions, type StoredAuditEvent } from '../index.js';
+import { startAuditReceiver, type AuditReceiverOptions, type StoredAuditEvent } from '../receiver/receiver.js';
+import { processIo, type CliIo, type TextSink } from './cli-io.js';
+import { UsageError } from './usage-error.js';
+
+/** The port `serve` listens on without `--port`. */
+export const DEFAULT_SERVE_PORT = 8787;
 
 /** Help text for `serve`. */
 export const SERVE_USAGE = `Usage: otel-agent-audit serve [options]
@@ -10,7 +15,7 @@ Runs a local audit receiver that speaks the Secureagentics API
 (POST /v1/agents, POST /v1/agents/{id}/events[/batch], GET /v1/agents/{id}/events).
 
 Options:
-  -p, --port <port>      port to listen on, 0 for any free port (default 8787)
+  -p, --port <port>      port to listen on, 0 for any free port (default ${DEFAULT_SERVE_PORT})
       --host <host>      interface to bind (default 127.0.0.1)
   -f, --file <path>      append-only JSONL audit trail, reloaded on start
                          (default: none, events kept in memory only)
@@ -21,18 +26,19 @@ Options:
   -h, --help             show this help
 `;
 
-/** A usage mistake: printed with a pointer to `--help`, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 /**
- * Runs `serve` until SIGINT or SIGTERM, then closes the receiver (flushing the
- * trail) and resolves with the exit code.
+ * Runs `serve` with `args` (the words after `serve`): starts the receiver,
+ * prints its URL, waits for SIGINT, SIGTERM or `io.signal`, then closes it
+ * (flushing the trail) and resolves with the exit code.
  *
- * @throws UsageError for invalid arguments.
+ * @throws UsageError for an invalid flag value, and parseArgs' `ERR_PARSE_ARGS_*` errors for unknown flags.
+ * @throws Error when the receiver cannot start (port taken, file unreadable).
+ * @example
+ * const stop = new AbortController();
+ * const done = serve(['--port', '0'], { stdout: process.stdout, stderr: process.stderr, signal: stop.signal });
+ * stop.abort(); await done; // 0
  */
-export async function serve(args: string[]): Promise<number> {
+export async function serve(args: string[], io: CliIo = processIo()): Promise<number> {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -48,7 +54,7 @@ export async function serve(args: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    process.stdout.write(SERVE_USAGE);
+    io.stdout.write(SERVE_USAGE);
     return 0;
   }
 
@@ -57,20 +63,26 @@ export async function serve(args: string[]): Promise<number> {
   if (values.file !== undefined) options.file = values.file;
   if (values['api-key'] !== undefined) options.apiKey = values['api-key'];
   if (values['deny-tool'] !== undefined) options.deniedTools = values['deny-tool'];
-  if (!values.quiet) options.onEvent = createEventLog();
+  if (!values.quiet) options.onEvent = createEventLog(io.stdout);
 
   const receiver = await startAuditReceiver(options);
+  const stop = untilStopped(io);
   const trail = options.file === undefined ? 'memory only, no --file' : `trail ${options.file}`;
-  console.log(`otel-agent-audit receiver listening on ${receiver.url} (${trail}); Ctrl+C to stop`);
+  io.stdout.write(`otel-agent-audit receiver listening on ${receiver.url} (${trail}); Ctrl+C to stop\n`);
 
-  await untilSignal();
-  await receiver.close();
-  console.log('otel-agent-audit receiver stopped');
+  await stop.requested;
+  try {
+    await receiver.close();
+  } finally {
+    stop.dispose();
+  }
+  io.stdout.write('otel-agent-audit receiver stopped\n');
   return 0;
 }
 
 function parsePort(raw: string | undefined): number {
-  if (raw === undefined) return 8787;
+  if (raw === undefined) return DEFAULT_SERVE_PORT;
+  // Digits only: Number() would also take '', ' 80', '0x50' and '1e3'.
   const port = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(port <= 65535)) throw new UsageError(`--port must be an integer from 0 to 65535, got '${raw}'`);
   return port;
@@ -81,12 +93,12 @@ function parsePort(raw: string | undefined): number {
  * Lines are gathered and written once per event-loop turn, so a batch of 100
  * events costs one write, not 100 (stdout is synchronous on pipes).
  */
-function createEventLog(): (event: StoredAuditEvent) => void {
+function createEventLog(out: TextSink): (event: StoredAuditEvent) => void {
   let pending: string[] = [];
   return (event) => {
     if (pending.length === 0) {
       setImmediate(() => {
-        process.stdout.write(pending.join(''));
+        out.write(pending.join(''));
         pending = [];
       });
     }
@@ -96,20 +108,36 @@ function createEventLog(): (event: StoredAuditEvent) => void {
   };
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.once('SIGINT', forceExit);
-      process.once('SIGTERM', forceExit);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+interface StopRequest {
+  /** Resolves on the first SIGINT, SIGTERM or abort of `io.signal`. */
+  requested: Promise<void>;
+  /** Removes every listener this added (the CLI may run in-process, many times). */
+  dispose(): void;
 }
 
-function forceExit(): void {
-  console.error('otel-agent-audit: second signal, exiting without waiting for the receiver to close');
-  process.exit(130);
+/** After the first stop request, a second signal exits at once instead of waiting for the receiver to close. */
+function untilStopped(io: CliIo): StopRequest {
+  const forceExit = (): void => {
+    io.stderr.write('otel-agent-audit: second signal, exiting without waiting for the receiver to close\n');
+    process.exit(130);
+  };
+  let stop = (): void => {};
+  const requested = new Promise<void>((resolve) => {
+    stop = () => {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      io.signal?.removeEventListener('abort', stop);
+      process.once('SIGINT', forceExit).once('SIGTERM', forceExit);
+      resolve();
+    };
+  });
+  process.on('SIGINT', stop).on('SIGTERM', stop);
+  if (io.signal?.aborted) stop();
+  else io.signal?.addEventListener('abort', stop, { once: true });
+  return {
+    requested,
+    dispose: () => {
+      process.off('SIGINT', stop).off('SIGTERM', stop).off('SIGINT', forceExit).off('SIGTERM', forceExit);
+      io.signal?.removeEventListener('abort', stop);
+    },
+  };
 }

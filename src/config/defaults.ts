@@ -69,4 +69,6 @@ export const DEFAULTS = Object.freeze({
   maxLogContentChars: 16_777_216,
   /** Losses are reported through `diag` at most this often (the first at once). */
   lossReportIntervalMillis: 30_000,
+  /** Level of the console diag logger set up when the app has none (env `OTEL_LOG_LEVEL`), as NodeSDK does. */
+  logLevel: 'WARN',
 });

@@ -1,12 +1,15 @@
 /**
- * The only reader of `process.env` in the package. Vendor variables keep the
- * vendor's names; our own start with `OTEL_AGENT_AUDIT_`.
+ * The only reader of `process.env` in the package, and it reads it once: the
+ * first call resolves the option table against the process's environment and
+ * every later call returns that result, so a bad value is warned about once
+ * however many modules ask. Variables set after that first call are not seen
+ * (configure through options for that).
  */
-import { diag } from '@opentelemetry/api';
+import { createConfigWarner } from './config-warning.js';
+import type { AuditConfig, EnvValues } from './option-table.js';
+import { resolveEnv, withDefaults, type ConfigReport, type EnvSource } from './resolve-env.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:config' });
-
-/** Environment settings the package understands; absent ones are undefined. */
+/** Environment settings the package understands; absent (unset or invalid) ones are undefined. */
 export interface AuditEnv {
   secureagenticsApiKey?: string;
   secureagenticsAgentId?: string;
@@ -25,53 +28,72 @@ export interface AuditEnv {
   maxQueueSize?: number;
   shutdownTimeoutMillis?: number;
   maxContentLength?: number;
-  /** `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (`true` / `false`). */
+  /** `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (`true` / `false`, any case). */
   captureMessageContent?: boolean;
-  /** `OTEL_LOG_LEVEL`, upper-cased (`NONE`, `ERROR`, `WARN`, `INFO`, `DEBUG`, `VERBOSE`, `ALL`). */
+  /** `OTEL_LOG_LEVEL`, upper-cased, and only a level name (`NONE`, `ERROR`, `WARN`, `INFO`, `DEBUG`, `VERBOSE`, `ALL`). */
   logLevel?: string;
 }
 
-/** Reads the environment now. Bad numbers warn and are ignored (the default applies). */
-export function readEnv(env: NodeJS.ProcessEnv = process.env): AuditEnv {
-  return {
-    secureagenticsApiKey: text(env.SECUREAGENTICS_API_KEY),
-    secureagenticsAgentId: text(env.SECUREAGENTICS_AGENT_ID),
-    secureagenticsAgentName: text(env.SECUREAGENTICS_AGENT_NAME),
-    secureagenticsBaseUrl: text(env.SECUREAGENTICS_BASE_URL),
-    agentopsApiKey: text(env.AGENTOPS_API_KEY),
-    agentopsBaseUrl: text(env.AGENTOPS_BASE_URL),
-    agenticAuditUrl: text(env.AGENTAUDIT_URL),
-    agenticAuditKey: text(env.AGENTAUDIT_KEY),
-    agentsudoApiKey: text(env.AGENTSUDO_API_KEY),
-    agentsudoBaseUrl: text(env.AGENTSUDO_BASE_URL),
-    otlpEndpoint: text(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ?? text(env.OTEL_EXPORTER_OTLP_ENDPOINT),
-    maxQueueSize: positiveInt(env, 'OTEL_AGENT_AUDIT_MAX_QUEUE_SIZE'),
-    shutdownTimeoutMillis: positiveInt(env, 'OTEL_AGENT_AUDIT_SHUTDOWN_TIMEOUT_MILLIS'),
-    maxContentLength: positiveInt(env, 'OTEL_AGENT_AUDIT_MAX_CONTENT_LENGTH'),
-    captureMessageContent: flag(env, 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'),
-    logLevel: text(env.OTEL_LOG_LEVEL)?.toUpperCase(),
-  };
+// Shared by every resolution in this process, so each variable is warned about once.
+const processWarner = createConfigWarner();
+let processValues: EnvValues | undefined;
+let processConfig: AuditConfig | undefined;
+let processEnv: AuditEnv | undefined;
+
+function processEnvValues(): EnvValues {
+  processValues ??= resolveEnv(process.env, processWarner);
+  return processValues;
 }
 
-function text(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
+/**
+ * Every option resolved from the process's environment, else its default
+ * (env > default), computed on first use and shared from then on. Layer code
+ * options on top with `resolveOption(name, value)`.
+ *
+ * @example
+ * const { maxQueueSize } = readConfig(); // OTEL_AGENT_AUDIT_MAX_QUEUE_SIZE, else 20000
+ */
+export function readConfig(): AuditConfig {
+  processConfig ??= withDefaults(processEnvValues());
+  return processConfig;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = text(env[name]);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (Number.isInteger(value) && value > 0) return value;
-  log.warn(`${name}=${JSON.stringify(raw)} is not a positive integer; using the default.`);
-  return undefined;
+/**
+ * What the environment sets, in the legacy {@link AuditEnv} shape: absent
+ * (unset or invalid) values are undefined, so callers keep `option ?? env ?? DEFAULT`.
+ * Without arguments, the process's environment, read once (see the module
+ * comment). With `env`, that object is resolved now, without touching
+ * `process.env` (for tests); its bad values go to `report`, by default the
+ * process's once-per-variable warning.
+ *
+ * @example
+ * readEnv().secureagenticsApiKey; // SECUREAGENTICS_API_KEY, or undefined
+ * readEnv({ OTEL_LOG_LEVEL: 'debug' }, () => {}).logLevel; // 'DEBUG'
+ */
+export function readEnv(env?: EnvSource, report: ConfigReport = processWarner): AuditEnv {
+  if (env !== undefined) return toAuditEnv(resolveEnv(env, report));
+  processEnv ??= toAuditEnv(processEnvValues());
+  return processEnv;
 }
 
-function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
-  const raw = text(env[name])?.toLowerCase();
-  if (raw === undefined) return undefined;
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  log.warn(`${name}=${JSON.stringify(raw)} is neither 'true' nor 'false'; using the default.`);
-  return undefined;
+// The legacy names of AuditEnv, mapped from the option table's names.
+function toAuditEnv(values: EnvValues): AuditEnv {
+  return Object.freeze({
+    secureagenticsApiKey: values.secureagenticsApiKey,
+    secureagenticsAgentId: values.secureagenticsAgentId,
+    secureagenticsAgentName: values.secureagenticsAgentName,
+    secureagenticsBaseUrl: values.secureagenticsBaseUrl,
+    agentopsApiKey: values.agentopsApiKey,
+    agentopsBaseUrl: values.agentopsBaseUrl,
+    agenticAuditUrl: values.agenticAuditBaseUrl,
+    agenticAuditKey: values.agenticAuditApiKey,
+    agentsudoApiKey: values.agentsudoApiKey,
+    agentsudoBaseUrl: values.agentsudoBaseUrl,
+    otlpEndpoint: values.otlpEndpoint,
+    maxQueueSize: values.maxQueueSize,
+    shutdownTimeoutMillis: values.shutdownTimeoutMillis,
+    maxContentLength: values.maxContentLength,
+    captureMessageContent: values.captureContent,
+    logLevel: values.logLevel,
+  });
 }

@@ -1,11 +1,12 @@
 /**
- * Options → resolved config, once, at setup: option > env > default. A bad
+ * Delivery and span-queue options → resolved config, once, at setup:
+ * option > env > default, each option through the one option table. A bad
  * value passed in code throws, naming the option.
  */
-import { invalidOption } from '../errors.js';
-import type { RetryConfig } from '../deliver/retry-policy.js';
 import { DEFAULTS } from './defaults.js';
-import { readEnv } from './env.js';
+import { readConfig } from './env.js';
+import type { AuditConfig } from './option-table.js';
+import { checkValue, resolveOption } from './resolve-option.js';
 
 /** Delivery options shared by the exporter, the processor and `setupAudit`. */
 export interface DeliveryOptions {
@@ -27,6 +28,19 @@ export interface DeliveryOptions {
   shutdownTimeoutMillis?: number;
 }
 
+/**
+ * The retry policy's settings, resolved. Declared here, where it is resolved,
+ * so config depends on no later stage; `deliver` takes it as it is.
+ */
+export interface RetryConfig {
+  maxAttempts: number;
+  initialBackoffMillis: number;
+  maxBackoffMillis: number;
+  maxRetryAfterMillis: number;
+  maxRetryElapsedMillis: number;
+}
+
+/** {@link DeliveryOptions}, resolved: every value set. */
 export interface DeliveryConfig {
   maxQueueSize: number;
   maxConcurrentRequests: number;
@@ -35,20 +49,29 @@ export interface DeliveryConfig {
   lossReportIntervalMillis: number;
 }
 
-export function resolveDeliveryConfig(options: DeliveryOptions): DeliveryConfig {
-  const env = readEnv();
+/**
+ * Resolves delivery options: each one passed wins, else its env variable (if
+ * it has one), else its default.
+ *
+ * @param config env and defaults, resolved. Default: the process's, read once.
+ * @throws {AuditError} `INVALID_OPTION` naming the first invalid option.
+ * @example
+ * resolveDeliveryConfig({ maxAttempts: 3 }).retry.maxAttempts; // 3
+ */
+export function resolveDeliveryConfig(options: DeliveryOptions, config: AuditConfig = readConfig()): DeliveryConfig {
+  const settings = { config };
   return {
-    maxQueueSize: positive('maxQueueSize', options.maxQueueSize) ?? env.maxQueueSize ?? DEFAULTS.maxQueueSize,
-    maxConcurrentRequests: positive('maxConcurrentRequests', options.maxConcurrentRequests) ?? DEFAULTS.maxConcurrentRequests,
+    maxQueueSize: resolveOption('maxQueueSize', options.maxQueueSize, settings),
+    maxConcurrentRequests: resolveOption('maxConcurrentRequests', options.maxConcurrentRequests, settings),
     retry: {
-      maxAttempts: positive('maxAttempts', options.maxAttempts) ?? DEFAULTS.maxAttempts,
-      initialBackoffMillis: nonNegative('initialBackoffMillis', options.initialBackoffMillis) ?? DEFAULTS.initialBackoffMillis,
-      maxBackoffMillis: nonNegative('maxBackoffMillis', options.maxBackoffMillis) ?? DEFAULTS.maxBackoffMillis,
-      maxRetryAfterMillis: nonNegative('maxRetryAfterMillis', options.maxRetryAfterMillis) ?? DEFAULTS.maxRetryAfterMillis,
-      maxRetryElapsedMillis: nonNegative('maxRetryElapsedMillis', options.maxRetryElapsedMillis) ?? DEFAULTS.maxRetryElapsedMillis,
+      maxAttempts: resolveOption('maxAttempts', options.maxAttempts, settings),
+      initialBackoffMillis: resolveOption('initialBackoffMillis', options.initialBackoffMillis, settings),
+      maxBackoffMillis: resolveOption('maxBackoffMillis', options.maxBackoffMillis, settings),
+      maxRetryAfterMillis: resolveOption('maxRetryAfterMillis', options.maxRetryAfterMillis, settings),
+      maxRetryElapsedMillis: resolveOption('maxRetryElapsedMillis', options.maxRetryElapsedMillis, settings),
     },
-    shutdownTimeoutMillis:
-      nonNegative('shutdownTimeoutMillis', options.shutdownTimeoutMillis) ?? env.shutdownTimeoutMillis ?? DEFAULTS.shutdownTimeoutMillis,
+    shutdownTimeoutMillis: resolveOption('shutdownTimeoutMillis', options.shutdownTimeoutMillis, settings),
+    // Not an option: how often losses are summarised is ours to keep readable.
     lossReportIntervalMillis: DEFAULTS.lossReportIntervalMillis,
   };
 }
@@ -63,28 +86,39 @@ export interface SpanQueueOptions {
   scheduledDelayMillis?: number;
 }
 
+/** {@link SpanQueueOptions}, resolved: every value set. */
 export interface SpanQueueConfig {
   maxSpanQueueSize: number;
   maxSpanBatchSize: number;
   scheduledDelayMillis: number;
 }
 
-export function resolveSpanQueueConfig(options: SpanQueueOptions): SpanQueueConfig {
+/**
+ * Resolves span-queue options: each one passed wins, else its default (none
+ * of them has an env variable).
+ *
+ * @throws {AuditError} `INVALID_OPTION` naming the first invalid option.
+ * @example
+ * resolveSpanQueueConfig({ scheduledDelayMillis: 0 }).maxSpanBatchSize; // 128
+ */
+export function resolveSpanQueueConfig(options: SpanQueueOptions, config: AuditConfig = readConfig()): SpanQueueConfig {
+  const settings = { config };
   return {
-    maxSpanQueueSize: positive('maxSpanQueueSize', options.maxSpanQueueSize) ?? DEFAULTS.maxSpanQueueSize,
-    maxSpanBatchSize: positive('maxSpanBatchSize', options.maxSpanBatchSize) ?? DEFAULTS.maxSpanBatchSize,
-    scheduledDelayMillis: nonNegative('scheduledDelayMillis', options.scheduledDelayMillis) ?? DEFAULTS.scheduledDelayMillis,
+    maxSpanQueueSize: resolveOption('maxSpanQueueSize', options.maxSpanQueueSize, settings),
+    maxSpanBatchSize: resolveOption('maxSpanBatchSize', options.maxSpanBatchSize, settings),
+    scheduledDelayMillis: resolveOption('scheduledDelayMillis', options.scheduledDelayMillis, settings),
   };
 }
 
+/**
+ * `value` when it is a positive integer, `undefined` when it was not passed.
+ * For callers that name a nested option themselves; prefer
+ * `resolveOption(name, value, { label })`, which also applies env and default.
+ *
+ * @throws {AuditError} `INVALID_OPTION` naming `name` when `value` is not a positive integer.
+ * @example
+ * positive('secureagentics.maxConnections', options.maxConnections) ?? DEFAULTS.maxConnections;
+ */
 export function positive(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1) throw invalidOption(name, 'a positive integer', value);
-  return value;
-}
-
-function nonNegative(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isFinite(value) || value < 0) throw invalidOption(name, 'a number ≥ 0', value);
-  return value;
+  return value === undefined ? undefined : checkValue('positiveInteger', name, value);
 }

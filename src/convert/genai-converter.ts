@@ -30,7 +30,6 @@ import {
   OPERATION_INVOKE_AGENT,
 } from '../model/attributes.js';
 import { hasContentEvents, readContentEvent } from './genai-content-events.js';
-import { sharedGenAiLogContent } from './genai-log-content.js';
 import { readPlainMessages } from '../model/plain-messages-json.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';
@@ -62,7 +61,7 @@ function convertModelCall(span: ReadableSpan, operation: string, out: SpanEventB
   // OpenAI one): auditLogRecordProcessor() kept it for this span. Taken even
   // when unused, so the store frees it.
   const { traceId, spanId } = span.spanContext();
-  const logged = sharedGenAiLogContent().take(traceId, spanId);
+  const logged = out.logContent?.take(traceId, spanId);
   // A failed call produced no completion (its outcome is the error event): its output is not read.
   const failed = span.status.code === SpanStatusCode.ERROR;
   emitModelCall(span, out, {

@@ -50,7 +50,17 @@ interface Entry {
   takes: number;
 }
 
-export class GenAiLogContentStore {
+/** Where conversion finds log-record content: taken once per span, or released unused. */
+export interface LogContentSource {
+  take(traceId: string, spanId: string): SpanLogContent | undefined;
+  release(traceId: string, spanId: string): void;
+}
+
+/**
+ * The content store one audit exporter owns: filled by the log-record
+ * processor bound to it, read by its conversions.
+ */
+export class GenAiLogContentStore implements LogContentSource {
   // A Map iterates in insertion order, so the oldest entry is always first.
   private readonly entries = new Map<string, Entry>();
   private totalChars = 0;
@@ -196,28 +206,4 @@ function sum(values: readonly number[]): number {
 
 function count(discarded: Map<DiscardReason, number>, reason: DiscardReason, n: number): void {
   discarded.set(reason, (discarded.get(reason) ?? 0) + n);
-}
-
-// One store per process, shared by the ESM and CommonJS builds if both are
-// loaded: the log-record processor may come from one and the converter from
-// the other. The version changes with the store's shape (v2: character budget, release).
-const STORE_KEY = Symbol.for('otel-agent-audit.genai-log-content.v2');
-
-/** The process-wide store the log-record processor fills and the GenAI converter reads. */
-export function sharedGenAiLogContent(): GenAiLogContentStore {
-  const holder = globalThis as Record<symbol, GenAiLogContentStore | undefined>;
-  return (holder[STORE_KEY] ??= new GenAiLogContentStore());
-}
-
-/**
- * Frees the log-record content held for a span that is converted without it
- * (a model call recorded by an enclosing span), so it is neither kept until
- * it expires nor later reported as discarded.
- *
- * @example
- * const { traceId, spanId } = span.spanContext();
- * releaseLogContent(traceId, spanId);
- */
-export function releaseLogContent(traceId: string, spanId: string): void {
-  sharedGenAiLogContent().release(traceId, spanId);
 }

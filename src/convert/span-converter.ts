@@ -8,6 +8,7 @@ import { TRACER_NAME } from '../model/version.js';
 import { auditEventId, type AuditEvent, type AuditEventType } from '../model/audit-event.js';
 import { readAgentId, readAgentName, readSessionId } from '../model/span-identity.js';
 import { hrTimeToIso } from '../model/span-reader.js';
+import type { LogContentSource } from './genai-log-content.js';
 
 /** Turns the spans of one convention (OTel GenAI, OpenInference, …) into audit events. */
 export interface SpanConverter {
@@ -34,7 +35,14 @@ export class SpanEventBuilder {
   private readonly agentId: string | undefined;
   private readonly resource: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(readonly span: ReadableSpan) {
+  /**
+   * @param logContent where the span's GenAI log-record content waits, if
+   *   the caller keeps any (the exporter's store); conversion reads nothing else.
+   */
+  constructor(
+    readonly span: ReadableSpan,
+    readonly logContent?: LogContentSource,
+  ) {
     const { traceId, spanId } = span.spanContext();
     const attributes = span.attributes;
     this.traceId = traceId;

@@ -1,18 +1,20 @@
 /**
- * Spans → audit events: the conversion stage. Pure (no I/O, no timers) and
- * total: whatever a span holds, it never throws.
+ * Spans → audit events: the conversion stage. Pure (no I/O, no timers, no
+ * process state: everything it reads comes in as arguments) and total:
+ * whatever a span holds, it never throws.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_CARRIER_SPAN, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import type { AuditEvent } from '../model/audit-event.js';
 import { emitSessionStart, genAiConverter } from './genai-converter.js';
-import { releaseLogContent } from './genai-log-content.js';
+import type { LogContentSource } from './genai-log-content.js';
 import { langSmithConverter } from './langsmith-converter.js';
 import { openInferenceConverter } from './openinference-converter.js';
 import { SpanEventBuilder, type SpanConverter, type TimedAuditEvent } from './span-converter.js';
 import { emitErrorsAndCustomEvents } from './span-events.js';
 import { traceloopConverter } from './traceloop-converter.js';
 import { vercelConverter } from './vercel-converter.js';
+import { withoutContent } from './without-content.js';
 
 /**
  * The converters tried in order; the first that matches a span converts it.
@@ -28,6 +30,19 @@ export const DEFAULT_CONVERTERS: readonly SpanConverter[] = [
   genAiConverter,
 ];
 
+/** What a conversion depends on besides the spans; the same spans and options give the same events. */
+export interface ConversionOptions {
+  /** The converters tried in order. Default {@link DEFAULT_CONVERTERS}. */
+  converters?: readonly SpanConverter[];
+  /**
+   * Message content that GenAI log records carried, per span (the store an
+   * audit exporter fills through `auditLogRecordProcessor`). Default: none.
+   */
+  logContent?: LogContentSource;
+  /** False: events keep only metadata, flagged `content_omitted` (see `withoutContent`). Default true. */
+  captureContent?: boolean;
+}
+
 /**
  * Converts finished spans into audit events, ordered by the time each event
  * happened. Spans no converter matches (HTTP, DB, …) yield nothing, except
@@ -37,12 +52,13 @@ export const DEFAULT_CONVERTERS: readonly SpanConverter[] = [
  * const memory = new InMemorySpanExporter(); // …spans recorded into it…
  * for (const event of toAuditEvents(memory.getFinishedSpans())) console.log(event.type, event.payload);
  */
-export function toAuditEvents(spans: readonly ReadableSpan[], converters: readonly SpanConverter[] = DEFAULT_CONVERTERS): AuditEvent[] {
+export function toAuditEvents(spans: readonly ReadableSpan[], options: ConversionOptions = {}): AuditEvent[] {
+  const converters = options.converters ?? DEFAULT_CONVERTERS;
   const timed: TimedAuditEvent[] = [];
-  for (const span of spans) convertSpan(span, converters, timed);
+  for (const span of spans) convertSpan(span, converters, options.logContent, timed);
   // Stable sort: events of the same instant keep their span's order.
   timed.sort((a, b) => a.sortTime - b.sortTime);
-  return timed.map((t) => t.event);
+  return options.captureContent === false ? timed.map((t) => withoutContent(t.event)) : timed.map((t) => t.event);
 }
 
 /**
@@ -50,25 +66,25 @@ export function toAuditEvents(spans: readonly ReadableSpan[], converters: readon
  * started, so a session shows in the trail while it runs (and if it never
  * ends). Never throws; empty for any other span.
  */
-export function toSessionStartEvents(span: ReadableSpan): AuditEvent[] {
+export function toSessionStartEvents(span: ReadableSpan, options: Pick<ConversionOptions, 'captureContent'> = {}): AuditEvent[] {
   try {
     if (span.attributes[AUDIT_SESSION_ROOT] !== true) return [];
     const builder = new SpanEventBuilder(span);
     emitSessionStart(span, builder);
-    return builder.out.map((t) => t.event);
+    return options.captureContent === false ? builder.out.map((t) => withoutContent(t.event)) : builder.out.map((t) => t.event);
   } catch {
     return []; // then session.start is sent with the rest when the session ends
   }
 }
 
-function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], out: TimedAuditEvent[]): void {
+function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], logContent: LogContentSource | undefined, out: TimedAuditEvent[]): void {
   let builder: SpanEventBuilder | undefined;
   try {
-    builder = new SpanEventBuilder(span);
+    builder = new SpanEventBuilder(span, logContent);
     // A model call recorded by an enclosing span (model-call-tracker.ts) keeps only what recordEvent/recordError wrote.
     const ownEvents = span.attributes[AUDIT_CARRIER_SPAN] !== true && span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] === undefined;
     // Its log-record content, if any, is freed unused: the enclosing span holds the call's content.
-    if (!ownEvents) releaseLogContent(span.spanContext().traceId, span.spanContext().spanId);
+    if (!ownEvents) logContent?.release(span.spanContext().traceId, span.spanContext().spanId);
     const converter = ownEvents ? converters.find((c) => c.matches(span)) : undefined;
     if (converter) converter.convert(span, builder);
     emitErrorsAndCustomEvents(span, builder, converter === undefined);

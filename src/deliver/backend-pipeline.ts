@@ -6,6 +6,7 @@ import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { AuditBackend } from '../model/audit-backend.js';
 import { backendLabel } from '../model/backend-label.js';
+import { eventCount } from '../model/event-count.js';
 import type { DeliveryConfig } from '../config/resolve.js';
 import { auditEventId, type AuditEvent } from '../model/audit-event.js';
 import { DeliveryQueue, type DeliveryStats } from './delivery-queue.js';
@@ -80,7 +81,7 @@ export class BackendPipeline {
     const { queued, inFlight } = this.queue.stats();
     log.warn(
       `${this.backend.name}: flush gave up waiting after ${this.config.shutdownTimeoutMillis} ms with ` +
-        `${queued + inFlight} audit events still queued or being sent; delivery goes on in the background.`,
+        `${eventCount(queued + inFlight, 'audit')} still queued or being sent; delivery goes on in the background.`,
     );
   }
 

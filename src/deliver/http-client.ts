@@ -6,6 +6,16 @@
 import { Pool } from 'undici';
 import { untilAborted } from './until-aborted.js';
 
+
+/** One request as {@link HttpClient.request} takes it apart. */
+interface OutgoingRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signal: AbortSignal;
+}
+
 /** An answer from the server; `body` is capped at `maxResponseBytes`. */
 export interface HttpResponse {
   readonly status: number;
@@ -52,16 +62,10 @@ export class HttpClient {
     body: string | undefined,
     signal: AbortSignal,
   ): Promise<HttpResult> {
-    return untilAborted(this.send(method, path, headers, body, signal), signal, () => ({ ok: false, error: 'AbortError: the request was aborted' }));
+    return untilAborted(this.send({ method, path, headers, body, signal }), signal, () => ({ ok: false, error: 'AbortError: the request was aborted' }));
   }
 
-  private async send(
-    method: 'GET' | 'POST',
-    path: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    signal: AbortSignal,
-  ): Promise<HttpResult> {
+  private async send({ method, path, headers, body, signal }: OutgoingRequest): Promise<HttpResult> {
     try {
       const response = await this.pool.request({
         method,

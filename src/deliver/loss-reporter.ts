@@ -4,6 +4,7 @@
  * first at once and then at most once per interval, never one line per event.
  */
 import { diag } from '@opentelemetry/api';
+import { eventCount } from '../model/event-count.js';
 import type { DeliveryListener } from './delivery-queue.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:delivery' });
@@ -49,6 +50,6 @@ export class LossReporter implements DeliveryListener {
       reasons.push(`${count} ${reason}`);
     }
     this.pending.clear();
-    log.warn(`${this.backend}: ${total} audit events not delivered — ${reasons.join('; ')}`);
+    log.warn(`${this.backend}: ${eventCount(total, 'audit')} not delivered — ${reasons.join('; ')}`);
   }
 }

@@ -3,14 +3,9 @@
  * attempt, and how long to wait before it.
  */
 
-/** Resolved retry settings. */
-export interface RetryConfig {
-  maxAttempts: number;
-  initialBackoffMillis: number;
-  maxBackoffMillis: number;
-  maxRetryAfterMillis: number;
-  maxRetryElapsedMillis: number;
-}
+import type { RetryConfig } from '../config/resolve.js';
+
+export type { RetryConfig } from '../config/resolve.js';
 
 /** What an HTTP status means for delivery. */
 export type StatusClass = 'success' | 'retryable' | 'rejected';

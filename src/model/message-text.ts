@@ -3,7 +3,13 @@
  * and `response` fields audit services index and search.
  */
 
-/** Text of the messages, one `role: text` line per message; non-text parts are summarised. */
+/**
+ * Text of the messages, one `role: text` line per message (without roles
+ * when `withRoles` is false); non-text parts are summarised.
+ *
+ * @example
+ * messagesToText([{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }], true); // 'user: Hi'
+ */
 export function messagesToText(messages: unknown, withRoles: boolean): string | undefined {
   if (typeof messages === 'string') return messages;
   if (!Array.isArray(messages)) return undefined;

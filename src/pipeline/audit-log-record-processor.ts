@@ -11,11 +11,10 @@
  */
 import { diag, isSpanContextValid, TraceFlags, type Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
-import { captureContent } from '../config/content-capture.js';
-import { maxContentLength } from '../config/content-limit.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { sharedGenAiLogContent, type DiscardReason, type GenAiLogContentStore } from '../convert/genai-log-content.js';
+import type { DiscardReason } from '../convert/genai-log-content.js';
 import { genAiEventName, isGenAiContentEvent, loggedContentOf } from '../convert/genai-log-messages.js';
+import type { LogContentIntake, LogContentTarget } from './log-content-intake.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:logs' });
 
@@ -24,23 +23,25 @@ class AuditLogRecordProcessor implements LogRecordProcessor {
   private lastReport = 0;
   private readFailureReported = false;
 
-  constructor(private readonly store: GenAiLogContentStore) {}
+  constructor(private readonly intakes: readonly LogContentIntake[]) {}
 
   onEmit(record: SdkLogRecord, _context?: Context): void {
     try {
       // Cheap test first: most records of an app are not GenAI content.
       if (!isGenAiContentEvent(genAiEventName(record))) return;
-      // With content capture off, no message content leaves the process: none is held either.
-      if (!captureContent()) return;
       const spanContext = record.spanContext;
       // Content emitted outside any span has nothing to join to.
       if (spanContext === undefined || !isSpanContextValid(spanContext)) return;
       // An unsampled span never reaches the audit span processor: its content would only wait to expire.
       if ((spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
-      const content = loggedContentOf(record, maxContentLength());
-      if (content === undefined) return;
-      const discarded = this.store.add(spanContext.traceId, spanContext.spanId, content);
-      if (discarded.size > 0) this.noteDiscarded(discarded);
+      for (const intake of this.intakes) {
+        // With content capture off, no message content leaves the process: none is held either.
+        if (!intake.captureContent) continue;
+        const content = loggedContentOf(record, intake.maxContentLength);
+        if (content === undefined) return;
+        const discarded = intake.store.add(spanContext.traceId, spanContext.spanId, content);
+        if (discarded.size > 0) this.noteDiscarded(discarded);
+      }
     } catch (error) {
       // The log pipeline is the app's: a record we cannot read costs its content only.
       if (this.readFailureReported) return;
@@ -72,8 +73,8 @@ class AuditLogRecordProcessor implements LogRecordProcessor {
     this.pending.clear();
     log.warn(
       `GenAI message content from log records was discarded before its span was converted (${reasons}); ` +
-        'those prompt/completion audit events have no message content. Check that auditSpanProcessor() is on the tracer ' +
-        'provider that records the model-call spans; "store full" and "too much content" mean more content was waiting ' +
+        'those prompt/completion audit events have no message content. Check that the auditSpanProcessor() given to ' +
+        'auditLogRecordProcessor(audit) is on the tracer provider that records the model-call spans; "store full" and "too much content" mean more content was waiting ' +
         `than ${DEFAULTS.maxLogContentSpans} spans / ${DEFAULTS.maxLogContentChars} characters (many model calls in flight at once).`,
     );
   }
@@ -88,21 +89,38 @@ class AuditLogRecordProcessor implements LogRecordProcessor {
  * `@opentelemetry/instrumentation-openai` (with
  * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`).
  *
- * Register it on the app's `LoggerProvider`, next to `auditSpanProcessor()` on
- * the tracer provider. It holds content only of sampled spans and only while
- * content capture is on, each text cut to `maxContentLength`; at most
+ * Give it the audit pipeline it feeds (the `setupAudit()` handle, an
+ * `auditSpanProcessor()`, or an `AuditSpanExporter`; several for several
+ * pipelines) and register it on the app's `LoggerProvider`. It holds content
+ * only of sampled spans and only for pipelines whose content capture is on,
+ * each text cut to their `maxContentLength`; at most
  * `DEFAULTS.maxLogContentSpans` spans' content and
- * `DEFAULTS.maxLogContentChars` characters in all (oldest spans first), each
- * for at most `DEFAULTS.maxLogContentAgeMillis`; content discarded unused is
- * reported through `diag`. It never throws and exports nothing.
+ * `DEFAULTS.maxLogContentChars` characters in all per pipeline (oldest spans
+ * first), each for at most `DEFAULTS.maxLogContentAgeMillis`; content
+ * discarded unused is reported through `diag`. It never throws and exports nothing.
  *
  * @example
  * import { logs } from '@opentelemetry/api-logs';
  * import { LoggerProvider } from '@opentelemetry/sdk-logs';
  *
- * const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor()] });
+ * const audit = setupAudit();
+ * const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor(audit)] });
  * logs.setGlobalLoggerProvider(loggerProvider);
  */
-export function auditLogRecordProcessor(): LogRecordProcessor {
-  return new AuditLogRecordProcessor(sharedGenAiLogContent());
+export function auditLogRecordProcessor(...targets: LogContentTarget[]): LogRecordProcessor {
+  const intakes: LogContentIntake[] = [];
+  for (const target of targets) {
+    try {
+      intakes.push(target.logContentIntake());
+    } catch {
+      // Not an audit pipeline: said below with the missing one, never thrown into the app's setup.
+    }
+  }
+  if (intakes.length === 0 || intakes.length !== targets.length) {
+    const problem =
+      'auditLogRecordProcessor() needs the audit pipeline it feeds: auditLogRecordProcessor(audit), with audit from setupAudit() or auditSpanProcessor()';
+    log.warn(`${problem}; GenAI log-record content is not joined to ${intakes.length === 0 ? 'any' : 'every'} pipeline's spans.`);
+    process.emitWarning(problem, { code: 'OTEL_AGENT_AUDIT_LOG_PROCESSOR' });
+  }
+  return new AuditLogRecordProcessor(intakes);
 }

@@ -1,16 +1,17 @@
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { AuditBackend } from '../model/audit-backend.js';
-import { secureagentics } from '../backends/secureagentics/secureagentics.js';
+import { defaultBackends } from '../backends/default-backends.js';
+import { defaultRecordingPolicy } from '../config/recording-defaults.js';
 import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
-import { defaultCaptureContent, releaseContentPolicy, setContentPolicy } from '../config/content-capture.js';
-import type { AuditEvent } from '../model/audit-event.js';
-import { sharedGenAiLogContent } from '../convert/genai-log-content.js';
-import { withoutContent } from '../convert/without-content.js';
+import { resolveOption } from '../config/resolve-option.js';
+import { GenAiLogContentStore } from '../convert/genai-log-content.js';
 import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
+import type { AuditBackend } from '../model/audit-backend.js';
+import type { AuditEvent } from '../model/audit-event.js';
 import type { AuditStats } from './audit-stats.js';
 import { BackendPipeline } from '../deliver/backend-pipeline.js';
+import type { LogContentIntake } from './log-content-intake.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:exporter' });
 
@@ -25,6 +26,12 @@ export interface AuditExporterOptions extends DeliveryOptions {
    * at all. Default: env `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, else true.
    */
   captureContent?: boolean;
+  /**
+   * Longest text kept per message part, tool argument or result, by our
+   * helpers and of GenAI log-record content. Default 16384; env
+   * `OTEL_AGENT_AUDIT_MAX_CONTENT_LENGTH`.
+   */
+  maxContentLength?: number;
 }
 
 /**
@@ -44,19 +51,20 @@ export class AuditSpanExporter implements SpanExporter {
   private readonly pipelines: BackendPipeline[];
   private readonly names: string[];
   private eventsConverted = 0;
-  private readonly captureContent: boolean;
+  /** Whether content leaves through this exporter, and how long a text may be. */
+  readonly captureContent: boolean;
+  readonly maxContentLength: number;
+  /** GenAI log-record content waiting for its span, filled by `auditLogRecordProcessor(this)`. */
+  private readonly logContent = new GenAiLogContentStore();
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(options: AuditExporterOptions = {}) {
     const config = resolveDeliveryConfig(options);
-    this.captureContent = options.captureContent ?? defaultCaptureContent();
-    setContentPolicy(this, this.captureContent);
-    // Each live exporter takes each span's log-record content once. One that
-    // never converts (on no provider) only makes entries wait for eviction,
-    // which is bounded and, once another exporter took them, not a loss.
-    sharedGenAiLogContent().addReader(this);
-    const backends = options.backends ?? [secureagentics()];
+    const environment = defaultRecordingPolicy();
+    this.captureContent = options.captureContent ?? environment.captureContent;
+    this.maxContentLength = resolveOption('maxContentLength', options.maxContentLength);
+    const backends = options.backends ?? defaultBackends();
     this.pipelines = backends.map((backend) => new BackendPipeline(backend, config));
     this.names = uniqueNames(backends.map((b) => b.name));
   }
@@ -67,7 +75,7 @@ export class AuditSpanExporter implements SpanExporter {
       return;
     }
     try {
-      this.dispatch(toAuditEvents(spans));
+      this.dispatch(toAuditEvents(spans, { logContent: this.logContent, captureContent: this.captureContent }));
     } catch (error) {
       // Conversion is total by design; should a bug break that, it fails this
       // export (counted by the caller) instead of throwing into a timer of the agent.
@@ -84,7 +92,7 @@ export class AuditSpanExporter implements SpanExporter {
    */
   exportSessionStart(span: ReadableSpan): boolean {
     if (this.stopped) return false;
-    const events = toSessionStartEvents(span);
+    const events = toSessionStartEvents(span, { captureContent: this.captureContent });
     if (events.length === 0) return false;
     this.dispatch(events);
     return true;
@@ -98,14 +106,16 @@ export class AuditSpanExporter implements SpanExporter {
   /** Delivers what is queued within the shutdown timeout, reports losses, closes connections. Idempotent. */
   shutdown(): Promise<void> {
     this.stopped = true;
-    releaseContentPolicy(this);
-    sharedGenAiLogContent().removeReader(this);
     this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(() => undefined);
     return this.shutdownPromise;
   }
 
-  private dispatch(converted: AuditEvent[]): void {
-    const events = this.captureContent ? converted : converted.map(withoutContent);
+  /** Where `auditLogRecordProcessor(this)` puts GenAI log-record content for this exporter's conversions. */
+  logContentIntake(): LogContentIntake {
+    return { store: this.logContent, captureContent: this.captureContent, maxContentLength: this.maxContentLength };
+  }
+
+  private dispatch(events: AuditEvent[]): void {
     this.eventsConverted += events.length;
     for (const pipeline of this.pipelines) pipeline.enqueue(events);
   }

@@ -2,12 +2,15 @@ import { diag, TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../model/attributes.js';
-import { DEFAULTS } from '../config/defaults.js';
-import { positive, resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
+import { resolveOption } from '../config/resolve-option.js';
+import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
+import { resolveToolGate } from '../config/tool-decision-options.js';
+import { stampRecordingPolicy, type RecordingPolicy } from '../model/recording-policy.js';
 import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
-import { clearDefaultToolGate, resolveToolGate, setDefaultToolGate, type ToolDecisionOptions } from '../record/tool-gate.js';
+import type { ToolDecisionOptions, ToolGate } from '../model/tool-gate.js';
 import type { AuditStats } from './audit-stats.js';
 import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
+import type { LogContentIntake } from './log-content-intake.js';
 import { ModelCallTracker } from './model-call-tracker.js';
 import { ReportedErrors } from './reported-errors.js';
 
@@ -57,13 +60,20 @@ export class AuditSpanProcessor implements SpanProcessor {
   private readonly modelCalls: ModelCallTracker;
   private readonly reportedErrors = new ReportedErrors();
   private readonly sweep: NodeJS.Timeout;
+  /** What the recording helpers may write on this provider's spans (stamped on each in `onStart`). */
+  private readonly recording: RecordingPolicy;
 
   constructor(
     private readonly exporter: AuditSpanExporter,
-    options: SpanQueueOptions & Pick<AuditProcessorOptions, 'unfinishedCallTimeoutMillis'> = {},
+    options: SpanQueueOptions & Pick<AuditProcessorOptions, 'unfinishedCallTimeoutMillis'> & { toolGate?: ToolGate } = {},
   ) {
     this.config = resolveSpanQueueConfig(options);
-    const timeout = positive('unfinishedCallTimeoutMillis', options.unfinishedCallTimeoutMillis) ?? DEFAULTS.unfinishedCallTimeoutMillis;
+    this.recording = Object.freeze({
+      captureContent: exporter.captureContent,
+      maxContentLength: exporter.maxContentLength,
+      toolGate: options.toolGate,
+    });
+    const timeout = resolveOption('unfinishedCallTimeoutMillis', options.unfinishedCallTimeoutMillis);
     this.modelCalls = new ModelCallTracker(timeout);
     // Model calls whose span never ends are looked for now and then, off any call path.
     this.sweep = setInterval(() => {
@@ -73,6 +83,8 @@ export class AuditSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
+    // Before the helper that started the span writes anything (recording-policy.ts).
+    if (!this.stopped) stampRecordingPolicy(span, this.recording);
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     const session = sessionFromContext(parentContext);
     for (const unfinished of this.modelCalls.onStart(span, parentContext, session !== undefined)) this.enqueue(unfinished);
@@ -142,9 +154,13 @@ export class AuditSpanProcessor implements SpanProcessor {
     for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
     this.drain();
     this.stopped = true;
-    clearDefaultToolGate(this);
     await this.exporter.shutdown();
-    if (this.spansDropped > 0) log.warn(`${this.spansDropped} finished spans were dropped before conversion in total.`);
+    if (this.spansDropped > 0) log.warn(`${this.spansDropped === 1 ? '1 finished span was' : `${this.spansDropped} finished spans were`} dropped before conversion in total.`);
+  }
+
+  /** Where `auditLogRecordProcessor(this)` puts GenAI log-record content (this processor's exporter's store). */
+  logContentIntake(): LogContentIntake {
+    return this.exporter.logContentIntake();
   }
 
   /** Spans waiting and dropped, events converted, and per backend delivered / failed / dropped / retried / waiting. */
@@ -197,8 +213,6 @@ export class AuditSpanProcessor implements SpanProcessor {
  * const sdk = new NodeSDK({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter()), auditSpanProcessor()] });
  */
 export function auditSpanProcessor(options: AuditProcessorOptions = {}): AuditSpanProcessor {
-  const gate = options.toolDecision && resolveToolGate(options.toolDecision, 'toolDecision');
-  const processor = new AuditSpanProcessor(new AuditSpanExporter(options), options);
-  if (gate) setDefaultToolGate(gate, processor);
-  return processor;
+  const toolGate = options.toolDecision && resolveToolGate(options.toolDecision, 'toolDecision');
+  return new AuditSpanProcessor(new AuditSpanExporter(options), { ...options, toolGate });
 }

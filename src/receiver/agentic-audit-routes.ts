@@ -10,7 +10,7 @@ import { HttpError } from './http-error.js';
 import { readJsonBody, sendJson, type JsonBody } from './http-json.js';
 import { newId } from './ids.js';
 import { mayHoldFindings } from './policies.js';
-import type { RouteContext } from './routes.js';
+import type { RouteContext } from './route-context.js';
 
 /** `POST /v1/events`: one event in, the stored event out (or the stored one again for a retry). */
 export async function postAgenticAuditEvent(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {

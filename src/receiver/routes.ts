@@ -11,18 +11,10 @@ import { parseListQuery } from './list-query.js';
 import { evaluatePolicies, mayHoldFindings } from './policies.js';
 import { isRetryOf } from './event-retry.js';
 import { eventIdOf, type AuditStore } from './store.js';
+import type { RouteContext } from './route-context.js';
 import { toStoredEntry, type StoredAuditEvent, type StoredEntry } from './stored-event.js';
+export type { RouteContext } from './route-context.js';
 import { validateAgentRegistration, validateBatch, validateEvent, type ArrivalTime, type ValidEvent } from './validation.js';
-
-/** What every handler needs from the running receiver. */
-export interface RouteContext {
-  store: AuditStore;
-  deniedTools: ReadonlySet<string>;
-  /** Called with each request's events once stored; absent on the hot path of a bare receiver. */
-  onStored?: (events: readonly StoredAuditEvent[]) => void;
-  /** Called with each AgenticAudit event once stored. */
-  onAgenticStored?: (event: StoredAgenticAuditEvent) => void;
-}
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string, search: string) => Promise<void> | void;
 

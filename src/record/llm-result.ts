@@ -3,8 +3,7 @@
  * OpenAI (chat completions, responses) and Anthropic (messages) SDKs, so
  * `withLLMCall` records them without help. Unknown shapes yield undefined.
  */
-import type { GenAiMessage, GenAiPart } from '../model/chat-messages.js';
-import { contentParts, openAiToolCall } from './messages.js';
+import { contentToParts, openAiToolCall, type GenAiMessage, type GenAiPart, type MessageReadOptions } from '../model/chat-messages.js';
 
 /** What a model call produced. Every field is optional: results vary. */
 export interface LLMResult {
@@ -18,23 +17,33 @@ export interface LLMResult {
 
 type Loose = Record<string, unknown>;
 
-export function extractLLMResult(value: unknown): LLMResult | undefined {
+/**
+ * What `value` says about the call, when it is a result of one of the SDKs
+ * above; undefined for any other shape. Texts are cut to `maxTextLength`
+ * (the span's content limit). Throws what reading the value throws: the
+ * caller reads it best effort.
+ *
+ * @example
+ * extractLLMResult(await openai.chat.completions.create(request), 16_384)?.inputTokens;
+ */
+export function extractLLMResult(value: unknown, maxTextLength: number): LLMResult | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const v = value as Loose;
-  if (v.object === 'chat.completion' || (Array.isArray(v.choices) && v.object !== 'response')) return openAiChat(v);
-  if (v.object === 'response' && Array.isArray(v.output)) return openAiResponse(v);
-  if (v.type === 'message' && Array.isArray(v.content)) return anthropicMessage(v);
+  const read: MessageReadOptions = { maxTextLength };
+  if (v.object === 'chat.completion' || (Array.isArray(v.choices) && v.object !== 'response')) return openAiChat(v, read);
+  if (v.object === 'response' && Array.isArray(v.output)) return openAiResponse(v, read);
+  if (v.type === 'message' && Array.isArray(v.content)) return anthropicMessage(v, read);
   return undefined;
 }
 
-function openAiChat(v: Loose): LLMResult {
+function openAiChat(v: Loose, read: MessageReadOptions): LLMResult {
   const choices = (v.choices as unknown[]).filter(isObject);
   const messages: GenAiMessage[] = [];
   const finishReasons: string[] = [];
   for (const choice of choices) {
     const message = (choice.message ?? {}) as Loose;
-    const parts: GenAiPart[] = contentParts(message.content);
-    if (Array.isArray(message.tool_calls)) for (const call of message.tool_calls) parts.push(openAiToolCall(call));
+    const parts: GenAiPart[] = contentToParts(message.content, read);
+    if (Array.isArray(message.tool_calls)) for (const call of message.tool_calls) if (isObject(call)) parts.push(openAiToolCall(call, read));
     const reason = str(choice.finish_reason);
     messages.push({ role: str(message.role) ?? 'assistant', parts, ...(reason && { finish_reason: reason }) });
     if (reason) finishReasons.push(reason);
@@ -50,18 +59,18 @@ function openAiChat(v: Loose): LLMResult {
   });
 }
 
-function openAiResponse(v: Loose): LLMResult {
+function openAiResponse(v: Loose, read: MessageReadOptions): LLMResult {
   const parts: GenAiPart[] = [];
   for (const item of (v.output as unknown[]).filter(isObject)) {
-    if (item.type === 'message') parts.push(...contentParts(item.content));
-    else if (item.type === 'function_call' || item.type === 'reasoning') parts.push(...contentParts([item]));
+    if (item.type === 'message') parts.push(...contentToParts(item.content, read));
+    else if (item.type === 'function_call' || item.type === 'reasoning') parts.push(...contentToParts([item], read));
   }
   const incomplete = (v.incomplete_details ?? undefined) as Loose | undefined;
   return oneReply(v, 'assistant', parts, str(incomplete?.reason) ?? str(v.status));
 }
 
-function anthropicMessage(v: Loose): LLMResult {
-  return oneReply(v, str(v.role) ?? 'assistant', contentParts(v.content), str(v.stop_reason));
+function anthropicMessage(v: Loose, read: MessageReadOptions): LLMResult {
+  return oneReply(v, str(v.role) ?? 'assistant', contentToParts(v.content, read), str(v.stop_reason));
 }
 
 /** One reply message, with usage as `{input_tokens, output_tokens}` (OpenAI Responses and Anthropic alike). */

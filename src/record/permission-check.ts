@@ -4,9 +4,10 @@
  * (`action: "permission_check"`, audit-apis.md §4); other backends get them as
  * a `custom` event named `permission_check`.
  */
-import { recordEvent } from './events.js';
 import { PERMISSION_CHECK_EVENT } from '../model/attributes.js';
-
+import { recordCustomEvent } from './events.js';
+import { optionsObject, ownEntries, requiredText, textOf } from './read-input.js';
+import { RecordingProblems } from './recording-problems.js';
 
 /** One permission check, as passed to {@link recordPermissionCheck}. */
 export interface PermissionCheck {
@@ -20,11 +21,16 @@ export interface PermissionCheck {
   [detail: string]: unknown;
 }
 
+/** The scope recorded for a check whose scope is missing or not text. */
+const UNKNOWN_SCOPE = 'unknown';
+
 /**
  * Records a permission check on the active span (outside any span, on a
  * short span of its own). It becomes a `custom` audit event named
  * `permission_check` whose `data` holds `scope`, `allowed`, `function_name`
- * and the other details. Never throws.
+ * and the other details. Never throws: a check that cannot be read is still
+ * recorded, as not granted (`allowed` is true only when it says `true`) with
+ * scope `unknown`, and marked by an `audit.recording.problem` event.
  *
  * @example
  * const allowed = user.scopes.includes('read:orders');
@@ -33,11 +39,17 @@ export interface PermissionCheck {
  */
 export function recordPermissionCheck(check: PermissionCheck): void {
   try {
-    const { scope, allowed, functionName, ...details } = check;
-    const data: Record<string, unknown> = { ...details, scope: String(scope), allowed: allowed === true };
-    if (functionName !== undefined) data.function_name = String(functionName);
-    recordEvent(PERMISSION_CHECK_EVENT, data);
+    const problems = new RecordingProblems('recordPermissionCheck');
+    const given = check === undefined ? (problems.note('check', 'it is missing'), undefined) : optionsObject(check, problems, 'check');
+    const fields = new Map(ownEntries(given, 'check', problems));
+    const data: Record<string, unknown> = {};
+    for (const [key, value] of fields) if (key !== 'scope' && key !== 'allowed' && key !== 'functionName') data[key] = value;
+    data.scope = requiredText(fields.get('scope'), 'scope', problems) ?? UNKNOWN_SCOPE;
+    data.allowed = fields.get('allowed') === true;
+    const functionName = textOf(fields.get('functionName'), 'functionName', problems);
+    if (functionName !== undefined) data.function_name = functionName;
+    recordCustomEvent(PERMISSION_CHECK_EVENT, data, problems);
   } catch {
-    // Recording is best effort (a hostile `check` object): it must never throw into the agent.
+    // Recording is best effort: it must never throw into the agent.
   }
 }

@@ -7,6 +7,8 @@
 import { diag, SpanStatusCode, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { ERROR_TYPE } from '../model/attributes.js';
 import { auditNow } from '../model/clock.js';
+import { errorMessage, errorType, isError } from '../model/error-value.js';
+import { describeKind } from '../model/value-kind.js';
 import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
 import { auditTracer } from './tracer.js';
 
@@ -23,6 +25,16 @@ export type Recorded<T> = T extends PromiseLike<infer U> ? Promise<U> : T;
 /** Called with the function's value before the span ends, to record results. */
 export type OnSuccess<T> = (span: Span, value: Awaited<T>) => void;
 
+/**
+ * Starts `name` as the active span under `parent`, runs `fn` in it, and ends
+ * it when `fn` returns, throws, or (for a promise or thenable) settles. A
+ * throw or rejection is recorded (exception event, status ERROR,
+ * `error.type`) and handed back unchanged; `onSuccess` records from the
+ * value first, and cannot fail the call.
+ *
+ * @example
+ * runInSpan('execute_tool search', { attributes }, context.active(), (span) => search(q), recordResult);
+ */
 export function runInSpan<T>(
   name: string,
   options: SpanOptions,
@@ -112,44 +124,6 @@ function toException(error: unknown): Error | string {
   return { name: errorType(error), message: errorMessage(error) } as Error;
 }
 
-/** Never throws: a thrown value may be a proxy or have throwing getters. */
-export function errorType(error: unknown): string {
-  try {
-    if (error instanceof Error) return error.name || error.constructor.name || 'Error';
-    if (error !== null && typeof error === 'object') {
-      const name = (error as { name?: unknown }).name;
-      if (typeof name === 'string' && name) return name;
-    }
-  } catch {
-    return '_OTHER';
-  }
-  return typeof error === 'string' ? 'Error' : '_OTHER';
-}
-
-/** Never throws, for the same reason as {@link errorType}. */
-export function errorMessage(error: unknown): string {
-  try {
-    if (error instanceof Error) return error.message;
-    if (typeof error === 'string') return error;
-    if (error !== null && typeof error === 'object') {
-      const message = (error as { message?: unknown }).message;
-      if (typeof message === 'string') return message;
-    }
-    return String(error);
-  } catch {
-    return 'unknown error';
-  }
-}
-
-/** `instanceof Error`, false where asking throws (a revoked proxy, a throwing `getPrototypeOf` trap). */
-export function isError(value: unknown): value is Error {
-  try {
-    return value instanceof Error;
-  } catch {
-    return false;
-  }
-}
-
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
   try {
@@ -157,4 +131,20 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   } catch {
     return false; // a throwing `then` getter: not something we can wait on
   }
+}
+
+/**
+ * Calls the agent's function `fn` with `arg`. Something that is not a
+ * function is a programming error, not input to record around: it throws a
+ * `TypeError` naming `helper` (recorded on the span like any throw, since
+ * this runs inside it), where calling it would have thrown anyway. Nothing
+ * before this point throws, whatever the other arguments were.
+ *
+ * @throws {TypeError} when `fn` is not a function.
+ * @example
+ * runInSpan(name, options, parent, (span) => callUserFunction(fn, span, 'withToolCall'));
+ */
+export function callUserFunction<A, T>(fn: (arg: A) => T, arg: A, helper: string): T {
+  if (typeof fn !== 'function') throw new TypeError(`${helper}: the function to run is ${describeKind(fn)}, not a function`);
+  return fn(arg);
 }

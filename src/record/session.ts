@@ -9,8 +9,9 @@ import {
   OPERATION_INVOKE_AGENT,
 } from '../model/attributes.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { bestEffort } from './best-effort.js';
-import { runInSpan, type Recorded } from './run-in-span.js';
+import { attributesOption, optionsObject, readOption, textOption } from './read-input.js';
+import { RecordingProblems } from './recording-problems.js';
+import { callUserFunction, runInSpan, type Recorded } from './run-in-span.js';
 import { sessionFromContext, withSessionIdentity, type SessionIdentity } from '../model/session-context.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });
@@ -44,20 +45,26 @@ export interface SessionHandle {
  * is linked, not parented, so one request can run several sessions.
  *
  * A throw or rejection is recorded on the root span and re-thrown unchanged.
+ * Options of the wrong type, or that throw when read, never fail the session:
+ * defaults stand in for them, and the root span is marked by an
+ * `audit.recording.problem` event (said once through `diag`). A numeric id
+ * or name is recorded as its text.
  *
+ * @throws {TypeError} only when `fn` is not a function (recorded on the root span first).
  * @example
  * await withSession({ agentName: 'support-bot' }, async ({ sessionId }) => {
  *   const reply = await withLLMCall({ model: 'gpt-4o', messages }, () => client.chat.completions.create(req));
  * });
  */
 export function withSession<T>(options: SessionOptions, fn: (session: SessionHandle) => T): Recorded<T> {
-  const identity: SessionIdentity = {
-    sessionId: options.sessionId ?? randomUUID(),
-    agentName: options.agentName ?? inheritedAgentName() ?? DEFAULTS.agentName,
-    ...(options.agentId !== undefined && { agentId: options.agentId }),
-  };
+  const problems = new RecordingProblems('withSession');
+  const given = optionsObject(options, problems);
+  const sessionId = textOption(given, 'sessionId', problems) ?? randomUUID();
+  const agentName = textOption(given, 'agentName', problems) ?? inheritedAgentName() ?? DEFAULTS.agentName;
+  const agentId = textOption(given, 'agentId', problems);
+  const identity: SessionIdentity = { sessionId, agentName, ...(agentId !== undefined && { agentId }) };
   const attributes: Attributes = {
-    ...bestEffort(() => ({ ...options.attributes }), () => ({})),
+    ...attributesOption(readOption(given, 'attributes', problems), 'attributes', problems),
     [GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_AGENT,
     [GEN_AI_CONVERSATION_ID]: identity.sessionId,
     [GEN_AI_AGENT_NAME]: identity.agentName,
@@ -74,9 +81,10 @@ export function withSession<T>(options: SessionOptions, fn: (session: SessionHan
     { root: true, kind: SpanKind.INTERNAL, attributes, links },
     parent,
     (span) => {
+      problems.bind(span);
       // The audit processor exports sampled spans only, as every exporter does.
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) warnNotRecorded();
-      return fn({ sessionId: identity.sessionId, agentName: identity.agentName, span });
+      return callUserFunction(fn, { sessionId: identity.sessionId, agentName: identity.agentName, span }, 'withSession');
     },
   );
 }

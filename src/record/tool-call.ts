@@ -9,11 +9,15 @@ import {
   GEN_AI_TOOL_TYPE,
   OPERATION_EXECUTE_TOOL,
 } from '../model/attributes.js';
-import { bestEffort } from './best-effort.js';
-import { runInSpan, type Recorded } from './run-in-span.js';
-import { captureContent } from '../config/content-capture.js';
+import { resolveToolGate } from '../config/tool-decision-options.js';
+import type { RecordingPolicy } from '../model/recording-policy.js';
 import { toSafeJson } from '../model/safe-json.js';
-import { defaultToolGate, passToolGate, resolveToolGate, type ToolDecisionOptions, type ToolGate } from './tool-gate.js';
+import type { ToolDecisionOptions, ToolGate } from '../model/tool-gate.js';
+import { policyOf } from './policy-of.js';
+import { attributesOption, optionsObject, readOption, requiredText, textOption } from './read-input.js';
+import { RecordingProblems } from './recording-problems.js';
+import { callUserFunction, runInSpan, type Recorded } from './run-in-span.js';
+import { passToolGate } from './tool-gate.js';
 
 /** Optional details of {@link withToolCall}. */
 export interface ToolCallOptions {
@@ -33,16 +37,30 @@ export interface ToolCallOptions {
   decision?: ToolDecisionOptions | false;
 }
 
+/** The name recorded for a tool whose name is missing or not text. */
+const UNKNOWN_TOOL = 'unknown';
+
 /**
  * Runs one tool execution as an `execute_tool {name}` span carrying the
- * arguments and the result (JSON, truncated past the content limit). A throw
- * or rejection is recorded and re-thrown unchanged; the span always ends.
+ * arguments and the result (JSON, cut past the content limit keeping its
+ * type). A throw or rejection is recorded and re-thrown unchanged; the span
+ * always ends.
+ *
+ * The span starts with the call's metadata (name, call id, type,
+ * description, `attributes`); arguments and result are written after it
+ * started, under the recording policy its audit processors gave it.
  *
  * With a `decision` (given here or as the setup's `toolDecision`), the call is
  * first put to the deciding backend; on a block the tool is not run and the
  * returned promise rejects with `AuditBlockedError`.
  *
- * @throws {AuditError} `INVALID_OPTION` when `options.decision` names a backend that cannot decide.
+ * Other arguments of the wrong type, or that throw when read, never fail the
+ * call: what can be read is recorded, the rest is marked on the span by an
+ * `audit.recording.problem` event (a name that is not text is recorded as
+ * `unknown`) and said once through `diag`.
+ *
+ * @throws {AuditError} `INVALID_OPTION` when `options.decision` names a backend that cannot decide: running the tool unchecked instead would fail open.
+ * @throws {TypeError} when `fn` is not a function (recorded on the span first).
  * @example
  * const rows = await withToolCall('search_orders', { customer: 42 }, () => db.searchOrders(42));
  * await withToolCall('wire_money', { to, amount }, () => bank.wire(to, amount), { decision: { backend, failMode: 'closed' } });
@@ -54,50 +72,62 @@ export function withToolCall<T>(
   options: ToolCallOptions & { decision: ToolDecisionOptions },
 ): Promise<Awaited<T>>;
 export function withToolCall<T>(name: string, args: unknown, fn: (span: Span) => T, options?: ToolCallOptions): Recorded<T>;
-export function withToolCall<T>(
-  name: string,
-  args: unknown,
-  fn: (span: Span) => T,
-  options: ToolCallOptions = {},
-): Recorded<T> | Promise<Awaited<T>> {
-  const gate = toolGate(options.decision);
-  const attributes = bestEffort(
-    () => toolAttributes(name, args, options),
-    (): Attributes => ({ [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL, [GEN_AI_TOOL_NAME]: String(name) }),
-  );
+export function withToolCall<T>(name: string, args: unknown, fn: (span: Span) => T, options?: ToolCallOptions): Recorded<T> | Promise<Awaited<T>> {
+  const problems = new RecordingProblems('withToolCall');
+  const given = optionsObject(options, problems);
+  const decision = readOption(given, 'decision', problems) as ToolDecisionOptions | false | undefined;
+  // A gate given here is checked now, before anything runs; the setup's own comes with the span.
+  const ownGate = decision ? resolveToolGate(decision) : undefined;
+  const toolName = requiredText(name, 'name', problems) ?? UNKNOWN_TOOL;
+  const attributes = startAttributes(toolName, given, problems);
   const parent = context.active();
-  const spanName = `${OPERATION_EXECUTE_TOOL} ${name}`;
-  if (!gate) return runInSpan(spanName, { kind: SpanKind.INTERNAL, attributes }, parent, fn, recordResult);
-  return runInSpan<Promise<Awaited<T>>>(
-    spanName,
+  let policy: RecordingPolicy | undefined;
+  return runInSpan(
+    `${OPERATION_EXECUTE_TOOL} ${toolName}`,
     { kind: SpanKind.INTERNAL, attributes },
     parent,
-    async (span): Promise<Awaited<T>> => {
-      await passToolGate(span, String(name), attributes, gate, parent);
-      return await fn(span);
+    (span): T | Promise<Awaited<T>> => {
+      const current = (policy = policyOf(span));
+      const content = argumentAttributes(args, current);
+      if (content !== NO_CONTENT) problems.attempt('arguments', () => span.setAttributes(content));
+      problems.bind(span);
+      const gate = toolGate(current, decision, ownGate);
+      if (!gate) return callUserFunction(fn, span, 'withToolCall');
+      return (async (): Promise<Awaited<T>> => {
+        await passToolGate(span, toolName, { ...attributes, ...content }, gate, parent);
+        return await callUserFunction(fn, span, 'withToolCall');
+      })();
     },
-    recordResult,
-  );
+    (span, value) => {
+      const current = policy ?? policyOf(span);
+      if (value !== undefined && current.captureContent) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toSafeJson(value, current.maxContentLength));
+    },
+  ) as Recorded<T>;
 }
 
-function recordResult(span: Span, value: unknown): void {
-  if (value !== undefined && captureContent()) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toSafeJson(value));
-}
-
-function toolGate(decision: ToolDecisionOptions | false | undefined): ToolGate | undefined {
+function toolGate(policy: RecordingPolicy, decision: ToolDecisionOptions | false | undefined, own: ToolGate | undefined): ToolGate | undefined {
   if (decision === false) return undefined;
-  return decision === undefined ? defaultToolGate() : resolveToolGate(decision);
+  return own ?? policy.toolGate;
 }
 
-function toolAttributes(name: string, args: unknown, options: ToolCallOptions): Attributes {
+/** What the span starts with: never content, which waits for the span's policy. */
+function startAttributes(toolName: string, given: object | undefined, problems: RecordingProblems): Attributes {
   const attributes: Attributes = {
-    ...options.attributes,
+    ...attributesOption(readOption(given, 'attributes', problems), 'attributes', problems),
     [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL,
-    [GEN_AI_TOOL_NAME]: name,
+    [GEN_AI_TOOL_NAME]: toolName,
   };
-  if (args !== undefined && captureContent()) attributes[GEN_AI_TOOL_CALL_ARGUMENTS] = toSafeJson(args);
-  if (options.callId) attributes[GEN_AI_TOOL_CALL_ID] = options.callId;
-  if (options.type) attributes[GEN_AI_TOOL_TYPE] = options.type;
-  if (options.description) attributes[GEN_AI_TOOL_DESCRIPTION] = options.description;
+  const callId = textOption(given, 'callId', problems);
+  if (callId) attributes[GEN_AI_TOOL_CALL_ID] = callId;
+  const type = textOption(given, 'type', problems);
+  if (type) attributes[GEN_AI_TOOL_TYPE] = type;
+  const description = textOption(given, 'description', problems);
+  if (description) attributes[GEN_AI_TOOL_DESCRIPTION] = description;
   return attributes;
+}
+
+const NO_CONTENT: Attributes = Object.freeze({});
+
+function argumentAttributes(args: unknown, policy: RecordingPolicy): Attributes {
+  return args !== undefined && policy.captureContent ? { [GEN_AI_TOOL_CALL_ARGUMENTS]: toSafeJson(args, policy.maxContentLength) } : NO_CONTENT;
 }

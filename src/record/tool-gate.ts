@@ -21,66 +21,14 @@ import {
 import type { AuditBackend } from '../model/audit-backend.js';
 import { backendLabel } from '../model/backend-label.js';
 import type { ToolDecision } from '../model/tool-decision.js';
-import { DEFAULTS } from '../config/defaults.js';
-import { positive } from '../config/resolve.js';
+import type { ToolGate } from '../model/tool-gate.js';
 import { auditEventId, type AuditEvent } from '../model/audit-event.js';
-import { AuditBlockedError, invalidOption } from '../errors.js';
+import { AuditBlockedError } from '../errors.js';
 import { hrTimeToIso, readJson } from '../model/span-reader.js';
 import { auditNow } from '../model/clock.js';
 import { sessionFromContext } from '../model/session-context.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:tool-gate' });
-
-/** How tool calls are put to a deciding backend before they run. */
-export interface ToolDecisionOptions {
-  /** A backend whose API answers with a verdict: `secureagentics()` or `agenticAudit()`. */
-  backend: AuditBackend;
-  /**
-   * What happens when no verdict arrives within the budget (backend slow,
-   * down, or answering nonsense): `'open'` runs the tool, `'closed'` throws
-   * `AuditBlockedError` without running it. Required: the choice is yours.
-   */
-  failMode: 'open' | 'closed';
-  /** Latency budget for the verdict, in ms. Default 1000. */
-  timeoutMillis?: number;
-}
-
-/** Validated {@link ToolDecisionOptions}. */
-export interface ToolGate {
-  readonly backend: AuditBackend & Required<Pick<AuditBackend, 'decide'>>;
-  readonly failMode: 'open' | 'closed';
-  readonly timeoutMillis: number;
-}
-
-/** Validates options at setup, so a gate that cannot work fails loudly there and not per call. */
-export function resolveToolGate(options: ToolDecisionOptions, option = 'decision'): ToolGate {
-  if (options === null || typeof options !== 'object') throw invalidOption(option, 'an object { backend, failMode }', options);
-  const { backend, failMode } = options;
-  if (!backend || typeof backend.decide !== 'function') {
-    throw invalidOption(`${option}.backend`, 'a backend that returns verdicts (secureagentics() or agenticAudit())', backend?.name ?? backend);
-  }
-  if (failMode !== 'open' && failMode !== 'closed') throw invalidOption(`${option}.failMode`, "'open' or 'closed'", failMode);
-  const timeoutMillis = positive(`${option}.timeoutMillis`, options.timeoutMillis) ?? DEFAULTS.toolDecisionTimeoutMillis;
-  return { backend: backend as ToolGate['backend'], failMode, timeoutMillis };
-}
-
-/** The gate every `withToolCall` uses unless it passes its own (set by `setupAudit` / `auditSpanProcessor`). */
-let defaultGate: { gate: ToolGate; owner: object } | undefined;
-
-export function setDefaultToolGate(gate: ToolGate, owner: object): void {
-  if (defaultGate && defaultGate.owner !== owner) {
-    log.warn(`a second audit setup replaced the tool decision default (now ${gate.backend.name}); tools are gated by the newest.`);
-  }
-  defaultGate = { gate, owner };
-}
-
-export function clearDefaultToolGate(owner: object): void {
-  if (defaultGate?.owner === owner) defaultGate = undefined;
-}
-
-export function defaultToolGate(): ToolGate | undefined {
-  return defaultGate?.gate;
-}
 
 /** Backends last seen without a verdict: said once per outage, not per tool call. */
 const unavailableBackends = new WeakSet<AuditBackend>();
@@ -89,6 +37,10 @@ const unavailableBackends = new WeakSet<AuditBackend>();
  * Asks the gate's backend about the tool call `span` records; returns when the
  * tool may run, throws {@link AuditBlockedError} when it must not. The verdict
  * is written on the span either way.
+ *
+ * @throws {AuditBlockedError} when the backend blocks the call, or gives no verdict under `failMode: 'closed'`.
+ * @example
+ * await passToolGate(span, 'wire_money', { ...startAttributes, ...contentAttributes }, gate, parent);
  */
 export async function passToolGate(span: Span, toolName: string, attributes: Attributes, gate: ToolGate, parent: Context): Promise<void> {
   const event = toolCallEvent(span, toolName, attributes, parent);
@@ -97,6 +49,8 @@ export async function passToolGate(span: Span, toolName: string, attributes: Att
   span.setAttribute(AUDIT_DECISION, decision.kind);
   // The instance's label: another backend of the same name has not been asked.
   span.setAttribute(AUDIT_DECISION_BACKEND, backendLabel(backend));
+  // Always, not only when it applied: the trail shows what would have happened without a verdict.
+  span.setAttribute(AUDIT_DECISION_FAIL_MODE, gate.failMode);
   if (decision.reason) span.setAttribute(AUDIT_DECISION_REASON, decision.reason);
 
   if (decision.kind === 'allow') {
@@ -107,7 +61,6 @@ export async function passToolGate(span: Span, toolName: string, attributes: Att
     unavailableBackends.delete(backend);
     throw new AuditBlockedError(toolName, backend.name, 'block', decision.reason);
   }
-  span.setAttribute(AUDIT_DECISION_FAIL_MODE, gate.failMode);
   // Past the budget the request still runs: if it lands while the span is
   // open, the backend holds the call and the exporter must not send it again.
   void late?.then((verdict) => {

@@ -1,5 +1,5 @@
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
-import { readEnv } from '../config/env.js';
+import { readConfig } from '../config/env.js';
 
 // Where @opentelemetry/api 1.x keeps its globals; its `diag` entry exists once
 // any diag logger is set. Read only, to avoid replacing the app's logger.
@@ -13,9 +13,7 @@ const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
 export function ensureDiagLogger(): void {
   const globals = (globalThis as Record<symbol, { diag?: unknown } | undefined>)[API_GLOBALS];
   if (globals?.diag) return;
-  const level = readEnv().logLevel;
-  // Level names only: the enum also maps numbers back to names ('30' → 'ERROR'), which are not levels.
-  const named = level !== undefined ? (DiagLogLevel as unknown as Record<string, unknown>)[level] : undefined;
-  const logLevel = typeof named === 'number' ? (named as DiagLogLevel) : DiagLogLevel.WARN;
+  // A level name, checked by the option table (an invalid one was warned about and replaced by WARN).
+  const logLevel = (DiagLogLevel as unknown as Record<string, DiagLogLevel>)[readConfig().logLevel] ?? DiagLogLevel.WARN;
   diag.setLogger(new DiagConsoleLogger(), { logLevel, suppressOverrideMessage: true });
 }

@@ -3,11 +3,10 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { setMaxContentLength } from '../config/content-limit.js';
-import { readEnv } from '../config/env.js';
-import { positive } from '../config/resolve.js';
+import { readConfig } from '../config/env.js';
 import type { AuditStats } from '../pipeline/audit-stats.js';
 import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../pipeline/audit-span-processor.js';
+import type { LogContentIntake } from '../pipeline/log-content-intake.js';
 import { ensureDiagLogger } from './diag-logger.js';
 import { globalTracerProviderExists } from './global-provider.js';
 
@@ -32,8 +31,6 @@ export interface SetupAuditOptions extends AuditProcessorOptions {
    * set. `true` turns it on with the env/default settings, `false` off.
    */
   otlp?: boolean | OtlpOptions;
-  /** Longest text kept per message part, tool argument or result. Default 16384; env `OTEL_AGENT_AUDIT_MAX_CONTENT_LENGTH`. */
-  maxContentLength?: number;
 }
 
 /** What {@link setupAudit} returns. */
@@ -52,14 +49,16 @@ export interface AuditHandle {
   shutdown(): Promise<void>;
   /** Counters: spans converted and dropped, and per backend delivered / failed / dropped / retried. */
   stats(): AuditStats;
+  /** Where `auditLogRecordProcessor(audit)` puts GenAI log-record content for this pipeline. */
+  logContentIntake(): LogContentIntake;
 }
 
 /**
  * Builds and registers a tracer provider that records agent activity and
  * exports it as audit events (and over OTLP/HTTP when configured). If a
  * provider is already registered globally, it is left in place (never a
- * second global provider): `diag` says so, and you should add
- * `auditSpanProcessor()` to that provider instead. When the app has set no
+ * second global provider): `diag` says so; pass `auditSpanProcessor()` in
+ * that provider's `spanProcessors` where it is built instead. When the app has set no
  * diag logger, one is set that writes to the console at `OTEL_LOG_LEVEL`
  * (default WARN), so losses and configuration errors are never silent.
  *
@@ -70,8 +69,6 @@ export interface AuditHandle {
  */
 export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   ensureDiagLogger();
-  const maxContentLength = positive('maxContentLength', options.maxContentLength);
-  if (maxContentLength !== undefined) setMaxContentLength(maxContentLength);
 
   const processor = auditSpanProcessor(options);
   const spanProcessors: SpanProcessor[] = [processor];
@@ -85,7 +82,9 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   } else {
     log.warn(
       'a global tracer provider is already registered; setupAudit() left it in place, so spans made through the global API are not audited. ' +
-        'Add auditSpanProcessor() to that provider (or NodeSDK spanProcessors) instead.',
+        'OpenTelemetry SDK 2.x providers take their processors only when they are built: pass auditSpanProcessor() in that provider\'s ' +
+        'spanProcessors where it is created (new NodeSDK({ spanProcessors: [auditSpanProcessor(), ...] }) or ' +
+        'new NodeTracerProvider({ spanProcessors: [auditSpanProcessor(), ...] })), and drop this setupAudit() call.',
     );
   }
   const pipeline: LivePipeline = { provider, processor, flushedAtExit: false };
@@ -99,12 +98,13 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
       return provider.shutdown();
     },
     stats: () => processor.stats(),
+    logContentIntake: () => processor.logContentIntake(),
   };
 }
 
 function otlpExporter(option: SetupAuditOptions['otlp']): OTLPTraceExporter | undefined {
   if (option === false) return undefined;
-  if (option === undefined && readEnv().otlpEndpoint === undefined) return undefined;
+  if (option === undefined && readConfig().otlpEndpoint === undefined) return undefined;
   const settings = typeof option === 'object' ? option : {};
   return new OTLPTraceExporter({ ...(settings.url && { url: settings.url }), ...(settings.headers && { headers: settings.headers }) });
 }

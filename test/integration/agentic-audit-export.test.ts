@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   agenticAudit,
   recordError,
@@ -11,29 +11,17 @@ import {
   type AgenticAuditResult,
   type AuditEvent,
 } from '../../src/index.js';
-import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
-import { startAgenticAuditServer, type AgenticAuditTestServer } from '../servers/agentic-audit-server.js';
-import { installBackends, TEST_RESOURCE } from '../support/install-backends.js';
-import { captureDiag, type TestTracing } from '../support/tracing.js';
+import type { AuditProcessorOptions } from '../../src/pipeline/audit-span-processor.js';
+import { it as base, type InstalledAudit } from '../support/audit-test.js';
+import { TEST_RESOURCE } from '../support/install-backends.js';
 
-let server: AgenticAuditTestServer;
-let tracing: TestTracing | undefined;
+type Body = { agent_id: string; action: string; data: Record<string, unknown>; context: Record<string, unknown> };
 
-beforeEach(async () => {
-  server = await startAgenticAuditServer();
-});
-
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  await server.close();
-});
-
-function audit(options: AgenticAuditOptions = {}, delivery: AuditProcessorOptions = {}): AuditSpanProcessor {
-  const installed = installBackends([agenticAudit({ apiKey: server.apiKey, baseUrl: server.url, ...options })], delivery);
-  tracing = installed.tracing;
-  return installed.processor;
-}
+/** `audit`: the audit processor with one AgenticAudit backend on the test server, installed. `bodies`: what that server was posted. */
+const it = base
+  .extend('audit', ({ agenticAuditServer: server, install }) => (options: AgenticAuditOptions = {}, delivery: AuditProcessorOptions = {}): InstalledAudit =>
+    install.backends([agenticAudit({ apiKey: server.apiKey, baseUrl: server.url, ...options })], delivery))
+  .extend('bodies', ({ agenticAuditServer: server }) => (): Body[] => server.requests.map((r) => r.body as Body));
 
 const chatCompletion = {
   id: 'chatcmpl-1',
@@ -59,12 +47,9 @@ async function scriptedSession(): Promise<string> {
   return sessionId;
 }
 
-type Body = { agent_id: string; action: string; data: Record<string, unknown>; context: Record<string, unknown> };
-const bodies = (): Body[] => server.requests.map((r) => r.body as Body);
-
 describe('AgenticAudit export of a recorded session', () => {
-  it('posts each event once to /v1/events, with bearer auth, action, data and context', async () => {
-    const processor = audit({}, { maxConcurrentRequests: 1 });
+  it('posts each event once to /v1/events, with bearer auth, action, data and context', async ({ agenticAuditServer: server, audit, bodies }) => {
+    const { processor, tracing } = audit({}, { maxConcurrentRequests: 1 });
     const sessionId = await scriptedSession();
     await processor.forceFlush();
 
@@ -115,23 +100,23 @@ describe('AgenticAudit export of a recorded session', () => {
     expect(processor.stats().backends['agentic-audit']).toMatchObject({ delivered: 10, failed: 0, dropped: 0, retries: 0 });
   });
 
-  it('uses the agentId option over the session, and the session agent id over its name', async () => {
-    const processor = audit({ agentId: 'fleet-7' });
+  it('uses the agentId option over the session, and the session agent id over its name', async ({ agenticAuditServer: server, audit, bodies }) => {
+    const { processor, tracing } = audit({ agentId: 'fleet-7' });
     await withSession({ agentName: 'a', agentId: 'ignored' }, () => withToolCall('t', {}, () => 1));
     await processor.forceFlush();
     expect(new Set(bodies().map((b) => b.agent_id))).toEqual(new Set(['fleet-7']));
     await tracing!.close();
 
     server.requests.length = 0;
-    const second = audit();
+    const { processor: second } = audit();
     await withSession({ agentName: 'named', agentId: 'agent-42' }, () => withToolCall('t', {}, () => 1));
     await second.forceFlush();
     expect(new Set(bodies().map((b) => b.agent_id))).toEqual(new Set(['agent-42']));
   });
 
-  it('never has more requests in flight than maxConcurrentRequests, and uses them', async () => {
+  it('never has more requests in flight than maxConcurrentRequests, and uses them', async ({ agenticAuditServer: server, audit }) => {
     server.holdReplies(20);
-    const processor = audit({}, { maxConcurrentRequests: 3, maxSpanBatchSize: 1000 });
+    const { processor } = audit({}, { maxConcurrentRequests: 3, maxSpanBatchSize: 1000 });
     for (let i = 0; i < 30; i++) withToolCall(`tool_${i}`, { i }, () => i);
     await processor.forceFlush();
     expect(server.events).toHaveLength(30);
@@ -140,14 +125,14 @@ describe('AgenticAudit export of a recorded session', () => {
 });
 
 describe('AgenticAudit results', () => {
-  it('hands risk_level, pii_detected, pii_fields, frameworks, decision and reason to onResult', async () => {
+  it('hands risk_level, pii_detected, pii_fields, frameworks, decision and reason to onResult', async ({ agenticAuditServer: server, audit }) => {
     server.assess(({ action, data }) => {
       if (action === 'delete_customer') return { risk_level: 'critical', decision: 'block', reason: 'destructive action' };
       if (JSON.stringify(data).includes('@')) return { risk_level: 'high', pii_detected: true, pii_fields: ['email'], frameworks: { gdpr: ['art_30', 'art_15'], ai_act: ['art_14'] } };
       return {};
     });
     const seen: Array<[AgenticAuditResult, AuditEvent]> = [];
-    const processor = audit({ onResult: (result, event) => seen.push([result, event]) }, { maxConcurrentRequests: 1 });
+    const { processor } = audit({ onResult: (result, event) => seen.push([result, event]) }, { maxConcurrentRequests: 1 });
     withToolCall('lookup_customer', { email: 'ann@example.com' }, () => 1);
     withToolCall('delete_customer', { id: 7 }, () => 2);
     withToolCall('noop', {}, () => 3);
@@ -162,10 +147,9 @@ describe('AgenticAudit results', () => {
     expect(processor.stats().backends['agentic-audit']).toMatchObject({ delivered: 3, failed: 0 });
   });
 
-  it('keeps delivering when onResult throws or rejects, and says so once', async () => {
-    const diagnostics = captureDiag();
+  it('keeps delivering when onResult throws or rejects, and says so once', async ({ audit, diagnostics }) => {
     let calls = 0;
-    const processor = audit({
+    const { processor } = audit({
       onResult: () => {
         calls++;
         if (calls % 2 === 0) return Promise.reject(new Error('async boom')) as unknown as void;
@@ -187,12 +171,11 @@ describe('AgenticAudit failures', () => {
     expect(() => agenticAudit({ onResult: 'log' as unknown as () => void })).toThrow(/'agenticAudit.onResult' must be a function/);
   });
 
-  it('does not retry a 422 and reports the server message as a total, not once per event', async () => {
-    const diagnostics = captureDiag();
+  it('does not retry a 422 and reports the server message as a total, not once per event', async ({ agenticAuditServer: server, audit, diagnostics }) => {
     server.script((req) => ((req.body as Body | undefined)?.action === 'llm.prompt'
       ? { status: 422, body: { detail: [{ type: 'string_too_long', loc: ['body', 'data', 'prompt'], msg: 'String should have at most 8 characters', input: 'secret text' }] } }
       : undefined));
-    const processor = audit();
+    const { processor } = audit();
     for (let i = 0; i < 5; i++) await withLLMCall({ model: 'm', prompt: `question ${i}` }, async () => 'answer');
     await processor.forceFlush();
 
@@ -208,9 +191,8 @@ describe('AgenticAudit failures', () => {
     expect(counted).toBe(5);
   });
 
-  it('does not retry a 401, reports it once with the env var to check, and never prints the key', async () => {
-    const diagnostics = captureDiag();
-    const processor = audit({ apiKey: 'aa_live_wrong' });
+  it('does not retry a 401, reports it once with the env var to check, and never prints the key', async ({ agenticAuditServer: server, audit, diagnostics }) => {
+    const { processor } = audit({ apiKey: 'aa_live_wrong' });
     withToolCall('t1', {}, () => 1);
     withToolCall('t2', {}, () => 2);
     await processor.forceFlush();
@@ -222,18 +204,17 @@ describe('AgenticAudit failures', () => {
     expect(processor.stats().backends['agentic-audit']).toMatchObject({ failed: 2, retries: 0 });
   });
 
-  it('retries a 500 and then delivers', async () => {
+  it('retries a 500 and then delivers', async ({ agenticAuditServer: server, audit }) => {
     server.script((_req, n) => (n === 0 ? { status: 500, body: { detail: 'Internal Server Error' } } : undefined));
-    const processor = audit();
+    const { processor } = audit();
     withToolCall('t', {}, () => 1);
     await processor.forceFlush();
     expect(server.requests.map((r) => r.status)).toEqual([500, 201]);
     expect(processor.stats().backends['agentic-audit']).toMatchObject({ delivered: 1, retries: 1 });
   });
 
-  it('reports a missing key once and sends nothing', async () => {
-    const diagnostics = captureDiag();
-    const processor = audit({ apiKey: '' });
+  it('reports a missing key once and sends nothing', async ({ agenticAuditServer: server, audit, diagnostics }) => {
+    const { processor } = audit({ apiKey: '' });
     withToolCall('t', {}, () => 1);
     await processor.forceFlush();
     expect(server.requests).toHaveLength(0);

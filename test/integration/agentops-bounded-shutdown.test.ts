@@ -1,41 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { agentops, withToolCall, type AuditEvent } from '../../src/index.js';
-import { startAgentOpsServer, type AgentOpsTestServer } from '../servers/agentops-server.js';
-import { installBackends } from '../support/install-backends.js';
-import { captureDiag, type TestTracing } from '../support/tracing.js';
-
-let server: AgentOpsTestServer;
-let tracing: TestTracing | undefined;
-
-beforeEach(async () => {
-  server = await startAgentOpsServer();
-});
-
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  await server.close();
-});
+import { it as base } from '../support/audit-test.js';
 
 const toolCall: AuditEvent = {
   id: `${'a'.repeat(32)}-${'b'.repeat(16)}-tool_call`, type: 'tool_call', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16),
   timestamp: '2026-05-04T10:00:00.000Z', payload: { tool_name: 'cron_job', arguments: {} },
 }; // no sessionId: it goes to the no-session session, which shutdown ends
 
-/** Resolves when the server has received `path` (and holds its answer back for a minute). */
-function hangOn(path: string): Promise<void> {
-  return new Promise((arrived) => {
+/** `hangOn`: resolves when the AgentOps server has received `path` (and holds its answer back for a minute). */
+const it = base.extend('hangOn', ({ agentOpsServer: server }) => (path: string): Promise<void> =>
+  new Promise((arrived) => {
     server.script((req) => {
       if (req.path !== path) return undefined;
       arrived();
       return { status: 200, body: { status: 'Success' }, delayMillis: 60_000 };
     });
-  });
-}
+  }));
 
 describe('AgentOps shutdown when the service stops answering', () => {
-  it('stops waiting for update_session once the shutdown signal aborts, closes the connection, and says the session stays open', async () => {
-    const diagnostics = captureDiag();
+  it('stops waiting for update_session once the shutdown signal aborts, closes the connection, and says the session stays open', async ({ agentOpsServer: server, hangOn, diagnostics }) => {
     // A request timeout far beyond the test's own: only the shutdown signal can end the wait.
     const backend = agentops({ apiKey: server.apiKey, baseUrl: server.url, requestTimeoutMillis: 600_000 });
     expect((await backend.send([toolCall], new AbortController().signal)).kind).toBe('delivered');
@@ -54,10 +37,8 @@ describe('AgentOps shutdown when the service stops answering', () => {
     ]);
   });
 
-  it('lets the processor shut down past its deadline while update_session hangs', async () => {
-    const diagnostics = captureDiag();
-    const installed = installBackends([agentops({ apiKey: server.apiKey, baseUrl: server.url, requestTimeoutMillis: 600_000 })], { shutdownTimeoutMillis: 300 });
-    tracing = installed.tracing;
+  it('lets the processor shut down past its deadline while update_session hangs', async ({ agentOpsServer: server, hangOn, diagnostics, install }) => {
+    const installed = install.backends([agentops({ apiKey: server.apiKey, baseUrl: server.url, requestTimeoutMillis: 600_000 })], { shutdownTimeoutMillis: 300 });
     await withToolCall('cron_job', {}, () => 1); // outside any session
     await installed.processor.forceFlush();
     const hung = hangOn('/v2/update_session');
@@ -68,8 +49,7 @@ describe('AgentOps shutdown when the service stops answering', () => {
     expect(diagnostics.warnings.some((m) => m.includes('could not end the AgentOps session') || m.includes('agentops: closing took longer'))).toBe(true);
   });
 
-  it('sends nothing when the deadline has already passed, and ends no session that was never created', async () => {
-    const diagnostics = captureDiag();
+  it('sends nothing when the deadline has already passed, and ends no session that was never created', async ({ agentOpsServer: server, diagnostics }) => {
     const backend = agentops({ apiKey: server.apiKey, baseUrl: server.url });
     await backend.shutdown(AbortSignal.abort());
     expect(server.requests).toEqual([]);

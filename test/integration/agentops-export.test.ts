@@ -1,39 +1,32 @@
 import type { HrTime } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { agentops, withLLMCall, withSession, withToolCall, type AgentOpsOptions } from '../../src/index.js';
-import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
-import { startAgentOpsServer, type AgentOpsRequest, type AgentOpsTestServer } from '../servers/agentops-server.js';
-import { captureDiag, FAST_RETRY, installTracing, type TestTracing } from '../support/tracing.js';
+import { auditSpanProcessor, type AuditProcessorOptions } from '../../src/pipeline/audit-span-processor.js';
+import type { AgentOpsRequest } from '../servers/agentops-server.js';
+import { it as base, type InstalledAudit } from '../support/audit-test.js';
+import { FAST_RETRY } from '../support/tracing.js';
 
-let server: AgentOpsTestServer;
-let tracing: TestTracing | undefined;
-
-beforeEach(async () => {
-  server = await startAgentOpsServer();
-});
-
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  await server.close();
-});
-
-/** The audit processor with one AgentOps backend on the test server; spans wait for forceFlush unless told otherwise. */
-function audit(options: AgentOpsOptions = {}, delivery: AuditProcessorOptions & { scheduledDelayMillis?: number; maxSpanBatchSize?: number } = {}): AuditSpanProcessor {
-  const processor = auditSpanProcessor({
-    backends: [agentops({ apiKey: server.apiKey, baseUrl: server.url, ...options })],
-    ...FAST_RETRY,
-    scheduledDelayMillis: 60_000,
-    ...delivery,
-  });
-  tracing = installTracing([processor]);
-  return processor;
-}
+/**
+ * `audit`: the audit processor with one AgentOps backend on the test server, installed on a
+ * provider with the default resource; spans wait for forceFlush unless told otherwise.
+ * `calls`: the server's requests as `path status`. `bodyOf`: the body of the nth request to /v2/`path`.
+ */
+const it = base
+  .extend('audit', ({ agentOpsServer: server, install }) =>
+    (options: AgentOpsOptions = {}, delivery: AuditProcessorOptions & { scheduledDelayMillis?: number; maxSpanBatchSize?: number } = {}): InstalledAudit => {
+      const processor = auditSpanProcessor({
+        backends: [agentops({ apiKey: server.apiKey, baseUrl: server.url, ...options })],
+        ...FAST_RETRY,
+        scheduledDelayMillis: 60_000,
+        ...delivery,
+      });
+      return { processor, tracing: install.tracing([processor]) };
+    })
+  .extend('calls', ({ agentOpsServer: server }) => (requests: AgentOpsRequest[] = server.requests) => requests.map((r) => `${r.path.slice(4)} ${r.status}`))
+  .extend('bodyOf', ({ agentOpsServer: server }) => (path: string, nth = 0) => server.requests.filter((r) => r.path === `/v2/${path}`)[nth]?.body as any);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const iso = (time: HrTime) => new Date(time[0] * 1000 + Math.floor(time[1] / 1e6)).toISOString();
-const calls = (requests: AgentOpsRequest[] = server.requests) => requests.map((r) => `${r.path.slice(4)} ${r.status}`);
-const bodyOf = (path: string, nth = 0) => server.requests.filter((r) => r.path === `/v2/${path}`)[nth]?.body as any;
 
 const chatCompletion = {
   id: 'chatcmpl-1',
@@ -43,8 +36,8 @@ const chatCompletion = {
 };
 
 describe('AgentOps export of a recorded session', () => {
-  it('sends the exact requests of a scripted session: session, agent, events, end', async () => {
-    const processor = audit({ tags: ['production'] });
+  it('sends the exact requests of a scripted session: session, agent, events, end', async ({ agentOpsServer: server, audit, calls, bodyOf }) => {
+    const { processor, tracing } = audit({ tags: ['production'] });
     let sessionId = '';
     await withSession({ agentName: 'support-bot' }, async (session) => {
       sessionId = session.sessionId;
@@ -96,8 +89,8 @@ describe('AgentOps export of a recorded session', () => {
     expect(processor.stats().backends.agentops).toMatchObject({ delivered: 7, failed: 0, dropped: 0 });
   });
 
-  it('ends the session Fail, with the error as reason, when the root span ends in error', async () => {
-    const processor = audit();
+  it('ends the session Fail, with the error as reason, when the root span ends in error', async ({ agentOpsServer: server, audit, calls, bodyOf }) => {
+    const { processor } = audit();
     let sessionId = '';
     await withSession({ agentName: 'payer' }, async (session) => {
       sessionId = session.sessionId;
@@ -112,8 +105,8 @@ describe('AgentOps export of a recorded session', () => {
     expect(bodyOf('create_events').events).toEqual([expect.objectContaining({ type: 'error', details: 'payment declined' })]);
   });
 
-  it('renews an expired JWT mid-session and repeats the call once: nothing lost, nothing duplicated', async () => {
-    const processor = audit();
+  it('renews an expired JWT mid-session and repeats the call once: nothing lost, nothing duplicated', async ({ agentOpsServer: server, audit, calls }) => {
+    const { processor } = audit();
     await withSession({ agentName: 'night-shift' }, async (session) => {
       await withToolCall('first', {}, () => 1);
       await processor.forceFlush();
@@ -139,8 +132,8 @@ describe('AgentOps export of a recorded session', () => {
     expect(processor.stats().backends.agentops).toMatchObject({ delivered: 6, failed: 0, retries: 0 });
   });
 
-  it('sends an LLM call split over two batches as one llm event, completed with update_events', async () => {
-    const processor = audit({}, { maxSpanBatchSize: 1000 });
+  it('sends an LLM call split over two batches as one llm event, completed with update_events', async ({ agentOpsServer: server, audit, calls, bodyOf }) => {
+    const { processor } = audit({}, { maxSpanBatchSize: 1000 });
     await withSession({ agentName: 'busy' }, async () => {
       await processor.forceFlush();
       // 100 tool events between the call's prompt (at its start) and its completion (at its end).
@@ -164,9 +157,9 @@ describe('AgentOps export of a recorded session', () => {
     expect(stored.filter((e) => e.type === 'llm')).toEqual([expect.objectContaining({ prompt_tokens: 12, completion_tokens: 5 })]);
   });
 
-  it('retries a 503 on create_events with the same event ids and stores each event once', async () => {
+  it('retries a 503 on create_events with the same event ids and stores each event once', async ({ agentOpsServer: server, audit, calls, bodyOf }) => {
     server.script((req, n) => (req.path === '/v2/create_events' && n === 0 ? { status: 503, body: { error: 'maintenance' } } : undefined));
-    const processor = audit();
+    const { processor } = audit();
     await withSession({ agentName: 'retrier' }, () => withToolCall('t', {}, () => 1));
     await processor.forceFlush();
 
@@ -176,8 +169,8 @@ describe('AgentOps export of a recorded session', () => {
     expect(processor.stats().backends.agentops).toMatchObject({ delivered: 3, retries: 1, failed: 0 });
   });
 
-  it('never sends more than 100 events in one request', async () => {
-    const processor = audit({}, { maxSpanBatchSize: 1000 });
+  it('never sends more than 100 events in one request', async ({ agentOpsServer: server, audit }) => {
+    const { processor } = audit({}, { maxSpanBatchSize: 1000 });
     await withSession({ agentName: 'bulk' }, async () => {
       for (let i = 0; i < 250; i++) await withToolCall(`tool_${i}`, { i }, () => i);
     });
@@ -190,8 +183,8 @@ describe('AgentOps export of a recorded session', () => {
 });
 
 describe('AgentOps events without a session', () => {
-  it('delivers them in one process-wide session, tagged, ended Indeterminate at shutdown', async () => {
-    const processor = audit({ tags: ['ci'] });
+  it('delivers them in one process-wide session, tagged, ended Indeterminate at shutdown', async ({ agentOpsServer: server, audit, calls }) => {
+    const { processor } = audit({ tags: ['ci'] });
     await withToolCall('cron_job', { run: 1 }, () => 'ok');
     await withToolCall('cron_job', { run: 2 }, () => 'ok');
     await processor.forceFlush();
@@ -207,9 +200,8 @@ describe('AgentOps events without a session', () => {
 });
 
 describe('AgentOps configuration errors', () => {
-  it('reports a refused API key once, saying what to check, and never retries it', async () => {
-    const diagnostics = captureDiag();
-    const processor = audit({ apiKey: 'wrong-key' });
+  it('reports a refused API key once, saying what to check, and never retries it', async ({ audit, calls, diagnostics }) => {
+    const { processor } = audit({ apiKey: 'wrong-key' });
     await withSession({ agentName: 'a' }, () => withToolCall('t1', {}, () => 1));
     await processor.forceFlush();
     await withSession({ agentName: 'b' }, () => withToolCall('t2', {}, () => 2));
@@ -223,10 +215,9 @@ describe('AgentOps configuration errors', () => {
     expect(processor.stats().backends.agentops).toMatchObject({ delivered: 0, failed: 6, retries: 0 });
   });
 
-  it('gives up after one renewal when the renewed JWT is refused too, and says so once', async () => {
-    const diagnostics = captureDiag();
+  it('gives up after one renewal when the renewed JWT is refused too, and says so once', async ({ agentOpsServer: server, audit, calls, diagnostics }) => {
     server.script((req) => (req.path === '/v2/create_events' ? { status: 401, body: { error: 'Token has expired' } } : undefined));
-    const processor = audit();
+    const { processor } = audit();
     await withSession({ agentName: 'x' }, () => withToolCall('t', {}, () => 1));
     await processor.forceFlush();
 
@@ -237,9 +228,8 @@ describe('AgentOps configuration errors', () => {
     expect(processor.stats().backends.agentops).toMatchObject({ failed: 3, retries: 0 });
   });
 
-  it('reports a missing API key once and sends nothing', async () => {
-    const diagnostics = captureDiag();
-    const processor = audit({ apiKey: '' });
+  it('reports a missing API key once and sends nothing', async ({ agentOpsServer: server, audit, diagnostics }) => {
+    const { processor } = audit({ apiKey: '' });
     await withSession({ agentName: 'a' }, () => withToolCall('t', {}, () => 1));
     await processor.forceFlush();
     expect(server.requests).toEqual([]);

@@ -1,24 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, onTestFinished } from 'vitest';
 import { agentops, type AuditEvent } from '../../src/index.js';
-import { startAgentOpsServer, type AgentOpsTestServer } from '../servers/agentops-server.js';
-import { startLostAnswerProxy, type LostAnswerProxy } from '../servers/agentops-lost-answer-proxy.js';
+import { startLostAnswerProxy } from '../servers/agentops-lost-answer-proxy.js';
+import { it as base } from '../support/audit-test.js';
 
 // A model-call span still open long after its session is reported by the
 // processor as a failed call: its prompt and an error, in one batch. When the
 // span then ends after all, only its completion follows (same trace and span).
 // Batches are handed to the backend directly, as the delivery queue does.
-let server: AgentOpsTestServer;
-let proxy: LostAnswerProxy | undefined;
-
-beforeEach(async () => {
-  server = await startAgentOpsServer();
-});
-
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await server.close();
-});
 
 const TRACE = 'd'.repeat(32);
 const LLM_SPAN = 'e'.repeat(16);
@@ -35,8 +23,8 @@ const givenUp = event('error', 'error.0', '2026-05-04T10:05:01.000Z', {
 });
 const lateCompletion = event('completion', 'completion', '2026-05-04T10:06:00.000Z', { model: 'gpt-4o-mini-2024', response: 'Shipped.', token_count: 2, duration_ms: 359000 });
 
-/** The one llm event the call must end up as, and the error event. */
-function expectOneCompleteCall(): void {
+/** `expectOneCompleteCall`: the AgentOps server holds the one llm event the call must end up as, and the error event. */
+const it = base.extend('expectOneCompleteCall', ({ agentOpsServer: server }) => (): void => {
   const events = server.sessions().flatMap((s) => s.events);
   expect(events.filter((e) => e.type === 'llm')).toEqual([
     expect.objectContaining({
@@ -45,10 +33,10 @@ function expectOneCompleteCall(): void {
     }),
   ]);
   expect(events.filter((e) => e.type === 'error')).toEqual([expect.objectContaining({ details: givenUp.payload.message })]);
-}
+});
 
 describe('AgentOps: a call given up as failed whose completion follows later', () => {
-  it('stores the late completion in the llm event of the failed call', async () => {
+  it('stores the late completion in the llm event of the failed call', async ({ agentOpsServer: server, expectOneCompleteCall }) => {
     const backend = agentops({ apiKey: server.apiKey, baseUrl: server.url });
 
     expect((await backend.send([prompt, givenUp], signal)).kind).toBe('delivered');
@@ -60,8 +48,9 @@ describe('AgentOps: a call given up as failed whose completion follows later', (
     expect(server.duplicateEvents()).toBe(1);
   });
 
-  it('stores both halves when the failed call\'s answer was lost and its retry comes after the completion', async () => {
-    proxy = await startLostAnswerProxy(server.url, (path, n) => path === '/v2/create_events' && n === 0);
+  it('stores both halves when the failed call\'s answer was lost and its retry comes after the completion', async ({ agentOpsServer: server, expectOneCompleteCall }) => {
+    const proxy = await startLostAnswerProxy(server.url, (path, n) => path === '/v2/create_events' && n === 0);
+    onTestFinished(() => proxy.close());
     const backend = agentops({ apiKey: server.apiKey, baseUrl: proxy.url });
 
     expect((await backend.send([prompt, givenUp], signal)).kind).toBe('retryable'); // stored, answer lost
@@ -73,7 +62,7 @@ describe('AgentOps: a call given up as failed whose completion follows later', (
     expectOneCompleteCall();
   });
 
-  it('stores both halves when the failed call was refused once and its retry comes after the completion', async () => {
+  it('stores both halves when the failed call was refused once and its retry comes after the completion', async ({ agentOpsServer: server, expectOneCompleteCall }) => {
     server.script((req, n) => (req.path === '/v2/create_events' && n === 0 ? { status: 503, body: { error: 'maintenance' } } : undefined));
     const backend = agentops({ apiKey: server.apiKey, baseUrl: server.url });
 

@@ -1,22 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, onTestFinished } from 'vitest';
 import { agentops, type AuditEvent } from '../../src/index.js';
-import { startAgentOpsServer, type AgentOpsTestServer } from '../servers/agentops-server.js';
-import { startLostAnswerProxy, type LostAnswerProxy } from '../servers/agentops-lost-answer-proxy.js';
+import { startLostAnswerProxy } from '../servers/agentops-lost-answer-proxy.js';
+import { it } from '../support/audit-test.js';
 
 // Batches are handed to the backend directly, in the order the delivery
 // queue can produce them when one batch backs off while the next one goes.
-let server: AgentOpsTestServer;
-let proxy: LostAnswerProxy | undefined;
-
-beforeEach(async () => {
-  server = await startAgentOpsServer();
-});
-
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await server.close();
-});
 
 const TRACE = 'a'.repeat(32);
 const LLM_SPAN = 'b'.repeat(16);
@@ -32,8 +20,9 @@ const prompt = event('prompt', 'prompt', LLM_SPAN, '2026-05-04T10:00:01.000Z', {
 const completion = event('completion', 'completion', LLM_SPAN, '2026-05-04T10:00:03.000Z', { model: 'm-1', response: 'hello there', token_count: 3, duration_ms: 2000 });
 
 describe('AgentOps after an answer was lost (the service processed the request, the client saw a 503)', () => {
-  it('keeps the completion of an LLM call split over two batches when the first batch is retried after the second went', async () => {
-    proxy = await startLostAnswerProxy(server.url, (path, n) => path === '/v2/create_events' && n === 0);
+  it('keeps the completion of an LLM call split over two batches when the first batch is retried after the second went', async ({ agentOpsServer: server }) => {
+    const proxy = await startLostAnswerProxy(server.url, (path, n) => path === '/v2/create_events' && n === 0);
+    onTestFinished(() => proxy.close());
     const backend = agentops({ apiKey: server.apiKey, baseUrl: proxy.url });
 
     expect((await backend.send([prompt], signal)).kind).toBe('retryable'); // stored, answer lost: the queue backs off
@@ -53,7 +42,7 @@ describe('AgentOps after an answer was lost (the service processed the request, 
     expect(server.duplicateEvents()).toBe(1);
   });
 
-  it('keeps the session start in create_session when the first create failed and a later batch created the session', async () => {
+  it('keeps the session start in create_session when the first create failed and a later batch created the session', async ({ agentOpsServer: server }) => {
     server.script((req, n) => (req.path === '/v2/create_session' && n === 0 ? { status: 503, body: { error: 'maintenance' } } : undefined));
     const backend = agentops({ apiKey: server.apiKey, baseUrl: server.url });
     const start = event('custom', 'session.start', ROOT_SPAN, '2026-05-04T10:00:00.000Z', { name: 'session.start' });

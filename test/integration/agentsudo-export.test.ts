@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   agentSudo,
   recordError,
@@ -10,37 +10,21 @@ import {
   withToolCall,
   type AgentSudoOptions,
 } from '../../src/index.js';
-import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
-import { rateLimited, startAgentSudoServer, type AgentSudoTestServer } from '../servers/agentsudo-server.js';
-import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { installBackends } from '../support/install-backends.js';
-import { captureDiag, type TestTracing } from '../support/tracing.js';
-
-let server: AgentSudoTestServer;
-let tracing: TestTracing | undefined;
-
-beforeEach(async () => {
-  server = await startAgentSudoServer();
-});
-
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  await server.close();
-});
-
-function audit(options: AgentSudoOptions = {}, delivery: AuditProcessorOptions = {}): AuditSpanProcessor {
-  const installed = installBackends([agentSudo({ apiKey: server.apiKey, baseUrl: server.url, ...options })], delivery);
-  tracing = installed.tracing;
-  return installed.processor;
-}
+import type { AuditProcessorOptions } from '../../src/pipeline/audit-span-processor.js';
+import { rateLimited } from '../servers/agentsudo-server.js';
+import { it as base, type InstalledAudit } from '../support/audit-test.js';
 
 type Body = { agent_name: string; action: string; allowed: boolean; scope?: string; function_name?: string; metadata: Record<string, unknown> };
-const bodies = (): Body[] => server.requests.map((r) => r.body as Body);
+
+/** `audit`: the audit processor with one AgentSudo backend on the test server, installed. `bodies`: what that server was posted. */
+const it = base
+  .extend('audit', ({ agentSudoServer: server, install }) => (options: AgentSudoOptions = {}, delivery: AuditProcessorOptions = {}): InstalledAudit =>
+    install.backends([agentSudo({ apiKey: server.apiKey, baseUrl: server.url, ...options })], delivery))
+  .extend('bodies', ({ agentSudoServer: server }) => (): Body[] => server.requests.map((r) => r.body as Body));
 
 describe('AgentSudo export of a recorded session', () => {
-  it('posts each event to /ingest-event with X-API-Key; permission checks become permission_check', async () => {
-    const processor = audit({}, { maxConcurrentRequests: 1 });
+  it('posts each event to /ingest-event with X-API-Key; permission checks become permission_check', async ({ agentSudoServer: server, audit, bodies }) => {
+    const { processor, tracing } = audit({}, { maxConcurrentRequests: 1 });
     let sessionId = '';
     await withSession({ agentName: 'SupportBot' }, async (session) => {
       sessionId = session.sessionId;
@@ -102,8 +86,8 @@ describe('AgentSudo export of a recorded session', () => {
     expect(processor.stats().backends.agentsudo).toMatchObject({ delivered: 11, failed: 0, retries: 0 });
   });
 
-  it('sends events outside a session under the agentName option, or "agent"', async () => {
-    const processor = audit({ agentName: 'Janitor' });
+  it('sends events outside a session under the agentName option, or "agent"', async ({ agentSudoServer: server, audit, bodies }) => {
+    const { processor, tracing } = audit({ agentName: 'Janitor' });
     recordPermissionCheck({ scope: 'admin', allowed: false });
     await processor.forceFlush();
     expect(bodies()).toEqual([expect.objectContaining({ agent_name: 'Janitor', action: 'permission_check', scope: 'admin', allowed: false })]);
@@ -111,7 +95,7 @@ describe('AgentSudo export of a recorded session', () => {
     await tracing!.close();
 
     server.requests.length = 0;
-    const second = audit();
+    const { processor: second } = audit();
     recordEvent('tick', {});
     await second.forceFlush();
     expect(bodies().map((b) => b.agent_name)).toEqual(['agent']);
@@ -125,10 +109,9 @@ describe('AgentSudo failures', () => {
     expect(() => agentSudo({ requestTimeoutMillis: 0 })).toThrow(/agentSudo.requestTimeoutMillis/);
   });
 
-  it('does not retry a 400 INVALID_PAYLOAD and reports the server message', async () => {
-    const diagnostics = captureDiag();
+  it('does not retry a 400 INVALID_PAYLOAD and reports the server message', async ({ agentSudoServer: server, audit, diagnostics }) => {
     server.script((req) => ((req.body as Body).action === 'error' ? { status: 400, body: { error: 'Missing required fields: scope' } } : undefined));
-    const processor = audit();
+    const { processor } = audit();
     recordError(new Error('x'));
     recordEvent('ok', {});
     await processor.forceFlush();
@@ -137,9 +120,8 @@ describe('AgentSudo failures', () => {
     expect(diagnostics.warnings.join('\n')).toContain('agentsudo: 400 on POST /ingest-event (Missing required fields: scope)');
   });
 
-  it('does not retry a 401 and reports it once, naming AGENTSUDO_API_KEY and not the key', async () => {
-    const diagnostics = captureDiag();
-    const processor = audit({ apiKey: 'as_wrong_key' });
+  it('does not retry a 401 and reports it once, naming AGENTSUDO_API_KEY and not the key', async ({ agentSudoServer: server, audit, diagnostics }) => {
+    const { processor } = audit({ apiKey: 'as_wrong_key' });
     recordEvent('a', {});
     recordEvent('b', {});
     await processor.forceFlush();
@@ -151,9 +133,9 @@ describe('AgentSudo failures', () => {
     expect([...diagnostics.errors, ...diagnostics.warnings].join('\n')).not.toContain('as_wrong_key');
   });
 
-  it('waits out a 429 RATE_LIMITED with Retry-After, then delivers', async () => {
+  it('waits out a 429 RATE_LIMITED with Retry-After, then delivers', async ({ agentSudoServer: server, audit }) => {
     server.script((_req, n) => (n === 0 ? rateLimited(0) : undefined));
-    const processor = audit();
+    const { processor } = audit();
     recordEvent('a', {});
     await processor.forceFlush();
     expect(server.requests.map((r) => r.status)).toEqual([429, 201]);
@@ -162,23 +144,13 @@ describe('AgentSudo failures', () => {
 });
 
 describe('AgentSudo spent daily quota (429 for a long time)', () => {
-  let healthy: SecureagenticsTestServer;
-  beforeEach(async () => {
-    healthy = await startSecureagenticsServer();
-  });
-  afterEach(async () => {
-    await healthy.close();
-  });
-
-  it('keeps memory bounded, counts and reports the losses, sends one probe per pause, and delays no other backend', async () => {
-    const diagnostics = captureDiag();
+  it('keeps memory bounded, counts and reports the losses, sends one probe per pause, and delays no other backend', async ({ agentSudoServer: server, secureagenticsServer: healthy, diagnostics, install }) => {
     server.script(() => rateLimited(86_400)); // "come back tomorrow"; capped to maxRetryAfterMillis
     const pauseMillis = 40;
-    const installed = installBackends(
+    const installed = install.backends(
       [agentSudo({ apiKey: server.apiKey, baseUrl: server.url }), secureagentics({ apiKey: healthy.apiKey, baseUrl: healthy.url })],
       { maxQueueSize: 20, maxConcurrentRequests: 4, maxRetryAfterMillis: pauseMillis, maxRetryElapsedMillis: 3 * pauseMillis, shutdownTimeoutMillis: 300 },
     );
-    tracing = installed.tracing;
     const { processor } = installed;
 
     // Six bursts of ten tool calls; the healthy backend takes each burst at once, while AgentSudo's queue stays full.

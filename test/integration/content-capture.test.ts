@@ -1,25 +1,12 @@
 import { trace } from '@opentelemetry/api';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { recordError, withLLMCall, withSession, withToolCall } from '../../src/index.js';
-import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+import { startSecureagenticsServer } from '../servers/secureagentics-server.js';
 import { auditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { secureagentics } from '../../src/index.js';
-import { installAudit, installTracing, type TestTracing } from '../support/tracing.js';
-
-let server: SecureagenticsTestServer;
-let tracing: TestTracing | undefined;
-
-beforeEach(async () => {
-  server = await startSecureagenticsServer();
-});
-
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  await server.close();
-});
+import { it } from '../support/audit-test.js';
 
 const SECRET = 'my card is 4111 1111 1111 1111';
 
@@ -38,9 +25,9 @@ async function agentRun(): Promise<void> {
 }
 
 describe('content capture switch', () => {
-  it('off: no message content in our spans or in any audit event; metadata and errors stay', async () => {
-    const installed = installAudit(server, {}, { captureContent: false });
-    tracing = installed.tracing;
+  it('off: no message content in our spans or in any audit event; metadata and errors stay', async ({ secureagenticsServer: server, install }) => {
+    const installed = install.audit(server, {}, { captureContent: false });
+    const { tracing } = installed;
     await agentRun();
     await installed.processor.shutdown();
 
@@ -59,9 +46,8 @@ describe('content capture switch', () => {
     expect(events.find((e) => e.type === 'error')!.payload).toMatchObject({ message: 'card declined' });
   });
 
-  it('on (the default): content is recorded and exported', async () => {
-    const installed = installAudit(server, {}, { captureContent: true });
-    tracing = installed.tracing;
+  it('on (the default): content is recorded and exported', async ({ secureagenticsServer: server, install }) => {
+    const installed = install.audit(server, {}, { captureContent: true });
     await agentRun();
     await installed.processor.shutdown();
     const tool = server.allEvents().find((e) => e.type === 'tool_call')!;
@@ -69,12 +55,12 @@ describe('content capture switch', () => {
     expect(tool.payload['content_omitted']).toBeUndefined();
   });
 
-  it('each exporter keeps its own setting; while one forbids content, our helpers write none on spans', async () => {
+  it('each exporter keeps its own setting; while one forbids content, our helpers write none on spans', async ({ secureagenticsServer: server, install }) => {
     const other = await startSecureagenticsServer();
     try {
       const strict = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url })], captureContent: false });
       const debug = auditSpanProcessor({ backends: [secureagentics({ apiKey: other.apiKey, baseUrl: other.url })], captureContent: true });
-      tracing = installTracing([strict, debug]);
+      install.tracing([strict, debug]);
       await agentRun();
       await Promise.all([strict.shutdown(), debug.shutdown()]);
       expect(JSON.stringify(server.allEvents())).not.toContain('4111');
@@ -87,9 +73,8 @@ describe('content capture switch', () => {
     }
   });
 
-  it('off: request parameters keep only numbers and flags (some instrumentations put text there)', async () => {
-    const installed = installAudit(server, {}, { captureContent: false });
-    tracing = installed.tracing;
+  it('off: request parameters keep only numbers and flags (some instrumentations put text there)', async ({ secureagenticsServer: server, install }) => {
+    const installed = install.audit(server, {}, { captureContent: false });
     trace.getTracer('openinference').startActiveSpan('OpenAI Responses', {
       attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o', 'llm.invocation_parameters': JSON.stringify({ model: 'gpt-4o', temperature: 0.1, stream: false, instructions: 'SYSTEM PROMPT 4111' }) },
     }, (span) => span.end());
@@ -99,7 +84,7 @@ describe('content capture switch', () => {
     expect(prompt.payload['parameters']).toEqual({ temperature: 0.1, stream: false });
   });
 
-  it('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=false turns it off without code changes', async () => {
+  it('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=false turns it off without code changes', async ({ secureagenticsServer: server }) => {
     const script = `
       import { setupAudit, secureagentics, withToolCall } from 'otel-agent-audit';
       const audit = setupAudit({ backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '${server.apiKey}', agentName: 'bot' })], otlp: false });

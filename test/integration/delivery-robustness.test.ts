@@ -2,41 +2,25 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { recordEvent, withSession, withToolCall, type SecureagenticsOptions } from '../../src/index.js';
-import type { AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
-import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { batchRequests as batchRequestsOf, captureDiag, installAudit, resetOtelGlobals, type TestTracing } from '../support/tracing.js';
+import { it as base, type InstalledAudit } from '../support/audit-test.js';
+import { batchRequests as batchRequestsOf } from '../support/tracing.js';
 
-let server: SecureagenticsTestServer;
-let tracing: TestTracing | undefined;
-
-beforeEach(async () => {
-  server = await startSecureagenticsServer();
-});
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  resetOtelGlobals();
-  await server.close();
-});
-
-function audit(options: SecureagenticsOptions = {}): AuditSpanProcessor {
-  const installed = installAudit(server, options);
-  tracing = installed.tracing;
-  return installed.processor;
-}
-const batchRequests = () => batchRequestsOf(server) as typeof server.requests;
+/** `audit`: the audit processor with one Secureagentics backend on the test server, installed. `batchRequests`: that server's batch requests. */
+const it = base
+  .extend('audit', ({ secureagenticsServer: server, install }) => (options: SecureagenticsOptions = {}): InstalledAudit => install.audit(server, options))
+  .extend('batchRequests', ({ secureagenticsServer: server }) => () => batchRequestsOf(server) as typeof server.requests);
 
 describe('delivery robustness', () => {
-  it('sends each agent’s events in its own request, and a partial answer for one agent counts only its events', async () => {
+  it('sends each agent’s events in its own request, and a partial answer for one agent counts only its events', async ({ secureagenticsServer: server, audit, batchRequests }) => {
     server.script((req) => {
       const events = (req.body as { events?: Array<{ payload: { agent_name?: string } }> } | undefined)?.events;
       // The service processes all but one of alpha's events.
       if (events?.[0]?.payload.agent_name === 'alpha') return { status: 200, body: { results: [], total: events.length - 1 } };
       return undefined;
     });
-    const processor = audit();
+    const { processor } = audit();
     withSession({ agentName: 'alpha' }, () => withToolCall('a', {}, () => 1));
     withSession({ agentName: 'beta' }, () => withToolCall('b', {}, () => 2));
     await processor.forceFlush();
@@ -47,9 +31,9 @@ describe('delivery robustness', () => {
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 5, failed: 1 });
   });
 
-  it('splits a batch the service refuses as too large, so only the oversized event is lost', async () => {
+  it('splits a batch the service refuses as too large, so only the oversized event is lost', async ({ secureagenticsServer: server, audit }) => {
     server.script((req) => (req.rawBody.length > 20_000 ? { status: 413, body: { error: 'payload too large' } } : undefined));
-    const processor = audit({ agentId: server.addAgent('big') });
+    const { processor } = audit({ agentId: server.addAgent('big') });
     for (let i = 0; i < 9; i++) withToolCall(`small_${i}`, { i }, () => i);
     withToolCall('huge', { blob: 'x'.repeat(15_000) }, () => 'y'.repeat(15_000));
     await processor.forceFlush();
@@ -57,8 +41,8 @@ describe('delivery robustness', () => {
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 9, failed: 1 });
   });
 
-  it('says in the trail when the SDK’s span limits dropped recorded events', async () => {
-    const processor = audit({ agentId: server.addAgent('chatty') });
+  it('says in the trail when the SDK’s span limits dropped recorded events', async ({ secureagenticsServer: server, audit }) => {
+    const { processor } = audit({ agentId: server.addAgent('chatty') });
     withSession({ agentName: 'chatty' }, () => {
       for (let i = 0; i < 200; i++) recordEvent('step', { i });
     });
@@ -71,8 +55,7 @@ describe('delivery robustness', () => {
     expect(limit.payload.message).toContain('OTEL_SPAN_EVENT_COUNT_LIMIT');
   });
 
-  it('warns once when sessions are not recorded (sampled out), since nothing of them can be audited', async () => {
-    const diagnostics = captureDiag();
+  it('warns once when sessions are not recorded (sampled out), since nothing of them can be audited', async ({ diagnostics }) => {
     const provider = new NodeTracerProvider({ sampler: new AlwaysOffSampler() });
     provider.register();
     withSession({ agentName: 'a' }, () => 1);
@@ -82,8 +65,8 @@ describe('delivery robustness', () => {
     await provider.shutdown();
   });
 
-  it('re-registers a forgotten agent once while many batches are in flight, and loses nothing', async () => {
-    const processor = audit({ agentName: 'restarted' });
+  it('re-registers a forgotten agent once while many batches are in flight, and loses nothing', async ({ secureagenticsServer: server, audit, batchRequests }) => {
+    const { processor } = audit({ agentName: 'restarted' });
     withToolCall('warm_up', {}, () => 0);
     await processor.forceFlush();
     const firstPath = batchRequests()[0]!.path;
@@ -95,7 +78,7 @@ describe('delivery robustness', () => {
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 801, failed: 0, dropped: 0 });
   });
 
-  it('lets the app’s own beforeExit hook await shutdown() and deliver everything', async () => {
+  it('lets the app’s own beforeExit hook await shutdown() and deliver everything', async ({ secureagenticsServer: server }) => {
     const script = `
       import { setupAudit, secureagentics, withSession, withToolCall } from 'otel-agent-audit';
       const audit = setupAudit({ otlp: false, scheduledDelayMillis: 60000, backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '${server.apiKey}' })] });
@@ -105,7 +88,7 @@ describe('delivery robustness', () => {
     expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'tool_call', 'custom']);
   });
 
-  it('delivers a script’s trail when it ends without calling shutdown()', async () => {
+  it('delivers a script’s trail when it ends without calling shutdown()', async ({ secureagenticsServer: server }) => {
     const script = `
       import { setupAudit, secureagentics, withSession, withToolCall } from 'otel-agent-audit';
       setupAudit({ otlp: false, scheduledDelayMillis: 60000, backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '${server.apiKey}' })] });

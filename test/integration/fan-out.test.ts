@@ -1,26 +1,24 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { jsonlFile, secureagentics, setupAudit, withLLMCall, withSession, withToolCall } from '../../src/index.js';
-import { startOtlpSink, type OtlpSink } from '../servers/otlp-sink.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { captureDiag, FAST_RETRY, resetOtelGlobals } from '../support/tracing.js';
+import { it as base, serverFixture } from '../support/audit-test.js';
+import { FAST_RETRY } from '../support/tracing.js';
 
-let healthy: SecureagenticsTestServer;
-let failing: SecureagenticsTestServer;
-let sink: OtlpSink;
-let dir: string;
-
-beforeEach(async () => {
-  [healthy, failing, sink] = await Promise.all([startSecureagenticsServer(), startSecureagenticsServer(), startOtlpSink()]);
-  dir = await mkdtemp(join(tmpdir(), 'audit-fan-out-'));
+/** `failing`: a second Secureagentics server (`secureagenticsServer` is the healthy one). `dir`: a temporary directory, removed after the test. */
+const it = base.extend<{ failing: SecureagenticsTestServer; dir: string }>({
+  failing: serverFixture(startSecureagenticsServer),
+  dir: async ({ onTestFinished }, use) => {
+    const dir = await mkdtemp(join(tmpdir(), 'audit-fan-out-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await use(dir);
+  },
 });
 
-afterEach(async () => {
-  delete process.env.OTEL_BSP_SCHEDULE_DELAY;
-  resetOtelGlobals();
-  await Promise.all([healthy.close(), failing.close(), sink.close(), rm(dir, { recursive: true, force: true })]);
+afterEach(() => {
+  delete process.env.OTEL_BSP_SCHEDULE_DELAY; // set by a test for the OTLP batch processor setupAudit builds
 });
 
 /** One session of 20 LLM calls and 20 tool calls: 62 events with session start and end. */
@@ -37,8 +35,7 @@ async function agentRun(): Promise<void> {
 }
 
 describe('several backends at once', () => {
-  it('a backend answering 503 forever delays neither the healthy one, nor a file, nor OTLP; its losses are counted and said', async () => {
-    const diagnostics = captureDiag();
+  it('a backend answering 503 forever delays neither the healthy one, nor a file, nor OTLP; its losses are counted and said', async ({ secureagenticsServer: healthy, failing, otlpSink: sink, dir, diagnostics }) => {
     // The OTLP batch processor's own schedule (default 5 s) is not what this test is about.
     process.env.OTEL_BSP_SCHEDULE_DELAY = '50';
     failing.script(() => ({ status: 503, body: { error: 'down for maintenance' } }));
@@ -81,12 +78,11 @@ describe('several backends at once', () => {
     expect(after.failed + after.dropped).toBe(62);
     const said = diagnostics.warnings
       .filter((m) => m.includes('secureagentics:') && m.includes('not delivered'))
-      .map((m) => Number(/(\d+) audit events not delivered/.exec(m)?.[1] ?? 0));
+      .map((m) => Number(/(\d+) audit events? not delivered/.exec(m)?.[1] ?? 0));
     expect(said.reduce((a, b) => a + b, 0)).toBe(62);
   });
 
-  it('a file in a directory that cannot be created is reported with the path, and the other backend still gets everything', async () => {
-    const diagnostics = captureDiag();
+  it('a file in a directory that cannot be created is reported with the path, and the other backend still gets everything', async ({ secureagenticsServer: healthy, dir, diagnostics }) => {
     const blocker = join(dir, 'not-a-dir');
     await import('node:fs/promises').then((fs) => fs.writeFile(blocker, 'x'));
     const audit = setupAudit({

@@ -1,25 +1,20 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { withLLMCall, withSession } from '../../src/index.js';
-import type { AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
-import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { installAudit, type TestTracing } from '../support/tracing.js';
+import { it as base } from '../support/audit-test.js';
 
-let server: SecureagenticsTestServer;
-let tracing: TestTracing | undefined;
-let processor: AuditSpanProcessor;
-
-beforeEach(async () => {
-  server = await startSecureagenticsServer();
+/**
+ * `audited`: the audit processor with one Secureagentics backend on the test server,
+ * installed. `types`: the events that server stored, as `type[:name]` sorted by time.
+ */
+const it = base
   // Calls still open 150 ms after their session ended are given up (default 5 minutes).
-  ({ processor, tracing } = installAudit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 }));
-});
-
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  await server.close();
-});
+  .extend('audited', ({ secureagenticsServer: server, install }) => install.audit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 }))
+  // Batches may arrive in any order (several are sent at once): sorted by time, as the trail is read.
+  .extend('types', ({ secureagenticsServer: server }) => () =>
+    [...server.allEvents()]
+      .sort((a, b) => a.timestamp.localeCompare(b.timestamp))
+      .map((e) => `${e.type}${e.payload['name'] ? `:${e.payload['name']}` : ''}`));
 
 const completion = {
   id: 'chatcmpl-9', object: 'chat.completion', model: 'gpt-4o-mini',
@@ -41,14 +36,8 @@ function instrumentedClientCall<T>(result: T, attributes: Record<string, string 
   );
 }
 
-// Batches may arrive in any order (several are sent at once): sorted by time, as the trail is read.
-const types = () =>
-  [...server.allEvents()]
-    .sort((a, b) => a.timestamp.localeCompare(b.timestamp))
-    .map((e) => `${e.type}${e.payload['name'] ? `:${e.payload['name']}` : ''}`);
-
 describe('one model call, one pair of events', () => {
-  it('withLLMCall around an instrumented client: one prompt and one completion, from the call as the agent made it', async () => {
+  it('withLLMCall around an instrumented client: one prompt and one completion, from the call as the agent made it', async ({ secureagenticsServer: server, audited: { processor, tracing }, types }) => {
     await withSession({ agentName: 'bot' }, () =>
       withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', prompt: 'Where is order 42?' }, () => instrumentedClientCall(completion)),
     );
@@ -62,7 +51,7 @@ describe('one model call, one pair of events', () => {
     expect(done!.payload).toMatchObject({ response: expect.stringContaining('Shipped.'), token_count: 2 });
   });
 
-  it('two instrumentations of one client (nested spans): one pair', async () => {
+  it('two instrumentations of one client (nested spans): one pair', async ({ audited: { processor }, types }) => {
     await withSession({ agentName: 'bot' }, async () => {
       trace.getTracer('openinference').startActiveSpan('OpenAI Chat Completions', { attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' } }, (span) => {
         instrumentedClientCall(completion);
@@ -73,7 +62,7 @@ describe('one model call, one pair of events', () => {
     expect(types().filter((t) => t === 'prompt' || t === 'completion')).toEqual(['prompt', 'completion']);
   });
 
-  it('recognises a model-call span whose attributes are set just after it started', async () => {
+  it('recognises a model-call span whose attributes are set just after it started', async ({ audited: { processor }, types }) => {
     await withSession({ agentName: 'bot' }, () =>
       withLLMCall({ model: 'gpt-4o-mini', prompt: 'Hi' }, () =>
         trace.getTracer('late-writer').startActiveSpan('OpenAI Chat Completions', (span) => {
@@ -87,7 +76,7 @@ describe('one model call, one pair of events', () => {
     expect(types()).toEqual(['custom:session.start', 'prompt', 'completion', 'custom:session.end']);
   });
 
-  it('calls one after another are each their own pair', async () => {
+  it('calls one after another are each their own pair', async ({ audited: { processor }, types }) => {
     await withSession({ agentName: 'bot' }, async () => {
       instrumentedClientCall(completion);
       instrumentedClientCall(completion);
@@ -104,7 +93,7 @@ describe('model calls whose span never ends', () => {
       attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini', 'input.value': 'Where is order 42?' },
     });
 
-  it('are reported as failed calls (prompt + error) once the timeout after their session ended has passed', async () => {
+  it('are reported as failed calls (prompt + error) once the timeout after their session ended has passed', async ({ secureagenticsServer: server, audited: { processor }, types }) => {
     await withSession({ agentName: 'bot' }, async () => {
       neverEnded();
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -116,7 +105,7 @@ describe('model calls whose span never ends', () => {
     expect(error.payload['message']).toMatch(/never ended \(still open 150 ms after its session ended\)/);
   });
 
-  it('a call still open when its session ends that does end in time (a stream read by the caller) is a normal call', async () => {
+  it('a call still open when its session ends that does end in time (a stream read by the caller) is a normal call', async ({ audited: { processor }, types }) => {
     let stream: ReturnType<typeof neverEnded> | undefined;
     await withSession({ agentName: 'bot' }, async () => {
       stream = neverEnded();
@@ -128,7 +117,7 @@ describe('model calls whose span never ends', () => {
     expect(types().sort()).toEqual(['completion', 'custom:session.end', 'custom:session.start', 'prompt']);
   });
 
-  it('ending after it was given up, its outcome still follows, without a second prompt', async () => {
+  it('ending after it was given up, its outcome still follows, without a second prompt', async ({ audited: { processor }, types }) => {
     let late: ReturnType<typeof neverEnded> | undefined;
     await withSession({ agentName: 'bot' }, async () => {
       late = neverEnded();
@@ -140,7 +129,7 @@ describe('model calls whose span never ends', () => {
     expect(types().filter((t) => t === 'prompt' || t === 'completion' || t === 'error').sort()).toEqual(['completion', 'error', 'prompt']);
   });
 
-  it('are recognised when the instrumentation says it is a model call only after starting the span', async () => {
+  it('are recognised when the instrumentation says it is a model call only after starting the span', async ({ audited: { processor }, types }) => {
     await withSession({ agentName: 'bot' }, async () => {
       const span = trace.getTracer('openinference').startSpan('OpenAI Chat Completions');
       span.setAttributes({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' });
@@ -150,7 +139,7 @@ describe('model calls whose span never ends', () => {
     expect(types().filter((t) => t === 'prompt' || t === 'error')).toEqual(['prompt', 'error']);
   });
 
-  it('outside a session, are reported at shutdown (or after the timeout), once', async () => {
+  it('outside a session, are reported at shutdown (or after the timeout), once', async ({ secureagenticsServer: server, audited: { processor }, types }) => {
     const span = trace.getTracer('traceloop').startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini' } });
     await processor.forceFlush();
     expect(server.allEvents()).toHaveLength(0); // still running, as far as anyone knows
@@ -162,7 +151,7 @@ describe('model calls whose span never ends', () => {
 });
 
 describe('scopes of their own', () => {
-  it("a sub-agent's model call inside a tool that runs inside a streaming call is its own call", async () => {
+  it("a sub-agent's model call inside a tool that runs inside a streaming call is its own call", async ({ audited: { processor }, types }) => {
     const tracer = trace.getTracer('ai');
     await withSession({ agentName: 'bot' }, async () => {
       // Vercel streamText: ai.toolCall is a child of ai.streamText.doStream.
@@ -178,7 +167,7 @@ describe('scopes of their own', () => {
     expect(types().filter((t) => t === 'prompt' || t === 'completion').sort()).toEqual(['completion', 'completion', 'prompt', 'prompt']);
   });
 
-  it('an outer span that says it is a model call only after starting still records the inner one', async () => {
+  it('an outer span that says it is a model call only after starting still records the inner one', async ({ audited: { processor }, types }) => {
     await withSession({ agentName: 'bot' }, async () => {
       trace.getTracer('openinference').startActiveSpan('OpenAI Chat Completions', (outer) => {
         outer.setAttributes({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' });

@@ -1,27 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { recordError, recordEvent, withLLMCall, withSession, withToolCall, type SecureagenticsOptions } from '../../src/index.js';
-import type { AuditProcessorOptions, AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
-import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { batchRequests as batchRequestsOf, captureDiag, installAudit, type TestTracing } from '../support/tracing.js';
+import type { AuditProcessorOptions } from '../../src/pipeline/audit-span-processor.js';
+import { it as base, type InstalledAudit } from '../support/audit-test.js';
+import { batchRequests as batchRequestsOf } from '../support/tracing.js';
 
-let server: SecureagenticsTestServer;
-let tracing: TestTracing | undefined;
-
-beforeEach(async () => {
-  server = await startSecureagenticsServer();
-});
-
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  await server.close();
-});
-
-function audit(options: SecureagenticsOptions = {}, delivery: AuditProcessorOptions = {}): AuditSpanProcessor {
-  const installed = installAudit(server, options, delivery);
-  tracing = installed.tracing;
-  return installed.processor;
-}
+/** `audit`: the audit processor with one Secureagentics backend on the test server, installed. `batchRequests`: that server's batch requests. */
+const it = base
+  .extend('audit', ({ secureagenticsServer: server, install }) => (options: SecureagenticsOptions = {}, delivery: AuditProcessorOptions = {}): InstalledAudit =>
+    install.audit(server, options, delivery))
+  .extend('batchRequests', ({ secureagenticsServer: server }) => () => batchRequestsOf(server) as typeof server.requests);
 
 const chatCompletion = {
   id: 'chatcmpl-1',
@@ -31,11 +18,9 @@ const chatCompletion = {
   usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 },
 };
 
-const batchRequests = () => batchRequestsOf(server) as typeof server.requests;
-
 describe('Secureagentics export of a recorded session', () => {
-  it('delivers the exact events of a session, in order, with trace ids, payload fields and timestamps', async () => {
-    const processor = audit();
+  it('delivers the exact events of a session, in order, with trace ids, payload fields and timestamps', async ({ secureagenticsServer: server, audit }) => {
+    const { processor, tracing } = audit();
     let sessionId = '';
     const answer = await withSession({ agentName: 'support-bot' }, async (session) => {
       sessionId = session.sessionId;
@@ -89,8 +74,8 @@ describe('Secureagentics export of a recorded session', () => {
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 9, failed: 0, dropped: 0 });
   });
 
-  it('sends session.start while the session is still running, and only once', async () => {
-    const processor = audit();
+  it('sends session.start while the session is still running, and only once', async ({ secureagenticsServer: server, audit }) => {
+    const { processor } = audit();
     await withSession({ agentName: 'long-runner' }, async () => {
       await processor.forceFlush();
       expect(server.allEvents().map((e) => e.payload.name)).toEqual(['session.start']);
@@ -99,8 +84,8 @@ describe('Secureagentics export of a recorded session', () => {
     expect(server.allEvents().map((e) => e.payload.name)).toEqual(['session.start', 'session.end']);
   });
 
-  it('registers an agent known only by name once, and sends all its events under that id', async () => {
-    const processor = audit({ agentName: 'planner' });
+  it('registers an agent known only by name once, and sends all its events under that id', async ({ secureagenticsServer: server, audit, batchRequests }) => {
+    const { processor } = audit({ agentName: 'planner' });
     await withSession({}, async () => {
       await withToolCall('a', {}, () => 1);
     });
@@ -117,19 +102,19 @@ describe('Secureagentics export of a recorded session', () => {
 });
 
 describe('Secureagentics batching and retries', () => {
-  it('sends 250 events as 3 requests of at most 100', async () => {
+  it('sends 250 events as 3 requests of at most 100', async ({ secureagenticsServer: server, audit, batchRequests }) => {
     const agentId = server.addAgent('bulk');
-    const processor = audit({ agentId }, { maxSpanBatchSize: 1000 });
+    const { processor } = audit({ agentId }, { maxSpanBatchSize: 1000 });
     for (let i = 0; i < 250; i++) withToolCall(`tool_${i}`, { i }, () => i);
     await processor.forceFlush();
     expect(batchRequests().map((r) => (r.body as { events: unknown[] }).events.length)).toEqual([100, 100, 50]);
     expect(server.eventsFor(agentId)).toHaveLength(250);
   });
 
-  it('waits out a 429 with Retry-After, then delivers', async () => {
+  it('waits out a 429 with Retry-After, then delivers', async ({ secureagenticsServer: server, audit, batchRequests }) => {
     const agentId = server.addAgent('limited');
     server.script((req, n) => (req.path.endsWith('/batch') && n === 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { error: 'rate limited' } } : undefined));
-    const processor = audit({ agentId });
+    const { processor } = audit({ agentId });
     withToolCall('t', {}, () => 1);
     await processor.forceFlush();
     const [first, second] = batchRequests();
@@ -139,7 +124,7 @@ describe('Secureagentics batching and retries', () => {
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 1, retries: 1, failed: 0 });
   });
 
-  it('retries 500 and 503, then delivers', async () => {
+  it('retries 500 and 503, then delivers', async ({ secureagenticsServer: server, audit, batchRequests }) => {
     const agentId = server.addAgent('flaky');
     server.script((req, n) => {
       if (!req.path.endsWith('/batch')) return undefined;
@@ -147,16 +132,15 @@ describe('Secureagentics batching and retries', () => {
       if (n === 1) return { status: 503, body: { error: 'maintenance' } };
       return undefined;
     });
-    const processor = audit({ agentId });
+    const { processor } = audit({ agentId });
     withToolCall('t', {}, () => 1);
     await processor.forceFlush();
     expect(batchRequests().map((r) => r.status)).toEqual([500, 503, 200]);
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 1, retries: 2, failed: 0 });
   });
 
-  it('does not retry a 401 and reports it once, saying what to check', async () => {
-    const diagnostics = captureDiag();
-    const processor = audit({ apiKey: 'wrong-key', agentId: server.addAgent('a') });
+  it('does not retry a 401 and reports it once, saying what to check', async ({ secureagenticsServer: server, audit, batchRequests, diagnostics }) => {
+    const { processor } = audit({ apiKey: 'wrong-key', agentId: server.addAgent('a') });
     withToolCall('t1', {}, () => 1);
     await processor.forceFlush();
     withToolCall('t2', {}, () => 2);
@@ -169,11 +153,10 @@ describe('Secureagentics batching and retries', () => {
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 0, failed: 2, retries: 0 });
   });
 
-  it('keeps the agent working while the backend is down, and counts and reports the loss', async () => {
-    const diagnostics = captureDiag();
+  it('keeps the agent working while the backend is down, and counts and reports the loss', async ({ secureagenticsServer: server, audit, diagnostics }) => {
     const deadUrl = server.url;
     await server.close();
-    const processor = audit({ baseUrl: deadUrl, agentId: 'agt_1' }, { maxAttempts: 2 });
+    const { processor } = audit({ baseUrl: deadUrl, agentId: 'agt_1' }, { maxAttempts: 2 });
     const results: number[] = [];
     await withSession({ agentName: 'offline' }, async () => {
       for (let i = 0; i < 5; i++) results.push(await withLLMCall({ model: 'm' }, async () => i));
@@ -183,12 +166,11 @@ describe('Secureagentics batching and retries', () => {
     const stats = processor.stats().backends.secureagentics!;
     expect(stats).toMatchObject({ delivered: 0, failed: 12, queued: 0, inFlight: 0 });
     expect(diagnostics.warnings.join('\n')).toMatch(/secureagentics: 12 audit events not delivered — 12 failed: gave up after 2 attempts/);
-    server = await startSecureagenticsServer(); // for afterEach
   });
 
-  it('delivers what is queued on shutdown', async () => {
+  it('delivers what is queued on shutdown', async ({ secureagenticsServer: server, audit }) => {
     const agentId = server.addAgent('closing');
-    const processor = audit({ agentId }, { scheduledDelayMillis: 60_000 });
+    const { processor } = audit({ agentId }, { scheduledDelayMillis: 60_000 });
     await withSession({ agentName: 'closing' }, () => withToolCall('t', {}, () => 'done'));
     expect(server.allEvents()).toHaveLength(0);
     await processor.shutdown();

@@ -5,25 +5,14 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { auditSpanProcessor, secureagentics, setupAudit, withLLMCall, withSession, withToolCall } from '../../src/index.js';
-import { startOtlpSink, type OtlpSink } from '../servers/otlp-sink.js';
-import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { captureDiag, FAST_RETRY, resetOtelGlobals } from '../support/tracing.js';
+import { it as base } from '../support/audit-test.js';
+import { FAST_RETRY } from '../support/tracing.js';
 
-let server: SecureagenticsTestServer;
-let sink: OtlpSink;
-
-beforeEach(async () => {
-  [server, sink] = await Promise.all([startSecureagenticsServer(), startOtlpSink()]);
-});
-
-afterEach(async () => {
-  resetOtelGlobals();
-  await Promise.all([server.close(), sink.close()]);
-});
-
-const backend = () => secureagentics({ apiKey: server.apiKey, baseUrl: server.url });
+// What setupAudit and NodeSDK register globally is undone after each test by the harness.
+/** `backend`: a Secureagentics backend on the test server. */
+const it = base.extend('backend', ({ secureagenticsServer: server }) => () => secureagentics({ apiKey: server.apiKey, baseUrl: server.url }));
 
 async function agentRun(): Promise<string> {
   return withSession({ agentName: 'weather-bot', sessionId: 'sess-1' }, async () => {
@@ -39,7 +28,7 @@ async function agentRun(): Promise<string> {
 }
 
 describe('setupAudit', () => {
-  it('exports the same spans over OTLP beside the audit events, and stamps the session on foreign spans', async () => {
+  it('exports the same spans over OTLP beside the audit events, and stamps the session on foreign spans', async ({ secureagenticsServer: server, otlpSink: sink, backend }) => {
     const audit = setupAudit({ serviceName: 'weather', backends: [backend()], otlp: { url: `${sink.url}/v1/traces` }, ...FAST_RETRY });
     expect(audit.registered).toBe(true);
     expect(await agentRun()).toBe('rain');
@@ -56,8 +45,7 @@ describe('setupAudit', () => {
     await audit.shutdown();
   });
 
-  it('leaves an existing global provider in place and says so', async () => {
-    const diagnostics = captureDiag();
+  it('leaves an existing global provider in place and says so', async ({ backend, diagnostics }) => {
     const existing = new NodeTracerProvider();
     existing.register();
     const audit = setupAudit({ backends: [backend()], otlp: false });
@@ -67,8 +55,7 @@ describe('setupAudit', () => {
     await existing.shutdown();
   });
 
-  it('reports a missing API key once at setup instead of throwing', async () => {
-    const diagnostics = captureDiag();
+  it('reports a missing API key once at setup instead of throwing', async ({ secureagenticsServer: server, diagnostics }) => {
     const audit = setupAudit({ backends: [secureagentics({ baseUrl: server.url, apiKey: '' })], otlp: false, ...FAST_RETRY });
     await withToolCall('t', {}, () => 1);
     await audit.flush();
@@ -78,13 +65,13 @@ describe('setupAudit', () => {
     await audit.shutdown();
   });
 
-  it('rejects an invalid option with an error naming it', () => {
+  it('rejects an invalid option with an error naming it', ({ backend }) => {
     expect(() => setupAudit({ maxQueueSize: -1, backends: [backend()] })).toThrow(/option 'maxQueueSize' must be a positive integer; got -1/);
   });
 });
 
 describe('auditSpanProcessor in an existing NodeSDK', () => {
-  it('audits beside the app’s own OTLP exporter', async () => {
+  it('audits beside the app’s own OTLP exporter', async ({ secureagenticsServer: server, otlpSink: sink, backend }) => {
     const processor = auditSpanProcessor({ backends: [backend()], ...FAST_RETRY });
     const sdk = new NodeSDK({
       serviceName: 'existing-app',
@@ -100,7 +87,7 @@ describe('auditSpanProcessor in an existing NodeSDK', () => {
 });
 
 describe('setupAudit diagnostics', () => {
-  it('installs a console diag logger when the app has none, so losses are never silent', async () => {
+  it('installs a console diag logger when the app has none, so losses are never silent', async ({ secureagenticsServer: server }) => {
     // In a child process: what a user's terminal shows, with no logger of ours in the way.
     const script = `
       import { setupAudit, secureagentics } from 'otel-agent-audit';
@@ -110,7 +97,7 @@ describe('setupAudit diagnostics', () => {
     expect(stderr).toContain('secureagentics: no API key. Set SECUREAGENTICS_API_KEY');
   });
 
-  it('an OTEL_LOG_LEVEL that is not a level name (a number) falls back to WARN, so losses are still said', async () => {
+  it('an OTEL_LOG_LEVEL that is not a level name (a number) falls back to WARN, so losses are still said', async ({ secureagenticsServer: server }) => {
     const script = `
       import { setupAudit, secureagentics } from 'otel-agent-audit';
       const audit = setupAudit({ backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '' })], otlp: false });
@@ -122,8 +109,7 @@ describe('setupAudit diagnostics', () => {
     expect(stderr).toContain('secureagentics: no API key');
   });
 
-  it('keeps the app’s own diag logger', async () => {
-    const diagnostics = captureDiag();
+  it('keeps the app’s own diag logger', async ({ secureagenticsServer: server, diagnostics }) => {
     const audit = setupAudit({ backends: [secureagentics({ baseUrl: server.url, apiKey: '' })], otlp: false });
     await audit.shutdown();
     expect(diagnostics.errors.join('\n')).toContain('no API key');

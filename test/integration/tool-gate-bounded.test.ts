@@ -1,21 +1,15 @@
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { afterEach, expect, it } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { agenticAudit, withToolCall } from '../../src/index.js';
-import { installBackends } from '../support/install-backends.js';
+import { it } from '../support/audit-test.js';
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.reverse()) await close();
-  cleanup = [];
-});
-
-it('a hung deciding backend: requests past the budget are bounded and then aborted, not piled up', async () => {
+it('a hung deciding backend: requests past the budget are bounded and then aborted, not piled up', async ({ install }) => {
   const sockets = new Set<Socket>();
   const hung = createServer(() => undefined); // never answers
   hung.on('connection', (socket) => sockets.add(socket));
   await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-  cleanup.push(() => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), hung.close(() => resolve()))));
+  onTestFinished(() => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), hung.close(() => resolve()))));
   const backend = agenticAudit({ apiKey: 'aa_live_x', baseUrl: `http://127.0.0.1:${(hung.address() as { port: number }).port}`, maxConnections: 2 });
   // Count the backend's own requests (the real backend, over real sockets).
   let pending = 0;
@@ -24,8 +18,7 @@ it('a hung deciding backend: requests past the budget are bounded and then abort
     pending++;
     return decide(event, signal).finally(() => pending--);
   };
-  const { tracing } = installBackends([]);
-  cleanup.push(() => tracing.close());
+  install.backends([]);
   for (let i = 0; i < 100; i++) {
     await withToolCall('lookup', { i }, () => i, { decision: { backend, failMode: 'open', timeoutMillis: 5 } });
   }

@@ -1,24 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, onTestFinished } from 'vitest';
 import { agenticAudit, secureagentics, startAuditReceiver, withToolCall } from '../../src/index.js';
-import { startAgenticAuditServer } from '../servers/agentic-audit-server.js';
 import { startSecureagenticsServer } from '../servers/secureagentics-server.js';
-import { installBackends } from '../support/install-backends.js';
+import { it } from '../support/audit-test.js';
 import { resetOtelGlobals } from '../support/tracing.js';
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.reverse()) await close();
-  cleanup = [];
-});
-
 describe('tool gate, edge cases', () => {
-  it('a second backend with the same name still receives the gated tool call', async () => {
+  it('a second backend with the same name still receives the gated tool call', async ({ install }) => {
+    // Two servers of one kind (the harness starts one per kind): closed after the provider, the last first.
     const saas = await startSecureagenticsServer();
+    onTestFinished(() => saas.close());
     const own = await startSecureagenticsServer();
+    onTestFinished(() => own.close());
     const deciding = secureagentics({ apiKey: saas.apiKey, baseUrl: saas.url, agentName: 'bot' });
     const mirror = secureagentics({ apiKey: own.apiKey, baseUrl: own.url, agentName: 'bot' });
-    const { processor, tracing } = installBackends([deciding, mirror]);
-    cleanup.push(() => saas.close(), () => own.close(), () => tracing.close());
+    const { processor } = install.backends([deciding, mirror]);
 
     await withToolCall('lookup', { id: 1 }, () => ({ found: true }), { decision: { backend: deciding, failMode: 'open' } });
     await processor.forceFlush();
@@ -32,7 +27,8 @@ describe('tool gate, edge cases', () => {
     resetOtelGlobals(); // no provider: every span context is all zeros
     const receiver = await startAuditReceiver({ port: 0, apiKey: 'k', deniedTools: ['delete_user'] });
     const backend = secureagentics({ apiKey: 'k', baseUrl: receiver.url, agentName: 'bot' });
-    cleanup.push(() => receiver.close(), () => backend.shutdown());
+    onTestFinished(() => receiver.close());
+    onTestFinished(() => backend.shutdown());
     const decision = { backend, failMode: 'closed' as const };
     let ranDelete = 0;
     await withToolCall('lookup', {}, () => 1, { decision });
@@ -43,11 +39,9 @@ describe('tool gate, edge cases', () => {
     for (const id of ids) expect(id).not.toMatch(/^0+-0+-/);
   });
 
-  it('a verdict that lands after the budget while the tool still runs: the backend is not sent the call again', async () => {
-    const server = await startAgenticAuditServer();
+  it('a verdict that lands after the budget while the tool still runs: the backend is not sent the call again', async ({ agenticAuditServer: server, install }) => {
     const backend = agenticAudit({ apiKey: server.apiKey, baseUrl: server.url });
-    const { processor, tracing } = installBackends([backend]);
-    cleanup.push(() => server.close(), () => tracing.close());
+    const { processor, tracing } = install.backends([backend]);
     server.holdReplies(300); // stores the event at once, answers after the budget
     let ran = 0;
     await withToolCall('lookup', { id: 1 }, async () => {

@@ -1,16 +1,8 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { secureagentics, withToolCall } from '../../src/index.js';
-import { startSecureagenticsServer } from '../servers/secureagentics-server.js';
-import { installBackends } from '../support/install-backends.js';
+import { it } from '../support/audit-test.js';
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.reverse()) await close();
-  cleanup = [];
-});
-
-it("a gate giving up on a slow service does not cancel the agent registration delivery shares", async () => {
-  const server = await startSecureagenticsServer();
+it("a gate giving up on a slow service does not cancel the agent registration delivery shares", async ({ secureagenticsServer: server, install }) => {
   const agentId = server.addAgent('bot');
   // A slow but working service: registering an agent takes 2.5 s.
   server.script((req) =>
@@ -19,8 +11,7 @@ it("a gate giving up on a slow service does not cancel the agent registration de
       : undefined,
   );
   const backend = secureagentics({ apiKey: server.apiKey, baseUrl: server.url, agentName: 'bot' });
-  const { processor, tracing } = installBackends([backend], { toolDecision: { backend, failMode: 'open', timeoutMillis: 100 } });
-  cleanup.push(() => server.close(), () => tracing.close());
+  const { processor } = install.backends([backend], { toolDecision: { backend, failMode: 'open', timeoutMillis: 100 } });
   await withToolCall('lookup', { q: 1 }, () => 1); // runs fail-open after 100 ms; its verdict request started the registration
   await processor.forceFlush();
   expect(server.requests.filter((r) => r.path === '/v1/agents')).toHaveLength(1); // once per agent

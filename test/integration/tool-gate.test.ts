@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   AuditBlockedError,
   isAuditBlockedError,
@@ -10,38 +10,32 @@ import {
   type AuditBackend,
   type ToolDecisionOptions,
 } from '../../src/index.js';
-import { auditSpanProcessor, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
-import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { captureDiag, FAST_RETRY, installTracing, type TestTracing } from '../support/tracing.js';
+import { auditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
+import { it as base, type InstalledAudit } from '../support/audit-test.js';
+import { FAST_RETRY } from '../support/tracing.js';
 
-let server: SecureagenticsTestServer;
-let tracing: TestTracing | undefined;
-
-beforeEach(async () => {
-  server = await startSecureagenticsServer();
-  // The demonstration deny list: `delete_user` is blocked, everything else allowed.
-  server.setPolicy((event) =>
-    event.type === 'tool_call' && event.payload['tool_name'] === 'delete_user'
-      ? { decision: 'block', violations: [{ policy: 'tool.denylist', reason: "tool 'delete_user' is on the deny list" }] }
-      : { decision: 'allow', violations: [] },
-  );
-});
-
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  await server.close();
-});
-
-function audit(backend: AuditBackend, toolDecision?: ToolDecisionOptions): AuditSpanProcessor {
-  const processor = auditSpanProcessor({ backends: [backend], ...FAST_RETRY, ...(toolDecision && { toolDecision }) });
-  tracing = installTracing([processor]);
-  return processor;
-}
-
-const backendFor = (url = server.url) => secureagentics({ apiKey: server.apiKey, baseUrl: url, agentName: 'ops-bot' });
-const singleEventPosts = () => server.requests.filter((r) => r.method === 'POST' && /\/events$/.test(r.path));
-const toolCallsFor = (name: string) => server.allEvents().filter((e) => e.type === 'tool_call' && e.payload['tool_name'] === name);
+/**
+ * `server`: the Secureagentics test server with the demonstration deny list. `audit`: the audit
+ * processor with `backend`, installed. `backendFor`: a Secureagentics backend on that server (or `url`).
+ * `singleEventPosts`, `toolCallsFor`: what the server was asked one event at a time, and its tool calls.
+ */
+const it = base
+  .extend('server', ({ secureagenticsServer: server }) => {
+    // The demonstration deny list: `delete_user` is blocked, everything else allowed.
+    server.setPolicy((event) =>
+      event.type === 'tool_call' && event.payload['tool_name'] === 'delete_user'
+        ? { decision: 'block', violations: [{ policy: 'tool.denylist', reason: "tool 'delete_user' is on the deny list" }] }
+        : { decision: 'allow', violations: [] },
+    );
+    return server;
+  })
+  .extend('audit', ({ install }) => (backend: AuditBackend, toolDecision?: ToolDecisionOptions): InstalledAudit => {
+    const processor = auditSpanProcessor({ backends: [backend], ...FAST_RETRY, ...(toolDecision && { toolDecision }) });
+    return { processor, tracing: install.tracing([processor]) };
+  })
+  .extend('backendFor', ({ server }) => (url = server.url) => secureagentics({ apiKey: server.apiKey, baseUrl: url, agentName: 'ops-bot' }))
+  .extend('singleEventPosts', ({ server }) => () => server.requests.filter((r) => r.method === 'POST' && /\/events$/.test(r.path)))
+  .extend('toolCallsFor', ({ server }) => (name: string) => server.allEvents().filter((e) => e.type === 'tool_call' && e.payload['tool_name'] === name));
 
 /** A port with nothing listening: connections are refused at once. */
 async function deadUrl(): Promise<string> {
@@ -53,9 +47,9 @@ async function deadUrl(): Promise<string> {
 }
 
 describe('tool calls gated by a deciding backend', () => {
-  it('never runs a denied tool: AuditBlockedError with the reason, the verdict on the span, the event sent once', async () => {
+  it('never runs a denied tool: AuditBlockedError with the reason, the verdict on the span, the event sent once', async ({ server, audit, backendFor, singleEventPosts, toolCallsFor }) => {
     const backend = backendFor();
-    const processor = audit(backend);
+    const { processor, tracing } = audit(backend);
     let ran = 0;
     const error = await withSession({ agentName: 'ops-bot' }, () =>
       withToolCall('delete_user', { id: 7 }, () => ++ran, { decision: { backend, failMode: 'open' } }),
@@ -84,9 +78,9 @@ describe('tool calls gated by a deciding backend', () => {
     expect(server.allEvents().filter((e) => e.type === 'error' && e.payload['span_id'] === span.spanContext().spanId)).toHaveLength(1);
   });
 
-  it('runs an allowed tool exactly once and returns its value', async () => {
+  it('runs an allowed tool exactly once and returns its value', async ({ server, audit, backendFor, toolCallsFor }) => {
     const backend = backendFor();
-    const processor = audit(backend);
+    const { processor, tracing } = audit(backend);
     let ran = 0;
     const value = await withToolCall('lookup_order', { id: 42 }, () => {
       ran++;
@@ -102,10 +96,9 @@ describe('tool calls gated by a deciding backend', () => {
     expect(span.attributes).toMatchObject({ 'audit.decision': 'allow', 'gen_ai.tool.call.result': '{"status":"shipped"}' });
   });
 
-  it('with the backend down, fail-open runs the tool and fail-closed does not — both within the budget', async () => {
-    const diagnostics = captureDiag();
+  it('with the backend down, fail-open runs the tool and fail-closed does not — both within the budget', async ({ audit, backendFor, diagnostics }) => {
     const backend = backendFor(await deadUrl());
-    audit(backend);
+    const { tracing } = audit(backend);
     const timeoutMillis = 500;
 
     let ran = 0;
@@ -129,7 +122,7 @@ describe('tool calls gated by a deciding backend', () => {
     expect(diagnostics.warnings.filter((w) => w.includes('gave no verdict'))).toHaveLength(1);
   });
 
-  it('stops waiting for a slow backend at the budget, then applies the fail mode', async () => {
+  it('stops waiting for a slow backend at the budget, then applies the fail mode', async ({ server, audit, backendFor }) => {
     server.script((req) => (/\/events$/.test(req.path) ? { status: 201, body: {}, delayMillis: 5_000 } : undefined));
     const backend = backendFor();
     audit(backend);
@@ -143,9 +136,9 @@ describe('tool calls gated by a deciding backend', () => {
     expect(waited).toBeLessThan(300 + 1_000);
   });
 
-  it('applies the setup-wide toolDecision to every withToolCall; decision: false opts one call out', async () => {
+  it('applies the setup-wide toolDecision to every withToolCall; decision: false opts one call out', async ({ audit, backendFor, singleEventPosts, toolCallsFor }) => {
     const backend = backendFor();
-    const processor = audit(backend, { backend, failMode: 'closed' });
+    const { processor } = audit(backend, { backend, failMode: 'closed' });
     let ran = 0;
     await expect(withToolCall('delete_user', {}, () => ++ran)).rejects.toBeInstanceOf(AuditBlockedError);
     expect(await withToolCall('delete_user', {}, () => ++ran, { decision: false })).toBe(1);
@@ -158,17 +151,17 @@ describe('tool calls gated by a deciding backend', () => {
     expect(await withToolCall('delete_user', {}, () => ++ran)).toBe(2); // the default ends with its processor
   });
 
-  it('a malformed verdict is no verdict: the fail mode applies', async () => {
+  it('a malformed verdict is no verdict: the fail mode applies', async ({ server, audit, backendFor }) => {
     server.script((req) => (/\/events$/.test(req.path) ? { status: 201, body: '{"id":"evt_1",' } : undefined));
     const backend = backendFor();
-    audit(backend);
+    const { tracing } = audit(backend);
     let ran = 0;
     await withToolCall('lookup_order', {}, () => ++ran, { decision: { backend, failMode: 'open' } });
     expect(ran).toBe(1);
     expect(tracing!.memory.getFinishedSpans()[0]!.attributes['audit.decision']).toBe('unavailable');
   });
 
-  it('refuses at setup a backend that cannot decide, or a missing fail mode', () => {
+  it('refuses at setup a backend that cannot decide, or a missing fail mode', ({ backendFor }) => {
     const cannotDecide: AuditBackend = { name: 'quiet', maxBatchSize: 1, send: async () => ({ kind: 'delivered' }), shutdown: async () => {} };
     expect(() => auditSpanProcessor({ backends: [cannotDecide], toolDecision: { backend: cannotDecide, failMode: 'open' } })).toThrow(/toolDecision\.backend/);
     const backend = backendFor();

@@ -2,28 +2,12 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, onTestFinished } from 'vitest';
 import { auditLogRecordProcessor, secureagentics, withSession } from '../../src/index.js';
-import { auditSpanProcessor, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
+import { auditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
-import { sharedGenAiLogContent } from '../../src/convert/genai-log-content.js';
-import { captureDiag, FAST_RETRY, installAudit, installTracing, type TestTracing } from '../support/tracing.js';
-
-let server: SecureagenticsTestServer;
-let tracing: TestTracing | undefined;
-let processor: AuditSpanProcessor;
-let cleanup: Array<() => Promise<void>> = [];
-
-beforeEach(async () => {
-  server = await startSecureagenticsServer();
-});
-afterEach(async () => {
-  for (const close of cleanup.reverse()) await close();
-  cleanup = [];
-  await tracing?.close();
-  tracing = undefined;
-  await server.close();
-});
+import { it } from '../support/audit-test.js';
+import { FAST_RETRY } from '../support/tracing.js';
 
 const openInferenceCall = () =>
   trace.getTracer('openinference').startSpan('OpenAI Chat Completions', {
@@ -31,8 +15,8 @@ const openInferenceCall = () =>
   });
 
 describe('model calls whose span never ends (edge cases)', () => {
-  it('a long call inside a session that is still running is not given up', async () => {
-    ({ processor, tracing } = installAudit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 }));
+  it('a long call inside a session that is still running is not given up', async ({ secureagenticsServer: server, install }) => {
+    const { processor } = install.audit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 });
     await withSession({ agentName: 'bot' }, async () => {
       const call = openInferenceCall();
       await new Promise((resolve) => setTimeout(resolve, 1_200)); // the session runs on; the call streams
@@ -43,8 +27,8 @@ describe('model calls whose span never ends (edge cases)', () => {
     expect(server.allEvents().map((e) => e.type).filter((t) => t !== 'custom').sort()).toEqual(['completion', 'prompt']);
   });
 
-  it('given up, then ending after all: no event id is sent twice (its exceptions went out already)', async () => {
-    ({ processor, tracing } = installAudit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 }));
+  it('given up, then ending after all: no event id is sent twice (its exceptions went out already)', async ({ secureagenticsServer: server, install }) => {
+    const { processor } = install.audit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 });
     let late: ReturnType<typeof openInferenceCall> | undefined;
     await withSession({ agentName: 'bot' }, async () => {
       late = openInferenceCall();
@@ -59,7 +43,7 @@ describe('model calls whose span never ends (edge cases)', () => {
     expect(server.allEvents().some((e) => e.type === 'completion')).toBe(true);
   });
 
-  it('a script that ends without shutdown() still reports the failed call (the event loop ran empty)', async () => {
+  it('a script that ends without shutdown() still reports the failed call (the event loop ran empty)', async ({ secureagenticsServer: server }) => {
     const script = `
       import { trace } from '@opentelemetry/api';
       import { secureagentics, setupAudit, withSession } from 'otel-agent-audit';
@@ -74,15 +58,15 @@ describe('model calls whose span never ends (edge cases)', () => {
 });
 
 describe('model calls whose span never ends (late starts, exit)', () => {
-  it('a call started after its session ended (background work) is still timed out', async () => {
-    ({ processor, tracing } = installAudit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 }));
+  it('a call started after its session ended (background work) is still timed out', async ({ secureagenticsServer: server, install }) => {
+    install.audit(server, { agentName: 'bot' }, { unfinishedCallTimeoutMillis: 150 });
     await withSession({ agentName: 'bot' }, async () => {
       setTimeout(() => openInferenceCall().recordException(new Error('429')), 50); // runs after the session's span ended
     });
     await expect.poll(() => server.allEvents().map((e) => e.type).filter((t) => t !== 'custom').sort(), { timeout: 5_000 }).toEqual(['error', 'prompt']);
   });
 
-  it("a call the app starts in its own beforeExit handler (registered first) is not reported as failed", async () => {
+  it("a call the app starts in its own beforeExit handler (registered first) is not reported as failed", async ({ secureagenticsServer: server }) => {
     const script = `
       import { secureagentics, setupAudit, withLLMCall } from 'otel-agent-audit';
       let once = false;
@@ -99,7 +83,7 @@ describe('model calls whose span never ends (late starts, exit)', () => {
 });
 
 describe('model calls whose span never ends, at exit with more work', () => {
-  it("reporting an unfinished call at exit does not shut the pipeline down under the app's later work", async () => {
+  it("reporting an unfinished call at exit does not shut the pipeline down under the app's later work", async ({ secureagenticsServer: server }) => {
     const script = `
       import { secureagentics, setupAudit, withLLMCall, withToolCall } from 'otel-agent-audit';
       setupAudit({ otlp: false, backends: [secureagentics({ apiKey: '${server.apiKey}', baseUrl: '${server.url}', agentName: 'bot' })] });
@@ -116,13 +100,14 @@ describe('model calls whose span never ends, at exit with more work', () => {
 });
 
 describe('log-record content with two audit exporters', () => {
-  it('both get the content of a call (a SaaS and an own store)', async () => {
+  it('both get the content of a call (a SaaS and an own store)', async ({ secureagenticsServer: server, install }) => {
     const own = await startSecureagenticsServer();
     const saasProcessor = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, agentName: 'bot' })], ...FAST_RETRY });
     const ownProcessor = auditSpanProcessor({ backends: [secureagentics({ apiKey: own.apiKey, baseUrl: own.url, agentName: 'bot' })], ...FAST_RETRY });
-    tracing = installTracing([saasProcessor, ownProcessor]);
-    const logs = new LoggerProvider({ processors: [auditLogRecordProcessor()] });
-    cleanup.push(() => own.close(), () => logs.shutdown());
+    install.tracing([saasProcessor, ownProcessor]);
+    const logs = new LoggerProvider({ processors: [auditLogRecordProcessor(saasProcessor, ownProcessor)] });
+    onTestFinished(() => own.close());
+    onTestFinished(() => logs.shutdown());
     const span = trace.getTracer('@opentelemetry/instrumentation-openai').startSpan('chat gpt-4o-mini', {
       kind: SpanKind.CLIENT,
       attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.system': 'openai' },
@@ -135,13 +120,13 @@ describe('log-record content with two audit exporters', () => {
     expect(promptOf(own)).toContain('Oslo');
   });
 
-  it('an exporter that never converts (on no provider) causes no false loss report; what it holds stays within the store bound', async () => {
-    const diagnostics = captureDiag();
+  it('an exporter that never converts (on no provider) causes no false loss report; what it holds stays within the store bound', async ({ secureagenticsServer: server, install, diagnostics }) => {
     const used = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, agentName: 'bot' })], ...FAST_RETRY });
     const idle = auditSpanProcessor({ backends: [secureagentics({ apiKey: server.apiKey, baseUrl: server.url, agentName: 'bot' })], ...FAST_RETRY });
-    tracing = installTracing([used]);
-    const logs = new LoggerProvider({ processors: [auditLogRecordProcessor()] });
-    cleanup.push(() => idle.shutdown(), () => logs.shutdown());
+    install.tracing([used]);
+    const logs = new LoggerProvider({ processors: [auditLogRecordProcessor(used, idle)] });
+    onTestFinished(() => idle.shutdown());
+    onTestFinished(() => logs.shutdown());
     for (let i = 0; i < 50; i++) {
       const span = trace.getTracer('@opentelemetry/instrumentation-openai').startSpan('chat gpt-4o-mini', {
         kind: SpanKind.CLIENT,
@@ -152,7 +137,7 @@ describe('log-record content with two audit exporters', () => {
     }
     await used.forceFlush();
     expect(server.allEvents().filter((e) => String(e.payload['prompt'] ?? '').includes('q49'))).toHaveLength(1);
-    expect(sharedGenAiLogContent().size).toBeLessThanOrEqual(50); // waiting for the idle exporter, bounded by the store's limits
+    expect(idle.logContentIntake().store.size).toBeLessThanOrEqual(50); // waiting for the idle exporter, bounded by the store's limits
     expect(diagnostics.warnings.filter((w) => w.includes('discarded'))).toEqual([]);
   });
 });

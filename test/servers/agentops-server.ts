@@ -10,7 +10,7 @@ import {
   checkReauthorize,
   checkUpdateSession,
 } from './agentops-validation.js';
-import { listenOnLoopback, mediaTypeOf, readBody, sendJson } from './loopback-server.js';
+import { listenOnLoopback, mediaTypeOf, parseJson, readBody, sendJson } from './loopback-server.js';
 import { sendScriptedReply, type ScriptedReply } from './scripted-reply.js';
 
 export type { StoredAgentOpsEvent, StoredSession } from './agentops-store.js';
@@ -119,14 +119,6 @@ function routeEvents(store: AgentOpsStore, path: string, body: unknown, sessionI
   }
   const problem = creating ? store.addEvents(sessionId, list.value) : store.updateEvents(sessionId, list.value);
   return problem === undefined ? { status: 200, body: { status: 'Success' } } : error(400, problem);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text === '' ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

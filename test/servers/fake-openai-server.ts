@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { listenOnLoopback, mediaTypeOf, readBody, sendJson } from './loopback-server.js';
+import { listenOnLoopback, mediaTypeOf, parseJson, readBody, sendJson } from './loopback-server.js';
 import { checkChatRequest } from './openai-chat-validation.js';
 import { renderReply, type ModelReply } from './openai-replies.js';
 
@@ -108,12 +108,4 @@ export async function startFakeOpenAIServer(options: { apiKey?: string } = {}): 
     pendingReplies: () => replies.length,
     close: () => loopback.close(),
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text === '' ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
 }

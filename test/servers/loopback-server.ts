@@ -55,6 +55,15 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** A request body as JSON; undefined when it is empty or not JSON (the servers answer that themselves). */
+export function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Sends `body` as JSON and returns the status, or 0 when the client was already gone. */
 export function sendJson(
   res: ServerResponse,

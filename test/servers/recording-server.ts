@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listenOnLoopback, readBody, sendJson } from './loopback-server.js';
+import { listenOnLoopback, parseJson, readBody, sendJson } from './loopback-server.js';
 import { sendScriptedReply, type ScriptedReply } from './scripted-reply.js';
 import type { RecordedRequest } from './secureagentics-server.js';
 
@@ -80,12 +80,4 @@ export async function startRecordingServer(handle: (req: RecordedRequest) => Rep
       await loopback.close();
     },
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text === '' ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { listenOnLoopback, mediaTypeOf, readBody, sendJson } from './loopback-server.js';
+import { listenOnLoopback, mediaTypeOf, parseJson, readBody, sendJson } from './loopback-server.js';
 import { sendScriptedReply, type ScriptedReply } from './scripted-reply.js';
 import { SecureagenticsStore, type PolicyFn, type StoredEvent } from './secureagentics-store.js';
 import { checkAgent, checkBatch, checkEvent, checkListQuery } from './secureagentics-validation.js';
@@ -136,14 +136,6 @@ function handleCreate(store: SecureagenticsStore, body: unknown, route: Exclude<
   if (!batch.ok) return error(400, 'invalid_request', batch.message);
   const results = store.addEvents(route.agentId, batch.value);
   return { status: 200, body: { results, total: results.length } };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text === '' ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -4,11 +4,9 @@
  * resource attributes have something to copy), with fast retries.
  */
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { AuditBackend } from '../../src/model/audit-backend.js';
 import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
-import { FAST_RETRY, resetOtelGlobals, type TestTracing } from './tracing.js';
+import { FAST_RETRY, installTracing, type TestTracing } from './tracing.js';
 
 export const TEST_RESOURCE = Object.freeze({ 'service.name': 'support-service', 'deployment.environment.name': 'staging' });
 
@@ -17,19 +15,5 @@ export function installBackends(
   delivery: AuditProcessorOptions = {},
 ): { processor: AuditSpanProcessor; tracing: TestTracing } {
   const processor = auditSpanProcessor({ backends, ...FAST_RETRY, ...delivery });
-  const memory = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes(TEST_RESOURCE),
-    spanProcessors: [processor, new SimpleSpanProcessor(memory)],
-  });
-  provider.register();
-  const tracing: TestTracing = {
-    provider,
-    memory,
-    async close() {
-      await provider.shutdown();
-      resetOtelGlobals();
-    },
-  };
-  return { processor, tracing };
+  return { processor, tracing: installTracing([processor], { resource: resourceFromAttributes(TEST_RESOURCE) }) };
 }

@@ -3,6 +3,7 @@
  * removes it afterwards, so each test starts from a clean OTel global state.
  */
 import { context, diag, DiagLogLevel, propagation, trace, type Attributes, type DiagLogger } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { secureagentics, type SecureagenticsOptions } from '../../src/backends/secureagentics/secureagentics.js';
@@ -15,9 +16,13 @@ export interface TestTracing {
   close(): Promise<void>;
 }
 
-export function installTracing(processors: SpanProcessor[] = []): TestTracing {
+/**
+ * Registers a fresh provider: `processors` first, then an in-memory exporter
+ * that keeps every finished span. `resource` is the SDK default unless given.
+ */
+export function installTracing(processors: SpanProcessor[] = [], options: { resource?: Resource } = {}): TestTracing {
   const memory = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [...processors, new SimpleSpanProcessor(memory)] });
+  const provider = new NodeTracerProvider({ ...options, spanProcessors: [...processors, new SimpleSpanProcessor(memory)] });
   provider.register();
   return {
     provider,

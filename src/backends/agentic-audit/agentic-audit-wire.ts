@@ -40,7 +40,12 @@ const RESOURCE_KEYS = [
   'host.name',
 ] as const;
 
-/** `action` per audit-apis.md §3 decision: the tool name, `llm.prompt`, `llm.completion`, `error`, or the custom event's name. */
+/**
+ * `action` per audit-apis.md §3 decision: the tool name, `llm.prompt`, `llm.completion`, `error`, or the custom event's name.
+ *
+ * @example
+ * actionOf(toolCallEvent); // 'lookup_order'
+ */
 export function actionOf(event: AuditEvent): string {
   switch (event.type) {
     case 'tool_call':
@@ -61,6 +66,9 @@ export function actionOf(event: AuditEvent): string {
  * carries the identity AgenticAudit has no fields for: our `event_id` (the
  * same on a retry, and on the exporter's copy of a decided tool call), trace,
  * span and session ids, the event's own time, and the deployment.
+ *
+ * @example
+ * toAgenticAuditRequest(event, 'support-bot'); // { agent_id: 'support-bot', action: 'lookup_order', data: {…}, context: { event_id, … } }
  */
 export function toAgenticAuditRequest(event: AuditEvent, agentId: string): Record<string, unknown> {
   const context = eventIdentity(event);
@@ -77,7 +85,12 @@ export function toAgenticAuditRequest(event: AuditEvent, agentId: string): Recor
   return { agent_id: agentId, action: actionOf(event), data: event.payload, context };
 }
 
-/** The assessment in a `201` body; undefined when the body is not a JSON object. */
+/**
+ * The assessment in a `201` body; undefined when the body is not a JSON object.
+ *
+ * @example
+ * readAgenticAuditResult({ id: 'evt_1', risk_level: 'high', decision: 'allow' })?.riskLevel; // 'high'
+ */
 export function readAgenticAuditResult(body: unknown): AgenticAuditResult | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const b = body as Record<string, unknown>;

@@ -5,26 +5,24 @@
  * the service's assessment (risk level, PII, frameworks, allow/block), which
  * is handed to the user's `onResult`.
  */
-import { diag } from '@opentelemetry/api';
 import { DEFAULTS } from '../../config/defaults.js';
-import { readEnv } from '../../config/env.js';
-import { positive } from '../../config/resolve.js';
-import type { AuditEvent } from '../../model/audit-event.js';
 import { invalidOption } from '../../errors.js';
-import type { DeliveryOutcome } from '../../model/delivery-outcome.js';
-import { HttpClient } from '../../deliver/http-client.js';
-import { readAgenticAuditResult, toAgenticAuditRequest, type AgenticAuditResult } from './agentic-audit-wire.js';
 import type { AuditBackend } from '../../model/audit-backend.js';
-import { isHttpUrl } from '../http-url.js';
-import { failureOutcome, parseJsonBody } from '../response-outcome.js';
+import type { AuditEvent } from '../../model/audit-event.js';
+import type { DeliveryOutcome } from '../../model/delivery-outcome.js';
 import type { ToolDecision } from '../../model/tool-decision.js';
+import { eventCount } from '../../model/event-count.js';
+import { HttpBackend } from '../http-backend.js';
+import { nonEmptyOption, resolveHttpBackendConfig, type HttpBackendConfig, type HttpBackendOptions } from '../http-backend-config.js';
+import type { HttpVendor } from '../http-vendor.js';
+import { parseJsonBody } from '../response-outcome.js';
+import { readAgenticAuditResult, toAgenticAuditRequest, type AgenticAuditResult } from './agentic-audit-wire.js';
+import { ResultCallback } from './result-callback.js';
 
 export type { AgenticAuditResult } from './agentic-audit-wire.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:agentic-audit' });
-
 /** Options of {@link agenticAudit}; each falls back to its env var, then the default. */
-export interface AgenticAuditOptions {
+export interface AgenticAuditOptions extends HttpBackendOptions {
   /** API key (`aa_live_…`), sent as `Authorization: Bearer`. Env `AGENTAUDIT_KEY`. */
   apiKey?: string;
   /** Server origin. Env `AGENTAUDIT_URL`. Default `http://localhost:8000`. */
@@ -37,16 +35,18 @@ export interface AgenticAuditOptions {
    * path. A throw is reported once through `diag` and never stops delivery.
    */
   onResult?: (result: AgenticAuditResult, event: AuditEvent) => void;
-  /** One attempt's timeout. Default 10000. */
-  requestTimeoutMillis?: number;
-  /** Keep-alive connections. Default 8. */
-  maxConnections?: number;
 }
 
-const PATH = '/v1/events';
-const CALL = `POST ${PATH}`;
-const AUTH_HINT = 'Check AGENTAUDIT_KEY (or the apiKey option).';
-const NOT_FOUND_HINT = `Check AGENTAUDIT_URL (or the baseUrl option): it must be the AgenticAudit server's origin, which serves ${CALL}.`;
+const AGENTIC_AUDIT: HttpVendor = {
+  name: 'agentic-audit', factory: 'agenticAudit', title: 'AgenticAudit server', defaultBaseUrl: DEFAULTS.agenticAuditBaseUrl,
+  // The AgenticAudit guide's own names.
+  envNames: { apiKey: 'AGENTAUDIT_KEY', baseUrl: 'AGENTAUDIT_URL' },
+  fromEnv: (env) => ({ apiKey: env.agenticAuditKey, baseUrl: env.agenticAuditUrl }),
+  authHeaders: (apiKey) => ({ authorization: `Bearer ${apiKey}` }),
+  maxResponseBytes: 4 * 1024 * 1024,
+};
+
+const EVENTS = '/v1/events';
 
 /**
  * The AgenticAudit backend: one `POST /v1/events` per event. It can also
@@ -59,138 +59,65 @@ const NOT_FOUND_HINT = `Check AGENTAUDIT_URL (or the baseUrl option): it must be
  * });
  */
 export function agenticAudit(options: AgenticAuditOptions = {}): AuditBackend {
-  const env = readEnv();
-  if (options.baseUrl !== undefined && !isHttpUrl(options.baseUrl)) {
-    throw invalidOption('agenticAudit.baseUrl', 'an http(s) URL', options.baseUrl);
-  }
-  if (options.agentId !== undefined && (typeof options.agentId !== 'string' || options.agentId.trim() === '')) {
-    throw invalidOption('agenticAudit.agentId', 'a non-empty string', options.agentId);
-  }
+  const config = resolveHttpBackendConfig(AGENTIC_AUDIT, options);
+  const agentId = nonEmptyOption('agenticAudit.agentId', options.agentId);
   if (options.onResult !== undefined && typeof options.onResult !== 'function') {
     throw invalidOption('agenticAudit.onResult', 'a function', options.onResult);
   }
-  return new AgenticAuditBackend({
-    apiKey: options.apiKey ?? env.agenticAuditKey,
-    baseUrl: options.baseUrl ?? env.agenticAuditUrl ?? DEFAULTS.agenticAuditBaseUrl,
-    agentId: options.agentId,
-    onResult: options.onResult,
-    requestTimeoutMillis: positive('agenticAudit.requestTimeoutMillis', options.requestTimeoutMillis) ?? DEFAULTS.requestTimeoutMillis,
-    maxConnections: positive('agenticAudit.maxConnections', options.maxConnections) ?? DEFAULTS.maxConnections,
-  });
-}
-
-interface AgenticAuditConfig {
-  apiKey: string | undefined;
-  baseUrl: string;
-  agentId: string | undefined;
-  onResult: ((result: AgenticAuditResult, event: AuditEvent) => void) | undefined;
-  requestTimeoutMillis: number;
-  maxConnections: number;
+  return new AgenticAuditBackend(config, agentId, new ResultCallback(options.onResult));
 }
 
 /** One event posted: the failure outcome, or the parsed `201` body. */
 type Posted = { failure: DeliveryOutcome } | { body: unknown };
 
-class AgenticAuditBackend implements AuditBackend {
-  readonly name = 'agentic-audit';
+class AgenticAuditBackend extends HttpBackend {
   /** No batch endpoint (audit-apis.md §3): one event per request. */
   readonly maxBatchSize = 1;
-  readonly configProblem?: string;
-  private readonly client: HttpClient | undefined;
-  private callbackFailed = false;
 
-  constructor(private readonly config: AgenticAuditConfig) {
-    if (!config.apiKey) {
-      this.configProblem = 'agentic-audit: no API key. Set AGENTAUDIT_KEY or pass { apiKey }; until then its audit events are not delivered.';
-    } else if (!isHttpUrl(config.baseUrl)) {
-      this.configProblem = `agentic-audit: AGENTAUDIT_URL=${JSON.stringify(config.baseUrl)} is not an http(s) URL; its audit events are not delivered.`;
-    } else {
-      this.client = new HttpClient(config.baseUrl, {
-        maxConnections: config.maxConnections,
-        timeoutMillis: config.requestTimeoutMillis,
-        maxResponseBytes: 4 * 1024 * 1024,
-      });
-    }
-  }
-
-  async send(events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
-    const event = events[0]; // maxBatchSize is 1
-    if (event === undefined) return { kind: 'delivered' };
-    const posted = await this.post(event, signal);
-    if ('failure' in posted) return posted.failure;
-    const result = readAgenticAuditResult(posted.body);
-    if (result !== undefined) this.report(result, event);
-    if ((posted.body as { stored?: unknown } | undefined)?.stored === false) {
-      return { kind: 'delivered', rejected: 1, reason: `agentic-audit: ${CALL} answered stored: false — the service did not keep the event` };
-    }
-    return { kind: 'delivered' };
+  constructor(
+    config: HttpBackendConfig,
+    private readonly agentId: string | undefined,
+    private readonly onResult: ResultCallback,
+  ) {
+    super(AGENTIC_AUDIT, config);
   }
 
   /** Posts the tool call now; the answer's `decision` is the verdict. */
   async decide(event: AuditEvent, signal: AbortSignal): Promise<ToolDecision> {
     const posted = await this.post(event, signal);
-    if ('failure' in posted) return { kind: 'unavailable', reason: posted.failure.reason ?? `agentic-audit: ${CALL} failed` };
-    const result = readAgenticAuditResult(posted.body);
-    if (result !== undefined) this.report(result, event);
+    if ('failure' in posted) return { kind: 'unavailable', reason: posted.failure.reason ?? `agentic-audit: POST ${EVENTS} failed` };
+    const result = this.assessed(posted.body, event);
     if (result?.decision === 'block') return { kind: 'block', reason: result.reason ?? 'blocked by AgenticAudit', raw: posted.body };
     if (result?.decision === 'allow') return { kind: 'allow', ...(result.reason && { reason: result.reason }), raw: posted.body };
     return {
       kind: 'unavailable',
-      reason: `agentic-audit: ${CALL} answered without a decision ('allow' or 'block'); check AGENTAUDIT_URL points at an AgenticAudit server`,
+      reason: `agentic-audit: POST ${EVENTS} answered without a decision ('allow' or 'block'); ${this.api.urlHint}`,
     };
   }
 
-  shutdown(): Promise<void> {
-    return this.client?.close() ?? Promise.resolve();
+  protected async deliver(events: readonly AuditEvent[], signal: AbortSignal): Promise<DeliveryOutcome> {
+    const event = events[0]!; // maxBatchSize is 1
+    const posted = await this.post(event, signal);
+    if ('failure' in posted) return posted.failure;
+    this.assessed(posted.body, event);
+    if ((posted.body as { stored?: unknown } | undefined)?.stored === false) {
+      return { kind: 'delivered', rejected: 1, reason: `agentic-audit: POST ${EVENTS} answered stored: false — the service did not keep the event` };
+    }
+    return { kind: 'delivered' };
   }
 
   private async post(event: AuditEvent, signal: AbortSignal): Promise<Posted> {
-    if (!this.client || this.configProblem) {
-      return { failure: { kind: 'rejected', configError: true, reason: this.configProblem ?? 'agentic-audit: not configured' } };
-    }
-    let body: string;
-    try {
-      body = JSON.stringify(toAgenticAuditRequest(event, this.agentIdOf(event)));
-    } catch {
-      // Past V8's string length limit: too large to send, like a 413.
-      return { failure: { kind: 'rejected', reason: `agentic-audit: event ${event.id} too large to serialise into a request` } };
-    }
-    const result = await this.client.request('POST', PATH, { authorization: `Bearer ${this.config.apiKey ?? ''}` }, body, signal);
+    const agentId = this.agentId ?? event.agentId ?? event.agentName ?? DEFAULTS.agentName;
     // A 422 lands here as a plain rejection: never retried, and its reason carries the
     // server's validation message, so the loss report groups events by that message.
-    const failure = failureOutcome(result, {
-      backend: this.name,
-      call: CALL,
-      affected: 'the event',
-      authHint: AUTH_HINT,
-      notFoundHint: NOT_FOUND_HINT,
-    });
-    if (failure) return { failure };
-    return { body: parseJsonBody(result.ok ? result.response.body : '') };
+    const answer = await this.api.post({ path: EVENTS, affected: eventCount(1) }, toAgenticAuditRequest(event, agentId), signal);
+    return answer.ok ? { body: parseJsonBody(answer.body) } : { failure: answer.failure };
   }
 
-  private agentIdOf(event: AuditEvent): string {
-    return this.config.agentId ?? event.agentId ?? event.agentName ?? DEFAULTS.agentName;
-  }
-
-  /** Hands a result to the user's callback; its failures (sync or async) never reach delivery. */
-  private report(result: AgenticAuditResult, event: AuditEvent): void {
-    const onResult = this.config.onResult;
-    if (onResult === undefined) return;
-    try {
-      const returned: unknown = onResult(result, event);
-      if (returned instanceof Promise) returned.catch((error: unknown) => this.callbackThrew(error));
-    } catch (error) {
-      this.callbackThrew(error);
-    }
-  }
-
-  private callbackThrew(error: unknown): void {
-    if (this.callbackFailed) return;
-    this.callbackFailed = true;
-    log.warn(
-      `agentic-audit: the onResult callback threw (${error instanceof Error ? error.message : String(error)}); ` +
-        'events are still delivered and results still passed to it, but this is said only once. Fix the callback.',
-    );
+  /** The assessment in a `201` body, handed to the user's callback. */
+  private assessed(body: unknown, event: AuditEvent): AgenticAuditResult | undefined {
+    const result = readAgenticAuditResult(body);
+    if (result !== undefined) this.onResult.call(result, event);
+    return result;
   }
 }

@@ -5,10 +5,11 @@
  * `reauthorize_jwt` and the call repeated once.
  */
 import type { DeliveryOutcome } from '../../model/delivery-outcome.js';
-import type { HttpClient, HttpResult } from '../../deliver/http-client.js';
+import { configurationFailure } from '../configuration-problems.js';
+import { parseJsonBody } from '../response-outcome.js';
+import type { ApiCall, VendorApi } from '../vendor-api.js';
 import { SplitLlmCalls } from './agentops-split-calls.js';
 import { uuidFor } from './derived-uuid.js';
-import { failureOutcome, parseJsonBody } from '../response-outcome.js';
 
 /** One of our sessions (or the no-session one) as AgentOps knows it. */
 export interface AgentOpsSession {
@@ -33,15 +34,13 @@ export interface AgentOpsSession {
   busy: number;
 }
 
+/** What every session of one backend is created with. */
 export interface AgentOpsSessionsConfig {
-  apiKey: string;
   tags: readonly string[];
   hostEnv: Record<string, unknown>;
 }
 
 const BACKEND = 'agentops';
-const API_KEY_HINT = 'Check AGENTOPS_API_KEY (or the apiKey option).';
-const URL_HINT = 'Check AGENTOPS_BASE_URL points at the AgentOps API.';
 /** Sessions remembered (JWT, agents, half-sent LLM calls); the oldest ended ones are forgotten first. */
 const MAX_SESSIONS = 4096;
 /**
@@ -54,13 +53,21 @@ const MAX_SPLIT_CALLS_NO_SESSION = 4096;
 /** Tag of the session that collects events recorded outside any `withSession`. */
 export const NO_SESSION_TAG = 'otel-agent-audit:no-session';
 
+/**
+ * The AgentOps sessions of one backend, by our session id, with their JWTs.
+ *
+ * @example
+ * const sessions = new AgentOpsSessions(api, { tags: [], hostEnv: hostEnvironment() }, randomUUID());
+ * const session = sessions.get(event.sessionId);
+ * await sessions.serial(session, () => sessions.post(session, { path: '/v2/create_events', affected: '3 events' }, body, signal));
+ */
 export class AgentOpsSessions {
   private readonly sessions = new Map<string, AgentOpsSession>();
   /** The session of events without a session id: process-wide, never forgotten, ended at shutdown. */
   readonly noSession: AgentOpsSession;
 
   constructor(
-    private readonly client: HttpClient,
+    private readonly api: VendorApi,
     private readonly config: AgentOpsSessionsConfig,
     noSessionId: string,
   ) {
@@ -111,27 +118,24 @@ export class AgentOpsSessions {
    * POSTs `payload` with the session's JWT. A 401 renews the JWT and repeats
    * the call once; a 401 to the repeat is a configuration error.
    */
-  async post(session: AgentOpsSession, path: string, payload: unknown, affected: string, signal: AbortSignal): Promise<DeliveryOutcome | undefined> {
-    const body = serialise(payload, affected);
-    if (typeof body !== 'string') return body;
+  async post(session: AgentOpsSession, call: ApiCall, payload: unknown, signal: AbortSignal): Promise<DeliveryOutcome | undefined> {
     const usedJwt = session.jwt ?? '';
-    let result = await this.client.request('POST', path, { authorization: `Bearer ${usedJwt}` }, body, signal);
-    if (statusOf(result) === 401) {
+    let answer = await this.api.post(call, payload, signal, bearer(usedJwt));
+    if (!answer.ok && answer.status === 401) {
       // Another call may have renewed it meanwhile: then only the repeat is needed.
       if (session.jwt === usedJwt) {
-        const refused = await this.authorise(session, '/v2/reauthorize_jwt', { session_id: session.id }, affected, signal);
+        const refused = await this.authorise(session, '/v2/reauthorize_jwt', { session_id: session.id }, call.affected, signal);
         if (refused) return refused;
       }
-      result = await this.client.request('POST', path, { authorization: `Bearer ${session.jwt ?? ''}` }, body, signal);
-      if (statusOf(result) === 401) {
-        return {
-          kind: 'rejected',
-          configError: true,
-          reason: `${BACKEND}: 401 on POST ${path} with a JWT just renewed by POST /v2/reauthorize_jwt — ${affected} not delivered. ${URL_HINT}`,
-        };
+      answer = await this.api.post(call, payload, signal, bearer(session.jwt ?? ''));
+      if (!answer.ok && answer.status === 401) {
+        return configurationFailure(
+          `${BACKEND}: 401 on POST ${call.path} with a renewed JWT`,
+          `${BACKEND}: 401 on POST ${call.path} with a JWT just renewed by POST /v2/reauthorize_jwt — ${call.affected} not delivered. ${this.api.urlHint}`,
+        );
       }
     }
-    return failureOutcome(result, { backend: BACKEND, call: `POST ${path}`, affected, authHint: API_KEY_HINT, notFoundHint: URL_HINT });
+    return answer.ok ? undefined : answer.failure;
   }
 
   /**
@@ -145,7 +149,7 @@ export class AgentOpsSessions {
       if (session.jwt === undefined || session.ended) return undefined;
       if (signal.aborted) return gaveUp();
       const end = { id: session.id, end_timestamp: new Date().toISOString(), end_state: 'Indeterminate', end_state_reason: reason };
-      const failed = await this.post(session, '/v2/update_session', { session: end }, 'the end of the no-session session', signal);
+      const failed = await this.post(session, { path: '/v2/update_session', affected: 'the end of the no-session session' }, { session: end }, signal);
       if (!failed) session.ended = true;
       return failed;
     });
@@ -162,17 +166,13 @@ export class AgentOpsSessions {
     });
   }
 
-  /** `create_session` or `reauthorize_jwt`: the API key buys the session a JWT. */
+  /** `create_session` or `reauthorize_jwt`: the API key (the vendor's header) buys the session a JWT. */
   private async authorise(session: AgentOpsSession, path: string, payload: unknown, affected: string, signal: AbortSignal): Promise<DeliveryOutcome | undefined> {
-    const body = serialise(payload, affected);
-    if (typeof body !== 'string') return body;
-    const result = await this.client.request('POST', path, { 'x-agentops-api-key': this.config.apiKey }, body, signal);
-    const failure = failureOutcome(result, { backend: BACKEND, call: `POST ${path}`, affected, authHint: API_KEY_HINT, notFoundHint: URL_HINT });
-    // A tiny body refused as too large is not a batch to split.
-    if (failure) return failure.kind === 'rejected' ? { ...failure, tooLarge: false } : failure;
-    const jwt = (parseJsonBody(result.ok ? result.response.body : '') as { jwt?: unknown } | undefined)?.jwt;
+    const answer = await this.api.post({ path, affected, small: true }, payload, signal);
+    if (!answer.ok) return answer.failure;
+    const jwt = (parseJsonBody(answer.body) as { jwt?: unknown } | undefined)?.jwt;
     if (typeof jwt !== 'string' || jwt === '') {
-      return { kind: 'retryable', reason: `${BACKEND}: POST ${path} answered without a jwt; ${URL_HINT}` };
+      return { kind: 'retryable', reason: `${BACKEND}: POST ${path} answered without a jwt. ${this.api.urlHint}` };
     }
     session.jwt = jwt;
     return undefined;
@@ -197,15 +197,6 @@ function newSession(id: string, tags: readonly string[], maxSplitCalls: number):
   return { id, tags, agents: new Set(), start: {}, splitCalls: new SplitLlmCalls(maxSplitCalls), ended: false, lane: Promise.resolve(), busy: 0 };
 }
 
-function statusOf(result: HttpResult): number {
-  return result.ok ? result.response.status : 0;
-}
-
-/** JSON text of a request body; past V8's string limit, an outcome as for a 413. */
-function serialise(payload: unknown, affected: string): string | DeliveryOutcome {
-  try {
-    return JSON.stringify(payload);
-  } catch {
-    return { kind: 'rejected', tooLarge: true, reason: `${BACKEND}: ${affected} too large to serialise into one request` };
-  }
+function bearer(jwt: string): Record<string, string> {
+  return { authorization: `Bearer ${jwt}` };
 }

@@ -31,7 +31,12 @@ export interface AgentOpsSessionEnd {
 
 type Payload = Readonly<Record<string, unknown>>;
 
-/** The `llm` fields a `prompt` event knows: start, request model, chat messages, input tokens. */
+/**
+ * The `llm` fields a `prompt` event knows: start, request model, chat messages, input tokens.
+ *
+ * @example
+ * promptFields(event.payload, event.timestamp); // { init_timestamp, model: 'gpt-4o', prompt: [{ role: 'user', content: '…' }] }
+ */
 export function promptFields(p: Payload, timestamp: string): { init_timestamp: string } & Record<string, unknown> {
   return definedOnly({
     init_timestamp: timestamp,
@@ -41,7 +46,12 @@ export function promptFields(p: Payload, timestamp: string): { init_timestamp: s
   }) as { init_timestamp: string };
 }
 
-/** The `llm` fields a `completion` event knows: end, response model, the answer, output tokens. */
+/**
+ * The `llm` fields a `completion` event knows: end, response model, the answer, output tokens.
+ *
+ * @example
+ * completionFields(event); // { end_timestamp, model: 'gpt-4o-2024-08-06', completion: { role: 'assistant', content: '…' } }
+ */
 export function completionFields(event: AuditEvent): Record<string, unknown> {
   const p = event.payload;
   const response = text(p.response);
@@ -56,46 +66,48 @@ export function completionFields(event: AuditEvent): Record<string, unknown> {
   });
 }
 
-/** `tool_call` → `tool`: name, input (arguments), output (result), start and end. */
+/**
+ * `tool_call` → `tool`: name, input (arguments), output (result), start and end.
+ *
+ * @example
+ * toolEvent(event); // { id, type: 'tool', name: 'lookup_order', init_timestamp, end_timestamp, input, output }
+ */
 export function toolEvent(event: AuditEvent): AgentOpsEvent {
   const p = event.payload;
-  return definedOnly({
-    id: uuidFor('event', event.id),
-    type: 'tool',
-    name: text(p.tool_name) ?? 'tool',
-    init_timestamp: event.timestamp,
-    end_timestamp: endOf(event),
-    input: p.arguments,
-    output: p.result,
-  }) as AgentOpsEvent;
+  return agentOpsEvent(event, 'tool', { name: text(p.tool_name) ?? 'tool', end_timestamp: endOf(event), input: p.arguments, output: p.result });
 }
 
-/** audit-apis.md §2 decision: `{type: "error", error_type, details, init_timestamp, end_timestamp?}`. */
+/**
+ * audit-apis.md §2 decision: `{type: "error", error_type, details, init_timestamp}`.
+ *
+ * @example
+ * errorEvent(event); // { id, type: 'error', error_type: 'TypeError', details: 'x is undefined', init_timestamp }
+ */
 export function errorEvent(event: AuditEvent): AgentOpsEvent {
-  const p = event.payload;
-  return definedOnly({
-    id: uuidFor('event', event.id),
-    type: 'error',
-    error_type: text(p.error_type) ?? 'Error',
-    details: text(p.message) ?? '',
-    init_timestamp: event.timestamp,
-  }) as AgentOpsEvent;
+  return agentOpsEvent(event, 'error', { error_type: text(event.payload.error_type) ?? 'Error', details: text(event.payload.message) ?? '' });
 }
 
-/** audit-apis.md §2 decision: other events go as their own type, `custom`, with their name and data. */
+/**
+ * audit-apis.md §2 decision: other events go as their own type, `custom`, with their name and data.
+ *
+ * @example
+ * customEvent(event); // { id, type: 'custom', name: 'handoff', init_timestamp, data: { to: 'billing' } }
+ */
 export function customEvent(event: AuditEvent): AgentOpsEvent {
-  const p = event.payload;
-  return definedOnly({
-    id: uuidFor('event', event.id),
-    type: event.type,
-    name: text(p.name),
-    init_timestamp: event.timestamp,
-    end_timestamp: endOf(event),
-    data: p.data,
-  }) as AgentOpsEvent;
+  return agentOpsEvent(event, event.type, { name: text(event.payload.name), end_timestamp: endOf(event), data: event.payload.data });
 }
 
-/** `session.end` → the end of `update_session`: `Success`, or `Fail` with the status message as reason. */
+/** An event of ours as one AgentOps event: its id derived from ours (the same on every retry), stamped at its time. */
+function agentOpsEvent(event: AuditEvent, type: string, fields: Record<string, unknown>): AgentOpsEvent {
+  return definedOnly({ id: uuidFor('event', event.id), type, init_timestamp: event.timestamp, ...fields }) as AgentOpsEvent;
+}
+
+/**
+ * `session.end` → the end of `update_session`: `Success`, or `Fail` with the status message as reason.
+ *
+ * @example
+ * sessionEnd(event); // { end_timestamp, end_state: 'Success' }
+ */
 export function sessionEnd(event: AuditEvent): AgentOpsSessionEnd {
   const failed = event.payload.outcome === 'error';
   const reason = text(event.payload.status_message);
@@ -120,7 +132,12 @@ function chatMessages(systemInstructions: unknown, messages: unknown): Array<{ r
   return chat.length > 0 ? chat : undefined;
 }
 
-/** The call's start, for a completion (stamped at the end): its time minus `duration_ms`. */
+/**
+ * The call's start, for a completion (stamped at the end): its time minus `duration_ms`.
+ *
+ * @example
+ * startOf(completion); // '2026-11-22T10:00:00.000Z' for a completion at 10:00:01.5 lasting 1500 ms
+ */
 export function startOf(event: AuditEvent): string {
   return shifted(event, -1) ?? event.timestamp;
 }

@@ -8,9 +8,12 @@ import type { AuditEvent } from '../../model/audit-event.js';
 import { PERMISSION_CHECK_EVENT } from '../../model/attributes.js';
 import { eventIdentity } from '../event-identity.js';
 
-/** The `custom` event `recordPermissionCheck` writes, and AgentSudo's action of the same name. */
-
-/** The `POST /ingest-event` body of one event, sent under `agentName`. */
+/**
+ * The `POST /ingest-event` body of one event, sent under `agentName`.
+ *
+ * @example
+ * toAgentSudoRequest(event, 'SupportBot'); // { agent_name: 'SupportBot', action: 'tool_call', allowed: true, metadata: { …, event_id } }
+ */
 export function toAgentSudoRequest(event: AuditEvent, agentName: string): Record<string, unknown> {
   const check = permissionCheckOf(event);
   if (check !== undefined) {

@@ -9,6 +9,8 @@ import { invalidOption } from '../../errors.js';
 import type { DeliveryOutcome } from '../../model/delivery-outcome.js';
 import { untilAborted } from '../../deliver/until-aborted.js';
 import type { AuditBackend } from '../../model/audit-backend.js';
+import { configurationFailure, ConfigurationProblems } from '../configuration-problems.js';
+import { eventCount } from '../../model/event-count.js';
 
 /** Options of {@link jsonlFile}. */
 export interface JsonlFileOptions {
@@ -42,13 +44,15 @@ class JsonlFileBackend implements AuditBackend {
   private closed = false;
   /** Appends run one after another: concurrent batches must not interleave their lines. */
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly problems = new ConfigurationProblems(this.name);
 
   constructor(private readonly path: string) {}
 
   send(events: readonly AuditEvent[]): Promise<DeliveryOutcome> {
     const appended = this.tail.then(() => this.append(events));
     this.tail = appended;
-    return appended;
+    // An unwritable file fails every batch alike: said once, then only counted.
+    return appended.then((outcome) => this.problems.told(outcome));
   }
 
   private async append(events: readonly AuditEvent[]): Promise<DeliveryOutcome> {
@@ -57,7 +61,7 @@ class JsonlFileBackend implements AuditBackend {
     try {
       for (const event of events) text += `${JSON.stringify(toLine(event))}\n`;
     } catch {
-      return { kind: 'rejected', tooLarge: true, reason: `jsonl-file: ${events.length} events too large to serialise in one write` };
+      return { kind: 'rejected', tooLarge: true, reason: `jsonl-file: ${eventCount(events.length)} too large to serialise in one write` };
     }
     try {
       const handle = await this.open();
@@ -65,10 +69,11 @@ class JsonlFileBackend implements AuditBackend {
       return { kind: 'delivered' };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
-      const reason = `jsonl-file: could not append ${events.length} audit events to ${this.path} (${(error as Error).message})`;
+      const reason = `jsonl-file: could not append ${eventCount(events.length)} to ${this.path} (${(error as Error).message})`;
       if (TRANSIENT.has(code)) return { kind: 'retryable', reason };
       this.handle = undefined; // e.g. the directory was fixed: the next batch opens again
-      return { kind: 'rejected', configError: true, reason: `${reason}. Check that the directory exists and is writable.` };
+      const problem = `jsonl-file: cannot write ${this.path}${code ? ` (${code})` : ''}`;
+      return configurationFailure(problem, `${reason}. Check that the directory exists and is writable.`);
     }
   }
 

@@ -46,7 +46,7 @@ export function startTelemetry({ scenario, instrumentations = [], packages = [] 
   });
   const tracerProvider = new NodeTracerProvider({ spanProcessors: [audit, capture.spanProcessor] });
   tracerProvider.register();
-  const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor(), capture.logProcessor] });
+  const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor(audit), capture.logProcessor] });
   logs.setGlobalLoggerProvider(loggerProvider);
   registerInstrumentations({
     instrumentations: [new UndiciInstrumentation(), new HttpInstrumentation(), ...instrumentations],

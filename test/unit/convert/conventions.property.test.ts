@@ -1,19 +1,9 @@
 import { SpanStatusCode, trace, type AttributeValue, type Attributes } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEFAULT_CONVERTERS } from '../../../src/convert/to-audit-events.js';
 import { toAuditEvents } from '../../../src/index.js';
 import { int, mulberry32, pick, type Random } from '../../support/seeded-random.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
-
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
+import { it } from '../../support/audit-test.js';
 
 /** One convention: its marker attribute and values, the keys it reads, and its flattened lists. */
 interface Convention {
@@ -135,7 +125,7 @@ function randomSpan(r: Random): void {
 }
 
 describe('toAuditEvents on arbitrary attributes of every convention', () => {
-  it('never throws, never needs the conversion fallback, and reaches every converter (600 seeded cases)', () => {
+  it('never throws, never needs the conversion fallback, and reaches every converter (600 seeded cases)', ({ tracing }) => {
     const seed = 0xc0de;
     const r = mulberry32(seed);
     const reached = new Map<string, number>();

@@ -1,24 +1,12 @@
-import { SpanKind, trace, type Attributes } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { describe, expect } from 'vitest';
 import { DEFAULT_CONVERTERS } from '../../../src/convert/to-audit-events.js';
-import { toAuditEvents, withLLMCall, type AuditEvent } from '../../../src/index.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
+import { withLLMCall, type AuditEvent } from '../../../src/index.js';
+import { it as base } from '../../support/audit-test.js';
 
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
-
-function convert(attributes: Attributes, name = 'span', scope = 'x', kind = SpanKind.INTERNAL): AuditEvent[] {
-  tracing.memory.reset();
-  trace.getTracer(scope).startSpan(name, { attributes, kind }).end();
-  return toAuditEvents(tracing.memory.getFinishedSpans());
-}
+/** `convert`: the audit events of one span with these attributes. */
+const it = base.extend('convert', ({ spanEvents }) => (attributes: Attributes, name = 'span', scope = 'x', kind = SpanKind.INTERNAL): AuditEvent[] =>
+  spanEvents({ scope, name, attributes, kind }));
 
 const customName = (events: AuditEvent[]) => events.find((e) => e.type === 'custom')?.payload.name;
 
@@ -27,31 +15,31 @@ describe('which convention converts a span (span-conventions.md, "How to tell")'
     expect(DEFAULT_CONVERTERS.map((c) => c.name)).toEqual(['openinference', 'langsmith', 'traceloop', 'vercel-ai', 'opentelemetry-genai']);
   });
 
-  it('gives openinference.span.kind precedence over LangSmith and GenAI markers on the same span', () => {
+  it('gives openinference.span.kind precedence over LangSmith and GenAI markers on the same span', ({ convert }) => {
     expect(customName(convert({ 'openinference.span.kind': 'CHAIN', 'langsmith.span.kind': 'chain', 'gen_ai.operation.name': 'invoke_agent' }))).toBe('openinference.chain');
   });
 
-  it('gives langsmith.span.kind precedence over Traceloop, Vercel and GenAI markers', () => {
+  it('gives langsmith.span.kind precedence over Traceloop, Vercel and GenAI markers', ({ convert }) => {
     expect(customName(convert({ 'langsmith.span.kind': 'chain', 'traceloop.span.kind': 'task', 'ai.operationId': 'ai.x.y', 'gen_ai.operation.name': 'chain' }))).toBe('langsmith.chain');
   });
 
-  it('gives traceloop.span.kind precedence over Vercel and GenAI markers', () => {
+  it('gives traceloop.span.kind precedence over Vercel and GenAI markers', ({ convert }) => {
     expect(customName(convert({ 'traceloop.span.kind': 'task', 'ai.operationId': 'ai.x.y', 'gen_ai.operation.name': 'invoke_agent' }))).toBe('traceloop.task');
   });
 
-  it('gives a Vercel legacy span precedence over the gen_ai.* it also writes, unless it comes from scope `ai` with an operation name (v7)', () => {
+  it('gives a Vercel legacy span precedence over the gen_ai.* it also writes, unless it comes from scope `ai` with an operation name (v7)', ({ convert }) => {
     expect(customName(convert({ 'ai.operationId': 'ai.embed.doEmbed', 'gen_ai.operation.name': 'embeddings' }, 'ai.embed.doEmbed', 'some-wrapper'))).toBe('ai.embed.doEmbed');
     expect(customName(convert({ 'ai.operationId': 'ai.embed.doEmbed', 'gen_ai.operation.name': 'embeddings' }, 'ai.embed.doEmbed', 'ai'))).toBe('gen_ai.embeddings');
   });
 
-  it('reads our own helpers\' spans as plain GenAI', () => {
+  it('reads our own helpers\' spans as plain GenAI', ({ tracing }) => {
     withLLMCall({ model: 'm', messages: ['hi'] }, () => ({ choices: [{ message: { role: 'assistant', content: 'yo' }, finish_reason: 'stop' }] }));
     const spans = tracing.memory.getFinishedSpans();
     const genAi = DEFAULT_CONVERTERS.find((c) => c.name === 'opentelemetry-genai')!;
     expect(DEFAULT_CONVERTERS.find((c) => c.matches(spans[0]!))).toBe(genAi);
   });
 
-  it('yields nothing for HTTP client and server spans, even failed ones', () => {
+  it('yields nothing for HTTP client and server spans, even failed ones', ({ convert }) => {
     expect(convert({ 'http.request.method': 'GET', 'http.response.status_code': 500, 'error.type': '500' }, 'GET', '@opentelemetry/instrumentation-http', SpanKind.SERVER)).toEqual([]);
     expect(convert({ 'url.full': 'http://127.0.0.1/v1/chat/completions' }, 'POST', '@opentelemetry/instrumentation-undici', SpanKind.CLIENT)).toEqual([]);
   });
@@ -82,7 +70,7 @@ describe('one payload shape whatever the convention', () => {
     },
   };
 
-  it('yields prompt and completion with the same fields and the same values', () => {
+  it('yields prompt and completion with the same fields and the same values', ({ convert }) => {
     const results = Object.entries(sameCall).map(([convention, attributes]) => {
       const events = convert(attributes, convention);
       const [prompt, completion] = events;

@@ -1,28 +1,15 @@
-import { trace, type Attributes } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toAuditEvents, type AuditEvent } from '../../../src/index.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
+import type { Attributes } from '@opentelemetry/api';
+import { describe, expect } from 'vitest';
+import type { AuditEvent } from '../../../src/index.js';
+import { it as base } from '../../support/audit-test.js';
 
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
-
-function convert(attributes: Attributes, name = 'run'): AuditEvent[] {
-  tracing.memory.reset();
-  trace.getTracer('langsmith').startSpan(name, { attributes }).end();
-  return toAuditEvents(tracing.memory.getFinishedSpans());
-}
+/** `convert`: the audit events of one LangSmith span with these attributes. */
+const it = base.extend('convert', ({ spanEvents }) => (attributes: Attributes, name = 'run'): AuditEvent[] => spanEvents({ scope: 'langsmith', name, attributes }));
 
 // LangSmith writes gen_ai.operation.name and gen_ai.prompt/completion (the
 // run's inputs/outputs as JSON) on every run type: it must not reach the GenAI converter.
 describe('LangSmith OpenTelemetry spans (langsmith.span.kind)', () => {
-  it('reads an llm run: LangChain-serialised input messages, generations, model and tokens', () => {
+  it('reads an llm run: LangChain-serialised input messages, generations, model and tokens', ({ convert }) => {
     const events = convert({
       'langsmith.span.kind': 'llm',
       'gen_ai.operation.name': 'chat',
@@ -51,7 +38,7 @@ describe('LangSmith OpenTelemetry spans (langsmith.span.kind)', () => {
     });
   });
 
-  it('reads OpenAI-shaped inputs and outputs (wrapOpenAI)', () => {
+  it('reads OpenAI-shaped inputs and outputs (wrapOpenAI)', ({ convert }) => {
     const events = convert({
       'langsmith.span.kind': 'llm',
       'gen_ai.prompt': JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }] }),
@@ -61,7 +48,7 @@ describe('LangSmith OpenTelemetry spans (langsmith.span.kind)', () => {
     expect(events[1]!.payload).toMatchObject({ response: 'Yo', finish_reasons: ['stop'] });
   });
 
-  it('turns a tool run into a tool_call named by langsmith.trace.name', () => {
+  it('turns a tool run into a tool_call named by langsmith.trace.name', ({ convert }) => {
     const events = convert({
       'langsmith.span.kind': 'tool',
       'gen_ai.operation.name': 'execute_tool',
@@ -73,7 +60,7 @@ describe('LangSmith OpenTelemetry spans (langsmith.span.kind)', () => {
     expect(events[0]!.payload).toMatchObject({ tool_name: 'get_weather', arguments: { input: 'Oslo' }, result: { output: 'rain' } });
   });
 
-  it('turns a chain run into one custom event, and does not take the project for a session', () => {
+  it('turns a chain run into one custom event, and does not take the project for a session', ({ convert }) => {
     const events = convert({ 'langsmith.span.kind': 'chain', 'langsmith.trace.name': 'agent', 'langsmith.trace.session_id': 'project-1', 'gen_ai.prompt': '{}' });
     expect(events).toEqual([expect.objectContaining({ type: 'custom', sessionId: undefined })]);
     expect(events[0]!.payload).toMatchObject({ name: 'langsmith.chain', run_name: 'agent' });

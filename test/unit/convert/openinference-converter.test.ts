@@ -1,33 +1,19 @@
 import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { toAuditEvents, type AuditEvent } from '../../../src/index.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
+import { it as base } from '../../support/audit-test.js';
 import { loadCapture, named, replay } from './captured-spans.js';
-
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
 
 const capture = loadCapture('openinference-openai');
 const SESSION = capture.spans[0]!.attributes['gen_ai.conversation.id'];
 const payloads = (events: AuditEvent[], type: string) => events.filter((e) => e.type === type).map((e) => e.payload);
 
-function convert(attributes: Attributes, options: { name?: string; status?: SpanStatusCode } = {}): AuditEvent[] {
-  tracing.memory.reset();
-  const span = trace.getTracer('@arizeai/openinference-instrumentation-openai').startSpan(options.name ?? 'span', { attributes });
-  if (options.status !== undefined) span.setStatus({ code: options.status });
-  span.end();
-  return toAuditEvents(tracing.memory.getFinishedSpans());
-}
+/** `convert`: the audit events of one OpenInference span with these attributes. */
+const it = base.extend('convert', ({ spanEvents }) => (attributes: Attributes, options: { name?: string; status?: SpanStatusCode } = {}): AuditEvent[] =>
+  spanEvents({ scope: '@arizeai/openinference-instrumentation-openai', name: options.name ?? 'span', attributes, status: options.status }));
 
 describe('OpenInference spans (captured from @arizeai/openinference-instrumentation-openai 4.2.7)', () => {
-  it('turns the tool-requesting chat call into one prompt and one completion with GenAI messages', () => {
+  it('turns the tool-requesting chat call into one prompt and one completion with GenAI messages', ({ tracing }) => {
     const [first] = named(capture.spans, 'OpenAI Chat Completions');
     const events = toAuditEvents(replay(tracing, [first!]));
     expect(events.map((e) => e.type)).toEqual(['prompt', 'completion']);
@@ -59,7 +45,7 @@ describe('OpenInference spans (captured from @arizeai/openinference-instrumentat
     });
   });
 
-  it('carries the tool call and its result back to the model in the second prompt', () => {
+  it('carries the tool call and its result back to the model in the second prompt', ({ tracing }) => {
     const [, second] = named(capture.spans, 'OpenAI Chat Completions');
     const [prompt, completion] = toAuditEvents(replay(tracing, [second!]));
     expect(prompt!.payload.messages).toEqual([
@@ -72,13 +58,13 @@ describe('OpenInference spans (captured from @arizeai/openinference-instrumentat
     expect(completion!.payload).toMatchObject({ response: 'It is 12 °C with light rain in Oslo.', finish_reasons: ['stop'], response_id: 'chatcmpl-fake2' });
   });
 
-  it('yields nothing for the HTTP client spans beside the model calls, failed one included', () => {
+  it('yields nothing for the HTTP client spans beside the model calls, failed one included', ({ tracing }) => {
     const http = capture.spans.filter((s) => s.scope.name === '@opentelemetry/instrumentation-undici');
     expect(http.map((s) => s.status.code)).toContain('ERROR');
     expect(toAuditEvents(replay(tracing, http))).toEqual([]);
   });
 
-  it('reads the prompt of the call the instrumentation left open', () => {
+  it('reads the prompt of the call the instrumentation left open', ({ tracing }) => {
     const events = toAuditEvents(replay(tracing, capture.openSpans));
     expect(events[0]!.payload).toMatchObject({ model: 'gpt-4o-mini', prompt: 'user: And tomorrow?' });
   });
@@ -87,7 +73,7 @@ describe('OpenInference spans (captured from @arizeai/openinference-instrumentat
 describe('OpenInference spans (from the semantic conventions)', () => {
   const llm = { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o' };
 
-  it('reads multi-part contents, images and legacy function calls', () => {
+  it('reads multi-part contents, images and legacy function calls', ({ convert }) => {
     const events = convert({
       ...llm,
       'llm.input_messages.0.message.role': 'user',
@@ -107,7 +93,7 @@ describe('OpenInference spans (from the semantic conventions)', () => {
     ]);
   });
 
-  it('falls back to input.value and output.value when the messages were not flattened', () => {
+  it('falls back to input.value and output.value when the messages were not flattened', ({ convert }) => {
     const events = convert({
       ...llm,
       'input.value': JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], temperature: 0 }),
@@ -117,22 +103,22 @@ describe('OpenInference spans (from the semantic conventions)', () => {
     expect(payloads(events, 'completion')[0]).toMatchObject({ response: 'hello', finish_reasons: ['length'], response_id: 'cmpl-9' });
   });
 
-  it('keeps plain-text input and output as the prompt and response text', () => {
+  it('keeps plain-text input and output as the prompt and response text', ({ convert }) => {
     const events = convert({ ...llm, 'input.value': 'Summarise this.', 'input.mime_type': 'text/plain', 'output.value': 'Done.' });
     expect(payloads(events, 'prompt')[0]).toMatchObject({ operation: 'text_completion', prompt: 'Summarise this.' });
     expect(payloads(events, 'completion')[0]).toMatchObject({ response: 'Done.' });
   });
 
-  it('reads cache-write tokens and prefers llm.provider over llm.system', () => {
+  it('reads cache-write tokens and prefers llm.provider over llm.system', ({ convert }) => {
     const events = convert({ ...llm, 'llm.provider': 'Azure', 'llm.system': 'openai', 'llm.token_count.prompt_details.cache_write': 7 });
     expect(payloads(events, 'completion')[0]).toMatchObject({ provider: 'azure', usage: { cache_creation_input_tokens: 7 } });
   });
 
-  it('yields no completion for a failed call', () => {
+  it('yields no completion for a failed call', ({ convert }) => {
     expect(convert(llm, { status: SpanStatusCode.ERROR }).map((e) => e.type)).toEqual(['prompt', 'error']);
   });
 
-  it('turns a TOOL span into a tool_call with input.value as arguments and output.value as result', () => {
+  it('turns a TOOL span into a tool_call with input.value as arguments and output.value as result', ({ convert }) => {
     const events = convert(
       { 'openinference.span.kind': 'TOOL', 'tool.name': 'get_weather', 'input.value': '{"city":"Oslo"}', 'output.value': 'light rain', 'tool_call.id': 'call_1' },
       { name: 'get_weather' },
@@ -144,13 +130,14 @@ describe('OpenInference spans (from the semantic conventions)', () => {
     });
   });
 
-  it.each(['AGENT', 'CHAIN', 'RETRIEVER', 'EMBEDDING', 'RERANKER', 'GUARDRAIL', 'EVALUATOR', 'PROMPT'])('turns a %s span into one custom event', (kind) => {
+  // `for`, not `each`: only `for` hands the test its fixtures (after the row).
+  it.for(['AGENT', 'CHAIN', 'RETRIEVER', 'EMBEDDING', 'RERANKER', 'GUARDRAIL', 'EVALUATOR', 'PROMPT'])('turns a %s span into one custom event', (kind, { convert }) => {
     const events = convert({ 'openinference.span.kind': kind, 'agent.name': 'planner', 'session.id': 'chat-7' }, { name: 'step' });
     expect(events).toEqual([expect.objectContaining({ type: 'custom', sessionId: 'chat-7', agentName: 'planner' })]);
     expect(events[0]!.payload).toMatchObject({ name: `openinference.${kind.toLowerCase()}`, span_name: 'step' });
   });
 
-  it('prefers the whole request in input.value when the SDK dropped attributes of a long chat', () => {
+  it('prefers the whole request in input.value when the SDK dropped attributes of a long chat', ({ tracing }) => {
     const attributes: Attributes = {
       ...llm,
       'input.value': JSON.stringify({ messages: [{ role: 'user', content: 'one' }, { role: 'user', content: 'two' }] }),

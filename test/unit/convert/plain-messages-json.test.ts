@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { GEN_AI_INPUT_MESSAGES, GEN_AI_OUTPUT_MESSAGES } from '../../../src/model/attributes.js';
 import type { GenAiMessage } from '../../../src/model/chat-messages.js';
 import { plainMessagesJson, readPlainMessages } from '../../../src/model/plain-messages-json.js';
 import { toAuditEvents } from '../../../src/convert/to-audit-events.js';
 import { withLLMCall } from '../../../src/record/llm-call.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
+import { it } from '../../support/audit-test.js';
 import { int, mulberry32, pick, type Random } from '../../support/seeded-random.js';
 
 // Characters JSON escapes, lone and paired surrogates, and the line separators it does not escape.
@@ -129,14 +129,7 @@ describe('readPlainMessages', () => {
 });
 
 describe('chat spans recorded by withLLMCall', () => {
-  let tracing: TestTracing | undefined;
-  afterEach(async () => {
-    await tracing?.close();
-    tracing = undefined;
-  });
-
-  it('carry JSON.stringify text, and convert to the events JSON.parse would give', () => {
-    tracing = installTracing();
+  it('carry JSON.stringify text, and convert to the events JSON.parse would give', ({ tracing }) => {
     const messages = [{ role: 'system', content: 'You are a "support" agent.' }, { role: 'user', content: 'Where is order\n42?' }];
     const completion = {
       object: 'chat.completion',

@@ -1,19 +1,9 @@
 import { context, SpanKind, SpanStatusCode, trace, type AttributeValue, type Attributes, type Span, type TimeInput } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import * as names from '../../../src/model/attributes.js';
 import { toAuditEvents } from '../../../src/index.js';
 import { int, mulberry32, pick, type Random } from '../../support/seeded-random.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
-
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
+import { it } from '../../support/audit-test.js';
 
 const ATTRIBUTE_KEYS: string[] = Object.values(names).filter((v: string) => /^(gen_ai|audit|error|exception)\./.test(v));
 const OPERATIONS = ['chat', 'text_completion', 'generate_content', 'execute_tool', 'invoke_agent', 'embeddings', '', 'CHAT'];
@@ -101,7 +91,7 @@ function randomSpans(r: Random): void {
 const TYPES = new Set(['prompt', 'completion', 'tool_call', 'error', 'custom']);
 
 describe('toAuditEvents on arbitrary spans', () => {
-  it('never throws and always yields well-formed events with unique, reproducible ids (500 seeded cases)', () => {
+  it('never throws and always yields well-formed events with unique, reproducible ids (500 seeded cases)', ({ tracing }) => {
     const seed = 0x5eed;
     const r = mulberry32(seed);
     let total = 0;

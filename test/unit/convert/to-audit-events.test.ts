@@ -1,22 +1,14 @@
 import { SpanKind, SpanStatusCode, trace, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { toAuditEvents, withLLMCall, withSession, withToolCall } from '../../../src/index.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
+import { it as base } from '../../support/audit-test.js';
 
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
+/** `finished`: the spans the test has finished, oldest first. */
+const it = base.extend('finished', ({ tracing }) => (): ReadableSpan[] => tracing.memory.getFinishedSpans());
 
 const iso = (t: HrTime): string => new Date(t[0] * 1000 + Math.floor(t[1] / 1e6)).toISOString();
 const millis = (s: ReadableSpan): number => Math.round(((s.endTime[0] - s.startTime[0]) * 1e9 + s.endTime[1] - s.startTime[1]) / 1e6);
-const finished = (): ReadableSpan[] => tracing.memory.getFinishedSpans();
 const idOf = (s: ReadableSpan, role: string): string => `${s.spanContext().traceId}-${s.spanContext().spanId}-${role}`;
 const identity = (s: ReadableSpan) => ({ traceId: s.spanContext().traceId, spanId: s.spanContext().spanId, resource: s.resource.attributes });
 
@@ -29,7 +21,7 @@ const chatCompletion = {
 };
 
 describe('toAuditEvents for an LLM span', () => {
-  it('yields exactly a prompt at the start time and a completion at the end time', () => {
+  it('yields exactly a prompt at the start time and a completion at the end time', ({ finished }) => {
     withLLMCall(
       { model: 'gpt-4o', provider: 'openai', system: 'Be brief.', messages: [{ role: 'user', content: 'Where is my order?' }], parameters: { temperature: 0.2 } },
       () => chatCompletion,
@@ -73,13 +65,13 @@ describe('toAuditEvents for an LLM span', () => {
     ]);
   });
 
-  it('yields identical events, ids included, when the same span is converted twice', () => {
+  it('yields identical events, ids included, when the same span is converted twice', ({ finished }) => {
     withLLMCall({ model: 'm', messages: ['hi'] }, () => chatCompletion);
     expect(toAuditEvents(finished())).toEqual(toAuditEvents(finished()));
     expect(new Set(toAuditEvents(finished()).map((e) => e.id)).size).toBe(2);
   });
 
-  it('yields the prompt and the error, and no completion, for a failed call', async () => {
+  it('yields the prompt and the error, and no completion, for a failed call', async ({ finished }) => {
     await withLLMCall({ model: 'm', prompt: 'hi' }, async () => {
       throw new RangeError('context too long');
     }).catch(() => undefined);
@@ -95,7 +87,7 @@ describe('toAuditEvents for an LLM span', () => {
 });
 
 describe('toAuditEvents for tool and session spans', () => {
-  it('yields a tool_call with arguments, result and status ok', () => {
+  it('yields a tool_call with arguments, result and status ok', ({ finished }) => {
     withToolCall('lookup', { id: 42 }, () => ({ status: 'shipped' }), { callId: 'call_1', type: 'function' });
     const [span] = finished();
     expect(toAuditEvents(finished())).toEqual([{
@@ -107,7 +99,7 @@ describe('toAuditEvents for tool and session spans', () => {
     }]);
   });
 
-  it('yields a tool_call with status error, and its error, for a failed tool', () => {
+  it('yields a tool_call with status error, and its error, for a failed tool', ({ finished }) => {
     expect(() => withToolCall('send', {}, () => { throw new Error('smtp down'); })).toThrow();
     const events = toAuditEvents(finished());
     expect(events.map((e) => e.type)).toEqual(['tool_call', 'error']);
@@ -115,7 +107,7 @@ describe('toAuditEvents for tool and session spans', () => {
     expect(events[0]!.payload.result).toBeUndefined();
   });
 
-  it('yields session.start and session.end with outcome success, stamped with the session', () => {
+  it('yields session.start and session.end with outcome success, stamped with the session', ({ finished }) => {
     withSession({ sessionId: 's-1', agentName: 'bot', agentId: 'agt_1' }, () => undefined);
     const [root] = finished();
     const events = toAuditEvents(finished());
@@ -125,14 +117,14 @@ describe('toAuditEvents for tool and session spans', () => {
     ]);
   });
 
-  it('yields outcome error with the status message, and the error, for a failed session', () => {
+  it('yields outcome error with the status message, and the error, for a failed session', ({ finished }) => {
     expect(() => withSession({ agentName: 'bot' }, () => { throw new Error('gave up'); })).toThrow();
     const events = toAuditEvents(finished());
     expect(events.map((e) => e.payload.name ?? e.type)).toEqual(['session.start', 'error', 'session.end']);
     expect(events[2]!.payload).toMatchObject({ outcome: 'error', status_message: 'gave up' });
   });
 
-  it('orders the events of several spans by the time each happened, carrying the parent span id', () => {
+  it('orders the events of several spans by the time each happened, carrying the parent span id', ({ finished }) => {
     withSession({ agentName: 'bot' }, () => {
       withLLMCall({ model: 'm' }, () => chatCompletion);
       withToolCall('t', {}, () => 1);
@@ -146,7 +138,7 @@ describe('toAuditEvents for tool and session spans', () => {
 });
 
 describe('toAuditEvents for spans of other instrumentations', () => {
-  it('yields nothing for an HTTP span without gen_ai attributes, even failed with an exception', () => {
+  it('yields nothing for an HTTP span without gen_ai attributes, even failed with an exception', ({ finished }) => {
     const span = trace.getTracer('http').startSpan('GET /orders', { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'GET', 'http.response.status_code': 503 } });
     span.recordException(new Error('503'));
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'Service Unavailable' });
@@ -154,7 +146,7 @@ describe('toAuditEvents for spans of other instrumentations', () => {
     expect(toAuditEvents(finished())).toEqual([]);
   });
 
-  it('reads the older gen_ai.system and prompt/completion token names', () => {
+  it('reads the older gen_ai.system and prompt/completion token names', ({ finished }) => {
     const span = trace.getTracer('legacy').startSpan('chat gpt-3.5', {
       attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-3.5', 'gen_ai.usage.prompt_tokens': 7, 'gen_ai.usage.completion_tokens': 9 },
     });
@@ -164,14 +156,14 @@ describe('toAuditEvents for spans of other instrumentations', () => {
     expect(completion!.payload).toMatchObject({ provider: 'openai', token_count: 9, usage: { input_tokens: 7, output_tokens: 9 } });
   });
 
-  it('prefers gen_ai.provider.name and the new token names when both spellings are present', () => {
+  it('prefers gen_ai.provider.name and the new token names when both spellings are present', ({ finished }) => {
     trace.getTracer('x').startSpan('chat', {
       attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'old', 'gen_ai.provider.name': 'new', 'gen_ai.usage.input_tokens': 1, 'gen_ai.usage.prompt_tokens': 2 },
     }).end();
     expect(toAuditEvents(finished())[0]!.payload).toMatchObject({ provider: 'new', token_count: 1 });
   });
 
-  it('yields one custom operation event for other GenAI operations', () => {
+  it('yields one custom operation event for other GenAI operations', ({ finished }) => {
     trace.getTracer('x').startSpan('embeddings text-3', { attributes: { 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'text-3' } }).end();
     const [span] = finished();
     expect(toAuditEvents(finished())).toEqual([{

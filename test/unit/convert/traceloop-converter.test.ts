@@ -1,38 +1,24 @@
 import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { genAiConverter } from '../../../src/convert/genai-converter.js';
 import { toAuditEvents, type AuditEvent } from '../../../src/index.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
+import { it as base } from '../../support/audit-test.js';
 import { loadCapture, named, replay } from './captured-spans.js';
-
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
 
 const capture = loadCapture('traceloop-openai');
 const payloadOf = (events: AuditEvent[], type: string) => events.find((e) => e.type === type)?.payload;
 
-function convert(name: string, attributes: Attributes, status?: SpanStatusCode): AuditEvent[] {
-  tracing.memory.reset();
-  const span = trace.getTracer('@traceloop/instrumentation-openai').startSpan(name, { attributes });
-  if (status !== undefined) span.setStatus({ code: status });
-  span.end();
-  return toAuditEvents(tracing.memory.getFinishedSpans());
-}
+/** `convert`: the audit events of one Traceloop span with these attributes. */
+const it = base.extend('convert', ({ spanEvents }) => (name: string, attributes: Attributes, status?: SpanStatusCode): AuditEvent[] =>
+  spanEvents({ scope: '@traceloop/instrumentation-openai', name, attributes, status }));
 
 describe('Traceloop ≥ 0.23 spans (captured from @traceloop/instrumentation-openai 0.27)', () => {
-  it('are read by the GenAI converter, exactly as the GenAI converter alone reads them', () => {
+  it('are read by the GenAI converter, exactly as the GenAI converter alone reads them', ({ tracing }) => {
     const spans = replay(tracing, named(capture.spans, 'chat gpt-4o-mini'));
-    expect(toAuditEvents(spans)).toEqual(toAuditEvents(spans, [genAiConverter]));
+    expect(toAuditEvents(spans)).toEqual(toAuditEvents(spans, { converters: [genAiConverter] }));
   });
 
-  it('yield one prompt and one completion per call with tokens, including the total', () => {
+  it('yield one prompt and one completion per call with tokens, including the total', ({ tracing }) => {
     const [first] = named(capture.spans, 'chat gpt-4o-mini');
     const events = toAuditEvents(replay(tracing, [first!]));
     expect(events.map((e) => e.type)).toEqual(['prompt', 'completion']);
@@ -73,7 +59,7 @@ describe('OpenLLMetry ≤ 0.22 LLM spans (indexed gen_ai.prompt / gen_ai.complet
     'gen_ai.usage.cache_read_input_tokens': 8,
   };
 
-  it('regroups the indexed prompt and completion into GenAI messages', () => {
+  it('regroups the indexed prompt and completion into GenAI messages', ({ convert }) => {
     const events = convert('openai.chat', legacy);
     expect(events.map((e) => e.type)).toEqual(['prompt', 'completion']);
     expect(events[0]!.payload).toEqual({
@@ -103,7 +89,7 @@ describe('OpenLLMetry ≤ 0.22 LLM spans (indexed gen_ai.prompt / gen_ai.complet
     });
   });
 
-  it('reads completion requests and legacy function calls', () => {
+  it('reads completion requests and legacy function calls', ({ convert }) => {
     const events = convert('openai.completion', {
       'llm.request.type': 'completion',
       'gen_ai.prompt.0.content': 'Once upon',
@@ -114,32 +100,33 @@ describe('OpenLLMetry ≤ 0.22 LLM spans (indexed gen_ai.prompt / gen_ai.complet
     expect(payloadOf(events, 'completion')!.messages).toEqual([{ role: 'assistant', parts: [{ type: 'tool_call', name: 'tell', arguments: 'not json' }] }]);
   });
 
-  it('is detected by its indexed keys alone, and by llm.request.type without a GenAI operation', () => {
+  it('is detected by its indexed keys alone, and by llm.request.type without a GenAI operation', ({ convert }) => {
     expect(convert('x', { 'gen_ai.prompt.0.content': 'hi' }).map((e) => e.type)).toEqual(['prompt', 'completion']);
     expect(convert('x', { 'llm.request.type': 'chat', 'gen_ai.request.model': 'm' }).map((e) => e.type)).toEqual(['prompt', 'completion']);
   });
 
-  it('leaves a span with llm.request.type beside the GenAI shape to the GenAI converter', () => {
+  it('leaves a span with llm.request.type beside the GenAI shape to the GenAI converter', ({ tracing }) => {
     const attributes = { 'llm.request.type': 'chat', 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]' };
     tracing.memory.reset();
     trace.getTracer('t').startSpan('chat m', { attributes }).end();
     const spans = tracing.memory.getFinishedSpans();
-    expect(toAuditEvents(spans)).toEqual(toAuditEvents(spans, [genAiConverter]));
+    expect(toAuditEvents(spans)).toEqual(toAuditEvents(spans, { converters: [genAiConverter] }));
   });
 
-  it('turns other request types (rerank) into one custom event', () => {
+  it('turns other request types (rerank) into one custom event', ({ convert }) => {
     expect(convert('cohere.rerank', { 'llm.request.type': 'rerank' })).toEqual([expect.objectContaining({ type: 'custom', payload: expect.objectContaining({ name: 'traceloop.rerank' }) })]);
   });
 });
 
 describe('Traceloop entity spans (traceloop.span.kind)', () => {
-  it.each(['workflow', 'task', 'agent', 'session'])('turns a %s span into one custom event with the entity name', (kind) => {
+  // `for`, not `each`: only `for` hands the test its fixtures (after the row).
+  it.for(['workflow', 'task', 'agent', 'session'])('turns a %s span into one custom event with the entity name', (kind, { convert }) => {
     const events = convert(`support.${kind}`, { 'traceloop.span.kind': kind, 'traceloop.entity.name': 'support', 'traceloop.association.properties.session_id': 's-9' });
     expect(events).toEqual([expect.objectContaining({ type: 'custom', sessionId: 's-9' })]);
     expect(events[0]!.payload).toMatchObject({ name: `traceloop.${kind}`, entity_name: 'support', span_name: `support.${kind}` });
   });
 
-  it('turns a tool span into a tool_call, unwrapping a single argument', () => {
+  it('turns a tool span into a tool_call, unwrapping a single argument', ({ convert }) => {
     const events = convert('get_weather.tool', {
       'traceloop.span.kind': 'tool',
       'traceloop.entity.name': 'get_weather',
@@ -150,14 +137,14 @@ describe('Traceloop entity spans (traceloop.span.kind)', () => {
     expect(events[0]!.payload).toMatchObject({ tool_name: 'get_weather', arguments: { city: 'Oslo' }, result: { temperature_c: 12 }, status: 'ok' });
   });
 
-  it('keeps keyword arguments, and both lists when there are both; names the tool from the span name when needed', () => {
+  it('keeps keyword arguments, and both lists when there are both; names the tool from the span name when needed', ({ convert }) => {
     const args = (input: unknown) => convert('lookup.tool', { 'traceloop.span.kind': 'tool', 'traceloop.entity.input': JSON.stringify(input) })[0]!.payload;
     expect(args({ args: [], kwargs: { id: 1 } })).toMatchObject({ tool_name: 'lookup', arguments: { id: 1 } });
     expect(args({ args: [1, 2], kwargs: { id: 1 } }).arguments).toEqual({ args: [1, 2], kwargs: { id: 1 } });
     expect(args([1]).arguments).toEqual([1]);
   });
 
-  it('marks a failed tool as status error, with its error event', () => {
+  it('marks a failed tool as status error, with its error event', ({ convert }) => {
     const events = convert('t.tool', { 'traceloop.span.kind': 'tool', 'traceloop.entity.name': 't' }, SpanStatusCode.ERROR);
     expect(events.map((e) => [e.type, e.payload.status])).toEqual([['tool_call', 'error'], ['error', undefined]]);
   });

@@ -1,30 +1,17 @@
 import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { toAuditEvents, type AuditEvent } from '../../../src/index.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
+import { it as base } from '../../support/audit-test.js';
 import { loadCapture, named, replay } from './captured-spans.js';
-
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
 
 const capture = loadCapture('vercel-ai');
 const payloadOf = (events: AuditEvent[], type: string) => events.find((e) => e.type === type)?.payload;
 
-function convert(name: string, attributes: Attributes, scope = 'ai'): AuditEvent[] {
-  tracing.memory.reset();
-  trace.getTracer(scope).startSpan(name, { attributes }).end();
-  return toAuditEvents(tracing.memory.getFinishedSpans());
-}
+/** `convert`: the audit events of one span (of the `ai` tracer unless told) with these attributes. */
+const it = base.extend('convert', ({ spanEvents }) => (name: string, attributes: Attributes, scope = 'ai'): AuditEvent[] => spanEvents({ scope, name, attributes }));
 
 describe('Vercel AI SDK spans (captured from ai 6 with @ai-sdk/openai)', () => {
-  it('turns each doGenerate span into one prompt and one completion, provider `openai`', () => {
+  it('turns each doGenerate span into one prompt and one completion, provider `openai`', ({ tracing }) => {
     const [first, second] = named(capture.spans, 'ai.generateText.doGenerate');
     const events = toAuditEvents(replay(tracing, [first!]));
     expect(events.map((e) => e.type)).toEqual(['prompt', 'completion']);
@@ -53,7 +40,7 @@ describe('Vercel AI SDK spans (captured from ai 6 with @ai-sdk/openai)', () => {
     expect(completion2!.payload).toMatchObject({ response: 'It is 12 °C with light rain in Oslo.', finish_reasons: ['stop'] });
   });
 
-  it('turns ai.toolCall into a tool_call with parsed arguments and result', () => {
+  it('turns ai.toolCall into a tool_call with parsed arguments and result', ({ tracing }) => {
     const events = toAuditEvents(replay(tracing, named(capture.spans, 'ai.toolCall')));
     expect(events).toHaveLength(1);
     expect(events[0]!.payload).toEqual({
@@ -66,13 +53,13 @@ describe('Vercel AI SDK spans (captured from ai 6 with @ai-sdk/openai)', () => {
     });
   });
 
-  it('yields nothing for the outer ai.generateText spans, succeeded or failed: their doGenerate children carry the calls', () => {
+  it('yields nothing for the outer ai.generateText spans, succeeded or failed: their doGenerate children carry the calls', ({ tracing }) => {
     const outer = named(capture.spans, 'ai.generateText');
     expect(outer.map((s) => s.status.code)).toEqual(['UNSET', 'ERROR']);
     expect(toAuditEvents(replay(tracing, outer))).toEqual([]);
   });
 
-  it('turns the failed doGenerate into its prompt and one error, with no completion', () => {
+  it('turns the failed doGenerate into its prompt and one error, with no completion', ({ tracing }) => {
     const failed = named(capture.spans, 'ai.generateText.doGenerate').filter((s) => s.status.code === 'ERROR');
     const events = toAuditEvents(replay(tracing, failed));
     expect(events.map((e) => e.type)).toEqual(['prompt', 'error']);
@@ -80,14 +67,14 @@ describe('Vercel AI SDK spans (captured from ai 6 with @ai-sdk/openai)', () => {
     expect(events[1]!.payload).toMatchObject({ error_type: 'AI_APICallError', span_name: 'ai.generateText.doGenerate' });
   });
 
-  it('yields exactly one pair per model call for the whole capture', () => {
+  it('yields exactly one pair per model call for the whole capture', ({ tracing }) => {
     const events = toAuditEvents(replay(tracing, capture.spans.filter((s) => s.scope.name === 'ai')));
     expect(events.map((e) => e.type).sort()).toEqual(['completion', 'completion', 'error', 'prompt', 'prompt', 'prompt', 'tool_call']);
   });
 });
 
 describe('Vercel AI SDK spans (other versions and operations)', () => {
-  it('reads v4 names: promptTokens/completionTokens, toolCalls with args, and ai.result-era tool-call parts', () => {
+  it('reads v4 names: promptTokens/completionTokens, toolCalls with args, and ai.result-era tool-call parts', ({ convert }) => {
     const events = convert('ai.streamText.doStream', {
       'ai.operationId': 'ai.streamText.doStream',
       'ai.model.id': 'claude-3-5-sonnet',
@@ -109,7 +96,7 @@ describe('Vercel AI SDK spans (other versions and operations)', () => {
     });
   });
 
-  it('reads generateObject output, reasoning and the cache and reasoning token breakdowns', () => {
+  it('reads generateObject output, reasoning and the cache and reasoning token breakdowns', ({ convert }) => {
     const events = convert('ai.generateObject.doGenerate', {
       'ai.operationId': 'ai.generateObject.doGenerate',
       'ai.response.object': '{"city":"Oslo"}',
@@ -125,14 +112,14 @@ describe('Vercel AI SDK spans (other versions and operations)', () => {
     });
   });
 
-  it('turns an embedding call into a custom event, and its outer span into nothing', () => {
+  it('turns an embedding call into a custom event, and its outer span into nothing', ({ convert }) => {
     expect(convert('ai.embed', { 'ai.operationId': 'ai.embed' })).toEqual([]);
     const events = convert('ai.embed.doEmbed', { 'ai.operationId': 'ai.embed.doEmbed', 'ai.model.id': 'text-embedding-3-small', 'ai.telemetry.functionId': 'index-docs' });
     expect(events).toEqual([expect.objectContaining({ type: 'custom' })]);
     expect(events[0]!.payload).toMatchObject({ name: 'ai.embed.doEmbed', model: 'text-embedding-3-small', function_id: 'index-docs' });
   });
 
-  it('marks a tool that threw as status error', () => {
+  it('marks a tool that threw as status error', ({ tracing }) => {
     tracing.memory.reset();
     const span = trace.getTracer('ai').startSpan('ai.toolCall', { attributes: { 'ai.operationId': 'ai.toolCall', 'ai.toolCall.name': 'get_weather', 'ai.toolCall.args': '{}' } });
     span.recordException(new Error('city unknown'));
@@ -142,7 +129,7 @@ describe('Vercel AI SDK spans (other versions and operations)', () => {
     expect(events.map((e) => [e.type, e.payload.status ?? e.payload.message])).toEqual([['tool_call', 'error'], ['error', 'city unknown']]);
   });
 
-  it('leaves v7 GenAI-shape spans (scope `ai` with gen_ai.operation.name) to the GenAI converter', () => {
+  it('leaves v7 GenAI-shape spans (scope `ai` with gen_ai.operation.name) to the GenAI converter', ({ convert }) => {
     const events = convert('ai.chat', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]' });
     expect(payloadOf(events, 'prompt')).toMatchObject({ model: 'gpt-4o', prompt: 'user: hi' });
     // The same attributes under another scope are a legacy span: no ai.model.id, so no model.
@@ -151,7 +138,7 @@ describe('Vercel AI SDK spans (other versions and operations)', () => {
 });
 
 describe('what is not Vercel', () => {
-  it('a span named like `ai.x.y` from another tracer (gRPC) yields nothing', () => {
+  it('a span named like `ai.x.y` from another tracer (gRPC) yields nothing', ({ convert }) => {
     expect(convert('ai.v1.RecommendationService/List', { 'rpc.system': 'grpc' }, '@opentelemetry/instrumentation-grpc')).toEqual([]);
     expect(convert('ai.generateText.doGenerate', { 'ai.model.id': 'gpt-4o' }, 'ai').map((e) => e.type)).toEqual(['prompt', 'completion']);
   });

@@ -1,24 +1,36 @@
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { AUDIT_MODEL_CALL_RECORDED_BY } from '../../../src/model/attributes.js';
-import { releaseContentPolicy, setContentPolicy } from '../../../src/config/content-capture.js';
-import { maxContentLength, setMaxContentLength } from '../../../src/config/content-limit.js';
-import { sharedGenAiLogContent } from '../../../src/convert/genai-log-content.js';
+import { GenAiLogContentStore } from '../../../src/convert/genai-log-content.js';
+import type { LogContentTarget } from '../../../src/pipeline/log-content-intake.js';
 import { auditLogRecordProcessor, toAuditEvents } from '../../../src/index.js';
-import { captureDiag, installTracing, type TestTracing } from '../../support/tracing.js';
+import { it } from '../../support/audit-test.js';
+import type { TestTracing } from '../../support/tracing.js';
 
+// The test's provider, store and logger provider, for the helpers below (a test swaps the logger provider mid-way).
 let tracing: TestTracing;
 let loggerProvider: LoggerProvider;
+let store: GenAiLogContentStore;
 
-beforeEach(() => {
-  tracing = installTracing();
-  loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor()] });
+/** An audit pipeline's intake as the exporter hands it out, with its own store. */
+function pipeline(into: GenAiLogContentStore, captureContent = true, maxContentLength = 16_384): LogContentTarget {
+  return { logContentIntake: () => ({ store: into, captureContent, maxContentLength }) };
+}
+
+function useLogProcessorFor(target: LogContentTarget): void {
+  void loggerProvider?.shutdown();
+  loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor(target)] });
+}
+
+it.beforeEach(({ tracing: installed }) => {
+  tracing = installed;
+  store = new GenAiLogContentStore();
+  useLogProcessorFor(pipeline(store));
 });
 
 afterEach(async () => {
   await loggerProvider.shutdown();
-  await tracing.close();
 });
 
 /** A model-call span shaped like @opentelemetry/instrumentation-openai 0.21's (no content on the span). */
@@ -32,7 +44,7 @@ function startChatSpan(extra: Record<string, string> = {}): Span {
 /** Whether the shared store holds content for `span` (taking it, so the store is left as before). */
 function heldFor(span: Span): boolean {
   const { traceId, spanId } = span.spanContext();
-  return sharedGenAiLogContent().take(traceId, spanId) !== undefined;
+  return store.take(traceId, spanId) !== undefined;
 }
 
 /** Emits a record the way that instrumentation does: `event.name` attribute, the span's context. */
@@ -43,7 +55,7 @@ function emit(span: Span | undefined, eventName: string, body: unknown): void {
 }
 
 function modelCallEvents() {
-  return toAuditEvents(tracing.memory.getFinishedSpans()).filter((e) => e.type === 'prompt' || e.type === 'completion');
+  return toAuditEvents(tracing.memory.getFinishedSpans(), { logContent: store }).filter((e) => e.type === 'prompt' || e.type === 'completion');
 }
 
 describe('auditLogRecordProcessor', () => {
@@ -107,10 +119,9 @@ describe('auditLogRecordProcessor', () => {
     expect(modelCallEvents()[0]?.payload.prompt).toBeUndefined();
   });
 
-  it('never throws into the instrumentation, whatever the record holds', () => {
-    const diagnostics = captureDiag();
+  it('never throws into the instrumentation, whatever the record holds', ({ diagnostics }) => {
     const span = startChatSpan();
-    const processor = auditLogRecordProcessor();
+    const processor = auditLogRecordProcessor(pipeline(store));
     const hostile = {
       get eventName(): string {
         throw new Error('getter exploded');
@@ -133,35 +144,24 @@ describe('auditLogRecordProcessor', () => {
   });
 
   it('holds no content while content capture is off', () => {
-    const exporterWithoutContent = {};
-    setContentPolicy(exporterWithoutContent, false);
-    try {
-      const span = startChatSpan();
-      emit(span, 'gen_ai.user.message', { content: 'secret prompt' });
-      expect(heldFor(span)).toBe(false);
-      span.end();
-    } finally {
-      releaseContentPolicy(exporterWithoutContent);
-    }
+    useLogProcessorFor(pipeline(store, false));
+    const span = startChatSpan();
+    emit(span, 'gen_ai.user.message', { content: 'secret prompt' });
+    expect(heldFor(span)).toBe(false);
+    span.end();
   });
 
   it('cuts each text to the content limit the recording helpers use', () => {
-    const previous = maxContentLength();
-    setMaxContentLength(20);
-    try {
-      const span = startChatSpan();
-      emit(span, 'gen_ai.user.message', { content: 'q'.repeat(100_000) });
-      span.end();
-      expect(modelCallEvents()[0]?.payload.messages).toEqual([
-        { role: 'user', parts: [{ type: 'text', content: `${'q'.repeat(20)}…[truncated 99980 chars]` }] },
-      ]);
-    } finally {
-      setMaxContentLength(previous);
-    }
+    useLogProcessorFor(pipeline(store, true, 20));
+    const span = startChatSpan();
+    emit(span, 'gen_ai.user.message', { content: 'q'.repeat(100_000) });
+    span.end();
+    expect(modelCallEvents()[0]?.payload.messages).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: `${'q'.repeat(20)}…[truncated 99980 chars]` }] },
+    ]);
   });
 
-  it('frees the content of a model call recorded by an enclosing span, without reporting it discarded', async () => {
-    const diagnostics = captureDiag();
+  it('frees the content of a model call recorded by an enclosing span, without reporting it discarded', async ({ diagnostics }) => {
     const inner = startChatSpan({ [AUDIT_MODEL_CALL_RECORDED_BY]: 'b7ad6b7169203331' });
     emit(inner, 'gen_ai.user.message', { content: 'the outer span has this already' });
     inner.end();
@@ -171,8 +171,7 @@ describe('auditLogRecordProcessor', () => {
     expect(diagnostics.warnings.filter((w) => w.includes('discarded'))).toEqual([]);
   });
 
-  it('stays bounded when spans never end, and says what was discarded', () => {
-    const diagnostics = captureDiag();
+  it('stays bounded when spans never end, and says what was discarded', ({ diagnostics }) => {
     // More spans than the store keeps (DEFAULTS.maxLogContentSpans), none ever converted.
     for (let i = 0; i < 4100; i++) emit(startChatSpan(), 'gen_ai.user.message', { content: `question ${i}` });
     const warning = diagnostics.warnings.find((w) => w.includes('discarded'));

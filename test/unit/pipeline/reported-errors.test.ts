@@ -1,9 +1,7 @@
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { toAuditEvents } from '../../../src/convert/to-audit-events.js';
-import type { AuditSpanProcessor } from '../../../src/pipeline/audit-span-processor.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
-import { recordingBackend, recordingProcessor, type RecordingBackend } from '../record/recording-backend.js';
+import { it as base } from '../../support/audit-test.js';
 
 // Spans shaped as the Vercel AI SDK (`ai` 6, legacy telemetry) writes them
 // (test/interop/captured/vercel-ai.json): an outer `ai.generateObject` span
@@ -17,21 +15,6 @@ const MODEL_CALL = {
   'ai.usage.promptTokens': 12,
   'ai.usage.completionTokens': 5,
 };
-
-let tracing: TestTracing | undefined;
-let backend: RecordingBackend;
-let processor: AuditSpanProcessor;
-
-function install(): void {
-  backend = recordingBackend();
-  processor = recordingProcessor(backend);
-  tracing = installTracing([processor]);
-}
-
-afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-});
 
 function fail(span: Span, name: string, message: string): void {
   span.recordException({ name, message });
@@ -51,30 +34,30 @@ function generateObject(inner: (call: Span) => void, outerError?: { name: string
   });
 }
 
-/** The delivered events as `type span error`, sorted: the SDK's span clocks can disagree by a millisecond, so time order is not tested. */
-async function delivered(): Promise<string[]> {
+/**
+ * `delivered`: the events delivered to the recording backend, as `type span error`, sorted:
+ * the SDK's span clocks can disagree by a millisecond, so time order is not tested.
+ */
+const it = base.extend('delivered', ({ recorded: { backend, processor } }) => async (): Promise<string[]> => {
   await processor.forceFlush();
   return backend
     .events()
     .map((e) => [e.type, e.payload['span_name'], e.payload['error_type']].filter((part) => part !== undefined).join(' '))
     .sort();
-}
+});
 
 describe('a Vercel outer span that fails', () => {
-  it('reports its own error when the failure was raised in it, after a successful model call', async () => {
-    install();
+  it('reports its own error when the failure was raised in it, after a successful model call', async ({ delivered }) => {
     generateObject(() => undefined, { name: 'AI_NoObjectGeneratedError', message: 'No object generated: response did not match schema.' });
     expect(await delivered()).toEqual(['completion', 'error ai.generateObject AI_NoObjectGeneratedError', 'prompt']);
   });
 
-  it('does not repeat the error of a model call that failed below it', async () => {
-    install();
+  it('does not repeat the error of a model call that failed below it', async ({ delivered }) => {
     generateObject((call) => fail(call, 'AI_APICallError', 'Internal Server Error'), { name: 'AI_APICallError', message: 'Internal Server Error' });
     expect(await delivered()).toEqual(['error ai.generateObject.doGenerate AI_APICallError', 'prompt']);
   });
 
-  it('does not repeat the error of the tool call that ended last and made it fail', async () => {
-    install();
+  it('does not repeat the error of the tool call that ended last and made it fail', async ({ delivered }) => {
     const ai = trace.getTracer('ai');
     ai.startActiveSpan('ai.generateText', { attributes: { 'ai.operationId': 'ai.generateText' } }, (outer) => {
       ai.startActiveSpan('ai.generateText.doGenerate', { attributes: { 'ai.operationId': 'ai.generateText.doGenerate', ...MODEL_CALL } }, (call) => call.end());
@@ -88,8 +71,7 @@ describe('a Vercel outer span that fails', () => {
     expect((await delivered()).filter((e) => e.startsWith('error'))).toEqual(['error ai.toolCall Error']);
   });
 
-  it('reports its own failure after an earlier child error the SDK recovered from (a retried 500)', async () => {
-    install();
+  it('reports its own failure after an earlier child error the SDK recovered from (a retried 500)', async ({ delivered }) => {
     const ai = trace.getTracer('ai');
     ai.startActiveSpan('ai.generateObject', { attributes: { 'ai.operationId': 'ai.generateObject' } }, (outer) => {
       for (const attempt of ['500', 'ok']) {
@@ -107,8 +89,7 @@ describe('a Vercel outer span that fails', () => {
     ]);
   });
 
-  it('still reports its own error when only a span no convention reads failed below it (a retried HTTP request)', async () => {
-    install();
+  it('still reports its own error when only a span no convention reads failed below it (a retried HTTP request)', async ({ delivered }) => {
     generateObject(
       () => {
         const http = trace.getTracer('@opentelemetry/instrumentation-undici').startSpan('POST');
@@ -120,8 +101,7 @@ describe('a Vercel outer span that fails', () => {
     expect((await delivered()).filter((e) => e.startsWith('error'))).toEqual(['error ai.generateObject AI_NoObjectGeneratedError']);
   });
 
-  it('yields nothing when it succeeded, and nothing without the audit span processor to tell where the error arose', async () => {
-    install();
+  it('yields nothing when it succeeded, and nothing without the audit span processor to tell where the error arose', async ({ delivered, recorded: { tracing } }) => {
     generateObject(() => undefined);
     expect(await delivered()).toEqual(['completion', 'prompt']);
 

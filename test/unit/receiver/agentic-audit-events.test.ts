@@ -1,26 +1,21 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, onTestFinished } from 'vitest';
 import { agenticAudit, withToolCall, type AgenticAuditResult, type StoredAgenticAuditEvent } from '../../../src/index.js';
-import { installBackends } from '../../support/install-backends.js';
-import { captureDiag, type TestTracing } from '../../support/tracing.js';
+import { it } from '../../support/audit-test.js';
 import { startTestReceiver, type TestClient } from './receiver-client.js';
 
-const clients: TestClient[] = [];
 let dir: string | undefined;
-let tracing: TestTracing | undefined;
 
+/** A receiver for the running test, closed after it (after its provider, as the harness's servers are). */
 async function start(options: Parameters<typeof startTestReceiver>[0] = {}): Promise<TestClient> {
   const client = await startTestReceiver(options);
-  clients.push(client);
+  onTestFinished(() => client.receiver.close());
   return client;
 }
 
 afterEach(async () => {
-  await tracing?.close();
-  tracing = undefined;
-  for (const client of clients.splice(0)) await client.receiver.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   dir = undefined;
 });
@@ -108,8 +103,7 @@ describe('POST /v1/events (AgenticAudit)', () => {
     expect(seen.map((e) => e.id)).toEqual([first.body.id, later.body.id]);
   });
 
-  it('keeps the events in the JSONL trail and reloads them, beside Secureagentics events', async () => {
-    const diagnostics = captureDiag();
+  it('keeps the events in the JSONL trail and reloads them, beside Secureagentics events', async ({ diagnostics }) => {
     dir = await mkdtemp(join(tmpdir(), 'otel-agent-audit-agentic-'));
     const file = join(dir, 'trail.jsonl');
     const first = await start({ file });
@@ -129,13 +123,12 @@ describe('POST /v1/events (AgenticAudit)', () => {
     expect(diagnostics.warnings.filter((w) => w.includes('skipped'))).toEqual([]);
   });
 
-  it('is what the agenticAudit backend talks to offline: results reach onResult, a denied tool is blocked', async () => {
+  it('is what the agenticAudit backend talks to offline: results reach onResult, a denied tool is blocked', async ({ install }) => {
     const { receiver } = await start({ apiKey: 'aa_live_dev', deniedTools: ['delete_customer'] });
     const results: Array<[string, AgenticAuditResult]> = [];
-    const installed = installBackends([
+    const installed = install.backends([
       agenticAudit({ apiKey: 'aa_live_dev', baseUrl: receiver.url, onResult: (result, e) => results.push([String(e.payload.tool_name), result]) }),
     ], { maxConcurrentRequests: 1 });
-    tracing = installed.tracing;
     withToolCall('lookup_customer', { email: 'ann@example.com' }, () => 1);
     withToolCall('delete_customer', { id: 7 }, () => 2);
     await installed.processor.forceFlush();

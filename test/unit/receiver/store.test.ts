@@ -1,8 +1,8 @@
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { it } from '../../support/audit-test.js';
 import { startTestReceiver, type TestClient } from './receiver-client.js';
 
 let dir: string;
@@ -22,7 +22,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.receiver.close();
-  diag.disable();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -74,22 +73,12 @@ describe('JSONL audit trail', () => {
     expect(await lines()).toHaveLength(3);
   });
 
-  it('skips malformed lines, reports them through diag and repairs a cut-off last line', async () => {
+  it('skips malformed lines, reports them through diag and repairs a cut-off last line', async ({ diagnostics: { warnings } }) => {
     const first = await start();
     const agent = await first.registerAgent();
     await first.request('POST', `/v1/agents/${agent}/events`, { type: 'prompt', payload: {} });
     await first.receiver.close();
     await appendFile(file, 'not json\n{"record":"event","id":"evt_x"}\n{"record":"agent","id":"agt_cut');
-
-    const warnings: string[] = [];
-    const logger: DiagLogger = {
-      error: () => {},
-      warn: (...args: unknown[]) => warnings.push(args.join(' ')),
-      info: () => {},
-      debug: () => {},
-      verbose: () => {},
-    };
-    diag.setLogger(logger, DiagLogLevel.WARN);
 
     const second = await start();
     expect(second.receiver.events()).toHaveLength(1);

@@ -1,24 +1,14 @@
-import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { describe, expect } from 'vitest';
 import { withLLMCall } from '../../../src/index.js';
-import { installTracing, onlySpanAttributes, type TestTracing } from '../../support/tracing.js';
+import { it as base } from '../../support/audit-test.js';
 
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
-
-const attributes = (): Attributes => onlySpanAttributes(tracing);
-const json = (key: string): unknown => JSON.parse(attributes()[key] as string);
+/** `json`: one attribute of the test's one span, parsed as JSON. */
+const it = base.extend('json', ({ spanAttributes }) => (key: string): unknown => JSON.parse(spanAttributes()[key] as string));
 const text = (content: string) => ({ type: 'text', content });
 
 describe('withLLMCall prompt recording', () => {
-  it('records OpenAI chat messages, with tool calls and tool results, as GenAI messages', () => {
+  it('records OpenAI chat messages, with tool calls and tool results, as GenAI messages', ({ json, spanAttributes: attributes }) => {
     const messages = [
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Weather in Paris?' },
@@ -35,7 +25,7 @@ describe('withLLMCall prompt recording', () => {
     ]);
   });
 
-  it('records Anthropic messages with tool_use and tool_result parts as GenAI messages', () => {
+  it('records Anthropic messages with tool_use and tool_result parts as GenAI messages', ({ json }) => {
     const messages = [
       { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
       { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }] },
@@ -50,7 +40,7 @@ describe('withLLMCall prompt recording', () => {
     expect(json('gen_ai.system_instructions')).toEqual([text('Be brief.')]);
   });
 
-  it('keeps GenAI {role, parts} messages as they are and adds a plain prompt as a user message', () => {
+  it('keeps GenAI {role, parts} messages as they are and adds a plain prompt as a user message', ({ json }) => {
     const messages = [{ role: 'user', parts: [text('Hi')] }];
     withLLMCall({ model: 'm', messages, prompt: 'And then?' }, () => undefined);
     expect(json('gen_ai.input.messages')).toEqual([
@@ -59,7 +49,7 @@ describe('withLLMCall prompt recording', () => {
     ]);
   });
 
-  it('writes each request parameter as gen_ai.request.<snake_case> and skips null ones', () => {
+  it('writes each request parameter as gen_ai.request.<snake_case> and skips null ones', ({ spanAttributes: attributes }) => {
     const parameters = { maxTokens: 5, temperature: 0.2, topP: 1, stop: ['\n'], seed: null as unknown as number };
     withLLMCall({ model: 'm', parameters }, () => undefined);
     expect(attributes()).toMatchObject({
@@ -71,13 +61,13 @@ describe('withLLMCall prompt recording', () => {
     expect('gen_ai.request.seed' in attributes()).toBe(false);
   });
 
-  it('truncates an oversized message part with a marker and keeps the attribute valid JSON', () => {
+  it('truncates an oversized message part with a marker and keeps the attribute valid JSON', ({ json }) => {
     withLLMCall({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(16_384 + 100) }] }, () => undefined);
     const [message] = json('gen_ai.input.messages') as Array<{ parts: Array<{ content: string }> }>;
     expect(message!.parts[0]!.content).toBe(`${'x'.repeat(16_384)}…[truncated 100 chars]`);
   });
 
-  it('still runs the call, without content, when the messages cannot be read', () => {
+  it('still runs the call, without content, when the messages cannot be read', ({ spanAttributes: attributes }) => {
     const hostile = { get role(): string { throw new Error('getter'); } };
     const value = withLLMCall({ model: 'm', messages: [hostile] }, () => 'ran');
     expect(value).toBe('ran');
@@ -86,7 +76,7 @@ describe('withLLMCall prompt recording', () => {
 });
 
 describe('withLLMCall result extraction', () => {
-  it('reads completion, tool calls, finish reason, usage, model and id from an OpenAI chat.completion', async () => {
+  it('reads completion, tool calls, finish reason, usage, model and id from an OpenAI chat.completion', async ({ json, spanAttributes: attributes }) => {
     const completion = {
       id: 'chatcmpl-1',
       object: 'chat.completion',
@@ -113,7 +103,7 @@ describe('withLLMCall result extraction', () => {
     }]);
   });
 
-  it('reads an OpenAI Responses API result with an output message and a function_call', () => {
+  it('reads an OpenAI Responses API result with an output message and a function_call', ({ json, spanAttributes: attributes }) => {
     const response = {
       id: 'resp_1',
       object: 'response',
@@ -140,7 +130,7 @@ describe('withLLMCall result extraction', () => {
     }]);
   });
 
-  it('reads an Anthropic message with text and tool_use content, stop_reason and usage', () => {
+  it('reads an Anthropic message with text and tool_use content, stop_reason and usage', ({ json, spanAttributes: attributes }) => {
     const message = {
       id: 'msg_1',
       type: 'message',
@@ -165,7 +155,7 @@ describe('withLLMCall result extraction', () => {
     }]);
   });
 
-  it('lets values set through the handle override what was extracted', () => {
+  it('lets values set through the handle override what was extracted', ({ json, spanAttributes: attributes }) => {
     const completion = { id: 'chatcmpl-1', object: 'chat.completion', model: 'a', choices: [{ message: { content: 'extracted' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 2 } };
     withLLMCall({ model: 'm' }, (call) => {
       call.setCompletion('from handle');
@@ -185,7 +175,7 @@ describe('withLLMCall result extraction', () => {
     expect(json('gen_ai.output.messages')).toEqual([{ role: 'assistant', finish_reason: 'length', parts: [text('from handle')] }]);
   });
 
-  it('does not fail the call when reading its result throws, and keeps what the handle set', () => {
+  it('does not fail the call when reading its result throws, and keeps what the handle set', ({ tracing }) => {
     const result = { object: 'chat.completion', get choices(): unknown[] { throw new Error('lazy getter'); } };
     const value = withLLMCall({ model: 'm' }, (call) => {
       call.setUsage({ outputTokens: 3 });
@@ -197,7 +187,7 @@ describe('withLLMCall result extraction', () => {
     expect(span.attributes['gen_ai.usage.output_tokens']).toBe(3);
   });
 
-  it('records nothing of the result for a shape it does not know', () => {
+  it('records nothing of the result for a shape it does not know', ({ spanAttributes: attributes }) => {
     withLLMCall({ model: 'm' }, () => ({ text: 'custom client' }));
     expect(Object.keys(attributes()).filter((k) => k.startsWith('gen_ai.response') || k.startsWith('gen_ai.output'))).toEqual([]);
   });

@@ -1,21 +1,17 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { withLLMCall, withSession, withToolCall } from '../../../src/index.js';
 import type { Recorded } from '../../../src/index.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
+import { it as base } from '../../support/audit-test.js';
 
-let tracing: TestTracing;
-
-afterEach(async () => {
-  await tracing.close();
-});
-
-const spans = (): ReadableSpan[] => tracing.memory.getFinishedSpans();
-const only = (): ReadableSpan => {
-  expect(spans()).toHaveLength(1);
-  return spans()[0]!;
-};
+/** `spans`: the spans the test has finished; `only`: the one span it finished (fails unless exactly one). */
+const it = base
+  .extend('spans', ({ tracing }) => (): ReadableSpan[] => tracing.memory.getFinishedSpans())
+  .extend('only', ({ spans }) => (): ReadableSpan => {
+    expect(spans()).toHaveLength(1);
+    return spans()[0]!;
+  });
 
 /** Every public helper runs on the shared run-in-span core; each is called the same way here. */
 const helpers = {
@@ -53,16 +49,14 @@ function expectFailed(span: ReadableSpan, type: string, message: string): void {
 }
 
 describe.each(Object.entries(helpers))('%s', (_name, run) => {
-  it('returns the value of a sync function and ends the span OK', () => {
-    tracing = installTracing();
+  it('returns the value of a sync function and ends the span OK', ({ only }) => {
     const value = { answer: 42 };
     expect(run(() => value)).toBe(value);
     expect(only().ended).toBe(true);
     expect(only().status.code).toBe(SpanStatusCode.UNSET);
   });
 
-  it('returns a promise of the value of an async function and ends the span once it settles', async () => {
-    tracing = installTracing();
+  it('returns a promise of the value of an async function and ends the span once it settles', async ({ spans, only }) => {
     const pending = run(async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       return 'done';
@@ -72,8 +66,8 @@ describe.each(Object.entries(helpers))('%s', (_name, run) => {
     expect(only().ended).toBe(true);
   });
 
-  it.each(thrown)('re-throws %s thrown synchronously unchanged and marks the span failed', (_kind, error, type, message) => {
-    tracing = installTracing();
+  // `for`, not `each`: only `for` hands the test its fixtures (after the row).
+  it.for(thrown)('re-throws %s thrown synchronously unchanged and marks the span failed', ([_kind, error, type, message], { only }) => {
     let caught: unknown;
     try {
       run(() => {
@@ -86,8 +80,7 @@ describe.each(Object.entries(helpers))('%s', (_name, run) => {
     expectFailed(only(), type, message);
   });
 
-  it.each(thrown)('re-throws %s rejected asynchronously unchanged and marks the span failed', async (_kind, error, type, message) => {
-    tracing = installTracing();
+  it.for(thrown)('re-throws %s rejected asynchronously unchanged and marks the span failed', async ([_kind, error, type, message], { only }) => {
     let caught: unknown = 'not rejected';
     // Stored, not returned: resolving with a value reads its `then`, which a hostile proxy throws on.
     await run(async () => Promise.reject(error)).then(undefined, (e: unknown) => {
@@ -99,8 +92,7 @@ describe.each(Object.entries(helpers))('%s', (_name, run) => {
 });
 
 describe('nested helpers', () => {
-  it('parents each span on the span active where it was called', async () => {
-    tracing = installTracing();
+  it('parents each span on the span active where it was called', async ({ spans }) => {
     await withSession({ agentName: 'bot' }, async () => {
       await withLLMCall({ model: 'm' }, async () => {
         withToolCall('inner', {}, () => 1);
@@ -117,8 +109,7 @@ describe('nested helpers', () => {
     expect(new Set(spans().map((s) => s.spanContext().traceId)).size).toBe(1);
   });
 
-  it('keeps the parent span active after an inner helper failed', () => {
-    tracing = installTracing();
+  it('keeps the parent span active after an inner helper failed', ({ spans }) => {
     withToolCall('outer', {}, (outer) => {
       expect(() =>
         withToolCall('failing', {}, () => {

@@ -1,15 +1,14 @@
 import { trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { activeSession, withLLMCall, withSession, withToolCall } from '../../../src/index.js';
-import { installTracing, type TestTracing } from '../../support/tracing.js';
-import { recordingBackend, recordingProcessor } from './recording-backend.js';
+import { it } from '../../support/audit-test.js';
+import type { TestTracing } from '../../support/tracing.js';
+import { recordingBackend, recordingProcessor } from '../../support/recording-backend.js';
 
+// The provider of the running test, for `span`: each test installs its own
+// (some with the audit processor, so not the `tracing` fixture).
 let tracing: TestTracing;
-
-afterEach(async () => {
-  await tracing.close();
-});
 
 const span = (name: string): ReadableSpan => {
   const found = tracing.memory.getFinishedSpans().find((s) => s.name === name);
@@ -18,8 +17,8 @@ const span = (name: string): ReadableSpan => {
 };
 
 describe('withSession', () => {
-  it('starts a new trace and links the span active at the call', () => {
-    tracing = installTracing();
+  it('starts a new trace and links the span active at the call', ({ install }) => {
+    tracing = install.tracing();
     const tracer = trace.getTracer('test');
     tracer.startActiveSpan('POST /chat', (request) => {
       withSession({ agentName: 'bot' }, () => undefined);
@@ -32,14 +31,14 @@ describe('withSession', () => {
     expect(root.links.map((l) => l.context.spanId)).toEqual([request.spanContext().spanId]);
   });
 
-  it('has no link when no span is active at the call', () => {
-    tracing = installTracing();
+  it('has no link when no span is active at the call', ({ install }) => {
+    tracing = install.tracing();
     withSession({}, () => undefined);
     expect(span('invoke_agent agent').links).toEqual([]);
   });
 
-  it('writes the session identity and the root marker on its root span', () => {
-    tracing = installTracing();
+  it('writes the session identity and the root marker on its root span', ({ install }) => {
+    tracing = install.tracing();
     const handle = withSession({ sessionId: 's-1', agentName: 'bot', agentId: 'agt_9', attributes: { tenant: 'acme' } }, (s) => s);
     expect(handle.sessionId).toBe('s-1');
     expect(span('invoke_agent bot').attributes).toMatchObject({
@@ -52,16 +51,16 @@ describe('withSession', () => {
     });
   });
 
-  it('generates a distinct session id per session when none is given', () => {
-    tracing = installTracing();
+  it('generates a distinct session id per session when none is given', ({ install }) => {
+    tracing = install.tracing();
     const a = withSession({}, (s) => s.sessionId);
     const b = withSession({}, (s) => s.sessionId);
     expect(a).toMatch(/^[0-9a-f-]{36}$/);
     expect(a).not.toBe(b);
   });
 
-  it('exposes the session through activeSession only inside it', async () => {
-    tracing = installTracing();
+  it('exposes the session through activeSession only inside it', async ({ install }) => {
+    tracing = install.tracing();
     expect(activeSession()).toBeUndefined();
     const seen = await withSession({ sessionId: 's-2', agentName: 'bot' }, async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
@@ -71,8 +70,8 @@ describe('withSession', () => {
     expect(activeSession()).toBeUndefined();
   });
 
-  it('lets a nested session inherit the agent name and link to the outer session', () => {
-    tracing = installTracing();
+  it('lets a nested session inherit the agent name and link to the outer session', ({ install }) => {
+    tracing = install.tracing();
     withSession({ agentName: 'planner' }, () => withSession({ sessionId: 'inner' }, () => undefined));
     const [inner, outer] = tracing.memory.getFinishedSpans();
     expect(inner!.attributes['gen_ai.agent.name']).toBe('planner');
@@ -83,8 +82,8 @@ describe('withSession', () => {
 });
 
 describe('session identity on spans inside a session', () => {
-  it('is on our own spans without the audit processor, but not on other libraries\' spans', () => {
-    tracing = installTracing();
+  it('is on our own spans without the audit processor, but not on other libraries\' spans', ({ install }) => {
+    tracing = install.tracing();
     withSession({ sessionId: 's-3', agentName: 'bot' }, () => {
       withToolCall('t', {}, () => 1);
       trace.getTracer('other-lib').startSpan('GET /weather').end();
@@ -93,10 +92,10 @@ describe('session identity on spans inside a session', () => {
     expect(span('GET /weather').attributes['gen_ai.conversation.id']).toBeUndefined();
   });
 
-  it('is stamped on every inner span, ours or another library\'s, by the audit processor', async () => {
+  it('is stamped on every inner span, ours or another library\'s, by the audit processor', async ({ install }) => {
     const backend = recordingBackend();
     const processor = recordingProcessor(backend);
-    tracing = installTracing([processor]);
+    tracing = install.tracing([processor]);
     await withSession({ sessionId: 's-4', agentName: 'bot', agentId: 'agt_1' }, async () => {
       await withLLMCall({ model: 'm' }, async () => 'ok');
       trace.getTracer('other-lib').startSpan('GET /weather').end();
@@ -114,18 +113,18 @@ describe('session identity on spans inside a session', () => {
     expect(events.every((e) => e.sessionId === 's-4' && e.agentName === 'bot' && e.agentId === 'agt_1')).toBe(true);
   });
 
-  it('keeps an identity a span already carries instead of overwriting it', () => {
+  it('keeps an identity a span already carries instead of overwriting it', ({ install }) => {
     const processor = recordingProcessor(recordingBackend());
-    tracing = installTracing([processor]);
+    tracing = install.tracing([processor]);
     withSession({ sessionId: 's-5', agentName: 'bot' }, () =>
       withToolCall('t', {}, () => 1, { attributes: { 'gen_ai.agent.name': 'sub-agent' } }),
     );
     expect(span('execute_tool t').attributes).toMatchObject({ 'gen_ai.conversation.id': 's-5', 'gen_ai.agent.name': 'sub-agent' });
   });
 
-  it('is not stamped on spans outside any session', () => {
+  it('is not stamped on spans outside any session', ({ install }) => {
     const processor = recordingProcessor(recordingBackend());
-    tracing = installTracing([processor]);
+    tracing = install.tracing([processor]);
     withToolCall('t', {}, () => 1);
     expect(span('execute_tool t').attributes['gen_ai.conversation.id']).toBeUndefined();
   });

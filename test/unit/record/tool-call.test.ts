@@ -1,24 +1,12 @@
-import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { describe, expect } from 'vitest';
 import { withToolCall } from '../../../src/index.js';
-import { installTracing, onlySpanAttributes, type TestTracing } from '../../support/tracing.js';
-
-let tracing: TestTracing;
-
-beforeEach(() => {
-  tracing = installTracing();
-});
-
-afterEach(async () => {
-  await tracing.close();
-});
-
-const attributes = (): Attributes => onlySpanAttributes(tracing);
+import { it } from '../../support/audit-test.js';
 
 const LIMIT = 16_384; // DEFAULTS.maxContentLength
 
 describe('withToolCall', () => {
-  it('records name, arguments and result as JSON on an execute_tool span', async () => {
+  it('records name, arguments and result as JSON on an execute_tool span', async ({ tracing }) => {
     const rows = await withToolCall('search_orders', { customer: 42, open: true }, async () => [{ id: 1 }], {
       callId: 'call_1',
       type: 'function',
@@ -39,17 +27,17 @@ describe('withToolCall', () => {
     });
   });
 
-  it('keeps string arguments and results as they are, not JSON-quoted', () => {
+  it('keeps string arguments and results as they are, not JSON-quoted', ({ spanAttributes: attributes }) => {
     withToolCall('echo', 'hello', () => 'world');
     expect(attributes()).toMatchObject({ 'gen_ai.tool.call.arguments': 'hello', 'gen_ai.tool.call.result': 'world' });
   });
 
-  it('records no arguments or result attribute when they are undefined', () => {
+  it('records no arguments or result attribute when they are undefined', ({ spanAttributes: attributes }) => {
     withToolCall('noop', undefined, () => undefined);
     expect(Object.keys(attributes())).toEqual(['gen_ai.operation.name', 'gen_ai.tool.name']);
   });
 
-  it('records no result when the tool failed', () => {
+  it('records no result when the tool failed', ({ spanAttributes: attributes, tracing }) => {
     expect(() =>
       withToolCall('t', { a: 1 }, () => {
         throw new Error('down');
@@ -59,7 +47,7 @@ describe('withToolCall', () => {
     expect(tracing.memory.getFinishedSpans()[0]!.status.code).toBe(SpanStatusCode.ERROR);
   });
 
-  it('does not throw on circular or BigInt arguments and results', () => {
+  it('does not throw on circular or BigInt arguments and results', ({ spanAttributes: attributes }) => {
     const circular: Record<string, unknown> = { name: 'loop' };
     circular.self = circular;
     const value = withToolCall('weird', { circular, big: 2n ** 64n }, () => ({ total: 10n }));
@@ -71,7 +59,7 @@ describe('withToolCall', () => {
     expect(attributes()['gen_ai.tool.call.result']).toBe('{"total":"10"}');
   });
 
-  it('does not throw on arguments whose getters or toJSON throw', () => {
+  it('does not throw on arguments whose getters or toJSON throw', ({ spanAttributes: attributes }) => {
     const hostile = {
       get secret(): string {
         throw new Error('no access');
@@ -79,20 +67,24 @@ describe('withToolCall', () => {
     };
     const value = withToolCall('hostile', hostile, () => ({ toJSON: () => { throw new Error('bad toJSON'); } }));
     expect(value).toBeDefined();
-    expect(attributes()['gen_ai.tool.call.arguments']).toMatch(/^\[unserializable: no access\]$/);
+    // Only the property that throws is replaced (it once replaced the whole value).
+    expect(JSON.parse(attributes()['gen_ai.tool.call.arguments'] as string)).toEqual({ secret: "[unreadable property 'secret': no access]" });
     expect(attributes()['gen_ai.tool.call.result']).toMatch(/^\[unserializable: bad toJSON\]$/);
   });
 
-  it('truncates arguments and results longer than the content limit with a marker', () => {
+  it('truncates arguments and results longer than the content limit with a marker', ({ spanAttributes: attributes }) => {
     const big = 'y'.repeat(LIMIT + 500);
     withToolCall('bulk', big, () => ({ data: big }));
     expect(attributes()['gen_ai.tool.call.arguments']).toBe(`${'y'.repeat(LIMIT)}…[truncated 500 chars]`);
+    // A cut object stays an object (it was once cut as text, no longer JSON).
     const result = attributes()['gen_ai.tool.call.result'] as string;
-    const fullLength = JSON.stringify({ data: big }).length;
-    expect(result).toBe(`${JSON.stringify({ data: big }).slice(0, LIMIT)}…[truncated ${fullLength - LIMIT} chars]`);
+    expect(result.length).toBeLessThanOrEqual(LIMIT);
+    const { data } = JSON.parse(result) as { data: string };
+    const kept = data.indexOf('…');
+    expect(data).toBe(`${'y'.repeat(kept)}…[truncated ${big.length - kept} chars]`);
   });
 
-  it('keeps text exactly at the content limit whole', () => {
+  it('keeps text exactly at the content limit whole', ({ spanAttributes: attributes }) => {
     const exact = 'z'.repeat(LIMIT);
     withToolCall('edge', exact, () => undefined);
     expect(attributes()['gen_ai.tool.call.arguments']).toBe(exact);

@@ -1,0 +1,98 @@
+/**
+ * The kinds of value an option can hold, each with the one check used for a
+ * value passed in code and the one parser used for an environment string, so
+ * the two can never disagree about what is valid.
+ */
+
+/** Level names `OTEL_LOG_LEVEL` accepts, as the OpenTelemetry SDKs spell them. */
+export const LOG_LEVELS = Object.freeze(['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'VERBOSE', 'ALL'] as const);
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/**
+ * How one kind of option value is checked and parsed.
+ *
+ * @example
+ * OPTION_TYPES.positiveInteger.fromEnv('abc'); // undefined: not valid
+ * OPTION_TYPES.positiveInteger.accepts(20); // true
+ */
+export interface OptionType<T> {
+  /** What a valid value is, worded to follow "must be" and "is not": `a positive integer`. */
+  readonly expected: string;
+  /** Credentials: messages say the variable is set, never what it holds. */
+  readonly secret: boolean;
+  /** Parses a trimmed, non-empty environment string; `undefined` when it is not valid. */
+  fromEnv(raw: string): T | undefined;
+  /** True when a value passed in code is valid as it is (code values are never coerced). */
+  accepts(value: unknown): value is T;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+const text: OptionType<string> = {
+  expected: 'a string',
+  secret: false,
+  fromEnv: (raw) => raw,
+  accepts: isString,
+};
+
+// An empty key in code is accepted on purpose: backends report "no API key"
+// once, with the variable to set, instead of failing setup.
+const secret: OptionType<string> = { ...text, secret: true };
+
+const boolean: OptionType<boolean> = {
+  expected: "'true' or 'false'",
+  secret: false,
+  // Case-insensitive, like the OTel GenAI instrumentations that read the same variable.
+  fromEnv: (raw) => {
+    const lower = raw.toLowerCase();
+    return lower === 'true' ? true : lower === 'false' ? false : undefined;
+  },
+  accepts: (value): value is boolean => typeof value === 'boolean',
+};
+
+const isPositiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
+
+const positiveInteger: OptionType<number> = {
+  expected: 'a positive integer',
+  secret: false,
+  fromEnv: (raw) => (isPositiveInteger(Number(raw)) ? Number(raw) : undefined),
+  accepts: isPositiveInteger,
+};
+
+const isNonNegative = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+const nonNegativeNumber: OptionType<number> = {
+  expected: 'a number ≥ 0',
+  secret: false,
+  fromEnv: (raw) => (isNonNegative(Number(raw)) ? Number(raw) : undefined),
+  accepts: isNonNegative,
+};
+
+const isLogLevel = (value: unknown): value is LogLevelName => (LOG_LEVELS as readonly unknown[]).includes(value);
+
+const logLevel: OptionType<LogLevelName> = {
+  expected: `one of ${LOG_LEVELS.join(', ')}`,
+  secret: false,
+  // Names only: DiagLogLevel also maps numbers back to names ('30' → 'ERROR'), which are not levels.
+  fromEnv: (raw) => {
+    const upper = raw.toUpperCase();
+    return isLogLevel(upper) ? upper : undefined;
+  },
+  accepts: isLogLevel,
+};
+
+/**
+ * Every option type by name, as the option table refers to them.
+ *
+ * @example
+ * OPTION_TYPES.boolean.fromEnv('FALSE'); // false
+ */
+export const OPTION_TYPES = Object.freeze({ string: text, secret, boolean, positiveInteger, nonNegativeNumber, logLevel });
+
+/** The name of an option type: `'positiveInteger'`, `'secret'`, … */
+export type OptionTypeName = keyof typeof OPTION_TYPES;
+
+/** The value an option of type `K` holds once parsed. */
+export type ValueOfType<K extends OptionTypeName> = (typeof OPTION_TYPES)[K] extends OptionType<infer T> ? T : never;

@@ -1,0 +1,12 @@
+/**
+ * How many events a message is about, in words: `1 event`, `2 events`
+ * (`1 audit event`, `2 audit events` with a `kind`).
+ *
+ * @example
+ * `${eventCount(batch.length)} not delivered`; // '1 event not delivered'
+ * `${eventCount(1, 'audit')} not delivered`; // '1 audit event not delivered'
+ */
+export function eventCount(count: number, kind?: string): string {
+  const noun = kind === undefined ? 'event' : `${kind} event`;
+  return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
+}

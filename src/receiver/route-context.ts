@@ -1,0 +1,18 @@
+/**
+ * What every route handler of the receiver is given: the store, the demo
+ * policies' settings and the hooks of the running receiver.
+ */
+import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
+import type { AuditStore } from './store.js';
+import type { StoredAuditEvent } from './stored-event.js';
+
+/** What every handler needs from the running receiver. */
+export interface RouteContext {
+  store: AuditStore;
+  deniedTools: ReadonlySet<string>;
+  /** Called with each request's events once stored; absent on the hot path of a bare receiver. */
+  onStored?: (events: readonly StoredAuditEvent[]) => void;
+  /** Called with each AgenticAudit event once stored. */
+  onAgenticStored?: (event: StoredAgenticAuditEvent) => void;
+}
+
