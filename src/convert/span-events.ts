@@ -5,6 +5,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
+  AUDIT_ERROR_CODE,
   AUDIT_EVENT_PAYLOAD,
   AUDIT_RECORDED,
   ERROR_TYPE,
@@ -35,6 +36,7 @@ export function emitErrorsAndCustomEvents(span: ReadableSpan, out: SpanEventBuil
       if (recordedOnly && !recorded) continue;
       out.emit('error', `error.${exceptions++}`, event.time, {
         error_type: readString(attributes, EXCEPTION_TYPE) ?? 'Error',
+        error_code: readString(attributes, AUDIT_ERROR_CODE),
         message: readString(attributes, EXCEPTION_MESSAGE),
         stacktrace: readString(attributes, EXCEPTION_STACKTRACE),
         handled: recorded,

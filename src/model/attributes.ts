@@ -88,3 +88,10 @@ export const EXCEPTION_EVENT = 'exception';
 export const EXCEPTION_TYPE = 'exception.type';
 export const EXCEPTION_MESSAGE = 'exception.message';
 export const EXCEPTION_STACKTRACE = 'exception.stacktrace';
+/**
+ * On an exception event we write: the error's `code` (Node's `ERR_…`,
+ * `ECONNREFUSED`, a provider's error code). The SDK's `recordException` puts
+ * the code where the type belongs (`exception.type`); ours keep the type a
+ * type name and the code here (`error_code` in the audit event).
+ */
+export const AUDIT_ERROR_CODE = 'audit.error.code';

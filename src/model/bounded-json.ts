@@ -38,10 +38,11 @@ const KEYS_RESERVE = 1 + stringLength(MARKER_KEY) + 1 + stringLength(moreKeys(Nu
 /**
  * `value`, or when its JSON text is longer than `maxLength`, a copy cut as
  * the module comment says. The copy's JSON text is at most `maxLength`
- * characters long, markers included, once `maxLength` is past about 100
- * characters per level of nesting cut into; below that the markers alone
- * may exceed it. Costs a `JSON.stringify` of each member at each level the
- * cut reaches (measuring), nothing for a value that fits.
+ * characters long, markers included, whenever `maxLength` is at least 64
+ * (MIN_CUT: every value cut is given at least that, which holds its
+ * marker); below that, the one marker standing for the whole value may be
+ * longer. Costs a `JSON.stringify` of each member at each level the cut
+ * reaches (to measure it), nothing for a value that fits.
  *
  * @param length the length of `value`'s JSON text, when the caller knows it.
  * @example

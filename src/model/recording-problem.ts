@@ -1,8 +1,7 @@
 /**
  * The mark a recording helper leaves where it could not record what the
  * agent handed it (a number as `messages`, options whose getters throw, an
- * object as a tool name). In the style of `attributes.ts`, kept apart until
- * it joins that file.
+ * object as a tool name): the span event's name and what it says.
  */
 
 /**

@@ -28,7 +28,8 @@ type Serialised = { readonly json: string } | { readonly slow: JsonValue | undef
  * - a string is cut to `maxLength` characters plus the marker
  *   `…[truncated N chars]`;
  * - other values are valid JSON of at most `maxLength` characters, markers
- *   included (see `boundJson` for tiny limits), with the type they had;
+ *   included, with the type they had (for any `maxLength` of 64 or more;
+ *   below that only the marker for the whole value may be longer);
  * - a value that cannot be read at all is one marker text, such as
  *   `[unreadable value: …]` or `[unserializable: …]`, as is one JSON has no
  *   text for (undefined, a function): its `String()`, or `[typeof]`.
@@ -72,7 +73,8 @@ function serialise(value: unknown, maxLength: number): Serialised {
   try {
     json = JSON.stringify(value);
   } catch {
-    return bounded(toJsonValue(value), maxLength, true);
+    // A BigInt root becomes its digits as a JSON string; any other root that reads as a string is a marker.
+    return bounded(toJsonValue(value), maxLength, typeof value !== 'bigint');
   }
   if (json === undefined) return { slow: undefined, unreadable: false };
   if (json.length <= maxLength) return { json };

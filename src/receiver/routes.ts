@@ -4,15 +4,14 @@
 // (it answers a summary, `{results, total}`) and for listings.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { postAgenticAuditEvent } from './agentic-audit-routes.js';
-import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 import { HttpError } from './http-error.js';
 import { readJsonBody, sendJson } from './http-json.js';
 import { parseListQuery } from './list-query.js';
 import { evaluatePolicies, mayHoldFindings } from './policies.js';
 import { isRetryOf } from './event-retry.js';
-import { eventIdOf, type AuditStore } from './store.js';
+import { eventIdOf } from './store.js';
 import type { RouteContext } from './route-context.js';
-import { toStoredEntry, type StoredAuditEvent, type StoredEntry } from './stored-event.js';
+import { toStoredEntry, type StoredEntry } from './stored-event.js';
 export type { RouteContext } from './route-context.js';
 import { validateAgentRegistration, validateBatch, validateEvent, type ArrivalTime, type ValidEvent } from './validation.js';
 

@@ -4,12 +4,9 @@ import {
   AUDIT_EVENT_PAYLOAD,
   AUDIT_RECORDED,
   EXCEPTION_EVENT,
-  EXCEPTION_MESSAGE,
-  EXCEPTION_STACKTRACE,
-  EXCEPTION_TYPE,
 } from '../model/attributes.js';
 import { auditNow } from '../model/clock.js';
-import { errorType, isError, readErrorMessage } from '../model/error-value.js';
+import { exceptionAttributes } from '../model/exception-attributes.js';
 import { toSafeJson } from '../model/safe-json.js';
 import { policyOf } from './policy-of.js';
 import { attributesOption, requiredText } from './read-input.js';
@@ -49,18 +46,8 @@ export function recordError(error: unknown, attributes?: Attributes): void {
 }
 
 function errorAttributes(error: unknown, problems: RecordingProblems): Attributes {
-  const message = readErrorMessage(error);
-  const attributes: Attributes = {
-    [EXCEPTION_TYPE]: errorType(error),
-    [EXCEPTION_MESSAGE]: typeof message === 'string' ? message : `the recorded error could not be read (${message.unreadable})`,
-  };
-  if (typeof message !== 'string') problems.note('error', 'reading it threw', message.unreadable);
-  try {
-    const stack = isError(error) ? error.stack : undefined;
-    if (stack) attributes[EXCEPTION_STACKTRACE] = stack;
-  } catch (thrown) {
-    problems.noteThrown('error', thrown, 'reading its stack');
-  }
+  const { attributes, unreadable } = exceptionAttributes(error);
+  if (unreadable !== undefined) problems.note('error', 'reading it threw', unreadable);
   return attributes;
 }
 

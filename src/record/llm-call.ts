@@ -62,11 +62,10 @@ export function withLLMCall<T>(options: LLMCallOptions, fn: (call: LLMCallHandle
     { kind: SpanKind.CLIENT, attributes: input.startAttributes },
     context.active(),
     (span) => {
-      policy = policyOf(span);
-      const current = policy;
+      const current = (policy = policyOf(span));
       problems.attempt('messages', () => span.setAttributes(promptAttributes(input, current, problems)));
       problems.bind(span);
-      return callUserFunction(fn, handleFor(span, recorded, policy, problems), 'withLLMCall');
+      return callUserFunction(fn, handleFor(span, recorded, current, problems), 'withLLMCall');
     },
     (span, value) => writeResult(span, value, recorded, policy ?? policyOf(span), problems),
   );

@@ -5,9 +5,10 @@
  * error unchanged.
  */
 import { diag, SpanStatusCode, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
-import { ERROR_TYPE } from '../model/attributes.js';
+import { ERROR_TYPE, EXCEPTION_EVENT, EXCEPTION_MESSAGE } from '../model/attributes.js';
 import { auditNow } from '../model/clock.js';
-import { errorMessage, errorType, isError } from '../model/error-value.js';
+import { errorMessage, errorType } from '../model/error-value.js';
+import { exceptionAttributes } from '../model/exception-attributes.js';
 import { describeKind } from '../model/value-kind.js';
 import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
 import { auditTracer } from './tracer.js';
@@ -103,7 +104,9 @@ function endWithError(span: Span, error: unknown): void {
 /** Records `error` as an exception event and sets status ERROR and `error.type`. */
 function markError(span: Span, error: unknown): void {
   try {
-    span.recordException(toException(error), auditNow());
+    // Not span.recordException: it records an error's `code` as its type.
+    // Its message is the status message, 'unknown error' for a value that cannot be read.
+    span.addEvent(EXCEPTION_EVENT, { ...exceptionAttributes(error).attributes, [EXCEPTION_MESSAGE]: errorMessage(error) }, auditNow());
   } catch (recordingError) {
     log.debug('could not record an exception on a span', recordingError);
   }
@@ -115,13 +118,6 @@ function markError(span: Span, error: unknown): void {
   } catch (recordingError) {
     log.debug('could not record an error on a span', recordingError);
   }
-}
-
-/** The OTel `Exception` shape for any thrown value (strings, objects, `Error`s). */
-function toException(error: unknown): Error | string {
-  if (typeof error === 'string') return error;
-  if (isError(error)) return error;
-  return { name: errorType(error), message: errorMessage(error) } as Error;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

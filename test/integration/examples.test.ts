@@ -63,7 +63,8 @@ describe('examples', () => {
     expect(stdout).toMatch(/Audit trail: 22 events in 2 sessions/);
     expect(stdout).toContain("Blocked before it ran: delete_customer (tool 'delete_customer' is on the deny list)");
     expect(stdout).toMatch(/tool_call\s+delete_customer .*\(asked before running\)\s+BLOCK: tool\.denylist/);
-    expect(stdout).toMatch(/error\s+TOOL_BLOCKED: otel-agent-audit: tool 'delete_customer' was bloc/);
+    // error_type is the error's type name (AuditBlockedError); its code TOOL_BLOCKED is error_code.
+    expect(stdout).toMatch(/error\s+AuditBlockedError: otel-agent-audit: tool 'delete_customer' was/);
     expect(stdout).toMatch(/custom\s+lookup_order → ok \{"orderId":42/);
     expect(stdout).toMatch(/error\s+Error: SMS gateway timed out/);
     expect(stdout).toMatch(/FLAG: pii\.email/);

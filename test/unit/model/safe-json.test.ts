@@ -128,3 +128,13 @@ describe('toSafeJson past the content limit', () => {
     expect(toSafeJson('abcdef', 3)).toBe('abc…[truncated 3 chars]');
   });
 });
+
+describe('toSafeJson at the root', () => {
+  it('writes what JSON.stringify writes for values it can serialise, and BigInt as a JSON string', () => {
+    expect(toSafeJson(new Date(0), LIMIT)).toBe('"1970-01-01T00:00:00.000Z"');
+    expect(toSafeJson(new RangeError('x'), LIMIT)).toBe('{"name":"RangeError","message":"x"}');
+    expect(toSafeJson(10n, LIMIT)).toBe('"10"');
+    expect(toSafeJson(undefined, LIMIT)).toBe('undefined');
+    expect(toSafeJson([1, 'a', null], LIMIT)).toBe('[1,"a",null]');
+  });
+});
