@@ -29,7 +29,8 @@ export type { DeliveryStats } from './deliver/delivery-queue.js';
 export { toAuditEvents } from './convert/to-audit-events.js';
 export type { ConversionOptions } from './convert/to-audit-events.js';
 export type { SpanConverter, SpanEventBuilder } from './convert/span-converter.js';
-export type { GenAiLogContentStore, LogContentSource } from './convert/genai-log-content.js';
+export type { LogContentSource, SpanLogContent } from './convert/log-content-source.js';
+export type { GenAiLogContentStore } from './pipeline/genai-log-content-store.js';
 export type { AuditEvent, AuditEventType } from './model/audit-event.js';
 
 // Backends.

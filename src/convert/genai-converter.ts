@@ -58,10 +58,9 @@ export const genAiConverter: SpanConverter = {
 function convertModelCall(span: ReadableSpan, operation: string, out: SpanEventBuilder): void {
   const a = span.attributes;
   // Instrumentations that write content only as log records (the official
-  // OpenAI one): auditLogRecordProcessor() kept it for this span. Taken even
-  // when unused, so the store frees it.
+  // OpenAI one): auditLogRecordProcessor(audit) kept it for this span.
   const { traceId, spanId } = span.spanContext();
-  const logged = out.logContent?.take(traceId, spanId);
+  const logged = out.logContent?.peek(traceId, spanId);
   // A failed call produced no completion (its outcome is the error event): its output is not read.
   const failed = span.status.code === SpanStatusCode.ERROR;
   emitModelCall(span, out, {

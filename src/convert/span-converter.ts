@@ -8,7 +8,7 @@ import { TRACER_NAME } from '../model/version.js';
 import { auditEventId, type AuditEvent, type AuditEventType } from '../model/audit-event.js';
 import { readAgentId, readAgentName, readSessionId } from '../model/span-identity.js';
 import { hrTimeToIso } from '../model/span-reader.js';
-import type { LogContentSource } from './genai-log-content.js';
+import type { LogContentSource } from './log-content-source.js';
 
 /** Turns the spans of one convention (OTel GenAI, OpenInference, …) into audit events. */
 export interface SpanConverter {

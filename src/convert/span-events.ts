@@ -4,6 +4,7 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { counted } from '../model/event-count.js';
 import {
   AUDIT_ERROR_CODE,
   AUDIT_EVENT_PAYLOAD,
@@ -55,7 +56,7 @@ export function emitErrorsAndCustomEvents(span: ReadableSpan, out: SpanEventBuil
     out.emit('error', 'span_limits', span.endTime, {
       error_type: 'otel-agent-audit.span_limits',
       message:
-        `the OpenTelemetry SDK dropped ${droppedEvents} events and ${droppedAttributes} attributes of this span ` +
+        `the OpenTelemetry SDK dropped ${counted(droppedEvents, 'event')} and ${counted(droppedAttributes, 'attribute')} of this span ` +
         '(span limits), so its audit record is incomplete. Raise the tracer provider\'s spanLimits, or ' +
         'OTEL_SPAN_EVENT_COUNT_LIMIT / OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT.',
       dropped_events: droppedEvents,

@@ -7,7 +7,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_CARRIER_SPAN, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import type { AuditEvent } from '../model/audit-event.js';
 import { emitSessionStart, genAiConverter } from './genai-converter.js';
-import type { LogContentSource } from './genai-log-content.js';
+import type { LogContentSource } from './log-content-source.js';
 import { langSmithConverter } from './langsmith-converter.js';
 import { openInferenceConverter } from './openinference-converter.js';
 import { SpanEventBuilder, type SpanConverter, type TimedAuditEvent } from './span-converter.js';
@@ -36,7 +36,8 @@ export interface ConversionOptions {
   converters?: readonly SpanConverter[];
   /**
    * Message content that GenAI log records carried, per span (the store an
-   * audit exporter fills through `auditLogRecordProcessor`). Default: none.
+   * audit exporter fills through `auditLogRecordProcessor`). Only read, never
+   * changed. Default: none.
    */
   logContent?: LogContentSource;
   /** False: events keep only metadata, flagged `content_omitted` (see `withoutContent`). Default true. */
@@ -83,8 +84,6 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], l
     builder = new SpanEventBuilder(span, logContent);
     // A model call recorded by an enclosing span (model-call-tracker.ts) keeps only what recordEvent/recordError wrote.
     const ownEvents = span.attributes[AUDIT_CARRIER_SPAN] !== true && span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] === undefined;
-    // Its log-record content, if any, is freed unused: the enclosing span holds the call's content.
-    if (!ownEvents) logContent?.release(span.spanContext().traceId, span.spanContext().spanId);
     const converter = ownEvents ? converters.find((c) => c.matches(span)) : undefined;
     if (converter) converter.convert(span, builder);
     emitErrorsAndCustomEvents(span, builder, converter === undefined);

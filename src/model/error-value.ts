@@ -29,7 +29,12 @@ export function isError(value: unknown): value is Error {
  */
 export function errorType(error: unknown): string {
   try {
-    if (error instanceof Error) return error.name || error.constructor.name || 'Error';
+    if (error instanceof Error) {
+      // `class RateLimitError extends Error {}` inherits the name 'Error': its class says more.
+      const className = error.constructor?.name;
+      if ((error.name === 'Error' || !error.name) && className && className !== 'Error') return className;
+      return error.name || 'Error';
+    }
     if (error !== null && typeof error === 'object') {
       const name = (error as { name?: unknown }).name;
       if (typeof name === 'string' && name) return name;

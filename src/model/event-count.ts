@@ -7,6 +7,15 @@
  * `${eventCount(1, 'audit')} not delivered`; // '1 audit event not delivered'
  */
 export function eventCount(count: number, kind?: string): string {
-  const noun = kind === undefined ? 'event' : `${kind} event`;
+  return counted(count, kind === undefined ? 'event' : `${kind} event`);
+}
+
+/**
+ * `count` and `noun`, the noun plural unless the count is one.
+ *
+ * @example
+ * counted(1, 'attribute'); // '1 attribute'
+ */
+export function counted(count: number, noun: string): string {
   return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
 }

@@ -12,7 +12,7 @@
 import { diag, isSpanContextValid, TraceFlags, type Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { DEFAULTS } from '../config/defaults.js';
-import type { DiscardReason } from '../convert/genai-log-content.js';
+import type { DiscardReason } from './genai-log-content-store.js';
 import { genAiEventName, isGenAiContentEvent, loggedContentOf } from '../convert/genai-log-messages.js';
 import type { LogContentIntake, LogContentTarget } from './log-content-intake.js';
 

@@ -2,13 +2,13 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { defaultBackends } from '../backends/default-backends.js';
-import { defaultRecordingPolicy } from '../config/recording-defaults.js';
 import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
 import { resolveOption } from '../config/resolve-option.js';
-import { GenAiLogContentStore } from '../convert/genai-log-content.js';
+import { GenAiLogContentStore } from './genai-log-content-store.js';
 import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
 import type { AuditBackend } from '../model/audit-backend.js';
 import type { AuditEvent } from '../model/audit-event.js';
+import { liveRecordingPolicies } from '../model/recording-policy.js';
 import type { AuditStats } from './audit-stats.js';
 import { BackendPipeline } from '../deliver/backend-pipeline.js';
 import type { LogContentIntake } from './log-content-intake.js';
@@ -22,8 +22,9 @@ export interface AuditExporterOptions extends DeliveryOptions {
   /**
    * Whether message content (prompts, completions, tool arguments and
    * results) leaves the process through this exporter. Metadata always does.
-   * While any live exporter says false, our helpers write no content on spans
-   * at all. Default: env `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, else true.
+   * False also keeps our helpers from writing content on the spans of this
+   * pipeline's provider (and, while it is alive, on spans no audit processor
+   * sees start). Default: env `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, else true.
    */
   captureContent?: boolean;
   /**
@@ -61,9 +62,11 @@ export class AuditSpanExporter implements SpanExporter {
 
   constructor(options: AuditExporterOptions = {}) {
     const config = resolveDeliveryConfig(options);
-    const environment = defaultRecordingPolicy();
-    this.captureContent = options.captureContent ?? environment.captureContent;
+    this.captureContent = resolveOption('captureContent', options.captureContent);
     this.maxContentLength = resolveOption('maxContentLength', options.maxContentLength);
+    // Helpers whose spans no audit processor sees (this exporter behind a plain
+    // processor, say) follow the strictest live pipeline: this one counts.
+    liveRecordingPolicies().add(this, { captureContent: this.captureContent, maxContentLength: this.maxContentLength, toolGate: undefined });
     const backends = options.backends ?? defaultBackends();
     this.pipelines = backends.map((backend) => new BackendPipeline(backend, config));
     this.names = uniqueNames(backends.map((b) => b.name));
@@ -76,10 +79,12 @@ export class AuditSpanExporter implements SpanExporter {
     }
     try {
       this.dispatch(toAuditEvents(spans, { logContent: this.logContent, captureContent: this.captureContent }));
+      // Converted, with or without it: each span's log-record content is no longer needed.
+      for (const span of spans) this.logContent.release(span.spanContext().traceId, span.spanContext().spanId);
     } catch (error) {
       // Conversion is total by design; should a bug break that, it fails this
       // export (counted by the caller) instead of throwing into a timer of the agent.
-      log.error(`could not convert ${spans.length} spans into audit events; they are not delivered`, error);
+      log.error(`could not convert ${spans.length === 1 ? '1 span' : `${spans.length} spans`} into audit events; ${spans.length === 1 ? 'it is' : 'they are'} not delivered`, error);
       resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
       return;
     }
@@ -106,6 +111,8 @@ export class AuditSpanExporter implements SpanExporter {
   /** Delivers what is queued within the shutdown timeout, reports losses, closes connections. Idempotent. */
   shutdown(): Promise<void> {
     this.stopped = true;
+    this.logContent.close();
+    liveRecordingPolicies().remove(this);
     this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(() => undefined);
     return this.shutdownPromise;
   }

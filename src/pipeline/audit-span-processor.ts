@@ -5,7 +5,7 @@ import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../model/attri
 import { resolveOption } from '../config/resolve-option.js';
 import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
 import { resolveToolGate } from '../config/tool-decision-options.js';
-import { stampRecordingPolicy, type RecordingPolicy } from '../model/recording-policy.js';
+import { liveRecordingPolicies, stampRecordingPolicy, type RecordingPolicy } from '../model/recording-policy.js';
 import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
 import type { ToolDecisionOptions, ToolGate } from '../model/tool-gate.js';
 import type { AuditStats } from './audit-stats.js';
@@ -73,6 +73,8 @@ export class AuditSpanProcessor implements SpanProcessor {
       maxContentLength: exporter.maxContentLength,
       toolGate: options.toolGate,
     });
+    // Also for spans no audit processor sees start (another provider, unsampled): see recording-policy.ts.
+    liveRecordingPolicies().add(this, this.recording);
     const timeout = resolveOption('unfinishedCallTimeoutMillis', options.unfinishedCallTimeoutMillis);
     this.modelCalls = new ModelCallTracker(timeout);
     // Model calls whose span never ends are looked for now and then, off any call path.
@@ -154,6 +156,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
     this.drain();
     this.stopped = true;
+    liveRecordingPolicies().remove(this);
     await this.exporter.shutdown();
     if (this.spansDropped > 0) log.warn(`${this.spansDropped === 1 ? '1 finished span was' : `${this.spansDropped} finished spans were`} dropped before conversion in total.`);
   }

@@ -3,7 +3,7 @@
  * pipeline: `auditLogRecordProcessor(audit)` fills the store of the exporter
  * it was given, under that exporter's content settings.
  */
-import type { GenAiLogContentStore } from '../convert/genai-log-content.js';
+import type { GenAiLogContentStore } from './genai-log-content-store.js';
 
 /** One exporter's log-content store and the settings its content is held under. */
 export interface LogContentIntake {

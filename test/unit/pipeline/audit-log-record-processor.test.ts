@@ -2,9 +2,10 @@ import { context, SpanKind, SpanStatusCode, trace, TraceFlags, type Span } from 
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterEach, describe, expect } from 'vitest';
 import { AUDIT_MODEL_CALL_RECORDED_BY } from '../../../src/model/attributes.js';
-import { GenAiLogContentStore } from '../../../src/convert/genai-log-content.js';
+import { GenAiLogContentStore } from '../../../src/pipeline/genai-log-content-store.js';
 import type { LogContentTarget } from '../../../src/pipeline/log-content-intake.js';
-import { auditLogRecordProcessor, toAuditEvents } from '../../../src/index.js';
+import { AuditSpanExporter, auditLogRecordProcessor, toAuditEvents } from '../../../src/index.js';
+import { recordingBackend } from '../../support/recording-backend.js';
 import { it } from '../../support/audit-test.js';
 import type { TestTracing } from '../../support/tracing.js';
 
@@ -44,7 +45,7 @@ function startChatSpan(extra: Record<string, string> = {}): Span {
 /** Whether the shared store holds content for `span` (taking it, so the store is left as before). */
 function heldFor(span: Span): boolean {
   const { traceId, spanId } = span.spanContext();
-  return store.take(traceId, spanId) !== undefined;
+  return store.peek(traceId, spanId) !== undefined;
 }
 
 /** Emits a record the way that instrumentation does: `event.name` attribute, the span's context. */
@@ -162,11 +163,17 @@ describe('auditLogRecordProcessor', () => {
   });
 
   it('frees the content of a model call recorded by an enclosing span, without reporting it discarded', async ({ diagnostics }) => {
+    // Freeing is the exporter's part, once it converted the span (a conversion only reads).
+    const exporter = new AuditSpanExporter({ backends: [recordingBackend()] });
+    useLogProcessorFor(exporter);
+    store = exporter.logContentIntake().store;
     const inner = startChatSpan({ [AUDIT_MODEL_CALL_RECORDED_BY]: 'b7ad6b7169203331' });
     emit(inner, 'gen_ai.user.message', { content: 'the outer span has this already' });
     inner.end();
     expect(modelCallEvents()).toEqual([]);
+    exporter.export(tracing.memory.getFinishedSpans(), () => undefined);
     expect(heldFor(inner)).toBe(false);
+    await exporter.shutdown();
     await loggerProvider.forceFlush();
     expect(diagnostics.warnings.filter((w) => w.includes('discarded'))).toEqual([]);
   });

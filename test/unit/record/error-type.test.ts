@@ -24,3 +24,12 @@ describe('error events', () => {
     expect(error?.payload).toMatchObject({ error_type: 'TypeError', error_code: 'ERR_INVALID_ARG_TYPE', handled: true });
   });
 });
+
+describe('the error type of a subclass that does not set its name', () => {
+  it('is the class name, not the inherited "Error"', async ({ tracing }) => {
+    class RateLimitError extends Error {}
+    await Promise.resolve(withToolCall('call_api', {}, () => Promise.reject(new RateLimitError('slow down')))).catch(() => undefined);
+    const [error] = toAuditEvents(tracing.memory.getFinishedSpans()).filter((e) => e.type === 'error');
+    expect(error?.payload['error_type']).toBe('RateLimitError');
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentChars } from '../../../src/model/bounded-content.js';
-import { GenAiLogContentStore } from '../../../src/convert/genai-log-content.js';
+import { GenAiLogContentStore } from '../../../src/pipeline/genai-log-content-store.js';
 import { loggedContentOf } from '../../../src/convert/genai-log-messages.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';

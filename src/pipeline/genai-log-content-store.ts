@@ -1,6 +1,6 @@
 /**
- * Message content that GenAI log records carried, held per span until the
- * span's conversion takes it. Bounded: at most `maxSpans` spans,
+ * Message content that GenAI log records carried, held per span for one
+ * audit exporter until it has converted the span. Bounded: at most `maxSpans` spans,
  * `maxMessagesPerSpan` messages each and `maxChars` characters in all (the
  * oldest spans go first); an entry older than `maxAgeMillis` is dropped (its
  * span never ended, or was converted by a pipeline without us). Memory
@@ -12,15 +12,9 @@
  * content is here by the time the span is converted.
  */
 import { DEFAULTS } from '../config/defaults.js';
+import type { LoggedContent } from '../convert/genai-log-messages.js';
+import type { LogContentSource, SpanLogContent } from '../convert/log-content-source.js';
 import { contentChars } from '../model/bounded-content.js';
-import type { LoggedContent } from './genai-log-messages.js';
-
-/** The content of one span, in GenAI `{role, parts}` messages. */
-export interface SpanLogContent {
-  input?: unknown[];
-  output?: unknown[];
-  systemInstructions?: unknown;
-}
 
 /** Limits of a {@link GenAiLogContentStore}. */
 export interface GenAiLogContentLimits {
@@ -46,26 +40,18 @@ interface Entry {
   /** Characters held by this entry, the system instructions' share apart so a replacement frees it. */
   chars: number;
   systemChars: number;
-  /** Converters that took (or released) it so far: it is removed once every reader has. */
-  takes: number;
-}
-
-/** Where conversion finds log-record content: taken once per span, or released unused. */
-export interface LogContentSource {
-  take(traceId: string, spanId: string): SpanLogContent | undefined;
-  release(traceId: string, spanId: string): void;
 }
 
 /**
  * The content store one audit exporter owns: filled by the log-record
- * processor bound to it, read by its conversions.
+ * processor bound to it, read (never changed) by its conversions, and freed
+ * by the exporter once a span is converted.
  */
 export class GenAiLogContentStore implements LogContentSource {
   // A Map iterates in insertion order, so the oldest entry is always first.
   private readonly entries = new Map<string, Entry>();
   private totalChars = 0;
-  /** Live audit exporters, each converting every span once (two exporters: each needs the content). */
-  private readonly readers = new Set<object>();
+  private closed = false;
 
   constructor(
     private readonly limits: GenAiLogContentLimits = {
@@ -77,15 +63,11 @@ export class GenAiLogContentStore implements LogContentSource {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** A live audit exporter, taking each span's content once, until `removeReader`. */
-  addReader(reader: object): void {
-    this.readers.add(reader);
-  }
-
-  removeReader(reader: object): void {
-    // Entries stay: `takes` does not say which exporter took them, and one still
-    // waiting may need them. They go with the next takes or the bounded eviction.
-    this.readers.delete(reader);
+  /** Its exporter has shut down: content that comes now would never be converted. Frees what is held. */
+  close(): void {
+    this.closed = true;
+    this.entries.clear();
+    this.totalChars = 0;
   }
 
   /** Spans whose content is waiting. */
@@ -104,6 +86,7 @@ export class GenAiLogContentStore implements LogContentSource {
    */
   add(traceId: string, spanId: string, content: LoggedContent): Map<DiscardReason, number> {
     const discarded = new Map<DiscardReason, number>();
+    if (this.closed) return discarded;
     const key = `${traceId}-${spanId}`;
     const existing = this.entries.get(key);
     const room = Math.max(0, this.limits.maxMessagesPerSpan - (existing === undefined ? 0 : existing.input.length + existing.output.length));
@@ -117,7 +100,7 @@ export class GenAiLogContentStore implements LogContentSource {
     const systemChars = content.systemInstructions === undefined ? 0 : contentChars(content.systemInstructions);
     const replaced = content.systemInstructions === undefined ? 0 : (existing?.systemChars ?? 0);
     this.evict(discarded, key, existing === undefined ? 1 : 0, sum(inputChars) + sum(outputChars) + systemChars - replaced);
-    const entry = existing ?? { createdAt: this.now(), input: [], output: [], chars: 0, systemChars: 0, takes: 0 };
+    const entry = existing ?? { createdAt: this.now(), input: [], output: [], chars: 0, systemChars: 0 };
     if (existing === undefined) this.entries.set(key, entry);
     // What still does not fit is this span's own content beyond the whole budget.
     for (let i = 0; i < input.length; i++) if (this.admit(entry, inputChars[i]!, discarded)) entry.input.push(input[i]);
@@ -136,35 +119,30 @@ export class GenAiLogContentStore implements LogContentSource {
   }
 
   /**
-   * Returns the content of a span; undefined when none was recorded (or it
-   * expired). Removed once every live reader took it.
+   * The content held for a span, or undefined; changes nothing, so a
+   * conversion can be repeated (or inspected) without taking it from the trail.
    */
-  take(traceId: string, spanId: string): SpanLogContent | undefined {
+  peek(traceId: string, spanId: string): SpanLogContent | undefined {
     // Without a log-record processor the store stays empty: no key to build per span.
     if (this.entries.size === 0) return undefined;
-    const key = `${traceId}-${spanId}`;
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    this.countTake(key, entry);
-    if (this.now() - entry.createdAt > this.limits.maxAgeMillis) return undefined;
-    const content: SpanLogContent = {};
-    if (entry.input.length > 0) content.input = entry.input;
-    // Choices can be recorded out of order; their index is their place.
-    if (entry.output.length > 0) content.output = [...entry.output].sort((a, b) => a.index - b.index).map((o) => o.message);
-    if (entry.systemInstructions !== undefined) content.systemInstructions = entry.systemInstructions;
-    return content;
+    const entry = this.entries.get(`${traceId}-${spanId}`);
+    return entry === undefined ? undefined : contentOf(entry);
   }
 
-  /** Forgets a span's content without handing it out: its span was converted without it, by design. */
+  /** Forgets a span's content: its exporter has converted the span (with it, or by design without it). */
   release(traceId: string, spanId: string): void {
+    if (this.entries.size === 0) return;
     const key = `${traceId}-${spanId}`;
     const entry = this.entries.get(key);
-    if (entry !== undefined) this.countTake(key, entry);
+    if (entry !== undefined) this.remove(key, entry);
   }
 
-  private countTake(key: string, entry: Entry): void {
-    entry.takes++;
-    if (entry.takes >= Math.max(1, this.readers.size)) this.remove(key, entry);
+  /** {@link peek} then {@link release}, refusing content older than `maxAgeMillis` (too old to trust). */
+  take(traceId: string, spanId: string): SpanLogContent | undefined {
+    const entry = this.entries.get(`${traceId}-${spanId}`);
+    this.release(traceId, spanId);
+    if (entry === undefined || this.now() - entry.createdAt > this.limits.maxAgeMillis) return undefined;
+    return contentOf(entry);
   }
 
   /** Counts `chars` into `entry` when they fit the character budget; else counts one item discarded. */
@@ -187,8 +165,7 @@ export class GenAiLogContentStore implements LogContentSource {
       const fits = this.entries.size + spans <= this.limits.maxSpans && this.totalChars + chars <= this.limits.maxChars;
       if (!expired && fits) break;
       this.remove(key, entry);
-      // Taken by at least one exporter, it reached the trail: not a loss.
-      if (entry.takes === 0) count(discarded, expired ? 'expired' : 'store full', 1);
+      count(discarded, expired ? 'expired' : 'store full', 1);
     }
   }
 
@@ -196,6 +173,15 @@ export class GenAiLogContentStore implements LogContentSource {
     this.entries.delete(key);
     this.totalChars -= entry.chars;
   }
+}
+
+function contentOf(entry: Entry): SpanLogContent {
+  const content: SpanLogContent = {};
+  if (entry.input.length > 0) content.input = entry.input;
+  // Choices can be recorded out of order; their index is their place.
+  if (entry.output.length > 0) content.output = [...entry.output].sort((a, b) => a.index - b.index).map((o) => o.message);
+  if (entry.systemInstructions !== undefined) content.systemInstructions = entry.systemInstructions;
+  return content;
 }
 
 function sum(values: readonly number[]): number {
