@@ -62,6 +62,7 @@ export class AuditSpanProcessor implements SpanProcessor {
   private readonly sweep: NodeJS.Timeout;
   /** What the recording helpers may write on this provider's spans (stamped on each in `onStart`). */
   private readonly recording: RecordingPolicy;
+  private readonly live = liveRecordingPolicies();
 
   constructor(
     private readonly exporter: AuditSpanExporter,
@@ -74,7 +75,7 @@ export class AuditSpanProcessor implements SpanProcessor {
       toolGate: options.toolGate,
     });
     // Also for spans no audit processor sees start (another provider, unsampled): see recording-policy.ts.
-    liveRecordingPolicies().add(this, this.recording);
+    this.live.add(this, this.recording);
     const timeout = resolveOption('unfinishedCallTimeoutMillis', options.unfinishedCallTimeoutMillis);
     this.modelCalls = new ModelCallTracker(timeout);
     // Model calls whose span never ends are looked for now and then, off any call path.
@@ -86,7 +87,10 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   onStart(span: Span, parentContext: Context): void {
     // Before the helper that started the span writes anything (recording-policy.ts).
-    if (!this.stopped) stampRecordingPolicy(span, this.recording);
+    // Spans that carry no stamp follow the strictest live pipeline: when that is
+    // this one's own policy (one pipeline, the usual case), the stamp would say
+    // nothing new and only cost every span a property.
+    if (!this.stopped && this.recording !== this.live.strictest()) stampRecordingPolicy(span, this.recording);
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     const session = sessionFromContext(parentContext);
     for (const unfinished of this.modelCalls.onStart(span, parentContext, session !== undefined)) this.enqueue(unfinished);
@@ -156,7 +160,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
     this.drain();
     this.stopped = true;
-    liveRecordingPolicies().remove(this);
+    this.live.remove(this);
     await this.exporter.shutdown();
     if (this.spansDropped > 0) log.warn(`${this.spansDropped === 1 ? '1 finished span was' : `${this.spansDropped} finished spans were`} dropped before conversion in total.`);
   }

@@ -88,13 +88,20 @@ export function withToolCall<T>(name: string, args: unknown, fn: (span: Span) =>
     parent,
     (span): T | Promise<Awaited<T>> => {
       const current = (policy = policyOf(span));
-      const content = argumentAttributes(args, current);
-      if (content !== NO_CONTENT) problems.attempt('arguments', () => span.setAttributes(content));
+      const argumentsJson = args !== undefined && current.captureContent ? toSafeJson(args, current.maxContentLength) : undefined;
+      if (argumentsJson !== undefined) {
+        try {
+          span.setAttribute(GEN_AI_TOOL_CALL_ARGUMENTS, argumentsJson);
+        } catch (error) {
+          problems.noteThrown('arguments', error, 'recording it');
+        }
+      }
       problems.bind(span);
       const gate = toolGate(current, decision, ownGate);
       if (!gate) return callUserFunction(fn, span, 'withToolCall');
       return (async (): Promise<Awaited<T>> => {
-        await passToolGate(span, toolName, { ...attributes, ...content }, gate, parent);
+        const asked = argumentsJson === undefined ? attributes : { ...attributes, [GEN_AI_TOOL_CALL_ARGUMENTS]: argumentsJson };
+        await passToolGate(span, toolName, asked, gate, parent);
         return await callUserFunction(fn, span, 'withToolCall');
       })();
     },
@@ -126,8 +133,3 @@ function startAttributes(toolName: string, given: object | undefined, problems: 
   return attributes;
 }
 
-const NO_CONTENT: Attributes = Object.freeze({});
-
-function argumentAttributes(args: unknown, policy: RecordingPolicy): Attributes {
-  return args !== undefined && policy.captureContent ? { [GEN_AI_TOOL_CALL_ARGUMENTS]: toSafeJson(args, policy.maxContentLength) } : NO_CONTENT;
-}
