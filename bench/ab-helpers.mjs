@@ -35,32 +35,15 @@ if (process.argv[2] === '--child') {
 
 /** ns per call of an empty span, `withToolCall` and `withLLMCall`, the audit span processor installed, as in part (a) of run.mjs. */
 async function measure(path) {
-  const [{ context, propagation, trace }, { NodeTracerProvider }, { setImmediate: yieldToLoop }] = await Promise.all([
+  const [{ context, propagation, trace }, { NodeTracerProvider }, { completion, discard, messages, nsPerCall }] = await Promise.all([
     import('@opentelemetry/api'),
     import('@opentelemetry/sdk-trace-node'),
-    import('node:timers/promises'),
+    import('./helper-workload.mjs'),
   ]);
   const { auditSpanProcessor, withLLMCall, withToolCall } = await import(path);
-  const messages = [{ role: 'system', content: 'You are a support agent.' }, { role: 'user', content: 'Where is order 42?' }];
-  const completion = {
-    id: 'chatcmpl-1', object: 'chat.completion', model: 'gpt-4o-mini',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'It shipped yesterday.' }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 21, completion_tokens: 6 },
-  };
-  const discard = { name: 'discard', maxBatchSize: 100, send: async () => ({ kind: 'delivered' }), shutdown: async () => {} };
   const provider = new NodeTracerProvider({ spanProcessors: [auditSpanProcessor({ backends: [discard] })] });
   provider.register();
   const tracer = trace.getTracer('bench');
-  const nsPerCall = async (fn, calls) => {
-    let elapsed = 0n;
-    for (let done = 0; done < calls; done += 250) {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < 250; i++) fn(i);
-      elapsed += process.hrtime.bigint() - start;
-      await yieldToLoop();
-    }
-    return Number(elapsed) / calls;
-  };
   const variants = {
     bare: () => tracer.startActiveSpan('span', (span) => span.end()),
     tool: (i) => withToolCall('lookup_order', { orderId: i }, () => ({ status: 'shipped' })),

@@ -13,18 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { AuditSpanExporter, auditSpanProcessor, secureagentics, withLLMCall, withToolCall } from 'otel-agent-audit';
+import { completion, discard, messages, nsPerCall } from './helper-workload.mjs';
 import { startProcess } from './processes.mjs';
 
 const ROUNDS = 5;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const messages = [{ role: 'system', content: 'You are a support agent.' }, { role: 'user', content: 'Where is order 42?' }];
-const completion = {
-  id: 'chatcmpl-1', object: 'chat.completion', model: 'gpt-4o-mini',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'It shipped yesterday.' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 21, completion_tokens: 6 },
-};
-const discard = { name: 'discard', maxBatchSize: 100, send: async () => ({ kind: 'delivered' }), shutdown: async () => {} };
 
 function install(processor) {
   const provider = new NodeTracerProvider({ spanProcessors: [processor] });
@@ -33,18 +27,6 @@ function install(processor) {
     await provider.shutdown();
     trace.disable(); context.disable(); propagation.disable();
   };
-}
-
-/** ns per call of `fn`, run in chunks that yield so queued spans get converted between them. */
-async function nsPerCall(fn, calls) {
-  let elapsed = 0n;
-  for (let done = 0; done < calls; done += 250) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < 250; i++) fn(i);
-    elapsed += process.hrtime.bigint() - start;
-    await yieldToLoop();
-  }
-  return Number(elapsed) / calls;
 }
 
 async function helperOverhead() {

@@ -13,6 +13,7 @@
  *   `gen_ai.output.messages` and `gen_ai.system_instructions` attributes.
  */
 import { boundContent } from '../model/bounded-content.js';
+import { toGenAiMessage } from '../model/chat-messages.js';
 import { parseJson } from '../model/span-reader.js';
 
 /** What one log record adds to its span's content. Pure data; no field is required. */
@@ -103,33 +104,12 @@ function operationDetails(attributes: Readonly<Record<string, unknown>>): Logged
  * text and (for tool calls) only ids and names.
  */
 function messageFromBody(role: string, body: Record<string, unknown>): Record<string, unknown> | undefined {
-  const parts: Record<string, unknown>[] = [];
-  const text = contentText(body.content);
-  if (role === 'tool') {
-    if (text !== undefined) parts.push({ type: 'tool_call_response', id: stringOrUndefined(body.id), response: text });
-  } else if (text !== undefined) {
-    parts.push({ type: 'text', content: text });
-  }
-  for (const call of Array.isArray(body.tool_calls) ? body.tool_calls : []) {
-    const c = asObject(call);
-    const fn = asObject(c?.function);
-    if (c === undefined || fn === undefined) continue;
-    const part: Record<string, unknown> = { type: 'tool_call', id: stringOrUndefined(c.id), name: stringOrUndefined(fn.name) };
-    if (fn.arguments !== undefined) part.arguments = jsonValue(fn.arguments);
-    parts.push(part);
-  }
-  return parts.length === 0 ? undefined : { role, parts };
-}
-
-/** A message's content as text: a string, or the text of an array of `{type: 'text', text}` parts. */
-function contentText(content: unknown): string | undefined {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return undefined;
-  const texts = content
-    .map((part) => asObject(part))
-    .map((part) => (typeof part?.text === 'string' ? part.text : typeof part?.content === 'string' ? part.content : undefined))
-    .filter((t): t is string => t !== undefined);
-  return texts.length > 0 ? texts.join('') : undefined;
+  // The body of a semconv v1.28–1.36 event is an OpenAI-style message without
+  // its role (the event's name says it); a tool message names its call `id`
+  // (and, with content capture off, holds nothing else: no part then).
+  const answersCall = role === 'tool' && body.content !== undefined;
+  const message = toGenAiMessage(answersCall ? { ...body, role, tool_call_id: body.id } : { ...body, role }, role);
+  return message === undefined || message.parts.length === 0 ? undefined : { role: message.role, parts: message.parts };
 }
 
 function jsonValue(value: unknown): unknown {
@@ -145,6 +125,3 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}

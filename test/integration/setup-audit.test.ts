@@ -51,6 +51,9 @@ describe('setupAudit', () => {
     const audit = setupAudit({ backends: [backend()], otlp: false });
     expect(audit.registered).toBe(false);
     expect(diagnostics.warnings.join('\n')).toContain('auditSpanProcessor()');
+    // Advice that can be followed: SDK 2.x providers take processors only when built.
+    expect(diagnostics.warnings.join('\n')).toContain("pass auditSpanProcessor() in that provider's spanProcessors where it is created");
+    expect(diagnostics.warnings.join('\n')).not.toMatch(/Add auditSpanProcessor\(\) to that provider/);
     await audit.shutdown();
     await existing.shutdown();
   });
