@@ -35,7 +35,8 @@ export interface CallDescription {
  * if (failure) return failure;
  */
 export function failureOutcome(result: HttpResult, d: CallDescription): DeliveryOutcome | undefined {
-  if (!result.ok) return { kind: 'retryable', reason: `${d.backend}: ${d.call} failed: ${result.error}` };
+  // Refused, reset, timed out, or an answer that never completed: the service is not there; the queue pauses and probes.
+  if (!result.ok) return { kind: 'retryable', unreachable: true, reason: `${d.backend}: ${d.call} failed: ${result.error}` };
   const { status, headers, body } = result.response;
   const verdict = classifyStatus(status);
   if (verdict === 'success') return undefined;
@@ -45,7 +46,15 @@ export function failureOutcome(result: HttpResult, d: CallDescription): Delivery
     const retryAfterMillis = parseRetryAfter(headers['retry-after']);
     // A 429, or any Retry-After, asks this client as a whole to slow down: the queue pauses every batch.
     const throttled = status === 429 || retryAfterMillis !== undefined;
-    return { kind: 'retryable', reason: what, ...(retryAfterMillis !== undefined && { retryAfterMillis }), ...(throttled && { throttled }) };
+    // A gateway with nothing behind it, a service down for maintenance, or out of storage: the whole service, not this batch.
+    const unreachable = status === 502 || status === 503 || status === 504 || status === 507;
+    return {
+      kind: 'retryable',
+      reason: what,
+      ...(retryAfterMillis !== undefined && { retryAfterMillis }),
+      ...(throttled && { throttled }),
+      ...(unreachable && { unreachable }),
+    };
   }
   if (status === 401 || status === 403 || status === 404) {
     const hint = status === 404 ? d.notFoundHint : d.authHint;

@@ -17,7 +17,8 @@ Runs a local audit receiver that speaks the Secureagentics API
 Options:
   -p, --port <port>      port to listen on, 0 for any free port (default ${DEFAULT_SERVE_PORT})
       --host <host>      interface to bind (default 127.0.0.1)
-  -f, --file <path>      append-only JSONL audit trail, reloaded on start
+  -f, --file <path>      append-only JSONL audit trail, reloaded on start; a
+                         request is answered once its events are fsynced
                          (default: none, events kept in memory only)
       --api-key <key>    require 'Authorization: Bearer <key>'
                          (default: any bearer token is accepted)
@@ -64,6 +65,9 @@ export async function serve(args: string[], io: CliIo = processIo()): Promise<nu
   if (values['api-key'] !== undefined) options.apiKey = values['api-key'];
   if (values['deny-tool'] !== undefined) options.deniedTools = values['deny-tool'];
   if (!values.quiet) options.onEvent = createEventLog(io.stdout);
+  // The receiver's own problems (a trail it cannot write, lines skipped on
+  // load, no key beyond loopback) reach the terminal with no diag logger set up.
+  options.onWarning = (message) => io.stderr.write(`otel-agent-audit receiver: ${message}\n`);
 
   const receiver = await startAuditReceiver(options);
   const stop = untilStopped(io);

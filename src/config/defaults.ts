@@ -54,6 +54,13 @@ export const DEFAULTS = Object.freeze({
   /** A batch is given up after this long since its first attempt. */
   maxRetryElapsedMillis: 120_000,
 
+  /** An event not delivered this long after it entered delivery is given up. */
+  maxEventAgeMillis: 86_400_000,
+  /** Disk the spool may use, per process; past it the oldest events are dropped (counted). */
+  spoolMaxBytes: 268_435_456,
+  /** Longest time between a spooled event and the write + fsync that makes it durable (group commit). */
+  spoolFlushMillis: 100,
+
   /** How long `shutdown()` may take to deliver what is queued. */
   shutdownTimeoutMillis: 10_000,
   /** Longest text kept per message part / tool argument; longer is truncated with a marker. */

@@ -88,6 +88,13 @@ export const OPTIONS = Object.freeze({
     envKey: 'OTEL_AGENT_AUDIT_SHUTDOWN_TIMEOUT_MILLIS',
     default: DEFAULTS.shutdownTimeoutMillis,
   }),
+  /** An event not delivered this long after it was spooled is given up (counted, and recorded as `audit.loss`). */
+  maxEventAgeMillis: option({ type: 'positiveInteger', envKey: 'OTEL_AGENT_AUDIT_MAX_EVENT_AGE_MILLIS', default: DEFAULTS.maxEventAgeMillis }),
+
+  // The write-ahead spool. Default folder: none here, it is derived per user and service (spool-location.ts).
+  spoolDir: option({ type: 'folderOrOff', envKey: 'OTEL_AGENT_AUDIT_SPOOL_DIR', default: undefined }),
+  spoolMaxBytes: option({ type: 'positiveInteger', envKey: 'OTEL_AGENT_AUDIT_SPOOL_MAX_BYTES', default: DEFAULTS.spoolMaxBytes }),
+  spoolFlushMillis: option({ type: 'nonNegativeNumber', envKey: 'OTEL_AGENT_AUDIT_SPOOL_FLUSH_MILLIS', default: DEFAULTS.spoolFlushMillis }),
 });
 
 /** The name of an option: a key of {@link OPTIONS}. */

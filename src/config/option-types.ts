@@ -83,13 +83,23 @@ const logLevel: OptionType<LogLevelName> = {
   accepts: isLogLevel,
 };
 
+const OFF_WORDS = new Set(['none', 'false', 'off']);
+
+// A folder, or `false` for none (the spool): env 'none' / 'false' / 'off' turns it off.
+const folderOrOff: OptionType<string | false> = {
+  expected: "a folder path (a non-empty string) or false",
+  secret: false,
+  fromEnv: (raw) => (OFF_WORDS.has(raw.toLowerCase()) ? false : raw),
+  accepts: (value): value is string | false => value === false || (typeof value === 'string' && value.trim() !== ''),
+};
+
 /**
  * Every option type by name, as the option table refers to them.
  *
  * @example
  * OPTION_TYPES.boolean.fromEnv('FALSE'); // false
  */
-export const OPTION_TYPES = Object.freeze({ string: text, secret, boolean, positiveInteger, nonNegativeNumber, logLevel });
+export const OPTION_TYPES = Object.freeze({ string: text, secret, boolean, positiveInteger, nonNegativeNumber, logLevel, folderOrOff });
 
 /** The name of an option type: `'positiveInteger'`, `'secret'`, … */
 export type OptionTypeName = keyof typeof OPTION_TYPES;

@@ -4,6 +4,7 @@
  * value passed in code throws, naming the option.
  */
 import { DEFAULTS } from './defaults.js';
+import { defaultSpoolRoot } from './spool-root.js';
 import { readConfig } from './env.js';
 import type { AuditConfig } from './option-table.js';
 import { checkValue, resolveOption } from './resolve-option.js';
@@ -26,6 +27,32 @@ export interface DeliveryOptions {
   maxRetryElapsedMillis?: number;
   /** How long shutdown may take to deliver what is queued. Default 10000; env `OTEL_AGENT_AUDIT_SHUTDOWN_TIMEOUT_MILLIS`. */
   shutdownTimeoutMillis?: number;
+  /**
+   * An event not delivered this long after it entered delivery is given up,
+   * counted and recorded as `audit.loss`. While a backend cannot be reached,
+   * this is the only limit (no attempt cap). Default 86400000 (24 h); env
+   * `OTEL_AGENT_AUDIT_MAX_EVENT_AGE_MILLIS`.
+   */
+  maxEventAgeMillis?: number;
+  /**
+   * The write-ahead spool's folder (inside it, one folder per service name),
+   * or `false` to keep events in memory only. Default: a per-user state
+   * folder (`$XDG_STATE_HOME/otel-agent-audit/spool`, else one in the OS temp
+   * dir); env `OTEL_AGENT_AUDIT_SPOOL_DIR` (`none` for memory only).
+   */
+  spoolDir?: string | false;
+  /** Disk the spool may use; past it the oldest undelivered events are dropped, counted. Default 268435456 (256 MiB); env `OTEL_AGENT_AUDIT_SPOOL_MAX_BYTES`. */
+  spoolMaxBytes?: number;
+  /** Group commit: spooled events are written and fsynced at most this long after they were appended. Default 100; env `OTEL_AGENT_AUDIT_SPOOL_FLUSH_MILLIS`. */
+  spoolFlushMillis?: number;
+}
+
+/** Where and how the spool is kept, resolved; `dir` false: memory only. */
+export interface SpoolOptionsResolved {
+  /** The folder holding every service's spool, or false. */
+  root: string | false;
+  maxBytes: number;
+  flushMillis: number;
 }
 
 /**
@@ -47,6 +74,8 @@ export interface DeliveryConfig {
   retry: RetryConfig;
   shutdownTimeoutMillis: number;
   lossReportIntervalMillis: number;
+  maxEventAgeMillis: number;
+  spool: SpoolOptionsResolved;
 }
 
 /**
@@ -71,6 +100,12 @@ export function resolveDeliveryConfig(options: DeliveryOptions, config: AuditCon
       maxRetryElapsedMillis: resolveOption('maxRetryElapsedMillis', options.maxRetryElapsedMillis, settings),
     },
     shutdownTimeoutMillis: resolveOption('shutdownTimeoutMillis', options.shutdownTimeoutMillis, settings),
+    maxEventAgeMillis: resolveOption('maxEventAgeMillis', options.maxEventAgeMillis, settings),
+    spool: {
+      root: resolveOption('spoolDir', options.spoolDir, settings) ?? defaultSpoolRoot(),
+      maxBytes: resolveOption('spoolMaxBytes', options.spoolMaxBytes, settings),
+      flushMillis: resolveOption('spoolFlushMillis', options.spoolFlushMillis, settings),
+    },
     // Not an option: how often losses are summarised is ours to keep readable.
     lossReportIntervalMillis: DEFAULTS.lossReportIntervalMillis,
   };

@@ -1,8 +1,19 @@
 /**
  * A bounded in-memory queue in front of one destination. It batches items,
- * keeps a few requests in flight, retries per the retry policy (a throttling
- * answer pauses the whole queue: ThrottleGate), and counts every item it
- * could not deliver: nothing is lost without a count.
+ * keeps a few requests in flight, retries per the retry policy, and counts
+ * every item it could not deliver: nothing is lost without a count.
+ *
+ * A destination that cannot be reached (connection refused, reset, timed
+ * out) or asks to slow down (429, Retry-After) pauses the whole queue
+ * (ThrottleGate): one request probes with backoff, and no attempt cap
+ * applies while it lasts; an item is given up only when it is older than
+ * `maxEventAgeMillis`. Other retryable answers (a 500) are retried up to
+ * `maxAttempts` within `maxRetryElapsedMillis`.
+ *
+ * With `overflow: 'refuse'` (a spool behind it) a full queue takes what
+ * fits and leaves the rest where it is, and `shutdown` leaves undelivered
+ * items there too (`deferred`); with `'drop'` (memory only) they are
+ * dropped and counted.
  *
  * Memory is bounded by `maxQueueSize` (items waiting) plus
  * `maxConcurrentRequests × maxBatchSize` (items in flight or backing off).
@@ -23,6 +34,12 @@ export interface DeliveryQueueConfig<T = unknown> {
    * say), so every batch has exactly one outcome. Default: all alike.
    */
   batchKey?: (item: T) => string;
+  /** What happens to items that do not fit: dropped and counted (default), or refused (left to the caller's spool). */
+  overflow?: 'drop' | 'refuse';
+  /** When an item entered delivery (epoch millis), for the age limit. Without it, items never expire. */
+  appendedAt?: (item: T) => number;
+  /** Items older than this are given up (counted as failed) instead of attempted again. */
+  maxEventAgeMillis?: number;
 }
 
 /** Running totals of one queue. */
@@ -38,12 +55,21 @@ export interface DeliveryStats {
   dropped: number;
   /** Attempts after the first. */
   retries: number;
+  /** Left undelivered in the spool at shutdown: the next process that owns it delivers them. */
+  deferred: number;
 }
 
 /** Told about every loss, so it can be reported. */
-export interface DeliveryListener {
-  onLoss(count: number, kind: 'failed' | 'dropped', reason: string): void;
+export interface DeliveryListener<T = unknown> {
+  /** `items`: the ones lost, when the queue had them (not for items refused at the door). */
+  onLoss(count: number, kind: 'failed' | 'dropped', reason: string, items?: readonly T[]): void;
   onConfigError(reason: string): void;
+  /** Items done with: delivered, or lost and counted. (Not those deferred at shutdown.) */
+  onSettled?(items: readonly T[]): void;
+  /** The queue has room for at least a batch again (with `overflow: 'refuse'`). */
+  onRoom?(): void;
+  /** The destination stopped answering (every request now waits for a probe), or answers again. */
+  onReachability?(reachable: boolean, reason: string): void;
 }
 
 export type SendBatch<T> = (batch: T[], signal: AbortSignal) => Promise<DeliveryOutcome>;
@@ -53,7 +79,7 @@ export class DeliveryQueue<T> {
   /** Items ever accepted into the queue, and items settled since (delivered, failed or dropped): flush compares them. */
   private accepted = 0;
   private settled = 0;
-  private readonly totals = { delivered: 0, failed: 0, dropped: 0, retries: 0 };
+  private readonly totals = { delivered: 0, failed: 0, dropped: 0, retries: 0, deferred: 0 };
   private inFlightItems = 0;
   private requests = 0;
   private pumpScheduled = false;
@@ -66,7 +92,7 @@ export class DeliveryQueue<T> {
   constructor(
     private readonly send: SendBatch<T>,
     private readonly config: DeliveryQueueConfig<T>,
-    private readonly listener: DeliveryListener,
+    private readonly listener: DeliveryListener<T>,
   ) {
     // Every request and backoff in flight listens on this one shutdown signal;
     // their number is bounded by maxConcurrentRequests, not by Node's default of 10.
@@ -74,21 +100,33 @@ export class DeliveryQueue<T> {
     this.gate = new ThrottleGate(config.retry, () => this.schedulePump(), this.abort.signal);
   }
 
-  /** Queues items for delivery; what does not fit is dropped and counted. Never throws, never blocks. */
-  enqueue(items: readonly T[]): void {
-    if (items.length === 0) return;
+  /**
+   * Queues items for delivery and returns how many it took (the first
+   * ones). What does not fit is dropped and counted, or with
+   * `overflow: 'refuse'` left to the caller. Never throws, never blocks.
+   */
+  enqueue(items: readonly T[]): number {
+    if (items.length === 0) return 0;
+    const refuse = this.config.overflow === 'refuse';
     if (this.closed) {
-      this.lose(items.length, 'dropped', 'received after shutdown');
-      return;
+      if (!refuse) this.report(items.length, 'dropped', 'received after shutdown', items);
+      return 0;
     }
-    const room = Math.max(0, this.config.maxQueueSize - this.queue.size);
-    if (room < items.length) {
-      this.lose(items.length - room, 'dropped', `queue full (${this.config.maxQueueSize} waiting)`);
-    }
+    const room = this.room();
     const accepted = Math.min(room, items.length);
     for (let i = 0; i < accepted; i++) this.queue.push(this.keyOf(items[i] as T), items[i] as T);
     this.accepted += accepted;
-    this.schedulePump();
+    if (accepted > 0) this.schedulePump();
+    // Reported after the queue took its part: a listener that enqueues (the audit.loss record) sees the queue as it is.
+    if (accepted < items.length && !refuse) {
+      this.report(items.length - accepted, 'dropped', `queue full (${this.config.maxQueueSize} waiting)`, items.slice(accepted));
+    }
+    return accepted;
+  }
+
+  /** Items the queue can take now. */
+  room(): number {
+    return this.closed ? 0 : Math.max(0, this.config.maxQueueSize - this.queue.size);
   }
 
   stats(): DeliveryStats {
@@ -123,7 +161,8 @@ export class DeliveryQueue<T> {
     this.abort.abort();
     const left = this.queue.clear();
     if (left > 0) {
-      this.lose(left, 'dropped', 'still queued when the shutdown deadline passed');
+      if (this.config.overflow === 'refuse') this.totals.deferred += left;
+      else this.report(left, 'dropped', 'still queued when the shutdown deadline passed');
       this.settle(left);
     }
     await this.flush(1_000);
@@ -151,6 +190,7 @@ export class DeliveryQueue<T> {
         this.inFlightItems -= batch.length;
         this.settle(batch.length);
         this.pump();
+        if (this.listener.onRoom && this.queue.size + this.config.maxBatchSize <= this.config.maxQueueSize && !this.closed) this.listener.onRoom();
       });
     }
   }
@@ -165,23 +205,35 @@ export class DeliveryQueue<T> {
     }
   }
 
+  /** Delivers `batch`, or counts it lost; every item is settled exactly once (or deferred at shutdown). */
   private async deliver(batch: T[]): Promise<void> {
     const started = Date.now();
     const budget = this.config.retry.maxRetryElapsedMillis;
     let lastReason = 'the service asked to pause sending';
+    let cappedAttempts = 0;
     for (let attempt = 1; ; attempt++) {
-      if (this.abort.signal.aborted) return this.lose(batch.length, 'dropped', 'under way when the shutdown deadline passed');
-      const ticket = await this.gate.enter(started + budget);
-      if (this.abort.signal.aborted) return this.lose(batch.length, 'dropped', 'under way when the shutdown deadline passed');
-      if (ticket === 'late') return this.lose(batch.length, 'failed', `gave up after ${budget} ms of retries: ${lastReason}`);
+      if (this.abort.signal.aborted) return this.abandon(batch);
+      batch = this.withoutExpired(batch, lastReason);
+      if (batch.length === 0) return;
+      const deadline = this.pauseDeadline(batch, started + budget);
+      const ticket = await this.gate.enter(deadline);
+      if (this.abort.signal.aborted) return this.abandon(batch);
+      if (ticket === 'late') {
+        if (this.config.appendedAt === undefined) return this.lose(batch, 'failed', `gave up after ${budget} ms of retries: ${lastReason}`);
+        // The pause outlasts the oldest item's age limit: wait until then, and give up what expired.
+        await sleep(Math.max(1, deadline - Date.now() + 1), this.abort.signal);
+        continue;
+      }
       // Counted when made: a retry cut off by shutdown during its backoff never happened.
       if (attempt > 1) this.totals.retries++;
       const outcome = await this.attempt(batch);
       this.gate.record(outcome, ticket);
+      this.noteReachability(outcome);
       if (outcome.kind === 'delivered') {
         const rejected = Math.min(outcome.rejected ?? 0, batch.length);
         this.totals.delivered += batch.length - rejected;
-        if (rejected > 0) this.lose(rejected, 'failed', outcome.reason ?? 'not processed by the service');
+        if (rejected > 0) this.report(rejected, 'failed', outcome.reason ?? 'not processed by the service');
+        this.listener.onSettled?.(batch);
         return;
       }
       if (outcome.kind === 'rejected') {
@@ -192,18 +244,66 @@ export class DeliveryQueue<T> {
           return this.deliver(batch.slice(half));
         }
         if (outcome.configError) this.listener.onConfigError(outcome.reason);
-        return this.lose(batch.length, 'failed', outcome.reason);
-      }
-      if (attempt >= this.config.retry.maxAttempts) {
-        return this.lose(batch.length, 'failed', `gave up after ${attempt} attempts: ${outcome.reason}`);
+        return this.lose(batch, 'failed', outcome.reason);
       }
       lastReason = outcome.reason;
-      if (outcome.throttled) continue; // the gate holds the retry until the pause ends, or gives it up
-      const delay = retryDelayMillis(attempt, this.config.retry, outcome.retryAfterMillis);
+      // Paused (unreachable, or throttled): the gate holds the retry until a probe gets through; no attempt cap.
+      if (outcome.throttled === true || outcome.unreachable === true) continue;
+      cappedAttempts++;
+      if (cappedAttempts >= this.config.retry.maxAttempts) {
+        return this.lose(batch, 'failed', `gave up after ${attempt} attempts: ${outcome.reason}`);
+      }
+      const delay = retryDelayMillis(cappedAttempts, this.config.retry, outcome.retryAfterMillis);
       if (Date.now() - started + delay > budget) {
-        return this.lose(batch.length, 'failed', `gave up after ${budget} ms of retries: ${outcome.reason}`);
+        return this.lose(batch, 'failed', `gave up after ${budget} ms of retries: ${outcome.reason}`);
       }
       await sleep(delay, this.abort.signal);
+    }
+  }
+
+  /** The latest time the batch may wait for a pause to end: its oldest item's age limit, else the retry budget. */
+  private pauseDeadline(batch: readonly T[], budgetEnd: number): number {
+    const appendedAt = this.config.appendedAt;
+    if (appendedAt === undefined) return budgetEnd;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const item of batch) oldest = Math.min(oldest, appendedAt(item));
+    return oldest + (this.config.maxEventAgeMillis ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Gives up the items past their age limit (counted, settled) and returns the rest. */
+  private withoutExpired(batch: T[], lastReason: string): T[] {
+    const { appendedAt, maxEventAgeMillis } = this.config;
+    if (appendedAt === undefined || maxEventAgeMillis === undefined) return batch;
+    const oldest = Date.now() - maxEventAgeMillis;
+    let expired: T[] | undefined;
+    for (const item of batch) if (appendedAt(item) < oldest) (expired ??= []).push(item);
+    if (expired === undefined) return batch;
+    this.lose(expired, 'failed', `older than maxEventAgeMillis (${maxEventAgeMillis} ms) and not delivered: ${lastReason}`);
+    return batch.filter((item) => !expired!.includes(item));
+  }
+
+  /** Shutdown's deadline cut the batch off: in the spool it waits for the next process; in memory it is lost. */
+  private abandon(batch: T[]): void {
+    if (this.config.overflow === 'refuse') this.totals.deferred += batch.length;
+    else this.lose(batch, 'dropped', 'under way when the shutdown deadline passed');
+  }
+
+  private unreachableSince: number | undefined;
+
+  /** Whether the destination's last answer was that it cannot be reached (every request waits for a probe). */
+  get unreachable(): boolean {
+    return this.unreachableSince !== undefined;
+  }
+
+  private noteReachability(outcome: DeliveryOutcome): void {
+    const unreachable = outcome.kind === 'retryable' && outcome.unreachable === true;
+    if (unreachable && this.unreachableSince === undefined) {
+      this.unreachableSince = Date.now();
+      this.listener.onReachability?.(false, outcome.reason);
+    } else if (!unreachable && this.unreachableSince !== undefined) {
+      const since = this.unreachableSince;
+      this.unreachableSince = undefined;
+      this.listener.onReachability?.(true, `reachable again after ${Math.round((Date.now() - since) / 1000)} s`);
     }
   }
 
@@ -216,9 +316,15 @@ export class DeliveryQueue<T> {
     }
   }
 
-  private lose(count: number, kind: 'failed' | 'dropped', reason: string): void {
+  /** Items given up: counted, reported with their reason, and settled. */
+  private lose(items: readonly T[], kind: 'failed' | 'dropped', reason: string): void {
+    this.report(items.length, kind, reason, items);
+    this.listener.onSettled?.(items);
+  }
+
+  private report(count: number, kind: 'failed' | 'dropped', reason: string, items?: readonly T[]): void {
     this.totals[kind] += count;
-    this.listener.onLoss(count, kind, reason);
+    this.listener.onLoss(count, kind, reason, items);
   }
 
   private settle(count: number): void {

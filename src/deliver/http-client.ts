@@ -54,15 +54,34 @@ export class HttpClient {
   /**
    * One request; settles as soon as `signal` aborts, even while undici still
    * holds it queued behind busy connections (it drops it when dispatching).
+   * The whole exchange, answer body included, must complete within
+   * `timeoutMillis`: undici's own timeouts only bound the gaps between
+   * chunks, so a server trickling a byte a second would hold it forever.
    */
-  request(
+  async request(
     method: 'GET' | 'POST',
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal,
   ): Promise<HttpResult> {
-    return untilAborted(this.send({ method, path, headers, body, signal }), signal, () => ({ ok: false, error: 'AbortError: the request was aborted' }));
+    const attempt = new AbortController();
+    const cancel = (): void => attempt.abort(signal.reason);
+    signal.addEventListener('abort', cancel, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => ((timedOut = true), attempt.abort()), this.config.timeoutMillis);
+    timer.unref();
+    if (signal.aborted) cancel();
+    try {
+      return await untilAborted(this.send({ method, path, headers, body, signal: attempt.signal }), attempt.signal, () =>
+        timedOut
+          ? { ok: false, error: `timeout: no complete answer within ${this.config.timeoutMillis} ms` }
+          : { ok: false, error: 'AbortError: the request was aborted' },
+      );
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', cancel);
+    }
   }
 
   private async send({ method, path, headers, body, signal }: OutgoingRequest): Promise<HttpResult> {

@@ -2,23 +2,40 @@
  * Says, through OTel `diag`, what a backend could not deliver: a
  * configuration error once, clearly; losses as totals with their reasons, the
  * first at once and then at most once per interval, never one line per event.
+ * Each report is also handed on as a {@link LossSummary}, from which the
+ * pipeline records an `audit.loss` event in the trail itself.
  */
 import { diag } from '@opentelemetry/api';
+import type { AuditEvent } from '../model/audit-event.js';
 import { eventCount } from '../model/event-count.js';
-import type { DeliveryListener } from './delivery-queue.js';
+import type { LossSummary } from '../model/loss-summary.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:delivery' });
 
-export class LossReporter implements DeliveryListener {
-  private readonly pending = new Map<string, number>();
+/** Payload `name` of the events that report losses: a loss of only these is not reported by another. */
+export const AUDIT_LOSS_EVENT_NAME = 'audit.loss';
+
+export class LossReporter {
+  private pending = new Map<string, number>();
+  /** Oldest and newest lost event of the pending report, by timestamp. */
+  private first: AuditEvent | undefined;
+  private last: AuditEvent | undefined;
+  /** Whether the pending report lost anything but `audit.loss` events. */
+  private lostAuditActivity = false;
   /** Configuration errors already said, by kind (the text without its counts). */
   private readonly reportedConfigErrors = new Set<string>();
   private lastReport = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Of the events given up, how many were `audit.loss` records themselves. */
+  lossRecordsLost = 0;
 
+  /**
+   * @param onReport told of each report (not of one that lost only `audit.loss` events, so losses cannot feed themselves).
+   */
   constructor(
     private readonly backend: string,
     private readonly intervalMillis: number,
+    private readonly onReport: (summary: LossSummary) => void = () => {},
   ) {}
 
   onConfigError(reason: string): void {
@@ -29,9 +46,18 @@ export class LossReporter implements DeliveryListener {
     log.error(reason);
   }
 
-  onLoss(count: number, kind: 'failed' | 'dropped', reason: string): void {
+  /** `events`: the lost events when known (their ids and times go into the summary). */
+  onLoss(count: number, kind: 'failed' | 'dropped', reason: string, events?: readonly AuditEvent[]): void {
+    if (count <= 0) return;
     const key = `${kind}: ${reason}`;
     this.pending.set(key, (this.pending.get(key) ?? 0) + count);
+    if (events === undefined || events.length < count) this.lostAuditActivity = true;
+    for (const event of events ?? []) {
+      if (event.type !== 'custom' || event.payload['name'] !== AUDIT_LOSS_EVENT_NAME) this.lostAuditActivity = true;
+      else this.lossRecordsLost++;
+      if (this.first === undefined || event.timestamp < this.first.timestamp) this.first = event;
+      if (this.last === undefined || event.timestamp > this.last.timestamp) this.last = event;
+    }
     const wait = this.lastReport + this.intervalMillis - Date.now();
     if (wait <= 0) this.report();
     else this.timer ??= setTimeout(() => this.report(), wait).unref();
@@ -45,11 +71,24 @@ export class LossReporter implements DeliveryListener {
     this.lastReport = Date.now();
     let total = 0;
     const reasons: string[] = [];
+    const byReason: Record<string, number> = {};
     for (const [reason, count] of this.pending) {
       total += count;
       reasons.push(`${count} ${reason}`);
+      byReason[reason] = count;
     }
-    this.pending.clear();
+    const summary: LossSummary = {
+      backend: this.backend,
+      total,
+      byReason,
+      ...(this.first && { firstEventId: this.first.id, from: this.first.timestamp }),
+      ...(this.last && { lastEventId: this.last.id, to: this.last.timestamp }),
+    };
+    const tell = this.lostAuditActivity;
+    this.pending = new Map();
+    this.first = this.last = undefined;
+    this.lostAuditActivity = false;
     log.warn(`${this.backend}: ${eventCount(total, 'audit')} not delivered — ${reasons.join('; ')}`);
+    if (tell) this.onReport(summary);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * A queue-wide pause after the service said "slow down" (a 429, or any
- * retryable answer with `Retry-After`). While it lasts, no batch of the queue
+ * retryable answer with `Retry-After`), or could not be reached at all. While it lasts, no batch of the queue
  * makes a request; when it ends, one request probes the service alone, and
  * only an answer that is not another "slow down" lets the others go again.
  * A service that throttles for hours (a daily quota) therefore sees about one
@@ -66,7 +66,7 @@ export class ThrottleGate {
   /** Tells the gate what an attempt got; `ticket` is what {@link enter} granted it. */
   record(outcome: DeliveryOutcome, ticket: GateTicket): void {
     if (ticket === 'probe') this.probing = false;
-    if (outcome.kind === 'retryable' && outcome.throttled === true) {
+    if (outcome.kind === 'retryable' && (outcome.throttled === true || outcome.unreachable === true)) {
       // Answers to requests sent before the pause began are one throttle, not one each.
       if (this.pausedUntil === 0 && !this.probing) this.throttles++;
       this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.pauseMillis(outcome.retryAfterMillis));

@@ -5,9 +5,18 @@ export type DeliveryOutcome =
   /**
    * Worth another attempt (429, 5xx, connection error, timeout). `throttled`
    * marks the service asking every client to slow down (a 429, or a
-   * `Retry-After`): the queue then pauses all its requests, not just this batch.
+   * `Retry-After`); `unreachable` a service that cannot take requests at all
+   * (connection refused, reset or timed out, an answer that never completed,
+   * 502/503/504). Either pauses all the queue's requests, not just this batch,
+   * and no attempt cap applies while the pause lasts.
    */
-  | { readonly kind: 'retryable'; readonly reason: string; readonly retryAfterMillis?: number; readonly throttled?: boolean }
+  | {
+      readonly kind: 'retryable';
+      readonly reason: string;
+      readonly retryAfterMillis?: number;
+      readonly throttled?: boolean;
+      readonly unreachable?: boolean;
+    }
   /**
    * Final: not retried. `configError` marks problems only the user can fix
    * (key, URL, agent id); `tooLarge` a request body the service refused for

@@ -2,7 +2,13 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { defaultBackends } from '../backends/default-backends.js';
-import { resolveDeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
+import { join, resolve } from 'node:path';
+import { resolveDeliveryConfig, type DeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
+import { spoolServiceName } from '../config/spool-root.js';
+import { abandonedSessionEnd } from '../model/abandoned-session-end.js';
+import { auditLossEvent } from '../model/audit-loss-event.js';
+import type { LossSummary } from '../model/loss-summary.js';
+import { EventSpool, SPOOL_WARNING_CODE } from '../deliver/spool/event-spool.js';
 import { resolveOption } from '../config/resolve-option.js';
 import { GenAiLogContentStore } from './genai-log-content-store.js';
 import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
@@ -19,6 +25,12 @@ const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:exporter' 
 export interface AuditExporterOptions extends DeliveryOptions {
   /** Where audit events go. Default `[secureagentics()]` (configured from its env vars). */
   backends?: AuditBackend[];
+  /**
+   * Names this exporter's spool folder (`<spoolDir>/<serviceName>`), so a
+   * restarted service finds what it left. Default `OTEL_SERVICE_NAME`, else
+   * the main script's file name. `setupAudit` passes its `serviceName`.
+   */
+  serviceName?: string;
   /**
    * Whether message content (prompts, completions, tool arguments and
    * results) leaves the process through this exporter. Metadata always does.
@@ -59,17 +71,27 @@ export class AuditSpanExporter implements SpanExporter {
   private readonly logContent = new GenAiLogContentStore();
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
+  /** The write-ahead spool every event passes through; undefined: memory only (`spoolDir: false`, or it could not be used). */
+  private readonly spool: EventSpool | undefined;
+  private spoolClosed = false;
+  /** `audit.loss` events made so far: a flush that made some waits for them too. */
+  private lossRecords = 0;
 
   constructor(options: AuditExporterOptions = {}) {
     const config = resolveDeliveryConfig(options);
     this.captureContent = resolveOption('captureContent', options.captureContent);
     this.maxContentLength = resolveOption('maxContentLength', options.maxContentLength);
+    const backends = options.backends ?? defaultBackends();
+    this.names = uniqueNames(backends.map((b) => b.name));
+    this.spool = backends.length > 0 ? openSpool(config, options.serviceName) : undefined;
+    this.pipelines = backends.map(
+      (backend, i) => new BackendPipeline(backend, config, { spool: this.spool, key: this.names[i] as string, onLossReport: (summary) => this.recordLoss(summary) }),
+    );
+    if (this.spool) this.recover(this.spool);
     // Helpers whose spans no audit processor sees (this exporter behind a plain
     // processor, say) follow the strictest live pipeline: this one counts.
+    // Registered last, so a construction that threw leaves no policy behind.
     liveRecordingPolicies().add(this, { captureContent: this.captureContent, maxContentLength: this.maxContentLength, toolGate: undefined });
-    const backends = options.backends ?? defaultBackends();
-    this.pipelines = backends.map((backend) => new BackendPipeline(backend, config));
-    this.names = uniqueNames(backends.map((b) => b.name));
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -105,7 +127,10 @@ export class AuditSpanExporter implements SpanExporter {
 
   /** Waits until every backend has settled what is queued (or the shutdown timeout passes). */
   async forceFlush(): Promise<void> {
-    await Promise.all(this.pipelines.map((p) => p.flush()));
+    const before = this.lossRecords;
+    await Promise.all([this.spool?.commit(), ...this.pipelines.map((p) => p.flush())]);
+    // Losses reported by that flush are recorded in the trail: deliver those records too (once, not a loop).
+    if (this.lossRecords !== before) await Promise.all(this.pipelines.map((p) => p.flush()));
   }
 
   /** Delivers what is queued within the shutdown timeout, reports losses, closes connections. Idempotent. */
@@ -113,7 +138,10 @@ export class AuditSpanExporter implements SpanExporter {
     this.stopped = true;
     this.logContent.close();
     liveRecordingPolicies().remove(this);
-    this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(() => undefined);
+    this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(async () => {
+      this.spoolClosed = true;
+      await this.spool?.close();
+    });
     return this.shutdownPromise;
   }
 
@@ -124,15 +152,59 @@ export class AuditSpanExporter implements SpanExporter {
 
   private dispatch(events: AuditEvent[]): void {
     this.eventsConverted += events.length;
-    for (const pipeline of this.pipelines) pipeline.enqueue(events);
+    if (this.spool) this.spool.append(events);
+    else for (const pipeline of this.pipelines) pipeline.enqueue(events);
   }
 
-  /** Events converted so far, and per backend delivered / failed / dropped / retried / waiting. */
+  /** A backend gave events up: the trail itself says so, at every backend (`audit.loss`). */
+  private recordLoss(summary: LossSummary): void {
+    const event = auditLossEvent(summary, new Date());
+    this.lossRecords++;
+    // Not inside the reporter's caller (a queue in the middle of an enqueue); still before a flush that reported it returns.
+    queueMicrotask(() => {
+      if (this.spoolClosed) return;
+      if (this.spool) this.spool.append([event]);
+      else if (!this.stopped) for (const pipeline of this.pipelines) pipeline.enqueue([event]);
+    });
+  }
+
+  /**
+   * Sessions the spool's previous owner left open (it died, or stopped
+   * before they ended) are closed in the trail as `abandoned`; then the
+   * backends start on what it left undelivered.
+   */
+  private recover(spool: EventSpool): void {
+    const now = new Date();
+    const reason = 'the process that recorded the session ended (crash, kill, or exit) before the session did';
+    const ends = spool.sessionsLeftOpen.map((start) => abandonedSessionEnd(start, now, reason));
+    if (ends.length > 0) spool.append(ends);
+    spool.start();
+    if (spool.stats().adoptedFrom !== undefined) {
+      log.info(`took over the spool of process ${spool.stats().adoptedFrom} in ${spool.dir}; delivering what it left`);
+    }
+  }
+
+  /** Events converted so far, per backend delivered / failed / dropped / retried / waiting, and the spool's state. */
   stats(): Omit<AuditStats, 'spansQueued' | 'spansDropped'> {
     const backends: AuditStats['backends'] = {};
     this.pipelines.forEach((p, i) => (backends[this.names[i] as string] = p.stats()));
-    return { eventsConverted: this.eventsConverted, backends };
+    return { eventsConverted: this.eventsConverted, backends, ...(this.spool && { spool: this.spool.stats() }) };
   }
+}
+
+/**
+ * The spool of this exporter, in `<spoolDir>/<service>/<slot>`; when it
+ * cannot be used, events stay in memory and that is said once, visibly.
+ */
+function openSpool(config: DeliveryConfig, serviceName: string | undefined): EventSpool | undefined {
+  const { root, maxBytes, flushMillis } = config.spool;
+  if (root === false) return undefined;
+  const opened = EventSpool.open({ serviceDir: join(resolve(root), spoolServiceName(serviceName)), maxBytes, flushMillis, maxEventAgeMillis: config.maxEventAgeMillis });
+  if (opened instanceof EventSpool) return opened;
+  const message = `otel-agent-audit: ${opened.problem}. Audit events are kept in memory only: a crash or an outage longer than the queue holds loses them. Set spoolDir (OTEL_AGENT_AUDIT_SPOOL_DIR) to a writable folder, or to false / none to keep them in memory on purpose.`;
+  log.warn(message);
+  process.emitWarning(message, { code: SPOOL_WARNING_CODE });
+  return undefined;
 }
 
 function uniqueNames(names: string[]): string[] {

@@ -5,7 +5,7 @@ import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../model/attri
 import { resolveOption } from '../config/resolve-option.js';
 import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
 import { resolveToolGate } from '../config/tool-decision-options.js';
-import { liveRecordingPolicies, stampRecordingPolicy, type RecordingPolicy } from '../model/recording-policy.js';
+import { liveRecordingPolicies, stampRecordingPolicy, strictest, type RecordingPolicy } from '../model/recording-policy.js';
 import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
 import type { ToolDecisionOptions, ToolGate } from '../model/tool-gate.js';
 import type { AuditStats } from './audit-stats.js';
@@ -63,34 +63,44 @@ export class AuditSpanProcessor implements SpanProcessor {
   /** What the recording helpers may write on this provider's spans (stamped on each in `onStart`). */
   private readonly recording: RecordingPolicy;
   private readonly live = liveRecordingPolicies();
+  /** After shutdown: the policy stamped, and the live one it was combined with. */
+  private afterShutdown: { live: RecordingPolicy | undefined; stamp: RecordingPolicy } | undefined;
 
   constructor(
     private readonly exporter: AuditSpanExporter,
-    options: SpanQueueOptions & Pick<AuditProcessorOptions, 'unfinishedCallTimeoutMillis'> & { toolGate?: ToolGate } = {},
+    options: ProcessorSettingsOptions & { toolGate?: ToolGate } = {},
   ) {
-    this.config = resolveSpanQueueConfig(options);
-    this.recording = Object.freeze({
-      captureContent: exporter.captureContent,
-      maxContentLength: exporter.maxContentLength,
-      toolGate: options.toolGate,
-    });
-    // Also for spans no audit processor sees start (another provider, unsampled): see recording-policy.ts.
-    this.live.add(this, this.recording);
-    const timeout = resolveOption('unfinishedCallTimeoutMillis', options.unfinishedCallTimeoutMillis);
-    this.modelCalls = new ModelCallTracker(timeout);
-    // Model calls whose span never ends are looked for now and then, off any call path.
-    this.sweep = setInterval(() => {
-      for (const unfinished of this.modelCalls.overdue()) this.enqueue(unfinished);
-    }, Math.min(timeout, SWEEP_INTERVAL_MILLIS));
-    this.sweep.unref();
+    const { queue, unfinishedCallTimeoutMillis } = resolveProcessorSettings(options);
+    this.config = queue;
+    this.modelCalls = new ModelCallTracker(unfinishedCallTimeoutMillis);
+    // Model calls whose span never ends are looked for now and then, off any
+    // call path. The timer holds the processor weakly: one dropped without
+    // shutdown (its provider gone) can be collected, and stops counting as a
+    // live pipeline (recording-policy.ts).
+    const self = new WeakRef(this);
+    const sweep = setInterval(() => {
+      const processor = self.deref();
+      if (processor === undefined) clearInterval(sweep);
+      else for (const unfinished of processor.modelCalls.overdue()) processor.enqueue(unfinished);
+    }, Math.min(unfinishedCallTimeoutMillis, SWEEP_INTERVAL_MILLIS));
+    sweep.unref();
+    this.sweep = sweep;
+    // Registered last, so a construction that threw leaves no policy behind
+    // (recording-policy.ts). It stands for the exporter's own (the same
+    // content settings, plus the gate; the exporter shuts down with it): one pipeline, one policy.
+    this.live.remove(exporter);
+    this.recording = this.live.add(this, Object.freeze({ captureContent: exporter.captureContent, maxContentLength: exporter.maxContentLength, toolGate: options.toolGate }));
   }
 
   onStart(span: Span, parentContext: Context): void {
     // Before the helper that started the span writes anything (recording-policy.ts).
-    // Spans that carry no stamp follow the strictest live pipeline: when that is
-    // this one's own policy (one pipeline, the usual case), the stamp would say
-    // nothing new and only cost every span a property.
-    if (!this.stopped && this.recording !== this.live.strictest()) stampRecordingPolicy(span, this.recording);
+    // Unstamped spans follow the strictest live pipeline: while every live
+    // pipeline has this very policy (one pipeline, the usual case), a stamp
+    // would say nothing new and only cost every span a property. With
+    // policies that differ each processor stamps, since several on one
+    // provider combine only through their stamps.
+    const live = this.live.strictest();
+    if (live !== this.recording) stampRecordingPolicy(span, this.stopped ? this.policyAfterShutdown(live) : this.recording);
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     const session = sessionFromContext(parentContext);
     for (const unfinished of this.modelCalls.onStart(span, parentContext, session !== undefined)) this.enqueue(unfinished);
@@ -155,6 +165,24 @@ export class AuditSpanProcessor implements SpanProcessor {
     return this.stopped;
   }
 
+  /**
+   * After shutdown the provider's spans still start here. Its content
+   * settings go on holding them: shutting the pipeline down must not let
+   * content reach the exporters beside it. Its tool gate ends with it (the
+   * gate asks a backend that shut down too; a closed one would refuse every
+   * tool). Combined with the strictest live policy, as for a provider with
+   * no live audit pipeline (and for a live processor on this provider that
+   * skipped its stamp). Combined once per change of the live policies, not per span.
+   */
+  private policyAfterShutdown(live: RecordingPolicy | undefined): RecordingPolicy {
+    const cached = this.afterShutdown;
+    if (cached !== undefined && cached.live === live) return cached.stamp;
+    const own: RecordingPolicy = { captureContent: this.recording.captureContent, maxContentLength: this.recording.maxContentLength, toolGate: undefined };
+    const stamp = live === undefined ? own : strictest(own, live);
+    this.afterShutdown = { live, stamp };
+    return stamp;
+  }
+
   private async stop(): Promise<void> {
     clearInterval(this.sweep);
     for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
@@ -216,10 +244,20 @@ export class AuditSpanProcessor implements SpanProcessor {
  * `NodeSDK`, next to its other processors. It never registers anything
  * globally.
  *
+ * @throws {AuditError} `INVALID_OPTION` for an invalid option value; nothing is left registered then.
  * @example
  * const sdk = new NodeSDK({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter()), auditSpanProcessor()] });
  */
 export function auditSpanProcessor(options: AuditProcessorOptions = {}): AuditSpanProcessor {
   const toolGate = options.toolDecision && resolveToolGate(options.toolDecision, 'toolDecision');
+  // Every option is checked before the exporter (which registers its policy) is built.
+  resolveProcessorSettings(options);
   return new AuditSpanProcessor(new AuditSpanExporter(options), { ...options, toolGate });
+}
+
+type ProcessorSettingsOptions = SpanQueueOptions & Pick<AuditProcessorOptions, 'unfinishedCallTimeoutMillis'>;
+
+/** The processor's own options, resolved; throws on an invalid one. */
+function resolveProcessorSettings(options: ProcessorSettingsOptions): { queue: SpanQueueConfig; unfinishedCallTimeoutMillis: number } {
+  return { queue: resolveSpanQueueConfig(options), unfinishedCallTimeoutMillis: resolveOption('unfinishedCallTimeoutMillis', options.unfinishedCallTimeoutMillis) };
 }

@@ -1,4 +1,5 @@
-import type { DeliveryStats } from '../deliver/delivery-queue.js';
+import type { BackendStats } from '../deliver/backend-pipeline.js';
+import type { SpoolStats } from '../deliver/spool/event-spool.js';
 
 /** Counters of the audit pipeline, from spans to each backend. */
 export interface AuditStats {
@@ -9,5 +10,7 @@ export interface AuditStats {
   /** Finished spans dropped because the span queue was full, or ended after shutdown (processor only). */
   spansDropped: number;
   /** Per backend, keyed by its name (`secureagentics`, a second one `secureagentics#2`). */
-  backends: Record<string, DeliveryStats>;
+  backends: Record<string, BackendStats>;
+  /** The write-ahead spool; absent when events are kept in memory only. */
+  spool?: SpoolStats;
 }

@@ -4,17 +4,22 @@
  * `maxMessagesPerSpan` messages each and `maxChars` characters in all (the
  * oldest spans go first); an entry older than `maxAgeMillis` is dropped (its
  * span never ended, or was converted by a pipeline without us). Memory
- * therefore stays bounded when spans never come.
+ * therefore stays bounded when spans never come. The age holds when the
+ * content is read, too: a span converted later than that gets none of it,
+ * and `diag` says so (README, "Known limits").
  *
  * Log records of a model call are emitted while its span is open (the
  * prompt messages when it starts, the choices before it ends), and the audit
  * span processor converts spans on a later turn of the event loop, so the
  * content is here by the time the span is converted.
  */
+import { diag } from '@opentelemetry/api';
 import { DEFAULTS } from '../config/defaults.js';
 import type { LoggedContent } from '../convert/genai-log-messages.js';
 import type { LogContentSource, SpanLogContent } from '../convert/log-content-source.js';
 import { contentChars } from '../model/bounded-content.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:logs' });
 
 /** Limits of a {@link GenAiLogContentStore}. */
 export interface GenAiLogContentLimits {
@@ -52,6 +57,9 @@ export class GenAiLogContentStore implements LogContentSource {
   private readonly entries = new Map<string, Entry>();
   private totalChars = 0;
   private closed = false;
+  /** Entries found too old when read, not yet reported, and when the last report was. */
+  private expiredUnreported = 0;
+  private lastExpiryReport = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly limits: GenAiLogContentLimits = {
@@ -65,6 +73,7 @@ export class GenAiLogContentStore implements LogContentSource {
 
   /** Its exporter has shut down: content that comes now would never be converted. Frees what is held. */
   close(): void {
+    this.reportExpired();
     this.closed = true;
     this.entries.clear();
     this.totalChars = 0;
@@ -119,14 +128,22 @@ export class GenAiLogContentStore implements LogContentSource {
   }
 
   /**
-   * The content held for a span, or undefined; changes nothing, so a
-   * conversion can be repeated (or inspected) without taking it from the trail.
+   * The content held for a span, or undefined. Reading does not take it, so
+   * a conversion can be repeated (or inspected) without taking it from the
+   * trail. Content older than `maxAgeMillis` is too old to trust: the read
+   * drops it and reports it through `diag`, and every later read agrees.
    */
   peek(traceId: string, spanId: string): SpanLogContent | undefined {
     // Without a log-record processor the store stays empty: no key to build per span.
     if (this.entries.size === 0) return undefined;
-    const entry = this.entries.get(`${traceId}-${spanId}`);
-    return entry === undefined ? undefined : contentOf(entry);
+    const key = `${traceId}-${spanId}`;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (this.isExpired(entry)) {
+      this.expire(key, entry);
+      return undefined;
+    }
+    return contentOf(entry);
   }
 
   /** Forgets a span's content: its exporter has converted the span (with it, or by design without it). */
@@ -137,12 +154,34 @@ export class GenAiLogContentStore implements LogContentSource {
     if (entry !== undefined) this.remove(key, entry);
   }
 
-  /** {@link peek} then {@link release}, refusing content older than `maxAgeMillis` (too old to trust). */
+  /** {@link peek} then {@link release}: content older than `maxAgeMillis` is refused (and reported) alike. */
   take(traceId: string, spanId: string): SpanLogContent | undefined {
-    const entry = this.entries.get(`${traceId}-${spanId}`);
+    const content = this.peek(traceId, spanId);
     this.release(traceId, spanId);
-    if (entry === undefined || this.now() - entry.createdAt > this.limits.maxAgeMillis) return undefined;
-    return contentOf(entry);
+    return content;
+  }
+
+  /** The one age rule, for reads and for eviction alike. */
+  private isExpired(entry: Entry, now = this.now()): boolean {
+    return now - entry.createdAt > this.limits.maxAgeMillis;
+  }
+
+  /** Drops content found too old when read; says so at once the first time, then as totals at most once per interval. */
+  private expire(key: string, entry: Entry): void {
+    this.remove(key, entry);
+    this.expiredUnreported++;
+    if (this.now() - this.lastExpiryReport >= DEFAULTS.lossReportIntervalMillis) this.reportExpired();
+  }
+
+  private reportExpired(): void {
+    if (this.expiredUnreported === 0) return;
+    const n = this.expiredUnreported;
+    this.expiredUnreported = 0;
+    this.lastExpiryReport = this.now();
+    log.warn(
+      `GenAI message content from log records was discarded unused (${n} expired: ${n === 1 ? 'its span was' : 'their spans were'} converted more than ` +
+        `${this.limits.maxAgeMillis} ms after the records); those prompt/completion audit events have no message content.`,
+    );
   }
 
   /** Counts `chars` into `entry` when they fit the character budget; else counts one item discarded. */
@@ -158,10 +197,10 @@ export class GenAiLogContentStore implements LogContentSource {
 
   /** Drops expired entries, then the oldest (other than `keep`) until `spans` more spans and `chars` more characters fit. */
   private evict(discarded: Map<DiscardReason, number>, keep: string, spans: number, chars: number): void {
-    const oldestAllowed = this.now() - this.limits.maxAgeMillis;
+    const now = this.now();
     for (const [key, entry] of this.entries) {
       if (key === keep) continue;
-      const expired = entry.createdAt < oldestAllowed;
+      const expired = this.isExpired(entry, now);
       const fits = this.entries.size + spans <= this.limits.maxSpans && this.totalChars + chars <= this.limits.maxChars;
       if (!expired && fits) break;
       this.remove(key, entry);

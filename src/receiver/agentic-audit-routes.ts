@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assessAgenticAuditEvent } from './agentic-audit-assessment.js';
 import { validateAgenticAuditRequest, type AgenticAuditAssessment, type AgenticAuditRequest, type StoredAgenticAuditEvent } from './agentic-audit-event.js';
 import type { AgenticEntry } from './agentic-event-log.js';
+import { BodyLimitError } from './body-limit-error.js';
 import { HttpError } from './http-error.js';
 import { readJsonBody, sendJson, type JsonBody } from './http-json.js';
 import { newId } from './ids.js';
@@ -14,22 +15,28 @@ import type { RouteContext } from './route-context.js';
 
 /** `POST /v1/events`: one event in, the stored event out (or the stored one again for a retry). */
 export async function postAgenticAuditEvent(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
-  const body = await readBody(req);
+  const body = await readBody(req, ctx);
   const request = validateAgenticAuditRequest(body.value);
   const retried = ctx.store.agentic.storedRetry(request);
-  if (retried !== undefined) return sendJson(res, 201, retried);
+  if (retried !== undefined) {
+    // Not before the stored event is on disk: it may still be on its way.
+    await retried.durable;
+    return sendJson(res, 201, retried.json);
+  }
   const entry = toEntry(request, assessAgenticAuditEvent(request, ctx.deniedTools, mayHoldFindings(body.text)));
-  ctx.store.agentic.append(entry);
+  await ctx.store.agentic.append(entry);
   ctx.onAgenticStored?.(entry.event);
   sendJson(res, 201, entry.json);
 }
 
-/** The body as JSON; unparsable JSON is a 422 here, as FastAPI answers it. */
-async function readBody(req: IncomingMessage): Promise<JsonBody> {
+/** The body as JSON; unparsable JSON is a 422 here, as FastAPI answers it (the receiver's own limits are not). */
+async function readBody(req: IncomingMessage, ctx: RouteContext): Promise<JsonBody> {
   try {
-    return await readJsonBody(req);
+    return await readJsonBody(req, ctx.limits);
   } catch (error) {
-    if (error instanceof HttpError && error.status === 400) throw new HttpError(422, error.message);
+    if (error instanceof HttpError && !(error instanceof BodyLimitError) && error.status === 400) {
+      throw new HttpError(422, error.message);
+    }
     throw error;
   }
 }

@@ -1,8 +1,7 @@
-import { diag } from '@opentelemetry/api';
 import { clientEventId, type AgenticAuditRequest, type StoredAgenticAuditEvent } from './agentic-audit-event.js';
+import type { NoticeSink } from './operator-notices.js';
+import { ALREADY_DURABLE, PendingWrites, type StoredCopy } from './pending-writes.js';
 import { agenticEventLine } from './trail.js';
-
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:receiver' });
 
 /** A stored AgenticAudit event with its serialised form, built once per request. */
 export interface AgenticEntry {
@@ -13,37 +12,54 @@ export interface AgenticEntry {
 /**
  * The AgenticAudit events the receiver holds: serialised, in arrival order,
  * at most `maxEventsInMemory` of them (the oldest quarter is dropped past
- * that; the trail file keeps them), each written to the JSONL trail.
+ * that; the trail file keeps them), each written to the JSONL trail and held
+ * only once it is on disk.
  */
 export class AgenticEventLog {
   private jsons: string[] = [];
   /** Stored JSON by `context.event_id`: a retried event is answered with the stored one. */
   private readonly byEventId = new Map<string, string>();
+  /** Events written but not yet fsynced, by `context.event_id`. */
+  private readonly pending = new PendingWrites();
   private trimmedWarned = false;
 
   constructor(
     private readonly maxEventsInMemory: number,
-    /** Queues a trail line; a no-op without a file. */
-    private readonly writeLine: (line: string) => void,
+    /** Appends a trail line and resolves once it is on disk; `undefined` without a file. */
+    private readonly writeLine: (line: string) => Promise<void> | undefined,
+    private readonly notify: NoticeSink,
   ) {}
 
   /**
    * The stored event a retry of `request` would duplicate: same `context.event_id`,
-   * action and data. (A later event under the same id with other data, such as
-   * a tool call's result after its decision, is a new record.)
+   * action and data, on disk or on its way there (await its `durable` before
+   * answering). A later event under the same id with other data, such as a
+   * tool call's result after its decision, is a new record.
    */
-  storedRetry(request: AgenticAuditRequest): string | undefined {
+  storedRetry(request: AgenticAuditRequest): StoredCopy | undefined {
     const eventId = clientEventId(request);
-    const stored = eventId === undefined ? undefined : this.byEventId.get(eventId);
-    if (stored === undefined) return undefined;
-    const previous = JSON.parse(stored) as StoredAgenticAuditEvent;
+    if (eventId === undefined) return undefined;
+    const stored = this.byEventId.get(eventId);
+    const copy = this.pending.get(eventId) ?? (stored === undefined ? undefined : { json: stored, durable: ALREADY_DURABLE });
+    if (copy === undefined) return undefined;
+    const previous = JSON.parse(copy.json) as StoredAgenticAuditEvent;
     const same = previous.action === request.action && JSON.stringify(previous.data) === JSON.stringify(request.data);
-    return same ? stored : undefined;
+    return same ? copy : undefined;
   }
 
-  append(entry: AgenticEntry): void {
-    this.index(entry.event, entry.json);
-    this.writeLine(agenticEventLine(entry.json));
+  /**
+   * Writes the event to the trail and holds it once it is on disk.
+   *
+   * @throws TrailWriteError (as a rejection) when it could not be written; it is then not held.
+   */
+  append(entry: AgenticEntry): Promise<void> {
+    const written = this.writeLine(agenticEventLine(entry.json));
+    if (written === undefined) {
+      this.index(entry.event, entry.json);
+      return ALREADY_DURABLE;
+    }
+    const events = [{ key: clientEventId(entry.event), json: entry.json }];
+    return this.pending.track(events, written, () => this.index(entry.event, entry.json));
   }
 
   /** Indexes an event read back from the trail. */
@@ -73,7 +89,7 @@ export class AgenticEventLog {
     this.jsons = this.jsons.slice(drop);
     if (this.trimmedWarned) return;
     this.trimmedWarned = true;
-    log.warn(
+    this.notify(
       `the receiver holds more than ${this.maxEventsInMemory} AgenticAudit events; the oldest are dropped from memory ` +
         '(the trail file keeps them, if there is one). Raise maxEventsInMemory to keep more.',
     );

@@ -1,46 +1,35 @@
 // The local audit receiver: a strict, dependency-free implementation of the
 // Secureagentics API (audit-apis.md §1), plus AgenticAudit's `POST /v1/events`
-// (§3), for demos, local development and benchmarks. Start/close and per-request plumbing live here; the routes,
-// validation, policies and storage each have their own file.
+// (§3), for demos, local development and benchmarks. Start/close and
+// per-request plumbing live here; the options, routes, validation, policies,
+// storage and timeouts each have their own file.
 import { diag } from '@opentelemetry/api';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAuthorizer } from './auth.js';
 import { HttpError } from './http-error.js';
 import { sendError } from './http-json.js';
+import { isLoopbackAddress } from './loopback.js';
+import { operatorNotices, type NoticeSink } from './operator-notices.js';
+import { resolveReceiverOptions, type AuditReceiverOptions } from './receiver-options.js';
 import { route, type RouteContext } from './routes.js';
-import { AuditStore } from './store.js';
+import { closeIdleSockets, serverTimeoutOptions } from './server-timeouts.js';
+import { AuditStore, type TrailStats } from './store.js';
 import type { StoredAuditEvent } from './stored-event.js';
 import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
+import { storageRefusal, TrailWriteError } from './trail-write-error.js';
 
 export type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 export type { PolicyResult } from './policies.js';
+export type { AuditReceiverOptions } from './receiver-options.js';
+export type { TrailStats } from './store.js';
 export type { StoredAuditEvent } from './stored-event.js';
+export type { SkippedLines } from './trail.js';
 
 const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:receiver' });
 
 /** Requests still running this long after `close()` have their connections cut. */
 const CLOSE_GRACE_MILLIS = 2000;
-
-/** Options for {@link startAuditReceiver}; all optional. */
-export interface AuditReceiverOptions {
-  /** Port to listen on; 0 picks a free one. Default 8787. */
-  port?: number;
-  /** Interface to bind. Default '127.0.0.1'. */
-  host?: string;
-  /** Append-only JSONL file. Default: none (memory only). */
-  file?: string;
-  /** When set, requests must carry `Authorization: Bearer <apiKey>` exactly; when unset any non-empty bearer token is accepted (a missing/malformed header is still 401). */
-  apiKey?: string;
-  /** Tool names whose tool_call events the deny-list policy blocks. Default []. */
-  deniedTools?: string[];
-  /** Called with each event once it is stored, e.g. to log it. Errors it throws are reported through `diag` and otherwise ignored. Default: none. */
-  onEvent?: (event: StoredAuditEvent) => void;
-  /** Called with each stored AgenticAudit event (`POST /v1/events`); errors it throws are reported through `diag`. Default: none. */
-  onAgenticAuditEvent?: (event: StoredAgenticAuditEvent) => void;
-  /** Most events kept in memory for listing; past it the oldest quarter is dropped from memory (the file keeps them). Default 1,000,000 (about 0.5 GB). */
-  maxEventsInMemory?: number;
-}
 
 /** A running receiver, as returned by {@link startAuditReceiver}. */
 export interface AuditReceiver {
@@ -52,7 +41,9 @@ export interface AuditReceiver {
   events(): readonly StoredAuditEvent[];
   /** Stored AgenticAudit events (`POST /v1/events`), in arrival order. */
   agenticAuditEvents(): readonly StoredAgenticAuditEvent[];
-  /** Stops listening, ends open keep-alive sockets, flushes and closes the file. */
+  /** The trail's records loaded and lines skipped on start, and its failed writes since (all 0 without a file). */
+  trailStats(): TrailStats;
+  /** Stops listening, ends open keep-alive sockets, waits for writes in flight and closes the file. */
   close(): Promise<void>;
 }
 
@@ -64,15 +55,20 @@ export interface AuditReceiver {
  * `risk_level`, `pii_detected`, `frameworks` and `decision` derived from the
  * same policies. It validates as strictly as the real services, evaluates
  * demonstration policies (`pii.email`, `secret.api_key` flag; `tool.denylist`
- * blocks) and, with `file`, keeps an append-only JSONL trail that is replayed on start.
+ * blocks) and, with `file`, keeps an append-only JSONL trail that is replayed
+ * on start. With a file, a write is answered only once it is fsynced
+ * (requests that arrive together share one fsync).
  *
  * Status codes: 201 agent or single event created; 200 batch and listing;
  * 400 invalid body or query (a batch with any invalid event is rejected whole,
- * the message names `events[i].field`); 401 missing, malformed or wrong bearer
- * token; 404 unknown route or agent; 405 wrong method (with `Allow`); 413 body
- * over 5 MiB; 415 not `application/json`; 422 an invalid `POST /v1/events`
- * body (as AgenticAudit answers); 500 unexpected failure. Every error body is
- * `{"error": "<message>"}`.
+ * the message names `events[i].field`), or a body nested deeper than
+ * `maxJsonDepth`; 401 missing, malformed or wrong bearer token; 404 unknown
+ * route or agent; 405 wrong method (with `Allow`); 408 headers or body not
+ * received in time; 413 body over `maxBodyBytes`; 415 not `application/json`;
+ * 422 an invalid `POST /v1/events` body (as AgenticAudit answers); 500
+ * unexpected failure; 503 the trail could not be written, 507 because the
+ * disk is full (nothing from that request is stored). Every error body the
+ * receiver writes is `{"error": "<message>"}` (Node sends the 408 itself, bodiless).
  *
  * @throws TypeError when an option is invalid.
  * @throws Error when the port cannot be bound or the file cannot be opened.
@@ -82,23 +78,36 @@ export interface AuditReceiver {
  * await receiver.close();
  */
 export async function startAuditReceiver(options: AuditReceiverOptions = {}): Promise<AuditReceiver> {
-  const { port, host, file, apiKey, deniedTools, onEvent, onAgenticAuditEvent, maxEventsInMemory } = resolveOptions(options);
-  const store = await AuditStore.open(file, maxEventsInMemory);
+  const config = resolveReceiverOptions(options);
+  const { port, host, file, apiKey, onEvent, onAgenticAuditEvent } = config;
+  const notify = operatorNotices(config.onWarning);
+  const store = await AuditStore.open(file, config.maxEventsInMemory, notify);
   const authorize = createAuthorizer(apiKey);
-  const ctx: RouteContext = { store, deniedTools: new Set(deniedTools) };
-  if (onEvent !== undefined) ctx.onStored = (events) => notify(onEvent, events);
-  if (onAgenticAuditEvent !== undefined) ctx.onAgenticStored = (event) => notify(onAgenticAuditEvent, [event]);
+  const ctx: RouteContext = {
+    store,
+    deniedTools: new Set(config.deniedTools),
+    limits: { maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth },
+  };
+  if (onEvent !== undefined) ctx.onStored = (events) => callEach(onEvent, events);
+  if (onAgenticAuditEvent !== undefined) ctx.onAgenticStored = (event) => callEach(onAgenticAuditEvent, [event]);
 
   let closing = false;
   const pending = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
+  // Each socket's latest response, so the idle timeout spares a request still being worked on.
+  const answering = new WeakMap<Socket, ServerResponse>();
+  const server = createServer(serverTimeoutOptions(config), (req, res) => {
     // While closing, answer what is in flight but keep no connection alive.
     if (closing) res.setHeader('connection', 'close');
     pending.add(res);
+    answering.set(req.socket, res);
     res.once('close', () => pending.delete(res));
     const refusal = authorize(req.headers.authorization);
     if (refusal !== undefined) return sendError(res, 401, refusal);
     route(req, res, ctx).catch((error: unknown) => fail(req, res, error));
+  });
+  closeIdleSockets(server, config.idleTimeoutMillis, (socket) => {
+    const res = answering.get(socket);
+    return res !== undefined && !res.headersSent && !res.destroyed;
   });
 
   try {
@@ -115,14 +124,16 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
   }
   server.on('error', (error) => log.error(`audit receiver server error: ${error.message}`));
 
-  const bound = (server.address() as AddressInfo).port;
+  const address = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  if (apiKey === undefined && !isLoopbackAddress(address.address)) warnExposed(notify, `${urlHost}:${address.port}`);
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${bound}`,
-    port: bound,
+    url: `http://${urlHost}:${address.port}`,
+    port: address.port,
     events: () => store.events(),
     agenticAuditEvents: () => store.agentic.events(),
+    trailStats: () => store.trailStats(),
     close: () => {
       closed ??= (async () => {
         closing = true;
@@ -146,12 +157,24 @@ function fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
     res.destroy();
     return;
   }
+  if (error instanceof TrailWriteError) {
+    const refusal = storageRefusal(error);
+    return sendError(res, refusal.status, refusal.message);
+  }
   if (error instanceof HttpError) return sendError(res, error.status, error.message, error.headers);
   log.error(`audit receiver failed on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
   sendError(res, 500, `internal error while handling ${req.method} ${req.url}; see the receiver's log`);
 }
 
-function notify<E extends { id: string }>(onEvent: (event: E) => void, events: readonly E[]): void {
+/** Without a key any bearer token is accepted (auth.ts): fine on loopback, not on a network. */
+function warnExposed(notify: NoticeSink, where: string): void {
+  notify(
+    `listening on ${where}, beyond loopback, without an API key: anyone who can reach it can write to and read the ` +
+      'audit trail with any bearer token. Set apiKey (--api-key), or bind 127.0.0.1.',
+  );
+}
+
+function callEach<E extends { id: string }>(onEvent: (event: E) => void, events: readonly E[]): void {
   for (const event of events) {
     try {
       onEvent(event);
@@ -159,42 +182,4 @@ function notify<E extends { id: string }>(onEvent: (event: E) => void, events: r
       log.warn(`onEvent threw for event ${event.id}: ${(error as Error).message}`);
     }
   }
-}
-
-interface ReceiverConfig {
-  port: number;
-  host: string;
-  file: string | undefined;
-  apiKey: string | undefined;
-  deniedTools: string[];
-  onEvent: ((event: StoredAuditEvent) => void) | undefined;
-  onAgenticAuditEvent: ((event: StoredAgenticAuditEvent) => void) | undefined;
-  maxEventsInMemory: number;
-}
-
-function resolveOptions(options: AuditReceiverOptions): ReceiverConfig {
-  const { port = 8787, host = '127.0.0.1', file, apiKey, deniedTools = [], onEvent, onAgenticAuditEvent } = options;
-  const { maxEventsInMemory = 1_000_000 } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`startAuditReceiver: port must be an integer from 0 to 65535, got ${String(port)}`);
-  }
-  if (typeof host !== 'string' || host === '') throw new TypeError('startAuditReceiver: host must be a non-empty string');
-  if (file !== undefined && (typeof file !== 'string' || file === '')) {
-    throw new TypeError('startAuditReceiver: file must be a non-empty path when given');
-  }
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || !/^\S+$/.test(apiKey))) {
-    throw new TypeError('startAuditReceiver: apiKey must be a non-empty string without whitespace when given');
-  }
-  if (!Array.isArray(deniedTools) || !deniedTools.every((tool) => typeof tool === 'string')) {
-    throw new TypeError('startAuditReceiver: deniedTools must be an array of tool names');
-  }
-  for (const [name, callback] of [['onEvent', onEvent], ['onAgenticAuditEvent', onAgenticAuditEvent]] as const) {
-    if (callback !== undefined && typeof callback !== 'function') {
-      throw new TypeError(`startAuditReceiver: ${name} must be a function when given`);
-    }
-  }
-  if (!Number.isSafeInteger(maxEventsInMemory) || maxEventsInMemory < 1) {
-    throw new TypeError(`startAuditReceiver: maxEventsInMemory must be a positive integer, got ${String(maxEventsInMemory)}`);
-  }
-  return { port, host, file, apiKey, deniedTools, onEvent, onAgenticAuditEvent, maxEventsInMemory };
 }

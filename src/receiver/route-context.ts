@@ -1,8 +1,9 @@
 /**
  * What every route handler of the receiver is given: the store, the demo
- * policies' settings and the hooks of the running receiver.
+ * policies' settings, the body limits and the hooks of the running receiver.
  */
 import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
+import type { BodyLimits } from './http-json.js';
 import type { AuditStore } from './store.js';
 import type { StoredAuditEvent } from './stored-event.js';
 
@@ -10,7 +11,9 @@ import type { StoredAuditEvent } from './stored-event.js';
 export interface RouteContext {
   store: AuditStore;
   deniedTools: ReadonlySet<string>;
-  /** Called with each request's events once stored; absent on the hot path of a bare receiver. */
+  /** How large and how deeply nested a request body may be. */
+  limits: BodyLimits;
+  /** Called with each request's events once stored (on disk, with a file); absent on the hot path of a bare receiver. */
   onStored?: (events: readonly StoredAuditEvent[]) => void;
   /** Called with each AgenticAudit event once stored. */
   onAgenticStored?: (event: StoredAgenticAuditEvent) => void;

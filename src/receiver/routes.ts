@@ -1,7 +1,9 @@
 // The Secureagentics API routes (audit-apis.md §1) and their handlers, plus
 // AgenticAudit's `POST /v1/events` (agentic-audit-routes.ts).
 // Status codes: 201 for creates (an agent, a single event), 200 for a batch
-// (it answers a summary, `{results, total}`) and for listings.
+// (it answers a summary, `{results, total}`) and for listings. A write is
+// answered only once it is on disk (store.ts); one the disk refused throws a
+// TrailWriteError, answered 507 or 503 by the receiver.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { postAgenticAuditEvent } from './agentic-audit-routes.js';
 import { HttpError } from './http-error.js';
@@ -9,8 +11,10 @@ import { readJsonBody, sendJson } from './http-json.js';
 import { parseListQuery } from './list-query.js';
 import { evaluatePolicies, mayHoldFindings } from './policies.js';
 import { isRetryOf } from './event-retry.js';
+import { ALREADY_DURABLE } from './pending-writes.js';
 import { eventIdOf } from './store.js';
 import type { RouteContext } from './route-context.js';
+import { storageRefusal, TrailWriteError } from './trail-write-error.js';
 import { toStoredEntry, type StoredEntry } from './stored-event.js';
 export type { RouteContext } from './route-context.js';
 import { validateAgentRegistration, validateBatch, validateEvent, type ArrivalTime, type ValidEvent } from './validation.js';
@@ -59,40 +63,51 @@ function match(path: string): Route | undefined {
 }
 
 async function registerAgent(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
-  const registration = validateAgentRegistration((await readJsonBody(req)).value);
-  sendJson(res, 201, JSON.stringify(ctx.store.registerAgent(registration)));
+  const registration = validateAgentRegistration((await readJsonBody(req, ctx.limits)).value);
+  sendJson(res, 201, JSON.stringify(await ctx.store.registerAgent(registration)));
 }
 
 async function postEvent(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string): Promise<void> {
   requireAgent(ctx, agentId);
-  const body = await readJsonBody(req);
+  const body = await readJsonBody(req, ctx.limits);
   const valid = validateEvent(body.value, '', arrivalTime());
   const stored = ctx.store.storedRetry(agentId, valid);
-  if (stored !== undefined) return sendJson(res, 201, stored);
+  if (stored !== undefined) {
+    // Not before the stored event is on disk: it may still be on its way.
+    await stored.durable;
+    return sendJson(res, 201, stored.json);
+  }
   const entry = toEntry(ctx, agentId, valid, '');
-  commit(ctx, agentId, [entry]);
+  await commit(ctx, agentId, [entry]);
   sendJson(res, 201, entry.json);
 }
 
 async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, agentId: string): Promise<void> {
   requireAgent(ctx, agentId);
-  const body = await readJsonBody(req);
+  const body = await readJsonBody(req, ctx.limits);
   const valid = validateBatch(body.value, arrivalTime());
   const scanContent = mayHoldFindings(body.text);
   // Build every entry before storing any, so a batch is all-or-nothing. A
   // client's retry (same payload.event_id and same content as the newest event
   // under that id, this batch's included) is answered with the stored event
-  // and not stored again; the same id with other content is a new record.
+  // and not stored again (but answered only once it is on disk); the same id
+  // with other content is a new record. No await until commit: a concurrent
+  // request must see this batch's events as stored or pending.
   const results = new Array<string>(valid.length);
+  const retried: Array<Promise<void>> = [];
   const fresh: StoredEntry[] = [];
   const inBatch = new Map<string, StoredEntry>();
   for (let i = 0; i < valid.length; i++) {
     const eventId = eventIdOf(valid[i]!.payload);
     const earlier = eventId === undefined ? undefined : inBatch.get(eventId);
-    const stored =
-      earlier === undefined ? ctx.store.storedRetry(agentId, valid[i]!) : isRetryOf(earlier.event, valid[i]!) ? earlier.json : undefined;
+    if (earlier !== undefined && isRetryOf(earlier.event, valid[i]!)) {
+      results[i] = earlier.json; // on disk with this batch's own commit
+      continue;
+    }
+    const stored = earlier === undefined ? ctx.store.storedRetry(agentId, valid[i]!) : undefined;
     if (stored !== undefined) {
-      results[i] = stored;
+      results[i] = stored.json;
+      if (stored.durable !== ALREADY_DURABLE) retried.push(stored.durable);
       continue;
     }
     const entry = toEntry(ctx, agentId, valid[i]!, `events[${i}].`, scanContent);
@@ -100,7 +115,14 @@ async function postBatch(req: IncomingMessage, res: ServerResponse, ctx: RouteCo
     results[i] = entry.json;
     if (eventId !== undefined) inBatch.set(eventId, entry);
   }
-  commit(ctx, agentId, fresh);
+  const [own, ...repeated] = await Promise.allSettled([commit(ctx, agentId, fresh), ...retried]);
+  if (own!.status === 'rejected') throw own!.reason;
+  // This batch's own events are stored, but an event it repeats was in a write that failed.
+  const lost = repeated.find((outcome) => outcome.status === 'rejected');
+  if (lost !== undefined) {
+    const reason: unknown = lost.reason;
+    throw reason instanceof TrailWriteError ? storageRefusal(reason, { stored: fresh.length }) : reason;
+  }
   // The stored events are already serialised; join them instead of re-serialising.
   sendJson(res, 200, `{"results":[${results.join(',')}],"total":${valid.length}}`);
 }
@@ -131,8 +153,9 @@ function toEntry(ctx: RouteContext, agentId: string, valid: ValidEvent, where: s
   }
 }
 
-function commit(ctx: RouteContext, agentId: string, entries: StoredEntry[]): void {
-  ctx.store.appendEvents(agentId, entries);
+/** Stores `entries` and, once they are on disk, tells `onStored`. */
+async function commit(ctx: RouteContext, agentId: string, entries: StoredEntry[]): Promise<void> {
+  await ctx.store.appendEvents(agentId, entries);
   ctx.onStored?.(entries.map((entry) => entry.event));
 }
 

@@ -1,14 +1,15 @@
-import { diag } from '@opentelemetry/api';
 import { AgenticEventLog } from './agentic-event-log.js';
 import { isRetryOf } from './event-retry.js';
 import { newId } from './ids.js';
 import { JsonlAppender } from './jsonl-appender.js';
 import type { ListQuery } from './list-query.js';
+import type { NoticeSink } from './operator-notices.js';
+import { ALREADY_DURABLE, PendingWrites, type StoredCopy } from './pending-writes.js';
 import type { StoredAuditEvent, StoredEntry } from './stored-event.js';
-import { agentLine, eventLine, readTrail, type AgentRecord, type TrailRecord } from './trail.js';
+import { agentLine, eventLine, readTrail, type AgentRecord, type SkippedLines, type TrailRecord } from './trail.js';
+import { trailLoadNotice } from './trail-load-notice.js';
+import { TrailWriteProblems } from './trail-write-problems.js';
 import type { AgentRegistration, ValidEvent } from './validation.js';
-
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:receiver' });
 
 interface AgentState {
   record: AgentRecord;
@@ -21,6 +22,16 @@ interface AgentState {
   byEventId: Map<string, string>;
 }
 
+/** What the store's trail went through since the receiver started. */
+export interface TrailStats {
+  /** Records loaded from the trail on start. */
+  loadedRecords: number;
+  /** Lines of the trail skipped on start, by why. */
+  skippedLines: SkippedLines;
+  /** Failed trail writes (each failed group commit counts once; its requests were answered 507 or 503). */
+  writeFailures: number;
+}
+
 /** One page of an event listing, as serialised events. */
 export interface EventPage {
   items: string[];
@@ -29,8 +40,9 @@ export interface EventPage {
 
 /**
  * Agents and events: an in-memory index for reads, backed by an append-only
- * JSONL trail when a file is given. Writes to the trail are queued on a
- * buffered stream, never awaited on the request path.
+ * JSONL trail when a file is given. With a file, an agent or event enters the
+ * index only once its line is fsynced, so what is listed is what is on disk;
+ * one that could not be written never enters it.
  */
 export class AuditStore {
   private readonly agents = new Map<string, AgentState>();
@@ -47,15 +59,24 @@ export class AuditStore {
   private readonly owners: AgentState[] = [];
   /** Set once the trail has been replayed; replayed records are not written again. */
   private appender: JsonlAppender | undefined;
+  /** Events written but not yet fsynced, by `agentId + \n + payload.event_id`, for retries that arrive meanwhile. */
+  private readonly pending = new PendingWrites();
   private trimmedWarned = false;
+  private readonly writeProblems: TrailWriteProblems | undefined;
+  private loaded: Pick<TrailStats, 'loadedRecords' | 'skippedLines'> = {
+    loadedRecords: 0,
+    skippedLines: { notJson: 0, tooDeep: 0, tooLong: 0, invalid: 0, torn: 0 },
+  };
   /** AgenticAudit's `POST /v1/events` events: their own index, the same trail. */
   readonly agentic: AgenticEventLog;
 
   private constructor(
     private readonly maxEventsInMemory: number,
     private readonly file: string | undefined,
+    private readonly notify: NoticeSink,
   ) {
-    this.agentic = new AgenticEventLog(maxEventsInMemory, (line) => this.appender?.append(line));
+    this.agentic = new AgenticEventLog(maxEventsInMemory, (line) => this.appender?.append(line), notify);
+    if (file !== undefined) this.writeProblems = new TrailWriteProblems(file, notify);
   }
 
   /**
@@ -63,19 +84,25 @@ export class AuditStore {
    * a restart. Without a file the store is memory-only. At most
    * `maxEventsInMemory` events are indexed; beyond that the oldest are
    * dropped from memory (they stay in the file), so a long benchmark cannot
-   * exhaust the heap.
+   * exhaust the heap. Lines of the file that are not valid records are
+   * skipped, counted and reported once through `notify`; a torn last line is cut off.
    *
    * @throws Error when the file exists but cannot be read, or cannot be opened for appending.
    */
-  static async open(file: string | undefined, maxEventsInMemory: number): Promise<AuditStore> {
-    const store = new AuditStore(maxEventsInMemory, file);
+  static async open(file: string | undefined, maxEventsInMemory: number, notify: NoticeSink): Promise<AuditStore> {
+    const store = new AuditStore(maxEventsInMemory, file, notify);
     if (file === undefined) return store;
-    const { records, skipped } = await readTrail(file, (record) => store.replay(record));
-    if (skipped > 0) {
-      log.warn(`skipped ${skipped} malformed line(s) in the audit trail ${file}; ${records} record(s) loaded`);
-    }
-    store.appender = await JsonlAppender.open(file);
+    const load = await readTrail(file, (record) => store.replay(record));
+    store.loaded = { loadedRecords: load.records, skippedLines: load.skipped };
+    const notice = trailLoadNotice(file, load);
+    if (notice !== undefined) notify(notice);
+    store.appender = await JsonlAppender.open(file, load.end, store.writeProblems!);
     return store;
+  }
+
+  /** Records loaded and skipped on start, and failed writes since. */
+  trailStats(): TrailStats {
+    return { ...this.loaded, writeFailures: this.writeProblems?.failures ?? 0 };
   }
 
   /** Whether an agent with this id is registered. */
@@ -83,37 +110,56 @@ export class AuditStore {
     return this.agents.has(agentId);
   }
 
-  /** Registers an agent under a new id; the same name twice gives two agents, as in the real service. */
-  registerAgent(registration: AgentRegistration): AgentRecord {
+  /**
+   * Registers an agent under a new id (the same name twice gives two agents,
+   * as in the real service) and resolves once it is on disk.
+   *
+   * @throws TrailWriteError when its line could not be written; the agent is then not registered.
+   */
+  async registerAgent(registration: AgentRegistration): Promise<AgentRecord> {
     const record: AgentRecord = { id: newId('agt'), ...registration, created_at: new Date().toISOString() };
+    // Nobody knows the id before the answer, so nothing can refer to it while this waits.
+    await this.appender?.append(agentLine(record));
     this.agents.set(record.id, newAgentState(record));
-    this.appender?.append(agentLine(record));
     return record;
   }
 
   /**
-   * The stored event (as JSON) that `valid` is a client's retry of: the newest
-   * of this agent's events with its `payload.event_id`, when the content is the
-   * same too (`isRetryOf`). Parsed only on an id match, which is rare.
+   * The stored event that `valid` is a client's retry of: the newest of this
+   * agent's events with its `payload.event_id` (on disk, or still on its way
+   * there), when the content is the same too (`isRetryOf`). Its `durable`
+   * must be awaited before the retry is answered. Parsed only on an id match, which is rare.
    */
-  storedRetry(agentId: string, valid: ValidEvent): string | undefined {
+  storedRetry(agentId: string, valid: ValidEvent): StoredCopy | undefined {
     const eventId = eventIdOf(valid.payload);
-    const stored = eventId === undefined ? undefined : this.agents.get(agentId)?.byEventId.get(eventId);
-    return stored !== undefined && isRetryOf(JSON.parse(stored) as StoredAuditEvent, valid) ? stored : undefined;
+    if (eventId === undefined) return undefined;
+    const pending = this.pending.get(pendingKey(agentId, eventId));
+    const stored = this.agents.get(agentId)?.byEventId.get(eventId);
+    const copy = pending ?? (stored === undefined ? undefined : { json: stored, durable: ALREADY_DURABLE });
+    return copy !== undefined && isRetryOf(JSON.parse(copy.json) as StoredAuditEvent, valid) ? copy : undefined;
   }
 
-  /** Indexes a request's events and queues them as one trail write. The agent must exist. */
-  appendEvents(agentId: string, entries: readonly StoredEntry[]): void {
+  /**
+   * Writes a request's events to the trail as one append and indexes them once
+   * they are on disk (at once without a file). The agent must exist.
+   *
+   * @throws TrailWriteError (as a rejection) when they could not be written; none of them is then kept.
+   */
+  appendEvents(agentId: string, entries: readonly StoredEntry[]): Promise<void> {
     const state = this.agents.get(agentId);
     if (state === undefined) throw new Error(`agent ${agentId} is not registered`);
-    const lines = this.appender === undefined ? undefined : new Array<string>(entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      this.index(state, entry.event.type, entry.json, entry.timestampMicros, eventIdOf(entry.event.payload));
-      if (lines !== undefined) lines[i] = eventLine(entry.json);
+    if (entries.length === 0) return ALREADY_DURABLE;
+    if (this.appender === undefined) {
+      this.indexEntries(state, entries);
+      return ALREADY_DURABLE;
     }
-    // One write per request; join builds a flat string, cheaper to encode than `+=` ropes.
-    if (lines !== undefined && lines.length > 0) this.appender?.append(lines.join(''));
+    // One append per request; join builds a flat string, cheaper to encode than `+=` ropes.
+    const written = this.appender.append(entries.map((entry) => eventLine(entry.json)).join(''));
+    const events = entries.map((entry) => {
+      const eventId = eventIdOf(entry.event.payload);
+      return { key: eventId === undefined ? undefined : pendingKey(agentId, eventId), json: entry.json };
+    });
+    return this.pending.track(events, written, () => this.indexEntries(state, entries));
   }
 
   /** One page of an agent's events matching `query`, with the total count of matches. */
@@ -145,9 +191,15 @@ export class AuditStore {
     return this.jsons.map((json) => JSON.parse(json) as StoredAuditEvent);
   }
 
-  /** Flushes and closes the trail. */
+  /** Waits for queued writes and closes the trail. */
   async close(): Promise<void> {
     await this.appender?.close();
+  }
+
+  private indexEntries(state: AgentState, entries: readonly StoredEntry[]): void {
+    for (const entry of entries) {
+      this.index(state, entry.event.type, entry.json, entry.timestampMicros, eventIdOf(entry.event.payload));
+    }
   }
 
   private replay(record: TrailRecord): boolean {
@@ -205,7 +257,7 @@ export class AuditStore {
     if (this.trimmedWarned) return;
     this.trimmedWarned = true;
     const where = this.file === undefined ? 'are gone (no file is kept)' : `remain in ${this.file}`;
-    log.warn(
+    this.notify(
       `the receiver holds more than ${this.maxEventsInMemory} events; the oldest are no longer listed ` +
         `by GET /v1/agents/{id}/events and ${where}. Raise maxEventsInMemory to keep more.`,
     );
@@ -233,6 +285,10 @@ export class AuditStore {
     }
     return low;
   }
+}
+
+function pendingKey(agentId: string, eventId: string): string {
+  return `${agentId}\n${eventId}`;
 }
 
 function newAgentState(record: AgentRecord): AgentState {

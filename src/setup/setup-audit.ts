@@ -70,12 +70,16 @@ export interface AuditHandle {
 export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   ensureDiagLogger();
 
+  // What can throw on a bad option comes before the audit processor, whose
+  // policy counts process-wide from its construction: a setupAudit() that
+  // threw leaves nothing live behind, and no handle is needed to undo it.
+  const resource = buildResource(options);
+  const otlp = otlpExporter(options.otlp);
   const processor = auditSpanProcessor(options);
   const spanProcessors: SpanProcessor[] = [processor];
-  const otlp = otlpExporter(options.otlp);
   if (otlp) spanProcessors.push(new BatchSpanProcessor(otlp));
 
-  const provider = new NodeTracerProvider({ resource: buildResource(options), spanProcessors });
+  const provider = providerWith(resource, spanProcessors, processor);
   const registered = !globalTracerProviderExists();
   if (registered) {
     provider.register();
@@ -100,6 +104,17 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
     stats: () => processor.stats(),
     logContentIntake: () => processor.logContentIntake(),
   };
+}
+
+/** The provider; should building it throw after all, the processor is shut down first, so its policy stops counting. */
+function providerWith(resource: Resource, spanProcessors: SpanProcessor[], processor: AuditSpanProcessor): NodeTracerProvider {
+  try {
+    return new NodeTracerProvider({ resource, spanProcessors });
+  } catch (error) {
+    // shutdown() takes the policy out at once; what it delivers after is nothing (no span has started).
+    processor.shutdown().catch(() => undefined);
+    throw error;
+  }
 }
 
 function otlpExporter(option: SetupAuditOptions['otlp']): OTLPTraceExporter | undefined {

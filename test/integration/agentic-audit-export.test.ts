@@ -14,6 +14,7 @@ import {
 import type { AuditProcessorOptions } from '../../src/pipeline/audit-span-processor.js';
 import { it as base, type InstalledAudit } from '../support/audit-test.js';
 import { TEST_RESOURCE } from '../support/install-backends.js';
+import { activityRequests, isLossRecordRequest } from '../support/audit-loss.js';
 
 type Body = { agent_id: string; action: string; data: Record<string, unknown>; context: Record<string, unknown> };
 
@@ -181,7 +182,10 @@ describe('AgenticAudit failures', () => {
 
     const prompts = server.requests.filter((r) => (r.body as Body).action === 'llm.prompt');
     expect(prompts.map((r) => r.status)).toEqual([422, 422, 422, 422, 422]);
-    expect(processor.stats().backends['agentic-audit']).toMatchObject({ delivered: 5, failed: 5, retries: 0 });
+    // Delivered: the five completions, and the audit.loss records of the refused prompts.
+    const lossRecords = server.requests.filter(isLossRecordRequest).length;
+    expect(lossRecords).toBeGreaterThan(0);
+    expect(processor.stats().backends['agentic-audit']).toMatchObject({ delivered: 5 + lossRecords, failed: 5, retries: 0 });
     const reports = diagnostics.warnings.filter((w) => w.includes('422'));
     expect(reports.length).toBeGreaterThan(0);
     expect(reports.length).toBeLessThan(5);
@@ -196,12 +200,13 @@ describe('AgenticAudit failures', () => {
     withToolCall('t1', {}, () => 1);
     withToolCall('t2', {}, () => 2);
     await processor.forceFlush();
-    expect(server.requests.map((r) => r.status)).toEqual([401, 401]);
+    expect(activityRequests(server.requests).map((r) => r.status)).toEqual([401, 401]);
     const authErrors = diagnostics.errors.filter((m) => m.includes('401'));
     expect(authErrors).toHaveLength(1);
     expect(authErrors[0]).toContain('AGENTAUDIT_KEY');
     expect(diagnostics.errors.join('\n') + diagnostics.warnings.join('\n')).not.toContain('aa_live_wrong');
-    expect(processor.stats().backends['agentic-audit']).toMatchObject({ failed: 2, retries: 0 });
+    // The two tool calls, and the audit.loss records of their loss (refused too; not reported again).
+    expect(processor.stats().backends['agentic-audit']).toMatchObject({ failed: 2 + server.requests.filter(isLossRecordRequest).length, retries: 0 });
   });
 
   it('retries a 500 and then delivers', async ({ agenticAuditServer: server, audit }) => {
@@ -219,6 +224,7 @@ describe('AgenticAudit failures', () => {
     await processor.forceFlush();
     expect(server.requests).toHaveLength(0);
     expect(diagnostics.errors.filter((m) => m.includes('AGENTAUDIT_KEY'))).toHaveLength(1);
-    expect(processor.stats().backends['agentic-audit']).toMatchObject({ failed: 1 });
+    // The tool call, and the audit.loss event that records its loss (sent to every backend, this one too; not reported again).
+    expect(processor.stats().backends['agentic-audit']).toMatchObject({ failed: 2 });
   });
 });

@@ -13,6 +13,7 @@ import {
 import type { AuditProcessorOptions } from '../../src/pipeline/audit-span-processor.js';
 import { rateLimited } from '../servers/agentsudo-server.js';
 import { it as base, type InstalledAudit } from '../support/audit-test.js';
+import { activityRequests, isLossRecordRequest } from '../support/audit-loss.js';
 
 type Body = { agent_name: string; action: string; allowed: boolean; scope?: string; function_name?: string; metadata: Record<string, unknown> };
 
@@ -115,8 +116,9 @@ describe('AgentSudo failures', () => {
     recordError(new Error('x'));
     recordEvent('ok', {});
     await processor.forceFlush();
-    expect(server.requests.map((r) => r.status).sort()).toEqual([201, 400]);
-    expect(processor.stats().backends.agentsudo).toMatchObject({ delivered: 1, failed: 1, retries: 0 });
+    expect(activityRequests(server.requests).map((r) => r.status).sort()).toEqual([201, 400]);
+    expect(server.requests.filter(isLossRecordRequest).map((r) => r.status)).toEqual([201]); // the trail records the loss
+    expect(processor.stats().backends.agentsudo).toMatchObject({ delivered: 2, failed: 1, retries: 0 });
     expect(diagnostics.warnings.join('\n')).toContain('agentsudo: 400 on POST /ingest-event (Missing required fields: scope)');
   });
 
@@ -125,7 +127,7 @@ describe('AgentSudo failures', () => {
     recordEvent('a', {});
     recordEvent('b', {});
     await processor.forceFlush();
-    expect(server.requests.map((r) => r.status)).toEqual([401, 401]);
+    expect(activityRequests(server.requests).map((r) => r.status)).toEqual([401, 401]);
     const authErrors = diagnostics.errors.filter((m) => m.includes('401'));
     expect(authErrors).toHaveLength(1);
     expect(authErrors[0]).toContain('agentsudo: 401 on POST /ingest-event (Invalid API key)');
@@ -149,7 +151,8 @@ describe('AgentSudo spent daily quota (429 for a long time)', () => {
     const pauseMillis = 40;
     const installed = install.backends(
       [agentSudo({ apiKey: server.apiKey, baseUrl: server.url }), secureagentics({ apiKey: healthy.apiKey, baseUrl: healthy.url })],
-      { maxQueueSize: 20, maxConcurrentRequests: 4, maxRetryAfterMillis: pauseMillis, maxRetryElapsedMillis: 3 * pauseMillis, shutdownTimeoutMillis: 300 },
+      // Memory only (no spool), with a short age limit: what this test is about is the bound on memory and the counted losses.
+      { maxQueueSize: 20, maxConcurrentRequests: 4, maxRetryAfterMillis: pauseMillis, maxRetryElapsedMillis: 3 * pauseMillis, maxEventAgeMillis: 3 * pauseMillis, shutdownTimeoutMillis: 300, spoolDir: false },
     );
     const { processor } = installed;
 
@@ -165,10 +168,15 @@ describe('AgentSudo spent daily quota (429 for a long time)', () => {
     await processor.shutdown();
 
     const sudo = processor.stats().backends.agentsudo!;
-    expect(healthy.allEvents()).toHaveLength(62);
-    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 62, failed: 0, dropped: 0 });
+    // The healthy backend also holds the audit.loss records of what AgentSudo gave up.
+    const activity = healthy.allEvents().filter((e) => e.payload['name'] !== 'audit.loss');
+    expect(activity).toHaveLength(62);
+    const lossRecords = healthy.allEvents().length - activity.length;
+    expect(lossRecords).toBeGreaterThan(0);
+    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 62 + lossRecords, failed: 0, dropped: 0 });
     expect(sudo).toMatchObject({ delivered: 0, queued: 0, inFlight: 0 });
-    expect(sudo.failed + sudo.dropped).toBe(62);
+    // The 62 events, and the audit.loss records that AgentSudo's own trail could not take either.
+    expect(sudo.failed + sudo.dropped).toBe(62 + lossRecords);
     expect(sudo.dropped).toBeGreaterThanOrEqual(62 - 20 - 4 - 1); // past the queue bound (session.start went alone)
     const report = diagnostics.warnings.filter((w) => w.includes(' agentsudo: ')).join('\n');
     expect(report).toContain('queue full (20 waiting)');

@@ -6,6 +6,7 @@ import { describe, expect } from 'vitest';
 import { recordEvent, withSession, withToolCall, type SecureagenticsOptions } from '../../src/index.js';
 import { it as base, type InstalledAudit } from '../support/audit-test.js';
 import { batchRequests as batchRequestsOf } from '../support/tracing.js';
+import { activityRequests } from '../support/audit-loss.js';
 
 /** `audit`: the audit processor with one Secureagentics backend on the test server, installed. `batchRequests`: that server's batch requests. */
 const it = base
@@ -24,11 +25,11 @@ describe('delivery robustness', () => {
     withSession({ agentName: 'alpha' }, () => withToolCall('a', {}, () => 1));
     withSession({ agentName: 'beta' }, () => withToolCall('b', {}, () => 2));
     await processor.forceFlush();
-    const byAgent = batchRequests().map((r) => (r.body as { events: Array<{ payload: { agent_name: string } }> }).events.map((e) => e.payload.agent_name));
+    const byAgent = activityRequests(batchRequests() as Array<{ rawBody: string; body: unknown }>).map((r) => (r.body as { events: Array<{ payload: { agent_name: string } }> }).events.map((e) => e.payload.agent_name));
     // Both agents register concurrently, so their requests may arrive in either order.
     expect(byAgent.sort()).toEqual([['alpha', 'alpha', 'alpha'], ['beta', 'beta', 'beta']]);
-    expect(server.allEvents().map((e) => e.payload.agent_name)).toEqual(['beta', 'beta', 'beta']);
-    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 5, failed: 1 });
+    expect(server.allEvents().filter((e) => e.payload['name'] !== 'audit.loss').map((e) => e.payload.agent_name)).toEqual(['beta', 'beta', 'beta']);
+    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 5 + 1, failed: 1 }); // + the audit.loss record
   });
 
   it('splits a batch the service refuses as too large, so only the oversized event is lost', async ({ secureagenticsServer: server, audit }) => {
@@ -37,8 +38,11 @@ describe('delivery robustness', () => {
     for (let i = 0; i < 9; i++) withToolCall(`small_${i}`, { i }, () => i);
     withToolCall('huge', { blob: 'x'.repeat(15_000) }, () => 'y'.repeat(15_000));
     await processor.forceFlush();
-    expect(server.allEvents().map((e) => e.payload.tool_name)).toEqual(Array.from({ length: 9 }, (_, i) => `small_${i}`));
-    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 9, failed: 1 });
+    const events = server.allEvents();
+    expect(events.filter((e) => e.payload['name'] !== 'audit.loss').map((e) => e.payload.tool_name)).toEqual(Array.from({ length: 9 }, (_, i) => `small_${i}`));
+    // The trail records the one it could not take.
+    expect(events.filter((e) => e.payload['name'] === 'audit.loss').map((e) => e.payload['lost'])).toEqual([1]);
+    expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 9 + 1, failed: 1 });
   });
 
   it('says in the trail when the SDK’s span limits dropped recorded events', async ({ secureagenticsServer: server, audit }) => {

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink } from '../servers/otlp-sink.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
+import { freshSpoolDir } from '../support/tracing.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url);
@@ -20,7 +21,8 @@ function runExample(script: string, env: Record<string, string> = {}) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_') && !k.startsWith('SECUREAGENTICS_')));
   return run(process.execPath, [script], {
     cwd: root,
-    env: { ...clean, SECUREAGENTICS_API_KEY: server.apiKey, SECUREAGENTICS_BASE_URL: server.url, ...env },
+    // A spool folder of its own per run: an example must not deliver what an earlier run left.
+    env: { ...clean, SECUREAGENTICS_API_KEY: server.apiKey, SECUREAGENTICS_BASE_URL: server.url, OTEL_AGENT_AUDIT_SPOOL_DIR: freshSpoolDir(), ...env },
   });
 }
 

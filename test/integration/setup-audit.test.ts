@@ -63,7 +63,8 @@ describe('setupAudit', () => {
     await withToolCall('t', {}, () => 1);
     await audit.flush();
     expect(diagnostics.errors.filter((m) => m.includes('SECUREAGENTICS_API_KEY'))).toHaveLength(1);
-    expect(audit.stats().backends.secureagentics).toMatchObject({ failed: 1, delivered: 0 });
+    // The tool call, and the audit.loss event that records its loss (which is not reported again).
+    expect(audit.stats().backends.secureagentics).toMatchObject({ failed: 2, delivered: 0 });
     expect(server.requests).toHaveLength(0);
     await audit.shutdown();
   });

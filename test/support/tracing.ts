@@ -2,6 +2,9 @@
  * Installs a real NodeTracerProvider as the global provider for one test and
  * removes it afterwards, so each test starts from a clean OTel global state.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { context, diag, DiagLogLevel, propagation, trace, type Attributes, type DiagLogger } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -64,7 +67,19 @@ export function captureDiag(): { errors: string[]; warnings: string[] } {
 }
 
 /** Fast retries for tests: the policy is the same, only the waits are short. */
-export const FAST_RETRY = Object.freeze({ initialBackoffMillis: 5, maxBackoffMillis: 20, maxAttempts: 4, scheduledDelayMillis: 0 });
+export const FAST_RETRY = Object.freeze({
+  initialBackoffMillis: 5,
+  maxBackoffMillis: 20,
+  maxAttempts: 4,
+  scheduledDelayMillis: 0,
+  /**
+   * A fresh spool folder each time FAST_RETRY is spread into options: a test
+   * never delivers what an earlier test of its file left in a spool.
+   */
+  get spoolDir(): string {
+    return freshSpoolDir();
+  },
+});
 
 /**
  * The audit span processor with one Secureagentics backend pointed at a test
@@ -86,4 +101,9 @@ export function installAudit(
 /** The batch requests a test server received. */
 export function batchRequests(server: { requests: Array<{ path: string }> }): Array<{ path: string }> {
   return server.requests.filter((r) => r.path.endsWith('/events/batch'));
+}
+
+/** A new empty spool folder, removed when the test process exits. */
+export function freshSpoolDir(): string {
+  return mkdtempSync(join(process.env['OTEL_AGENT_AUDIT_SPOOL_DIR'] ?? tmpdir(), 'test-'));
 }

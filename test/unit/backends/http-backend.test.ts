@@ -112,9 +112,9 @@ describe('HttpBackend', () => {
     );
   });
 
-  it('leaves other failures to the queue as they are: a 503 with Retry-After is retried after a pause', async () => {
+  it('leaves other failures to the queue as they are: a 503 with Retry-After is retried after a pause of the whole backend', async () => {
     backend = acme({ apiKey: KEY, baseUrl: (await serve(503, { error: 'busy' }, { 'retry-after': '0' })).url });
 
-    expect(await send(backend)).toEqual({ kind: 'retryable', reason: 'acme: 503 on POST /events (busy)', retryAfterMillis: 0, throttled: true });
+    expect(await send(backend)).toEqual({ kind: 'retryable', reason: 'acme: 503 on POST /events (busy)', retryAfterMillis: 0, throttled: true, unreachable: true });
   });
 });

@@ -5,6 +5,7 @@ import { checkValue, resolveOption } from '../../../src/config/resolve-option.js
 import { positive, resolveDeliveryConfig, resolveSpanQueueConfig } from '../../../src/config/resolve.js';
 import type { LogLevelName } from '../../../src/config/option-types.js';
 import { isAuditError } from '../../../src/errors.js';
+import { defaultSpoolRoot } from '../../../src/config/spool-root.js';
 
 const quiet = (): void => {};
 const envConfig = (env: Record<string, string>) => resolveConfig(env, quiet);
@@ -93,7 +94,17 @@ describe('resolveDeliveryConfig', () => {
       },
       shutdownTimeoutMillis: DEFAULTS.shutdownTimeoutMillis,
       lossReportIntervalMillis: DEFAULTS.lossReportIntervalMillis,
+      maxEventAgeMillis: DEFAULTS.maxEventAgeMillis,
+      spool: { root: defaultSpoolRoot(), maxBytes: DEFAULTS.spoolMaxBytes, flushMillis: DEFAULTS.spoolFlushMillis },
     });
+  });
+
+  it('keeps events in memory only for spoolDir false, or env none / false / off', () => {
+    expect(resolveDeliveryConfig({ spoolDir: false }, envConfig({})).spool.root).toBe(false);
+    for (const off of ['none', 'false', 'OFF']) expect(resolveDeliveryConfig({}, envConfig({ OTEL_AGENT_AUDIT_SPOOL_DIR: off })).spool.root).toBe(false);
+    expect(resolveDeliveryConfig({}, envConfig({ OTEL_AGENT_AUDIT_SPOOL_DIR: '/var/spool/agent' })).spool.root).toBe('/var/spool/agent');
+    expect(resolveDeliveryConfig({ spoolDir: '/x' }, envConfig({ OTEL_AGENT_AUDIT_SPOOL_DIR: 'none' })).spool.root).toBe('/x');
+    expect(() => resolveDeliveryConfig({ spoolDir: '' }, envConfig({}))).toThrow(/option 'spoolDir' must be a folder path/);
   });
 
   it('takes the env for the options that have a variable, and the option over it', () => {
@@ -115,9 +126,11 @@ describe('resolveDeliveryConfig', () => {
       maxRetryAfterMillis: 6,
       maxRetryElapsedMillis: 7,
       shutdownTimeoutMillis: 8,
+      maxEventAgeMillis: 9,
     };
-    const { retry, ...rest } = resolveDeliveryConfig(options, envConfig({}));
+    const { retry, spool, ...rest } = resolveDeliveryConfig({ ...options, spoolDir: '/s', spoolMaxBytes: 10, spoolFlushMillis: 11 }, envConfig({}));
     expect({ ...rest, ...retry }).toEqual({ ...options, lossReportIntervalMillis: DEFAULTS.lossReportIntervalMillis });
+    expect(spool).toEqual({ root: '/s', maxBytes: 10, flushMillis: 11 });
   });
 
   it.each([

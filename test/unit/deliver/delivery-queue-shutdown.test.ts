@@ -34,7 +34,7 @@ describe('DeliveryQueue.shutdown', () => {
     }, { maxBatchSize: 100 });
     h.queue.enqueue(range(0, 250));
     await h.queue.shutdown(5_000);
-    expect(h.queue.stats()).toEqual({ queued: 0, inFlight: 0, delivered: 250, failed: 0, dropped: 0, retries: 0 });
+    expect(h.queue.stats()).toEqual({ queued: 0, inFlight: 0, delivered: 250, failed: 0, dropped: 0, retries: 0, deferred: 0 });
     expect(h.signals.every((s) => !s.aborted)).toBe(true);
   });
 
@@ -53,7 +53,7 @@ describe('DeliveryQueue.shutdown', () => {
     await h.queue.shutdown(5);
     expect(h.signals[0]!.aborted).toBe(true);
     expect(h.sent).toEqual([[1]]);
-    expect(h.queue.stats()).toEqual({ queued: 0, inFlight: 0, delivered: 0, failed: 0, dropped: 3, retries: 0 });
+    expect(h.queue.stats()).toEqual({ queued: 0, inFlight: 0, delivered: 0, failed: 0, dropped: 3, retries: 0, deferred: 0 });
     expect(h.losses).toEqual([
       { count: 2, kind: 'dropped', reason: 'still queued when the shutdown deadline passed' },
       { count: 1, kind: 'dropped', reason: 'under way when the shutdown deadline passed' },

@@ -8,7 +8,7 @@ describe('DeliveryQueue batching', () => {
     expect(await h.queue.flush(5_000)).toBe(true);
     expect(h.sent.map((b) => b.length)).toEqual([100, 100, 50]);
     expect(h.sent.flat()).toEqual(range(0, 250));
-    expect(h.queue.stats()).toEqual({ queued: 0, inFlight: 0, delivered: 250, failed: 0, dropped: 0, retries: 0 });
+    expect(h.queue.stats()).toEqual({ queued: 0, inFlight: 0, delivered: 250, failed: 0, dropped: 0, retries: 0, deferred: 0 });
   });
 
   it('joins the enqueues of one tick into one request', async () => {

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { describe, expect } from 'vitest';
+import { DEFAULTS } from '../../../src/config/defaults.js';
 import { contentChars } from '../../../src/model/bounded-content.js';
 import { GenAiLogContentStore } from '../../../src/pipeline/genai-log-content-store.js';
 import { loggedContentOf } from '../../../src/convert/genai-log-messages.js';
+import { toAuditEvents } from '../../../src/convert/to-audit-events.js';
+import { it } from '../../support/audit-test.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const user = (text: string) => ({ role: 'user', parts: [{ type: 'text', content: text }] });
@@ -51,6 +55,32 @@ describe('GenAiLogContentStore', () => {
     expect(store.size).toBe(0);
   });
 
+  it('refuses content older than maxAgeMillis when it is read, frees it, and says so through diag', ({ diagnostics }) => {
+    const { store, clock } = storeWith({ maxAgeMillis: 1000 });
+    store.add(TRACE, 'late', { input: [user('stale')] });
+    store.add(TRACE, 'kept', { input: [user('fresh')] });
+    clock.now = 1000; // exactly the limit: still good
+    expect(store.peek(TRACE, 'late')).toEqual({ input: [user('stale')] });
+    clock.now = 1001;
+    expect(store.peek(TRACE, 'late')).toBeUndefined();
+    expect(store.peek(TRACE, 'late')).toBeUndefined(); // every later read agrees
+    expect(store.take(TRACE, 'kept')).toBeUndefined(); // take applies the same rule
+    expect(store.size).toBe(0);
+    expect(diagnostics.warnings).toEqual([expect.stringMatching(/log records was discarded unused \(1 expired: .*more than 1000 ms/)]);
+  });
+
+  it('reports later expiries as totals at most once per interval, and what is left when it closes', ({ diagnostics }) => {
+    const { store, clock } = storeWith({ maxAgeMillis: 1000 });
+    for (const span of ['e1', 'e2', 'e3']) store.add(TRACE, span, { input: [user(span)] });
+    clock.now = 5000;
+    for (const span of ['e1', 'e2']) store.peek(TRACE, span);
+    clock.now = 5000 + DEFAULTS.lossReportIntervalMillis - 1;
+    store.peek(TRACE, 'e3');
+    expect(diagnostics.warnings.map((w) => w.match(/\((\d+) expired/)?.[1])).toEqual(['1']);
+    store.close();
+    expect(diagnostics.warnings.map((w) => w.match(/\((\d+) expired/)?.[1])).toEqual(['1', '2']);
+  });
+
   it('keeps at most maxMessagesPerSpan messages per span and counts the rest', () => {
     const { store } = storeWith({ maxMessagesPerSpan: 3 });
     expect(store.add(TRACE, 'c1', { input: [user('1'), user('2')] }).size).toBe(0);
@@ -86,6 +116,26 @@ describe('GenAiLogContentStore', () => {
     expect([store.size, store.chars]).toEqual([0, 0]);
     expect(store.add(TRACE, 'next', { input: [user('next')] }).size).toBe(0);
     expect(store.take(TRACE, 'inner')).toBeUndefined();
+  });
+});
+
+describe('log-record content joined by a conversion', () => {
+  it('is left out when the span is converted more than maxAgeMillis after its records', ({ tracing }) => {
+    const clock = { now: 0 };
+    const { store } = storeWith({ maxAgeMillis: 1000 }, clock);
+    const span = trace.getTracer('@opentelemetry/instrumentation-openai').startSpan('chat m', {
+      kind: SpanKind.CLIENT,
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm', 'gen_ai.system': 'openai' },
+    });
+    const { traceId, spanId } = span.spanContext();
+    store.add(traceId, spanId, { input: [user('stale')] });
+    span.end();
+    const promptAt = (now: number) => {
+      clock.now = now;
+      return toAuditEvents(tracing.memory.getFinishedSpans(), { logContent: store }).find((e) => e.type === 'prompt')?.payload['prompt'];
+    };
+    expect(promptAt(1000)).toBe('user: stale');
+    expect(promptAt(5000)).not.toBe('user: stale');
   });
 });
 

@@ -185,7 +185,7 @@ describe('POST /v1/agents/{id}/events', () => {
     const nested = '{"type":"custom","payload":{"a":' + '['.repeat(20_000) + ']'.repeat(20_000) + '}}';
     const reply = await request('POST', `/v1/agents/${agent}/events`, nested);
     expect(reply.status).toBe(400);
-    expect(reply.body.error).toMatch(/payload is nested too deeply/);
+    expect(reply.body.error).toMatch(/nested too deeply.*64 levels.*maxJsonDepth/);
   });
 
   it('answers 404 for an unknown agent', async () => {

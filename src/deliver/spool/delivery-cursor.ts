@@ -1,0 +1,53 @@
+/**
+ * How far one backend got through the spool. Entries are taken in position
+ * order and settle (delivered, or given up and counted) in any order; the
+ * cursor is the first position not yet settled, so everything before it is
+ * done for this backend. After a crash, delivery resumes at the cursor:
+ * what had settled beyond it is sent again, which is at most the requests
+ * that were in flight.
+ */
+export class DeliveryCursor {
+  /** Positions taken, in order; those before `head` have settled. */
+  private taken: number[] = [];
+  private head = 0;
+  /** Settled positions not yet at the head. */
+  private readonly settledAhead = new Set<number>();
+
+  /**
+   * @param next where the backend reads next when nothing it took is outstanding
+   *   (the spool's end in live mode, its read position in backlog mode).
+   */
+  constructor(private next: () => number) {}
+
+  /** Entries handed to the backend's queue, in increasing position order. */
+  take(positions: Iterable<number>): void {
+    for (const position of positions) this.taken.push(position);
+  }
+
+  /** Marks positions done; true when the cursor moved. */
+  settle(positions: Iterable<number>): boolean {
+    for (const position of positions) this.settledAhead.add(position);
+    const before = this.head;
+    while (this.head < this.taken.length && this.settledAhead.delete(this.taken[this.head] as number)) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.taken.length) {
+      this.taken = this.taken.slice(this.head);
+      this.head = 0;
+    }
+    return this.head !== before;
+  }
+
+  /** Positions taken and not settled. */
+  get outstanding(): number {
+    return this.taken.length - this.head;
+  }
+
+  /** The first position not done for this backend. */
+  get position(): number {
+    return this.head < this.taken.length ? (this.taken[this.head] as number) : this.next();
+  }
+
+  /** Where reading resumes once the outstanding entries are done. */
+  follow(next: () => number): void {
+    this.next = next;
+  }
+}

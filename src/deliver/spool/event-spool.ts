@@ -1,0 +1,347 @@
+/**
+ * The write-ahead spool between conversion and sending: every converted
+ * event is appended here before any backend sends it, and each backend
+ * reads it through its own feed and cursor. What a crash or an outage
+ * would lose from memory is on disk (within the group-commit window) and
+ * is delivered by the next process that owns the spool.
+ *
+ * Disk use is bounded by `maxBytes`: past it, the oldest segment is
+ * deleted and what it held that a backend had not read yet is counted as
+ * dropped for that backend, never silently.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { diag } from '@opentelemetry/api';
+import type { AuditEvent } from '../../model/audit-event.js';
+import { eventCount } from '../../model/event-count.js';
+import { OpenSessions } from './open-sessions.js';
+import { ReplacedJsonFile } from './replaced-json-file.js';
+import { SegmentLog, type Segment } from './segment-log.js';
+import { claimSpoolSlot, type SpoolSlot } from './spool-slot.js';
+import { SpoolFeed, type FeedSink, type FeedSource } from './spool-feed.js';
+import { decodeRecord } from './spool-record.js';
+import { positionOf, segmentEnd, segmentOf } from './spool-position.js';
+import type { SpoolEntry } from './spool-entry.js';
+
+const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:spool' });
+
+/** Code of the process warnings the spool emits (a spool that cannot be used, a failed write). */
+export const SPOOL_WARNING_CODE = 'OTEL_AGENT_AUDIT_SPOOL';
+
+/** Segments are at most this big, and at least this many fit in `maxBytes`. */
+const MAX_SEGMENT_BYTES = 8 * 1024 * 1024;
+const MIN_SEGMENT_BYTES = 64 * 1024;
+const SEGMENTS_PER_SPOOL = 8;
+
+export interface SpoolConfig {
+  /** The service's spool folder: slots are made inside it. */
+  readonly serviceDir: string;
+  readonly maxBytes: number;
+  readonly flushMillis: number;
+  readonly maxEventAgeMillis: number;
+  readonly now?: () => number;
+}
+
+/** What `stats().spool` shows. */
+export interface SpoolStats {
+  /** The slot folder this process writes. */
+  readonly dir: string;
+  /** Bytes in segment files (and buffered for the next write). */
+  readonly bytes: number;
+  readonly segments: number;
+  /** Events appended by this process. */
+  readonly appended: number;
+  /** Writes that failed (a full disk): their events were kept in memory only. */
+  readonly writeFailures: number;
+  /** The pid of the dead process whose spool this one took over, if any. */
+  readonly adoptedFrom?: number;
+}
+
+interface SavedCursors {
+  readonly cursors: Record<string, number>;
+}
+
+export class EventSpool implements FeedSource {
+  private readonly log: SegmentLog;
+  private readonly feeds: SpoolFeed[] = [];
+  private readonly cursorFile: ReplacedJsonFile<SavedCursors>;
+  private readonly savedCursors: Record<string, number> | undefined;
+  private readonly sessions: OpenSessions;
+  /** Entries appended whose write has not completed, oldest first. */
+  private unsynced: SpoolEntry[] = [];
+  private unsyncedHead = 0;
+  private appendedCount = 0;
+  private writeFailures = 0;
+  private readonly warned = new Set<string>();
+  private started = false;
+  private trimming = false;
+  private cursorSave: NodeJS.Immediate | undefined;
+  private closed = false;
+  readonly maxEventAgeMillis: number;
+  readonly now: () => number;
+
+  private constructor(
+    private readonly slot: SpoolSlot,
+    private readonly config: SpoolConfig,
+  ) {
+    this.maxEventAgeMillis = config.maxEventAgeMillis;
+    this.now = config.now ?? Date.now;
+    this.cursorFile = new ReplacedJsonFile(join(slot.dir, 'cursors.json'));
+    const saved = this.cursorFile.load() as Partial<SavedCursors> | undefined;
+    this.savedCursors = saved && typeof saved.cursors === 'object' && saved.cursors !== null ? saved.cursors : undefined;
+    // New positions must come after every saved cursor, also when the segments they point into are gone.
+    let firstFree = 0;
+    for (const cursor of Object.values(this.savedCursors ?? {})) if (typeof cursor === 'number' && Number.isFinite(cursor)) firstFree = Math.max(firstFree, segmentOf(cursor) + 1);
+    const segmentBytes = Math.max(MIN_SEGMENT_BYTES, Math.min(MAX_SEGMENT_BYTES, Math.floor(config.maxBytes / SEGMENTS_PER_SPOOL)));
+    this.log = new SegmentLog(
+      slot.dir,
+      {
+        segmentBytes,
+        flushMillis: config.flushMillis,
+        onWritten: (positions) => this.dropUnsynced(positions.length),
+        onWriteFailure: (positions, error) => this.writeFailed(positions, error),
+        onCommitted: () => this.trim(),
+      },
+      firstFree,
+    );
+    this.sessions = new OpenSessions(slot.dir);
+  }
+
+  /**
+   * Claims a slot of the service's spool folder and opens it (synchronously:
+   * a few small files). Returns why not when the folder cannot be used.
+   */
+  static open(config: SpoolConfig): EventSpool | { readonly problem: string } {
+    let slot: SpoolSlot | undefined;
+    try {
+      slot = claimSpoolSlot(config.serviceDir, hasSegments);
+      return new EventSpool(slot, config);
+    } catch (error) {
+      slot?.release();
+      return { problem: `cannot use the spool folder ${config.serviceDir}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  get dir(): string {
+    return this.slot.dir;
+  }
+
+  get activeSegment(): Segment {
+    return this.log.activeSegment;
+  }
+
+  get nextPosition(): number {
+    return this.log.nextPosition;
+  }
+
+  /** The `session.start` events of sessions the previous owner of this slot left open (for `session.end` … `abandoned`). */
+  get sessionsLeftOpen(): readonly AuditEvent[] {
+    return this.sessions.leftOpen;
+  }
+
+  /**
+   * The feed of backend `key`: it resumes at the cursor saved for that key.
+   * A key the spool has no cursor for is a backend new to this spool: it
+   * gets what is appended from now on (unless the spool never saved any
+   * cursor, then every backend reads all of it).
+   */
+  feed(key: string, sink: FeedSink): SpoolFeed {
+    const oldest = this.log.segments[0];
+    const saved = this.savedCursors?.[key];
+    const start = typeof saved === 'number' && Number.isFinite(saved) ? saved : this.savedCursors === undefined && oldest !== this.activeSegment && oldest ? positionOf(oldest.number, 0) : 'end';
+    const feed = new SpoolFeed(key, this, sink, start);
+    this.feeds.push(feed);
+    return feed;
+  }
+
+  /** Every feed made: from now on, delivered segments may be deleted. Starts reading what is left from before. */
+  start(): void {
+    this.started = true;
+    this.sessions.save();
+    this.saveCursors();
+    for (const feed of this.feeds) feed.pull();
+  }
+
+  /**
+   * Appends events (synchronously: encoding and buffering only) and hands
+   * them to every live feed.
+   */
+  append(events: readonly AuditEvent[]): SpoolEntry[] {
+    const now = this.now();
+    const entries: SpoolEntry[] = [];
+    for (const event of events) {
+      const place = this.log.append(now, serialized(event));
+      const entry = { event, appendedAt: now, ...place };
+      entries.push(entry);
+      this.unsynced.push(entry);
+    }
+    this.appendedCount += entries.length;
+    this.sessions.observe(events);
+    for (const feed of this.feeds) feed.appended(entries);
+    if (this.log.totalBytes > this.config.maxBytes) void this.log.commit();
+    return entries;
+  }
+
+  segmentFrom(number: number): Segment | undefined {
+    return this.log.segments.find((s) => s.number >= number);
+  }
+
+  read(segment: Segment, from: number, to: number): Promise<Buffer> {
+    return this.log.read(segment, from, to);
+  }
+
+  unsyncedFrom(position: number): readonly SpoolEntry[] {
+    let low = this.unsyncedHead;
+    let high = this.unsynced.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.unsynced[mid] as SpoolEntry).position < position) low = mid + 1;
+      else high = mid;
+    }
+    return this.unsynced.slice(low);
+  }
+
+  cursorMoved(): void {
+    if (!this.started || this.closed) return;
+    this.cursorSave ??= setImmediate(() => {
+      this.cursorSave = undefined;
+      this.saveCursors();
+      void this.deleteDelivered();
+    });
+  }
+
+  readFailed(segment: Segment, error: unknown): void {
+    const code = (error as NodeJS.ErrnoException).code ?? 'read';
+    if (this.warned.has(`read:${code}`)) return;
+    this.warned.add(`read:${code}`);
+    log.warn(`could not read back spool segment ${segment.path} (${error instanceof Error ? error.message : String(error)}); trying again later.`);
+  }
+
+  /** Writes what is buffered now (flush, tests, benchmarks). */
+  commit(): Promise<void> {
+    return this.log.commit();
+  }
+
+  stats(): SpoolStats {
+    return {
+      dir: this.slot.dir,
+      bytes: this.log.totalBytes,
+      segments: this.log.segments.length,
+      appended: this.appendedCount,
+      writeFailures: this.writeFailures,
+      ...(this.slot.adoptedFrom !== undefined && { adoptedFrom: this.slot.adoptedFrom }),
+    };
+  }
+
+  /** Commits what is buffered, saves cursors and open sessions, releases the slot. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearImmediate(this.cursorSave);
+    for (const feed of this.feeds) feed.close();
+    await this.log.close();
+    this.saveCursors();
+    await Promise.all([this.cursorFile.settled(), this.sessions.settled()]);
+    await this.deleteDelivered();
+    this.slot.release();
+  }
+
+  private saveCursors(): void {
+    const cursors: Record<string, number> = { ...this.savedCursors };
+    for (const feed of this.feeds) cursors[feed.key] = feed.cursor.position;
+    this.cursorFile.save({ cursors });
+  }
+
+  /** Deletes the segments every backend is done with. */
+  private async deleteDelivered(): Promise<void> {
+    if (this.feeds.length === 0) return;
+    let done = Number.POSITIVE_INFINITY;
+    for (const feed of this.feeds) done = Math.min(done, feed.cursor.position);
+    for (const segment of [...this.log.segments]) {
+      if (segment === this.log.activeSegment || segmentEnd(segment.number) > done) break;
+      await this.log.remove(segment);
+    }
+  }
+
+  private dropUnsynced(count: number): void {
+    this.unsyncedHead += count;
+    if (this.unsyncedHead > 1024 && this.unsyncedHead * 2 > this.unsynced.length) {
+      this.unsynced = this.unsynced.slice(this.unsyncedHead);
+      this.unsyncedHead = 0;
+    }
+  }
+
+  private writeFailed(positions: readonly number[], error: Error): void {
+    const failed = this.unsynced.slice(this.unsyncedHead, this.unsyncedHead + positions.length);
+    this.dropUnsynced(positions.length);
+    this.writeFailures++;
+    const code = (error as NodeJS.ErrnoException).code ?? error.message;
+    const reason = `could not be written to the spool (${code})`;
+    for (const feed of this.feeds) feed.unwritten(failed, reason);
+    if (this.warned.has(code)) return;
+    this.warned.add(code);
+    const message =
+      `otel-agent-audit: could not write the spool in ${this.slot.dir}: ${error.message}. ` +
+      `${eventCount(positions.length)} and later ones are kept in memory only until writing works again; ` +
+      `a backend that is behind loses them (counted). Check free space, or set spoolDir / OTEL_AGENT_AUDIT_SPOOL_DIR.`;
+    log.warn(message);
+    process.emitWarning(message, { code: SPOOL_WARNING_CODE });
+  }
+
+  /** Keeps the spool within `maxBytes`: deletes the oldest segments, counting what backends had not read of them. */
+  private trim(): void {
+    if (this.trimming || this.closed) return;
+    this.trimming = true;
+    void this.trimOldest().finally(() => (this.trimming = false));
+  }
+
+  private async trimOldest(): Promise<void> {
+    while (this.log.totalBytes > this.config.maxBytes && !this.closed) {
+      if (this.log.segments.length === 1) this.log.rotate();
+      const oldest = this.log.segments[0] as Segment;
+      if (this.unsyncedFrom(positionOf(oldest.number, 0)).some((e) => e.segment === oldest.number)) return; // its last write is under way
+      const events = await this.eventsOf(oldest);
+      const reason = `the spool was full (spoolMaxBytes ${this.config.maxBytes})`;
+      for (const feed of this.feeds) {
+        const from = feed.unreadFrom;
+        feed.discardSegment(oldest, events.filter((e) => e.position >= from).map((e) => e.event), reason);
+      }
+      await this.log.remove(oldest);
+    }
+  }
+
+  private async eventsOf(segment: Segment): Promise<Array<{ position: number; event: AuditEvent }>> {
+    const bytes = await this.log.read(segment, 0, segment.committedBytes);
+    const out: Array<{ position: number; event: AuditEvent }> = [];
+    for (let step = decodeRecord(bytes, 0); step.kind === 'record' || step.kind === 'corrupt'; step = decodeRecord(bytes, step.end)) {
+      if (step.kind !== 'record') continue;
+      try {
+        out.push({ position: step.record.position, event: JSON.parse(step.record.payload.toString('utf8')) as AuditEvent });
+      } catch {
+        // damaged: counted when a feed reads it, not here
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * The record payload of an event. One that cannot be serialized (a bug
+ * upstream: conversion makes JSON values) still takes its place, as `{}`,
+ * which reads back as damaged and is counted; live backends have it in memory.
+ */
+function serialized(event: AuditEvent): Buffer {
+  try {
+    return Buffer.from(JSON.stringify(event), 'utf8');
+  } catch {
+    return Buffer.from('{}');
+  }
+}
+
+function hasSegments(slotDir: string): boolean {
+  try {
+    return existsSync(slotDir) && readdirSync(slotDir).some((name) => name.endsWith('.log'));
+  } catch {
+    return false;
+  }
+}

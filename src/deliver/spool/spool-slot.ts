@@ -1,0 +1,171 @@
+/**
+ * One process's claim on one spool folder. A service's spool folder holds
+ * numbered slots (`0`, `1`, …); a process takes the first slot no live
+ * process holds, so a second process with the same service name (cluster
+ * workers, two runs of a CLI) gets a slot of its own and never waits. A
+ * slot whose holder died (its lock names a pid that is gone) is taken over,
+ * and what it holds is delivered by its new owner; slots with something in
+ * them are taken over before empty ones.
+ *
+ * The lock is a file created exclusively (`wx`) holding pid and host. A
+ * stale lock is first renamed away, and the renamed file is read again: if
+ * it is not the stale lock we judged (another process took the slot in
+ * between), it is put back and the slot is left alone.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+/** Slots tried per service before giving up (then the caller keeps events in memory). */
+const MAX_SLOTS = 64;
+/** A lock file that cannot be read is taken for a crashed writer's only once it is this old. */
+const UNREADABLE_LOCK_GRACE_MILLIS = 5_000;
+const LOCK_FILE = 'lock';
+
+/** A slot this process holds. */
+export interface SpoolSlot {
+  readonly dir: string;
+  /** The pid whose stale lock was taken over, if the slot was another process's. */
+  readonly adoptedFrom: number | undefined;
+  /** Gives the slot up (its files stay, for the next process). Idempotent. */
+  release(): void;
+}
+
+interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+}
+
+/**
+ * Claims a slot under `serviceDir`, creating folders as needed.
+ *
+ * @throws the file system's error when the folder cannot be created or written; with every slot held, an Error saying so.
+ * @example
+ * const slot = claimSpoolSlot('/home/me/.local/state/otel-agent-audit/spool/checkout');
+ * slot.dir; // '…/checkout/0'
+ */
+export function claimSpoolSlot(serviceDir: string, hasData: (slotDir: string) => boolean): SpoolSlot {
+  mkdirSync(serviceDir, { recursive: true, mode: 0o700 });
+  const existing = readdirSync(serviceDir).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+  // A dead process's data first, so it is drained soon; then any free slot.
+  for (const index of existing) {
+    const dir = join(serviceDir, String(index));
+    if (hasData(dir)) {
+      const slot = tryClaim(dir);
+      if (slot) return slot;
+    }
+  }
+  for (let index = 0; index < MAX_SLOTS; index++) {
+    const dir = join(serviceDir, String(index));
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const slot = tryClaim(dir);
+    if (slot) return slot;
+  }
+  throw new Error(`all ${MAX_SLOTS} spool slots in ${serviceDir} are held by live processes`);
+}
+
+function tryClaim(dir: string): SpoolSlot | undefined {
+  const lockPath = join(dir, LOCK_FILE);
+  if (createLock(lockPath)) return heldSlot(dir, lockPath, undefined);
+  const owner = readOwner(lockPath);
+  if (owner === 'missing') return createLock(lockPath) ? heldSlot(dir, lockPath, undefined) : undefined;
+  if (owner === 'unreadable') {
+    if (!olderThan(lockPath, UNREADABLE_LOCK_GRACE_MILLIS)) return undefined;
+  } else if (owner.host !== hostname() || owner.pid === process.pid || isAlive(owner.pid)) {
+    return undefined; // another host's pid cannot be checked from here: never taken over
+  }
+  const moved = `${lockPath}.stale-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(lockPath, moved);
+  } catch {
+    return undefined; // someone else moved it first
+  }
+  const movedOwner = readOwner(moved);
+  const same = owner === 'unreadable' ? movedOwner === 'unreadable' : movedOwner !== 'missing' && movedOwner !== 'unreadable' && movedOwner.pid === owner.pid;
+  if (!same) {
+    tryRename(moved, lockPath); // a fresh lock taken between our read and our rename: give it back
+    return undefined;
+  }
+  tryUnlink(moved);
+  return createLock(lockPath) ? heldSlot(dir, lockPath, owner === 'unreadable' ? 0 : owner.pid) : undefined;
+}
+
+function createLock(lockPath: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lockPath, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function heldSlot(dir: string, lockPath: string, adoptedFrom: number | undefined): SpoolSlot {
+  let released = false;
+  return {
+    dir,
+    adoptedFrom,
+    release() {
+      if (released) return;
+      released = true;
+      const owner = readOwner(lockPath);
+      if (owner !== 'missing' && owner !== 'unreadable' && owner.pid === process.pid) tryUnlink(lockPath);
+    },
+  };
+}
+
+function readOwner(lockPath: string): LockOwner | 'missing' | 'unreadable' {
+  let text: string;
+  try {
+    text = readFileSync(lockPath, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
+  }
+  try {
+    const parsed = JSON.parse(text) as { pid?: unknown; host?: unknown };
+    if (Number.isInteger(parsed.pid) && typeof parsed.host === 'string') return { pid: parsed.pid as number, host: parsed.host };
+  } catch {
+    // a lock torn by a crash while it was being written
+  }
+  return 'unreadable';
+}
+
+/** `kill(pid, 0)` tests for existence; EPERM means it exists under another user. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function olderThan(path: string, millis: number): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs > millis;
+  } catch {
+    return true;
+  }
+}
+
+function tryRename(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch {
+    // best effort: the slot is left to its holder either way
+  }
+}
+
+function tryUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
