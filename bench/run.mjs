@@ -3,7 +3,9 @@
 //  (a) cost of withLLMCall / withToolCall over a bare tracer.startActiveSpan;
 //  (b) export throughput: AuditSpanExporter → local receiver (own process)
 //      against OTLPTraceExporter → local OTLP sink (own process), same spans;
-//  (c) the agent's own latency with the audit backend down vs. healthy.
+//  (c) the agent's own latency with the audit backend down vs. healthy;
+//  (d) the write-ahead spool's append throughput with group commit;
+//  (e) the p99 event-loop delay the audit path adds at 1,000 events/s.
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -12,7 +14,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { AuditSpanExporter, auditSpanProcessor, secureagentics, withLLMCall, withToolCall } from 'otel-agent-audit';
+import { AuditSpanExporter, auditSpanProcessor, secureagentics, toAuditEvents, withLLMCall, withToolCall } from 'otel-agent-audit';
+import { eventLoopDelay } from './event-loop-delay.mjs';
+import { spoolAppendThroughput } from './spool-append.mjs';
 import { completion, discard, messages, nsPerCall } from './helper-workload.mjs';
 import { startProcess } from './processes.mjs';
 
@@ -87,9 +91,11 @@ function batches(spans, size = 128) {
   return out;
 }
 
-async function auditExport(spans, receiverUrl) {
+async function auditExport(spans, receiverUrl, spool = false) {
   const exporter = new AuditSpanExporter({
     maxQueueSize: 1_000_000,
+    // Each run a spool of its own: what one run leaves must not be delivered by the next.
+    spoolDir: spool ? mkdtempSync(join(tmpdir(), 'otel-agent-audit-bench-export-')) : false,
     backends: [secureagentics({ apiKey: 'bench', baseUrl: receiverUrl, agentName: 'bench-agent' })],
   });
   const start = process.hrtime.bigint();
@@ -136,14 +142,16 @@ async function exportThroughput() {
   // Warm-up: one full round per destination, discarded, so every path is
   // JIT-compiled and every server has grown its buffers before measuring.
   let spans = await recordSpans(SPANS);
-  await auditExport(spans, receiver.url);
-  await auditExport(spans, auditSink.url);
+  await auditExport(spans, receiver.url, true);
+  await auditExport(spans, auditSink.url, true);
+  await auditExport(spans, auditSink.url, false);
   await otlpExport(spans, sink.url);
-  const runs = { receiver: [], auditSink: [], otlp: [] };
+  const runs = { receiver: [], auditSink: [], auditSinkNoSpool: [], otlp: [] };
   for (let r = 0; r < ROUNDS; r++) {
     spans = await recordSpans(SPANS);
-    runs.receiver.push(await auditExport(spans, receiver.url));
-    runs.auditSink.push(await auditExport(spans, auditSink.url));
+    runs.receiver.push(await auditExport(spans, receiver.url, true));
+    runs.auditSink.push(await auditExport(spans, auditSink.url, true));
+    runs.auditSinkNoSpool.push(await auditExport(spans, auditSink.url, false));
     runs.otlp.push(await otlpExport(spans, sink.url));
   }
   await Promise.all([receiver.stop(), sink.stop(), auditSink.stop()]);
@@ -152,9 +160,11 @@ async function exportThroughput() {
   const row = (label, x) =>
     console.log(`    ${label.padEnd(44)} ${fmt(m(x, 'spansPerSecond')).padStart(8)} spans/s ${fmt(m(x, 'eventsPerSecond')).padStart(8)} events/s   ${(m(x, 'spansPerSecond') / otlpSpans).toFixed(2)}× OTLP spans/s  ${(m(x, 'eventsPerSecond') / otlpSpans).toFixed(2)}× as items/s`);
   console.log(`\n(b) export throughput, ${fmt(SPANS)} LLM-call spans (2 audit events each), median of ${ROUNDS} alternating rounds, new spans each round`);
-  row('AuditSpanExporter → local receiver (process)', runs.receiver);
-  row('AuditSpanExporter → minimal audit sink', runs.auditSink);
+  row('AuditSpanExporter, spool → local receiver', runs.receiver);
+  row('AuditSpanExporter, spool → audit sink', runs.auditSink);
+  row('AuditSpanExporter, no spool → audit sink', runs.auditSinkNoSpool);
   console.log(`    ${'OTLPTraceExporter → minimal OTLP sink'.padEnd(44)} ${fmt(otlpSpans).padStart(8)} spans/s`);
+  console.log(`    spool on / spool off (audit sink)            ${(m(runs.auditSink, 'spansPerSecond') / m(runs.auditSinkNoSpool, 'spansPerSecond')).toFixed(2)}×`);
 }
 
 async function latencyWithBackendDown() {
@@ -163,7 +173,7 @@ async function latencyWithBackendDown() {
   const samples = { healthy: [], down: [] };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [state, baseUrl] of [['healthy', receiver.url], ['down', 'http://127.0.0.1:9']]) {
-      const processor = auditSpanProcessor({ backends: [secureagentics({ apiKey: 'bench', baseUrl })], maxAttempts: 3, initialBackoffMillis: 50 });
+      const processor = auditSpanProcessor({ backends: [secureagentics({ apiKey: 'bench', baseUrl })], maxAttempts: 3, initialBackoffMillis: 50, spoolDir: false });
       const uninstall = install(processor);
       samples[state].push(await nsPerCall(run, 10_000));
       await uninstall();
@@ -176,7 +186,32 @@ async function latencyWithBackendDown() {
   console.log(`    healthy ${fmt(healthy)} ns/call   down ${fmt(down)} ns/call   ratio down / healthy ${(down / healthy).toFixed(2)}×`);
 }
 
+async function spoolAppend() {
+  const spans = await recordSpans(25_000);
+  const converted = toAuditEvents(spans);
+  const events = [];
+  while (events.length < 200_000) events.push(...converted);
+  await spoolAppendThroughput(events.slice(0, 20_000)); // warm-up
+  const runs = [];
+  for (let r = 0; r < ROUNDS; r++) runs.push(await spoolAppendThroughput(events));
+  console.log(`\n(d) spool append, ${fmt(events.length)} converted events in batches of 128, group commit every 100 ms (write + fdatasync), median of ${ROUNDS} rounds`);
+  console.log(`    ${fmt(median(runs.map((x) => x.eventsPerSecond)))} events/s durable   ${fmt(median(runs.map((x) => x.bytesPerEvent)))} bytes/event on disk`);
+}
+
+async function loopDelay() {
+  const auditSink = await startProcess(['bench/audit-sink.mjs']);
+  const variants = ['no audit', 'audit, no spool', 'audit, spool'];
+  const samples = Object.fromEntries(variants.map((v) => [v, []]));
+  const rounds = 3;
+  for (let r = 0; r < rounds; r++) for (const v of variants) samples[v].push(await eventLoopDelay(v, auditSink.url));
+  await auditSink.stop();
+  console.log(`\n(e) event-loop delay at 1,000 tool calls/s (10 every 10 ms), audit sink in its own process, median of ${rounds} alternating rounds × 4 s`);
+  const p99 = (v) => median(samples[v].map((x) => x.p99));
+  for (const v of variants) console.log(`    ${v.padEnd(18)} p99 ${p99(v).toFixed(2)} ms   max ${median(samples[v].map((x) => x.max)).toFixed(2)} ms   mean ${median(samples[v].map((x) => x.mean)).toFixed(3)} ms`);
+  console.log(`    added by the audit path with the spool: p99 ${(p99('audit, spool') - p99('no audit')).toFixed(2)} ms (spool alone: ${(p99('audit, spool') - p99('audit, no spool')).toFixed(2)} ms)`);
+}
+
+const only = process.argv.slice(2);
+const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay };
 console.log(`otel-agent-audit benchmark — node ${process.version}, ${new Date().toISOString()}`);
-await helperOverhead();
-await exportThroughput();
-await latencyWithBackendDown();
+for (const [key, part] of Object.entries(parts)) if (only.length === 0 || only.includes(key)) await part();

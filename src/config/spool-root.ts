@@ -16,7 +16,22 @@ import { basename, join } from 'node:path';
 export function defaultSpoolRoot(env: NodeJS.ProcessEnv = process.env): string {
   const state = env['XDG_STATE_HOME'];
   if (state && state.startsWith('/')) return join(state, 'otel-agent-audit', 'spool');
-  return join(tmpdir(), `otel-agent-audit-${userName()}`, 'spool');
+  return join(sharedTempFolder(), 'spool');
+}
+
+/**
+ * The per-user folder in the shared temp dir that `root` is in, when `root`
+ * is the default root there (it must then be checked as private before use).
+ *
+ * @example
+ * privateFolderOf(defaultSpoolRoot({})); // '/tmp/otel-agent-audit-ana'
+ */
+export function privateFolderOf(root: string): string | undefined {
+  return root === join(sharedTempFolder(), 'spool') ? sharedTempFolder() : undefined;
+}
+
+function sharedTempFolder(): string {
+  return join(tmpdir(), `otel-agent-audit-${userName()}`);
 }
 
 /**

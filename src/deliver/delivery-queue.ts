@@ -190,7 +190,7 @@ export class DeliveryQueue<T> {
         this.inFlightItems -= batch.length;
         this.settle(batch.length);
         this.pump();
-        if (this.listener.onRoom && this.queue.size + this.config.maxBatchSize <= this.config.maxQueueSize && !this.closed) this.listener.onRoom();
+        if (this.listener.onRoom && this.room() > 0) this.listener.onRoom();
       });
     }
   }
@@ -209,7 +209,7 @@ export class DeliveryQueue<T> {
   private async deliver(batch: T[]): Promise<void> {
     const started = Date.now();
     const budget = this.config.retry.maxRetryElapsedMillis;
-    let lastReason = 'the service asked to pause sending';
+    let lastReason: string | undefined;
     let cappedAttempts = 0;
     for (let attempt = 1; ; attempt++) {
       if (this.abort.signal.aborted) return this.abandon(batch);
@@ -219,7 +219,7 @@ export class DeliveryQueue<T> {
       const ticket = await this.gate.enter(deadline);
       if (this.abort.signal.aborted) return this.abandon(batch);
       if (ticket === 'late') {
-        if (this.config.appendedAt === undefined) return this.lose(batch, 'failed', `gave up after ${budget} ms of retries: ${lastReason}`);
+        if (this.config.appendedAt === undefined) return this.lose(batch, 'failed', `gave up after ${budget} ms of retries: ${lastReason ?? 'the service asked to pause sending'}`);
         // The pause outlasts the oldest item's age limit: wait until then, and give up what expired.
         await sleep(Math.max(1, deadline - Date.now() + 1), this.abort.signal);
         continue;
@@ -271,14 +271,14 @@ export class DeliveryQueue<T> {
   }
 
   /** Gives up the items past their age limit (counted, settled) and returns the rest. */
-  private withoutExpired(batch: T[], lastReason: string): T[] {
+  private withoutExpired(batch: T[], lastReason: string | undefined): T[] {
     const { appendedAt, maxEventAgeMillis } = this.config;
     if (appendedAt === undefined || maxEventAgeMillis === undefined) return batch;
     const oldest = Date.now() - maxEventAgeMillis;
     let expired: T[] | undefined;
     for (const item of batch) if (appendedAt(item) < oldest) (expired ??= []).push(item);
     if (expired === undefined) return batch;
-    this.lose(expired, 'failed', `older than maxEventAgeMillis (${maxEventAgeMillis} ms) and not delivered: ${lastReason}`);
+    this.lose(expired, 'failed', `older than maxEventAgeMillis (${maxEventAgeMillis} ms) ${lastReason === undefined ? 'before it could be sent' : `and not delivered: ${lastReason}`}`);
     return batch.filter((item) => !expired!.includes(item));
   }
 

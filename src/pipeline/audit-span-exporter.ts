@@ -4,7 +4,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { defaultBackends } from '../backends/default-backends.js';
 import { join, resolve } from 'node:path';
 import { resolveDeliveryConfig, type DeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
-import { spoolServiceName } from '../config/spool-root.js';
+import { privateFolderOf, spoolServiceName } from '../config/spool-root.js';
 import { abandonedSessionEnd } from '../model/abandoned-session-end.js';
 import { auditLossEvent } from '../model/audit-loss-event.js';
 import type { LossSummary } from '../model/loss-summary.js';
@@ -128,7 +128,7 @@ export class AuditSpanExporter implements SpanExporter {
   /** Waits until every backend has settled what is queued (or the shutdown timeout passes). */
   async forceFlush(): Promise<void> {
     const before = this.lossRecords;
-    await Promise.all([this.spool?.commit(), ...this.pipelines.map((p) => p.flush())]);
+    await Promise.all(this.pipelines.map((p) => p.flush()));
     // Losses reported by that flush are recorded in the trail: deliver those records too (once, not a loop).
     if (this.lossRecords !== before) await Promise.all(this.pipelines.map((p) => p.flush()));
   }
@@ -199,7 +199,14 @@ export class AuditSpanExporter implements SpanExporter {
 function openSpool(config: DeliveryConfig, serviceName: string | undefined): EventSpool | undefined {
   const { root, maxBytes, flushMillis } = config.spool;
   if (root === false) return undefined;
-  const opened = EventSpool.open({ serviceDir: join(resolve(root), spoolServiceName(serviceName)), maxBytes, flushMillis, maxEventAgeMillis: config.maxEventAgeMillis });
+  const privateFolder = privateFolderOf(root);
+  const opened = EventSpool.open({
+    serviceDir: join(resolve(root), spoolServiceName(serviceName)),
+    ...(privateFolder && { privateFolder }),
+    maxBytes,
+    flushMillis,
+    maxEventAgeMillis: config.maxEventAgeMillis,
+  });
   if (opened instanceof EventSpool) return opened;
   const message = `otel-agent-audit: ${opened.problem}. Audit events are kept in memory only: a crash or an outage longer than the queue holds loses them. Set spoolDir (OTEL_AGENT_AUDIT_SPOOL_DIR) to a writable folder, or to false / none to keep them in memory on purpose.`;
   log.warn(message);

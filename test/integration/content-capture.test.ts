@@ -7,6 +7,7 @@ import { startSecureagenticsServer } from '../servers/secureagentics-server.js';
 import { auditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { secureagentics } from '../../src/index.js';
 import { it } from '../support/audit-test.js';
+import { childEnv } from '../support/child-env.js';
 
 const SECRET = 'my card is 4111 1111 1111 1111';
 
@@ -92,7 +93,7 @@ describe('content capture switch', () => {
       await audit.shutdown();`;
     await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
       cwd: new URL('../../', import.meta.url),
-      env: { ...process.env, OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false' },
+      env: { ...childEnv(), OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false' },
     });
     const [event] = server.allEvents();
     expect(event!.payload).toMatchObject({ tool_name: 'charge_card', content_omitted: true });

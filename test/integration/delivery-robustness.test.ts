@@ -7,6 +7,7 @@ import { recordEvent, withSession, withToolCall, type SecureagenticsOptions } fr
 import { it as base, type InstalledAudit } from '../support/audit-test.js';
 import { batchRequests as batchRequestsOf } from '../support/tracing.js';
 import { activityRequests } from '../support/audit-loss.js';
+import { childEnv } from '../support/child-env.js';
 
 /** `audit`: the audit processor with one Secureagentics backend on the test server, installed. `batchRequests`: that server's batch requests. */
 const it = base
@@ -88,7 +89,7 @@ describe('delivery robustness', () => {
       const audit = setupAudit({ otlp: false, scheduledDelayMillis: 60000, backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '${server.apiKey}' })] });
       process.on('beforeExit', async () => { await audit.shutdown(); process.exit(0); });
       await withSession({ agentName: 'hooked' }, () => withToolCall('t', {}, () => 1));`;
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url), env: childEnv() });
     expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'tool_call', 'custom']);
   });
 
@@ -97,7 +98,7 @@ describe('delivery robustness', () => {
       import { setupAudit, secureagentics, withSession, withToolCall } from 'otel-agent-audit';
       setupAudit({ otlp: false, scheduledDelayMillis: 60000, backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '${server.apiKey}' })] });
       await withSession({ agentName: 'script' }, () => withToolCall('t', {}, () => 1));`;
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url), env: childEnv() });
     expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'tool_call', 'custom']);
   });
 });

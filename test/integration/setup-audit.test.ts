@@ -9,6 +9,7 @@ import { describe, expect } from 'vitest';
 import { auditSpanProcessor, secureagentics, setupAudit, withLLMCall, withSession, withToolCall } from '../../src/index.js';
 import { it as base } from '../support/audit-test.js';
 import { FAST_RETRY } from '../support/tracing.js';
+import { childEnv } from '../support/child-env.js';
 
 // What setupAudit and NodeSDK register globally is undone after each test by the harness.
 /** `backend`: a Secureagentics backend on the test server. */
@@ -97,7 +98,7 @@ describe('setupAudit diagnostics', () => {
       import { setupAudit, secureagentics } from 'otel-agent-audit';
       const audit = setupAudit({ backends: [secureagentics({ baseUrl: '${server.url}', apiKey: '' })], otlp: false });
       await audit.shutdown();`;
-    const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url), env: childEnv() });
     expect(stderr).toContain('secureagentics: no API key. Set SECUREAGENTICS_API_KEY');
   });
 
@@ -108,7 +109,7 @@ describe('setupAudit diagnostics', () => {
       await audit.shutdown();`;
     const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
       cwd: new URL('../../', import.meta.url),
-      env: { ...process.env, OTEL_LOG_LEVEL: '30' },
+      env: { ...childEnv(), OTEL_LOG_LEVEL: '30' },
     });
     expect(stderr).toContain('secureagentics: no API key');
   });

@@ -8,6 +8,7 @@ import { auditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
 import { it } from '../support/audit-test.js';
 import { FAST_RETRY } from '../support/tracing.js';
+import { childEnv } from '../support/child-env.js';
 
 const openInferenceCall = () =>
   trace.getTracer('openinference').startSpan('OpenAI Chat Completions', {
@@ -52,7 +53,7 @@ describe('model calls whose span never ends (edge cases)', () => {
         const span = trace.getTracer('openinference').startSpan('OpenAI Chat Completions', { attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' } });
         span.recordException(new Error('429 rate limited')); // and never ended, as OpenInference does
       });`;
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url), env: childEnv() });
     expect(server.allEvents().map((e) => e.type).sort()).toEqual(['custom', 'custom', 'error', 'prompt']);
   });
 });
@@ -77,7 +78,7 @@ describe('model calls whose span never ends (late starts, exit)', () => {
           async () => { await new Promise((r) => setTimeout(r, 50)); return { choices: [{ message: { role: 'assistant', content: 'ok' } }] }; });
       });
       setupAudit({ otlp: false, backends: [secureagentics({ apiKey: '${server.apiKey}', baseUrl: '${server.url}', agentName: 'bot' })] });`;
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url), env: childEnv() });
     expect(server.allEvents().map((e) => e.type).sort()).toEqual(['completion', 'prompt']);
   });
 });
@@ -93,7 +94,7 @@ describe('model calls whose span never ends, at exit with more work', () => {
       });
       await withToolCall('early_tool', {}, () => 1);
       void withLLMCall({ model: 'm', provider: 'openai', prompt: 'p' }, () => new Promise(() => {})); // never settles`;
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url) });
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../../', import.meta.url), env: childEnv() });
     const names = server.allEvents().map((e) => (e.type === 'tool_call' ? `tool_call:${String(e.payload['tool_name'])}` : e.type)).sort();
     expect(names).toEqual(['error', 'prompt', 'tool_call:early_tool', 'tool_call:late_tool']);
   });

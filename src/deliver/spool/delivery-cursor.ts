@@ -36,6 +36,11 @@ export class DeliveryCursor {
     return this.head !== before;
   }
 
+  /** Whether `position` is done for this backend (before the cursor, or settled ahead of it). */
+  isSettled(position: number): boolean {
+    return position < this.position || this.settledAhead.has(position);
+  }
+
   /** Positions taken and not settled. */
   get outstanding(): number {
     return this.taken.length - this.head;

@@ -15,6 +15,7 @@ import { diag } from '@opentelemetry/api';
 import type { AuditEvent } from '../../model/audit-event.js';
 import { eventCount } from '../../model/event-count.js';
 import { OpenSessions } from './open-sessions.js';
+import { ensurePrivateFolder } from './private-folder.js';
 import { ReplacedJsonFile } from './replaced-json-file.js';
 import { SegmentLog, type Segment } from './segment-log.js';
 import { claimSpoolSlot, type SpoolSlot } from './spool-slot.js';
@@ -32,10 +33,14 @@ export const SPOOL_WARNING_CODE = 'OTEL_AGENT_AUDIT_SPOOL';
 const MAX_SEGMENT_BYTES = 8 * 1024 * 1024;
 const MIN_SEGMENT_BYTES = 64 * 1024;
 const SEGMENTS_PER_SPOOL = 8;
+/** Cursors are saved at most this often even when group commit is immediate. */
+const MIN_CURSOR_SAVE_MILLIS = 10;
 
 export interface SpoolConfig {
   /** The service's spool folder: slots are made inside it. */
   readonly serviceDir: string;
+  /** A folder above it in the shared temp dir that must be this user's alone (see private-folder.ts). */
+  readonly privateFolder?: string;
   readonly maxBytes: number;
   readonly flushMillis: number;
   readonly maxEventAgeMillis: number;
@@ -75,7 +80,7 @@ export class EventSpool implements FeedSource {
   private readonly warned = new Set<string>();
   private started = false;
   private trimming = false;
-  private cursorSave: NodeJS.Immediate | undefined;
+  private cursorSave: NodeJS.Timeout | undefined;
   private closed = false;
   readonly maxEventAgeMillis: number;
   readonly now: () => number;
@@ -98,9 +103,17 @@ export class EventSpool implements FeedSource {
       {
         segmentBytes,
         flushMillis: config.flushMillis,
-        onWritten: (positions) => this.dropUnsynced(positions.length),
-        onWriteFailure: (positions, error) => this.writeFailed(positions, error),
-        onCommitted: () => this.trim(),
+        settled: (entry) => this.settledEverywhere(entry),
+        serialize: (entry) => serialized(entry.event),
+        onCommitted: (entries, failed, error) => {
+          this.dropUnsynced(entries.length);
+          if (error) this.writeFailed(failed, error);
+        },
+        onCommitDone: () => {
+          this.sessions.saveIfChanged();
+          this.trim();
+          this.cursorMoved(); // segments whose commit held them back may go now
+        },
       },
       firstFree,
     );
@@ -113,6 +126,8 @@ export class EventSpool implements FeedSource {
    */
   static open(config: SpoolConfig): EventSpool | { readonly problem: string } {
     let slot: SpoolSlot | undefined;
+    const unsafe = config.privateFolder === undefined ? undefined : ensurePrivateFolder(config.privateFolder);
+    if (unsafe !== undefined) return { problem: `will not use the spool folder ${config.serviceDir}: ${unsafe}` };
     try {
       slot = claimSpoolSlot(config.serviceDir, hasSegments);
       return new EventSpool(slot, config);
@@ -157,7 +172,7 @@ export class EventSpool implements FeedSource {
   /** Every feed made: from now on, delivered segments may be deleted. Starts reading what is left from before. */
   start(): void {
     this.started = true;
-    this.sessions.save();
+    this.sessions.closingLeftOpen();
     this.saveCursors();
     for (const feed of this.feeds) feed.pull();
   }
@@ -170,8 +185,7 @@ export class EventSpool implements FeedSource {
     const now = this.now();
     const entries: SpoolEntry[] = [];
     for (const event of events) {
-      const place = this.log.append(now, serialized(event));
-      const entry = { event, appendedAt: now, ...place };
+      const entry = this.log.append(event, now);
       entries.push(entry);
       this.unsynced.push(entry);
     }
@@ -203,11 +217,15 @@ export class EventSpool implements FeedSource {
 
   cursorMoved(): void {
     if (!this.started || this.closed) return;
-    this.cursorSave ??= setImmediate(() => {
+    // At most once per group-commit window: a cursor saved a little late only
+    // means those events are sent again after a crash (same ids), never lost.
+    if (this.cursorSave !== undefined) return;
+    this.cursorSave = setTimeout(() => {
       this.cursorSave = undefined;
       this.saveCursors();
       void this.deleteDelivered();
-    });
+    }, Math.max(MIN_CURSOR_SAVE_MILLIS, this.config.flushMillis));
+    this.cursorSave.unref();
   }
 
   readFailed(segment: Segment, error: unknown): void {
@@ -237,7 +255,7 @@ export class EventSpool implements FeedSource {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearImmediate(this.cursorSave);
+    clearTimeout(this.cursorSave);
     for (const feed of this.feeds) feed.close();
     await this.log.close();
     this.saveCursors();
@@ -259,6 +277,9 @@ export class EventSpool implements FeedSource {
     for (const feed of this.feeds) done = Math.min(done, feed.cursor.position);
     for (const segment of [...this.log.segments]) {
       if (segment === this.log.activeSegment || segmentEnd(segment.number) > done) break;
+      // Delivered from memory before its commit: the commit (maybe under way) still holds it; deleted after.
+      const waiting = this.unsynced[this.unsyncedHead];
+      if (waiting !== undefined && waiting.segment <= segment.number) break;
       await this.log.remove(segment);
     }
   }
@@ -271,9 +292,15 @@ export class EventSpool implements FeedSource {
     }
   }
 
-  private writeFailed(positions: readonly number[], error: Error): void {
-    const failed = this.unsynced.slice(this.unsyncedHead, this.unsyncedHead + positions.length);
-    this.dropUnsynced(positions.length);
+  /** Whether no backend needs this entry from the disk any more (all settled it, from memory). */
+  private settledEverywhere(entry: SpoolEntry): boolean {
+    if (this.feeds.length === 0) return false;
+    for (const feed of this.feeds) if (!feed.cursor.isSettled(entry.position)) return false;
+    return true;
+  }
+
+  private writeFailed(failed: readonly SpoolEntry[], error: Error): void {
+    if (failed.length === 0) return;
     this.writeFailures++;
     const code = (error as NodeJS.ErrnoException).code ?? error.message;
     const reason = `could not be written to the spool (${code})`;
@@ -282,7 +309,7 @@ export class EventSpool implements FeedSource {
     this.warned.add(code);
     const message =
       `otel-agent-audit: could not write the spool in ${this.slot.dir}: ${error.message}. ` +
-      `${eventCount(positions.length)} and later ones are kept in memory only until writing works again; ` +
+      `${eventCount(failed.length)} and later ones are kept in memory only until writing works again; ` +
       `a backend that is behind loses them (counted). Check free space, or set spoolDir / OTEL_AGENT_AUDIT_SPOOL_DIR.`;
     log.warn(message);
     process.emitWarning(message, { code: SPOOL_WARNING_CODE });
@@ -330,11 +357,11 @@ export class EventSpool implements FeedSource {
  * upstream: conversion makes JSON values) still takes its place, as `{}`,
  * which reads back as damaged and is counted; live backends have it in memory.
  */
-function serialized(event: AuditEvent): Buffer {
+function serialized(event: AuditEvent): string {
   try {
-    return Buffer.from(JSON.stringify(event), 'utf8');
+    return JSON.stringify(event) ?? '{}';
   } catch {
-    return Buffer.from('{}');
+    return '{}';
   }
 }
 

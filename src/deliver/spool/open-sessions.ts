@@ -15,6 +15,7 @@ const MAX_OPEN_SESSIONS = 10_000;
 export class OpenSessions {
   private readonly file: ReplacedJsonFile<{ open: AuditEvent[] }>;
   private readonly open = new Map<string, AuditEvent>();
+  private changed = false;
   /** The `session.start` events of sessions a previous owner of this spool left open. */
   readonly leftOpen: AuditEvent[];
 
@@ -24,7 +25,7 @@ export class OpenSessions {
     this.leftOpen = Array.isArray(loaded?.open) ? loaded.open.filter(isSessionStart) : [];
   }
 
-  /** Follows the session events among `events`; saves when the open set changed. */
+  /** Follows the session events among `events`; the next {@link saveIfChanged} saves what changed. */
   observe(events: readonly AuditEvent[]): void {
     let changed = false;
     for (const event of events) {
@@ -38,11 +39,26 @@ export class OpenSessions {
         changed = this.open.delete(sessionKey(event)) || changed;
       }
     }
-    if (changed) this.save();
+    if (changed) this.changed = true;
   }
 
-  /** Saves the sessions open now (the ones left open before were closed by the caller). */
-  save(): void {
+  /**
+   * The ones left open before are being closed by the caller: the next save
+   * drops them (it comes after the commit that holds their `session.end`).
+   */
+  closingLeftOpen(): void {
+    if (this.leftOpen.length > 0) this.changed = true;
+  }
+
+  /**
+   * Saves the sessions open now, if that changed. Called after a commit, so
+   * the file never says less than what is on disk: a crash before the
+   * commit leaves the older list, whose sessions are then closed (again,
+   * with the same event ids) by the next owner.
+   */
+  saveIfChanged(): void {
+    if (!this.changed) return;
+    this.changed = false;
     this.file.save({ open: [...this.open.values()] });
   }
 

@@ -1,20 +1,26 @@
 /**
  * The spool's files: numbered segment files of records, appended with
- * group commit. `append` only encodes and buffers (synchronous, no I/O);
- * at most every `flushMillis` one write and one fsync (`datasync`) take
- * everything buffered since, on libuv's thread pool, never on the caller's
- * path. A segment past `segmentBytes` is closed and a new one begun, so
- * delivered data can be deleted a segment at a time.
+ * group commit. `append` only reserves a position and buffers the entry
+ * (synchronous, no I/O). At most every `flushMillis`, the entries buffered
+ * since are encoded and taken by one write and one fsync (`datasync`) on
+ * libuv's thread pool, never on the caller's path. An entry every backend
+ * has already settled by then (delivered from memory within the window) is
+ * not written at all: durability is needed only for what is not delivered
+ * yet, and a healthy backend then costs the spool next to nothing. A
+ * segment past `segmentBytes` is closed and a new one begun, so delivered
+ * data can be deleted a segment at a time.
  *
  * A failed write (a full disk) loses only what it carried: the file is cut
  * back to what was written before it, that segment is closed, and the
- * owner is told which positions never reached the disk.
+ * owner is told which entries never reached the disk.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeRecord } from './spool-record.js';
+import type { AuditEvent } from '../../model/audit-event.js';
+import { maxRecordBytes, writeRecord } from './spool-record.js';
 import { positionOf } from './spool-position.js';
+import type { SpoolEntry } from './spool-entry.js';
 
 const SEGMENT_NAME = /^segment-(\d+)\.log$/;
 
@@ -26,46 +32,52 @@ export interface Segment {
   committedBytes: number;
   /** Records appended to it by this process (undefined for a segment found on disk at start). */
   records: number | undefined;
-  /** A write to it failed: nothing more is written to it (its file ends at `committedBytes`). */
-  broken?: boolean;
+  /** A write to it failed (the error's code): nothing more is written to it (its file ends at `committedBytes`). */
+  broken?: string;
 }
 
-/** Where an appended record went. */
-export interface RecordPlace {
-  readonly position: number;
-  readonly segment: number;
-  /** Byte offset of the record in its segment file. */
-  readonly offset: number;
-}
-
-/** Told when records could not be written: they exist in memory only. */
-export type WriteFailure = (positions: readonly number[], error: Error) => void;
-
+/** Entries of one segment waiting for the next commit. */
 interface PendingChunk {
   readonly segment: Segment;
-  readonly buffers: Buffer[];
-  readonly positions: number[];
-  bytes: number;
+  readonly entries: SpoolEntry[];
 }
+
+interface Arena {
+  readonly buffer: Buffer;
+  used: number;
+}
+
+/** Records are encoded into buffers of this size (a larger record gets one of its own). */
+const ARENA_BYTES = 1024 * 1024;
+/** This many buffered entries are committed at once, without waiting for the timer. */
+const EARLY_COMMIT_ENTRIES = 2048;
+/** What a record is taken to weigh before the first commit measured it (for rotation). */
+const FIRST_RECORD_ESTIMATE = 1024;
 
 export interface SegmentLogConfig {
   readonly segmentBytes: number;
   readonly flushMillis: number;
-  readonly onWriteFailure: WriteFailure;
-  /** Told for each write that reached the disk, with the positions it carried (in order). */
-  readonly onWritten: (positions: readonly number[]) => void;
+  /** Whether an entry no longer needs the disk (every backend settled it): then it is not written. */
+  readonly settled: (entry: SpoolEntry) => boolean;
+  /** The record payload of an entry. */
+  readonly serialize: (entry: SpoolEntry) => string;
+  /** Told when a commit is done with `entries` (in append order): they are no longer waiting; `failed` of them did not reach the disk. */
+  readonly onCommitted: (entries: readonly SpoolEntry[], failed: readonly SpoolEntry[], error?: Error) => void;
   /** Told after every commit. */
-  readonly onCommitted: () => void;
+  readonly onCommitDone: () => void;
 }
 
 export class SegmentLog {
   /** Every segment, oldest first; the last one is being appended to. */
   readonly segments: Segment[];
   private active: Segment;
-  /** Bytes of the active segment including what is buffered: decides rotation and offsets. */
-  private activeBytes = 0;
   private nextIndex = 0;
   private pending: PendingChunk[] = [];
+  /** Entries buffered for the active segment, not yet written: with the bytes a record weighs on average, decides rotation. */
+  private activePending = 0;
+  /** Entries buffered in all chunks. */
+  private pendingCount = 0;
+  private recordBytes = FIRST_RECORD_ESTIMATE;
   private timer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
   private readonly handles = new Map<number, FileHandle>();
@@ -89,8 +101,8 @@ export class SegmentLog {
   /** Bytes in every segment, buffered ones included. */
   get totalBytes(): number {
     let total = 0;
-    for (const segment of this.segments) total += segment === this.active ? this.activeBytes : segment.committedBytes;
-    return total;
+    for (const segment of this.segments) total += segment.committedBytes;
+    return total + this.activePending * this.recordBytes;
   }
 
   /** The position the next appended record will get. */
@@ -103,21 +115,23 @@ export class SegmentLog {
     return this.active;
   }
 
-  /** Buffers one record for the next commit. Synchronous; never touches the disk. */
-  append(appendedAt: number, payload: Buffer): RecordPlace {
-    if (this.activeBytes >= this.config.segmentBytes || this.active.broken) this.rotate();
-    const position = positionOf(this.active.number, this.nextIndex++);
-    const bytes = encodeRecord(position, appendedAt, payload);
-    const place = { position, segment: this.active.number, offset: this.activeBytes };
+  /**
+   * Reserves the next position for `event` and buffers it for the next
+   * commit, which encodes it (unless it is settled by then) and writes it.
+   * Synchronous; never touches the disk.
+   */
+  append(event: AuditEvent, appendedAt: number): SpoolEntry {
+    if (this.active.committedBytes + this.activePending * this.recordBytes >= this.config.segmentBytes || this.active.broken) this.rotate();
+    const entry: SpoolEntry = { event, appendedAt, position: positionOf(this.active.number, this.nextIndex++), segment: this.active.number, offset: -1 };
     let chunk = this.pending.at(-1);
-    if (chunk?.segment !== this.active) this.pending.push((chunk = { segment: this.active, buffers: [], positions: [], bytes: 0 }));
-    chunk.buffers.push(bytes);
-    chunk.positions.push(position);
-    chunk.bytes += bytes.length;
-    this.activeBytes += bytes.length;
+    if (chunk?.segment !== this.active) this.pending.push((chunk = { segment: this.active, entries: [] }));
+    chunk.entries.push(entry);
+    this.activePending++;
     this.active.records = (this.active.records ?? 0) + 1;
-    this.scheduleCommit();
-    return place;
+    // A burst commits early: fewer entries held until their commit, smaller writes.
+    if (++this.pendingCount >= EARLY_COMMIT_ENTRIES && this.committing === undefined) void this.commit();
+    else this.scheduleCommit();
+    return entry;
   }
 
   /** Writes and syncs everything buffered so far; resolves when it is on disk (or its write failed and was reported). */
@@ -128,6 +142,7 @@ export class SegmentLog {
     if (this.pending.length === 0) return;
     const chunks = this.pending;
     this.pending = [];
+    this.pendingCount = 0;
     this.committing = this.writeChunks(chunks).finally(() => (this.committing = undefined));
     await this.committing;
     if (this.pending.length > 0 && !this.closed) this.scheduleCommit();
@@ -188,40 +203,83 @@ export class SegmentLog {
   private newSegment(number: number): Segment {
     const segment: Segment = { number, path: join(this.dir, segmentName(number)), committedBytes: 0, records: 0 };
     this.segments.push(segment);
-    this.activeBytes = 0;
+    this.activePending = 0;
     this.nextIndex = 0;
     return segment;
   }
 
   private async writeChunks(chunks: PendingChunk[]): Promise<void> {
     for (const chunk of chunks) {
+      if (chunk.segment === this.active) this.activePending -= chunk.entries.length;
       // Records after a failed write of their segment: append() starts a clean segment for later ones.
       if (chunk.segment.broken) {
-        this.config.onWriteFailure(chunk.positions, new Error('an earlier write to this segment failed'));
+        const error = Object.assign(new Error(`an earlier write to this segment failed (${chunk.segment.broken})`), { code: chunk.segment.broken });
+        this.config.onCommitted(chunk.entries, chunk.entries.filter((e) => !this.config.settled(e)), error);
         continue;
       }
+      const { arenas, written } = this.encode(chunk);
       try {
-        const handle = await this.handleOf(chunk.segment);
-        const data = chunk.buffers.length === 1 ? (chunk.buffers[0] as Buffer) : Buffer.concat(chunk.buffers, chunk.bytes);
-        let written = 0;
-        while (written < data.length) written += (await handle.write(data, written, data.length - written, chunk.segment.committedBytes + written)).bytesWritten;
-        await handle.datasync();
-        chunk.segment.committedBytes += chunk.bytes;
-        this.config.onWritten(chunk.positions);
+        if (written.length > 0) {
+          const handle = await this.handleOf(chunk.segment);
+          let bytes = 0;
+          for (const arena of arenas) {
+            for (let done = 0; done < arena.used; ) {
+              const { bytesWritten } = await handle.write(arena.buffer, done, arena.used - done, chunk.segment.committedBytes + bytes);
+              done += bytesWritten;
+              bytes += bytesWritten;
+            }
+          }
+          await handle.datasync();
+          chunk.segment.committedBytes += bytes;
+          this.recordBytes = Math.max(64, Math.round(bytes / written.length));
+        }
+        this.config.onCommitted(chunk.entries, []);
       } catch (error) {
-        chunk.segment.broken = true;
+        chunk.segment.broken = (error as NodeJS.ErrnoException).code ?? 'EIO';
+        for (const entry of written) entry.offset = -1;
         await this.cutBack(chunk.segment);
-        this.config.onWriteFailure(chunk.positions, error instanceof Error ? error : new Error(String(error)));
+        this.config.onCommitted(chunk.entries, written, error instanceof Error ? error : new Error(String(error)));
       }
     }
-    this.config.onCommitted();
+    this.config.onCommitDone();
   }
 
-  /** After a failed write, the file keeps only what was committed before it (no half record for a reader to trip on). */
+  /**
+   * The records of a chunk's entries that still need the disk, in a few large
+   * buffers (no allocation per record); each written entry learns its offset.
+   */
+  private encode(chunk: PendingChunk): { arenas: Arena[]; written: SpoolEntry[] } {
+    const arenas: Arena[] = [];
+    const written: SpoolEntry[] = [];
+    let offset = chunk.segment.committedBytes;
+    for (const entry of chunk.entries) {
+      if (this.config.settled(entry)) continue;
+      const json = this.config.serialize(entry);
+      const need = maxRecordBytes(json);
+      let arena = arenas.at(-1);
+      if (arena === undefined || arena.buffer.length - arena.used < need) arenas.push((arena = { buffer: Buffer.allocUnsafe(Math.max(ARENA_BYTES, need)), used: 0 }));
+      const length = writeRecord(arena.buffer, arena.used, entry.position, entry.appendedAt, json);
+      arena.used += length;
+      entry.offset = offset;
+      offset += length;
+      written.push(entry);
+    }
+    return { arenas, written };
+  }
+
+  /**
+   * After a failed write, the file keeps only what was committed before it
+   * (no half record for a reader to trip on); one left empty is removed, so
+   * a disk that stays full does not collect an empty file per commit.
+   */
   private async cutBack(segment: Segment): Promise<void> {
     const handle = this.handles.get(segment.number);
     if (!handle) return;
     await handle.truncate(segment.committedBytes).catch(() => undefined);
+    if (segment.committedBytes > 0) return;
+    this.handles.delete(segment.number);
+    await handle.close().catch(() => undefined);
+    await unlink(segment.path).catch(() => undefined);
   }
 
   private async handleOf(segment: Segment): Promise<FileHandle> {

@@ -10,6 +10,6 @@ export interface SpoolEntry {
   readonly appendedAt: number;
   readonly position: number;
   readonly segment: number;
-  /** Byte offset of its record in the segment file. */
-  readonly offset: number;
+  /** Byte offset of its record in the segment file; -1 until written (and for one never written: delivered before its commit). */
+  offset: number;
 }

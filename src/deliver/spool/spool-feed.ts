@@ -52,6 +52,8 @@ export class SpoolFeed {
   private readOffset = 0;
   private reading = false;
   private closed = false;
+  /** The bytes last read back, for counting what a segment held should its file vanish. */
+  private lastRead: { segment: number; base: number; bytes: Buffer } | undefined;
   /** Entries on disk this feed has not read yet, as far as it knows (exact for this process's appends). */
   private behind = 0;
   readonly cursor: DeliveryCursor;
@@ -90,11 +92,8 @@ export class SpoolFeed {
     const accepted = this.sink.offer(entries);
     this.cursor.take(positions(entries, 0, accepted));
     if (accepted === entries.length) return;
-    const first = entries[accepted] as SpoolEntry;
     this.live = false;
-    this.readPosition = first.position;
-    this.readSegment = first.segment;
-    this.readOffset = first.offset;
+    this.resumeAt(entries[accepted] as SpoolEntry);
     this.behind = entries.length - accepted;
   }
 
@@ -170,12 +169,17 @@ export class SpoolFeed {
         bytes = await this.source.read(segment, this.readOffset, segment.committedBytes);
       } catch (error) {
         if (this.readSegment !== segment.number || this.source.segmentFrom(segment.number) !== segment) continue; // discarded meanwhile (spool full)
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          this.vanished(segment);
+          continue;
+        }
         this.source.readFailed(segment, error);
         setTimeout(() => this.pull(), READ_RETRY_MILLIS).unref(); // or sooner, at the next pull
         return;
       }
       if (this.closed) return;
       if (this.readSegment !== segment.number) continue; // the segment was discarded meanwhile
+      this.lastRead = { segment: segment.number, base: this.readOffset, bytes };
       this.takeRecords(segment, bytes, room);
     }
   }
@@ -191,10 +195,18 @@ export class SpoolFeed {
       this.behind = 0;
       return;
     }
-    const next = unsynced[accepted] as SpoolEntry;
-    this.readPosition = next.position;
-    this.readSegment = next.segment;
-    this.readOffset = next.offset;
+    this.resumeAt(unsynced[accepted] as SpoolEntry);
+  }
+
+  /**
+   * Reading resumes at `entry`. Not written yet, its record will land after
+   * what its segment holds now (all of which comes before it, and is skipped
+   * by position), so reading starts there.
+   */
+  private resumeAt(entry: SpoolEntry): void {
+    this.readPosition = entry.position;
+    this.readSegment = entry.segment;
+    this.readOffset = entry.offset >= 0 ? entry.offset : (this.source.segmentFrom(entry.segment)?.committedBytes ?? 0);
   }
 
   private takeRecords(segment: Segment, bytes: Buffer, room: number): void {
@@ -241,11 +253,33 @@ export class SpoolFeed {
     this.behind = Math.max(0, this.behind - accepted - expired.length);
     if (accepted < entries.length) {
       // Should not happen (entries ≤ room); read these again next time rather than lose them.
-      const next = entries[accepted] as SpoolEntry;
-      this.readPosition = next.position;
-      this.readOffset = next.offset;
+      this.resumeAt(entries[accepted] as SpoolEntry);
     }
     if (corrupt > 0 || torn || expired.length > 0) this.source.cursorMoved();
+  }
+
+  /**
+   * The segment's file is gone (deleted from outside: a temp cleaner, an
+   * operator freeing space). What this feed had not read of it is counted
+   * lost, as exactly as what it last read of the file tells, and reading
+   * goes on with the next segment.
+   */
+  private vanished(segment: Segment): void {
+    let unread = 0;
+    const last = this.lastRead;
+    if (last?.segment === segment.number) {
+      for (let step = decodeRecord(last.bytes, Math.max(0, this.readOffset - last.base)); step.kind === 'record' || step.kind === 'corrupt'; step = decodeRecord(last.bytes, step.end)) {
+        if (step.kind === 'corrupt' || step.record.position >= this.readPosition) unread++;
+      }
+    } else if (segment.records !== undefined) {
+      unread = Math.max(0, segment.records - Math.max(0, this.readPosition - positionOf(segment.number, 0)));
+    }
+    const known = unread > 0;
+    this.sink.lose(known ? unread : 1, 'dropped', `spool segment ${segment.path} vanished before it was read${known ? '' : ' (how many events it held is not known; counted as one)'}`, []);
+    this.behind = Math.max(0, this.behind - unread);
+    this.lastRead = undefined;
+    this.moveTo(segment.number + 1);
+    this.source.cursorMoved();
   }
 
   private moveTo(segmentNumber: number): void {

@@ -61,6 +61,30 @@ export function encodeRecord(position: number, appendedAt: number, payload: Buff
 }
 
 /**
+ * Writes the record of `json` into `target` at `offset` without an
+ * intermediate buffer (the spool's hot path); returns its length. `target`
+ * must have room for the header plus 3 bytes per UTF-16 unit of `json`.
+ *
+ * @example
+ * const used = writeRecord(arena, 0, position, Date.now(), JSON.stringify(event));
+ */
+export function writeRecord(target: Buffer, offset: number, position: number, appendedAt: number, json: string): number {
+  const length = target.write(json, offset + RECORD_HEADER_BYTES, 'utf8');
+  target.writeUInt32LE(RECORD_MAGIC, offset);
+  target.writeUInt32LE(length, offset + 4);
+  target.writeDoubleLE(position, offset + 12);
+  target.writeDoubleLE(appendedAt, offset + 20);
+  const end = offset + RECORD_HEADER_BYTES + length;
+  target.writeUInt32LE(crc32(target.subarray(offset + 12, end)), offset + 8);
+  return end - offset;
+}
+
+/** Bytes {@link writeRecord} may need for `json`, at most. */
+export function maxRecordBytes(json: string): number {
+  return RECORD_HEADER_BYTES + json.length * 3;
+}
+
+/**
  * Reads the record starting at `offset` of `bytes`. Never throws: damage is
  * a `corrupt` step that says where reading resumes.
  *
@@ -80,7 +104,8 @@ export function decodeRecord(bytes: Buffer, offset: number): DecodeStep {
   // Past the end: a torn last record, unless another record follows (then its length field is what is damaged).
   if (end > bytes.length) return bytes.indexOf(MAGIC_BYTES, offset + 1) === -1 ? { kind: 'torn' } : resync(bytes, offset);
   const stored = bytes.readUInt32LE(offset + 8);
-  if (crc32(bytes.subarray(offset + 12, end)) !== stored) return { kind: 'corrupt', end };
+  // A bad CRC may as well be a damaged length: look for the next record right after this header, not after the length it claims.
+  if (crc32(bytes.subarray(offset + 12, end)) !== stored) return resync(bytes, offset);
   return {
     kind: 'record',
     record: {

@@ -22,6 +22,16 @@ const MAX_SLOTS = 64;
 const UNREADABLE_LOCK_GRACE_MILLIS = 5_000;
 const LOCK_FILE = 'lock';
 
+/**
+ * The locks this process holds. Process-wide on purpose, on `globalThis` so
+ * the ESM and the CommonJS build loaded in one process share it: the lock
+ * names a pid, and a lock with our pid that no copy of ours holds is a dead
+ * predecessor's (a restarted container runs as pid 1 again).
+ */
+const HELD_KEY = Symbol.for('otel-agent-audit.held-spool-locks.v1');
+const heldHere: Set<string> = ((globalThis as Record<symbol, unknown>)[HELD_KEY] as Set<string> | undefined) ?? new Set<string>();
+(globalThis as Record<symbol, unknown>)[HELD_KEY] = heldHere;
+
 /** A slot this process holds. */
 export interface SpoolSlot {
   readonly dir: string;
@@ -71,7 +81,7 @@ function tryClaim(dir: string): SpoolSlot | undefined {
   if (owner === 'missing') return createLock(lockPath) ? heldSlot(dir, lockPath, undefined) : undefined;
   if (owner === 'unreadable') {
     if (!olderThan(lockPath, UNREADABLE_LOCK_GRACE_MILLIS)) return undefined;
-  } else if (owner.host !== hostname() || owner.pid === process.pid || isAlive(owner.pid)) {
+  } else if (owner.host !== hostname() || heldHere.has(lockPath) || (owner.pid !== process.pid && isAlive(owner.pid))) {
     return undefined; // another host's pid cannot be checked from here: never taken over
   }
   const moved = `${lockPath}.stale-${process.pid}-${Date.now()}`;
@@ -108,12 +118,14 @@ function createLock(lockPath: string): boolean {
 
 function heldSlot(dir: string, lockPath: string, adoptedFrom: number | undefined): SpoolSlot {
   let released = false;
+  heldHere.add(lockPath);
   return {
     dir,
     adoptedFrom,
     release() {
       if (released) return;
       released = true;
+      heldHere.delete(lockPath);
       const owner = readOwner(lockPath);
       if (owner !== 'missing' && owner !== 'unreadable' && owner.pid === process.pid) tryUnlink(lockPath);
     },
