@@ -36,7 +36,11 @@ export interface CallDescription {
  */
 export function failureOutcome(result: HttpResult, d: CallDescription): DeliveryOutcome | undefined {
   // Refused, reset, timed out, or an answer that never completed: the service is not there; the queue pauses and probes.
-  if (!result.ok) return { kind: 'retryable', unreachable: true, reason: `${d.backend}: ${d.call} failed: ${result.error}` };
+  if (!result.ok) {
+    // Our own abort (shutdown's deadline) says nothing about the service.
+    const ours = result.error.startsWith('AbortError');
+    return { kind: 'retryable', ...(!ours && { unreachable: true }), reason: `${d.backend}: ${d.call} failed: ${result.error}` };
+  }
   const { status, headers, body } = result.response;
   const verdict = classifyStatus(status);
   if (verdict === 'success') return undefined;

@@ -77,6 +77,7 @@ export class BackendPipeline {
         overflow: durable ? 'refuse' : 'drop',
         appendedAt: (entry) => entry.appendedAt,
         maxEventAgeMillis: config.maxEventAgeMillis,
+        ...(source.spool && { durable: (entry: SpoolEntry) => source.spool!.holds(entry) }),
         ...(backend.batchKey && { batchKey: (entry: SpoolEntry) => backend.batchKey!(forBackend(entry.event)) }),
       },
       {

@@ -40,6 +40,12 @@ export interface DeliveryQueueConfig<T = unknown> {
   appendedAt?: (item: T) => number;
   /** Items older than this are given up (counted as failed) instead of attempted again. */
   maxEventAgeMillis?: number;
+  /**
+   * With `overflow: 'refuse'`: whether the spool still holds an item for the
+   * next process. One it does not (its write failed, its segment was
+   * trimmed) is counted as dropped at shutdown, not deferred.
+   */
+  durable?: (item: T) => boolean;
 }
 
 /** Running totals of one queue. */
@@ -159,11 +165,11 @@ export class DeliveryQueue<T> {
     this.closed = true;
     if (await this.flush(timeoutMillis)) return;
     this.abort.abort();
-    const left = this.queue.clear();
-    if (left > 0) {
-      if (this.config.overflow === 'refuse') this.totals.deferred += left;
-      else this.report(left, 'dropped', 'still queued when the shutdown deadline passed');
-      this.settle(left);
+    const left = this.queue.drain();
+    if (left.length > 0) {
+      if (this.config.overflow === 'refuse') this.defer(left, 'still queued');
+      else this.report(left.length, 'dropped', 'still queued when the shutdown deadline passed');
+      this.settle(left.length);
     }
     await this.flush(1_000);
   }
@@ -284,8 +290,16 @@ export class DeliveryQueue<T> {
 
   /** Shutdown's deadline cut the batch off: in the spool it waits for the next process; in memory it is lost. */
   private abandon(batch: T[]): void {
-    if (this.config.overflow === 'refuse') this.totals.deferred += batch.length;
+    if (this.config.overflow === 'refuse') this.defer(batch, 'under way');
     else this.lose(batch, 'dropped', 'under way when the shutdown deadline passed');
+  }
+
+  /** Left for the next process: what the spool holds is deferred; what it does not (memory only) is lost, counted. */
+  private defer(items: readonly T[], state: string): void {
+    const durable = this.config.durable;
+    const lost = durable === undefined ? [] : items.filter((item) => !durable(item));
+    this.totals.deferred += items.length - lost.length;
+    if (lost.length > 0) this.report(lost.length, 'dropped', `${state} when the shutdown deadline passed, and not in the spool (its write failed, or the spool was full)`, lost);
   }
 
   private unreachableSince: number | undefined;

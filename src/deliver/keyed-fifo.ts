@@ -30,11 +30,12 @@ export class KeyedFifo<T> {
     return [];
   }
 
-  /** Empties every queue; returns how many items were in them. */
-  clear(): number {
-    const dropped = this.count;
+  /** Empties every queue; returns the items that were in them. */
+  drain(): T[] {
+    const items: T[] = [];
+    for (const queue of this.queues.values()) items.push(...queue);
     this.queues.clear();
     this.count = 0;
-    return dropped;
+    return items;
   }
 }

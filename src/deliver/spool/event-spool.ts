@@ -17,7 +17,7 @@ import { eventCount } from '../../model/event-count.js';
 import { OpenSessions } from './open-sessions.js';
 import { ensurePrivateFolder } from './private-folder.js';
 import { ReplacedJsonFile } from './replaced-json-file.js';
-import { SegmentLog, type Segment } from './segment-log.js';
+import { NOT_WRITTEN, SegmentLog, type Segment } from './segment-log.js';
 import { claimSpoolSlot, type SpoolSlot } from './spool-slot.js';
 import { SpoolFeed, type FeedSink, type FeedSource } from './spool-feed.js';
 import { decodeRecord } from './spool-record.js';
@@ -107,6 +107,8 @@ export class EventSpool implements FeedSource {
         serialize: (entry) => serialized(entry.event),
         onCommitted: (entries, failed, error) => {
           this.dropUnsynced(entries.length);
+          // The session ledger follows what a commit is done with, never what is only buffered.
+          this.sessions.observe(entries.map((e) => e.event));
           if (error) this.writeFailed(failed, error);
         },
         onCommitDone: () => {
@@ -190,9 +192,10 @@ export class EventSpool implements FeedSource {
       this.unsynced.push(entry);
     }
     this.appendedCount += entries.length;
-    this.sessions.observe(events);
     for (const feed of this.feeds) feed.appended(entries);
+    // Only now, with every feed holding the entries, may a commit judge which still need the disk.
     if (this.log.totalBytes > this.config.maxBytes) void this.log.commit();
+    else this.log.commitIfLarge();
     return entries;
   }
 
@@ -292,6 +295,15 @@ export class EventSpool implements FeedSource {
     }
   }
 
+  /**
+   * Whether the spool holds `entry` for a next process: its write did not
+   * fail and its segment was not deleted to keep the spool within its size.
+   * (One still waiting for its commit is written at close.)
+   */
+  holds(entry: SpoolEntry): boolean {
+    return entry.offset !== NOT_WRITTEN && this.log.segments.some((s) => s.number === entry.segment);
+  }
+
   /** Whether no backend needs this entry from the disk any more (all settled it, from memory). */
   private settledEverywhere(entry: SpoolEntry): boolean {
     if (this.feeds.length === 0) return false;
@@ -319,7 +331,9 @@ export class EventSpool implements FeedSource {
   private trim(): void {
     if (this.trimming || this.closed) return;
     this.trimming = true;
-    void this.trimOldest().finally(() => (this.trimming = false));
+    void this.trimOldest()
+      .catch((error: unknown) => this.readFailed(this.log.segments[0] as Segment, error))
+      .finally(() => (this.trimming = false));
   }
 
   private async trimOldest(): Promise<void> {
@@ -327,7 +341,15 @@ export class EventSpool implements FeedSource {
       if (this.log.segments.length === 1) this.log.rotate();
       const oldest = this.log.segments[0] as Segment;
       if (this.unsyncedFrom(positionOf(oldest.number, 0)).some((e) => e.segment === oldest.number)) return; // its last write is under way
-      const events = await this.eventsOf(oldest);
+      let events: Array<{ position: number; event: AuditEvent }>;
+      try {
+        events = await this.eventsOf(oldest);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        for (const feed of this.feeds) feed.segmentVanished(oldest); // deleted from outside: each feed counts what it had not read
+        await this.log.remove(oldest);
+        continue;
+      }
       const reason = `the spool was full (spoolMaxBytes ${this.config.maxBytes})`;
       for (const feed of this.feeds) {
         const from = feed.unreadFrom;

@@ -23,7 +23,12 @@ export function ensurePrivateFolder(path: string): string | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return `cannot create ${path}: ${(error as Error).message}`;
   }
-  const stats = lstatSync(path);
+  let stats: ReturnType<typeof lstatSync>;
+  try {
+    stats = lstatSync(path);
+  } catch (error) {
+    return `cannot read ${path}: ${(error as Error).message}`;
+  }
   if (stats.isSymbolicLink()) return `${path} is a symbolic link, not a folder of this user's`;
   if (!stats.isDirectory()) return `${path} is not a folder`;
   const uid = process.getuid?.();

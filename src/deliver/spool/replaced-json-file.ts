@@ -45,10 +45,9 @@ export class ReplacedJsonFile<T> {
     try {
       while (this.dirty) {
         this.dirty = false;
-        const text = JSON.stringify(this.latest);
         const temporary = `${this.path}.tmp`;
         try {
-          await writeFile(temporary, text, { mode: 0o600 });
+          await writeFile(temporary, JSON.stringify(this.latest), { mode: 0o600 });
           await rename(temporary, this.path);
         } catch {
           // disk full or gone: the previous content stays, which only means more re-sending

@@ -47,8 +47,13 @@ interface Arena {
   used: number;
 }
 
+/** The offset of an entry whose write failed: it is in memory only. */
+export const NOT_WRITTEN = -2;
+
 /** Records are encoded into buffers of this size (a larger record gets one of its own). */
 const ARENA_BYTES = 1024 * 1024;
+/** Records per segment at most: far below the 2^24 positions a segment has (spool-position.ts). */
+const MAX_SEGMENT_RECORDS = 2 ** 20;
 /** This many buffered entries are committed at once, without waiting for the timer. */
 const EARLY_COMMIT_ENTRIES = 2048;
 /** What a record is taken to weigh before the first commit measured it (for rotation). */
@@ -121,17 +126,27 @@ export class SegmentLog {
    * Synchronous; never touches the disk.
    */
   append(event: AuditEvent, appendedAt: number): SpoolEntry {
-    if (this.active.committedBytes + this.activePending * this.recordBytes >= this.config.segmentBytes || this.active.broken) this.rotate();
+    // By size, and by count: when most entries are never written (delivered first), the size alone would not grow.
+    if (this.active.committedBytes + this.activePending * this.recordBytes >= this.config.segmentBytes || this.nextIndex >= MAX_SEGMENT_RECORDS || this.active.broken) this.rotate();
     const entry: SpoolEntry = { event, appendedAt, position: positionOf(this.active.number, this.nextIndex++), segment: this.active.number, offset: -1 };
     let chunk = this.pending.at(-1);
     if (chunk?.segment !== this.active) this.pending.push((chunk = { segment: this.active, entries: [] }));
     chunk.entries.push(entry);
     this.activePending++;
     this.active.records = (this.active.records ?? 0) + 1;
-    // A burst commits early: fewer entries held until their commit, smaller writes.
-    if (++this.pendingCount >= EARLY_COMMIT_ENTRIES && this.committing === undefined) void this.commit();
-    else this.scheduleCommit();
+    this.pendingCount++;
+    this.scheduleCommit();
     return entry;
+  }
+
+  /**
+   * Commits now rather than at the timer when a burst has buffered many
+   * entries (fewer held until their commit, smaller writes). Call it only
+   * once every reader has the entries appended so far: the commit decides
+   * at once which of them still need the disk.
+   */
+  commitIfLarge(): void {
+    if (this.pendingCount >= EARLY_COMMIT_ENTRIES && this.committing === undefined) void this.commit();
   }
 
   /** Writes and syncs everything buffered so far; resolves when it is on disk (or its write failed and was reported). */
@@ -214,7 +229,9 @@ export class SegmentLog {
       // Records after a failed write of their segment: append() starts a clean segment for later ones.
       if (chunk.segment.broken) {
         const error = Object.assign(new Error(`an earlier write to this segment failed (${chunk.segment.broken})`), { code: chunk.segment.broken });
-        this.config.onCommitted(chunk.entries, chunk.entries.filter((e) => !this.config.settled(e)), error);
+        const failed = chunk.entries.filter((e) => !this.config.settled(e));
+        for (const entry of failed) entry.offset = NOT_WRITTEN;
+        this.config.onCommitted(chunk.entries, failed, error);
         continue;
       }
       const { arenas, written } = this.encode(chunk);
@@ -236,7 +253,7 @@ export class SegmentLog {
         this.config.onCommitted(chunk.entries, []);
       } catch (error) {
         chunk.segment.broken = (error as NodeJS.ErrnoException).code ?? 'EIO';
-        for (const entry of written) entry.offset = -1;
+        for (const entry of written) entry.offset = NOT_WRITTEN;
         await this.cutBack(chunk.segment);
         this.config.onCommitted(chunk.entries, written, error instanceof Error ? error : new Error(String(error)));
       }

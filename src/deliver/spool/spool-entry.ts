@@ -10,6 +10,6 @@ export interface SpoolEntry {
   readonly appendedAt: number;
   readonly position: number;
   readonly segment: number;
-  /** Byte offset of its record in the segment file; -1 until written (and for one never written: delivered before its commit). */
+  /** Byte offset of its record in the segment file; -1 until written (and for one never written: delivered before its commit); -2 when its write failed (memory only). */
   offset: number;
 }

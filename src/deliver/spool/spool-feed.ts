@@ -41,6 +41,8 @@ export interface FeedSource {
   readFailed(segment: Segment, error: unknown): void;
 }
 
+/** Records parsed back per turn of the event loop, at most. */
+const RECORDS_PER_PASS = 1_000;
 /** A segment that could not be read back is tried again this much later. */
 const READ_RETRY_MILLIS = 1_000;
 
@@ -106,7 +108,9 @@ export class SpoolFeed {
   pull(): void {
     if (this.live || this.reading || this.closed) return;
     this.reading = true;
-    void this.readBacklog().finally(() => (this.reading = false));
+    void this.readBacklog()
+      .catch((error: unknown) => this.source.readFailed(this.source.activeSegment, error))
+      .finally(() => (this.reading = false));
   }
 
   /**
@@ -180,7 +184,8 @@ export class SpoolFeed {
       if (this.closed) return;
       if (this.readSegment !== segment.number) continue; // the segment was discarded meanwhile
       this.lastRead = { segment: segment.number, base: this.readOffset, bytes };
-      this.takeRecords(segment, bytes, room);
+      this.takeRecords(segment, bytes, Math.min(room, RECORDS_PER_PASS));
+      await new Promise((resolve) => setImmediate(resolve)); // parsing a backlog must not hold the event loop
     }
   }
 
@@ -264,6 +269,11 @@ export class SpoolFeed {
    * lost, as exactly as what it last read of the file tells, and reading
    * goes on with the next segment.
    */
+  segmentVanished(segment: Segment): void {
+    if (this.live || segmentOf(this.readPosition) > segment.number) return;
+    this.vanished(segment);
+  }
+
   private vanished(segment: Segment): void {
     let unread = 0;
     const last = this.lastRead;

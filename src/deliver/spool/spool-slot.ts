@@ -7,12 +7,11 @@
  * and what it holds is delivered by its new owner; slots with something in
  * them are taken over before empty ones.
  *
- * The lock is a file created exclusively (`wx`) holding pid and host. A
- * stale lock is first renamed away, and the renamed file is read again: if
- * it is not the stale lock we judged (another process took the slot in
- * between), it is put back and the slot is left alone.
+ * The lock is a file created exclusively (`wx`) holding pid, host and
+ * time. A stale lock is replaced only by the process that made the slot's
+ * takeover file (also exclusive), after it read the lock again.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,6 +43,8 @@ export interface SpoolSlot {
 interface LockOwner {
   readonly pid: number;
   readonly host: string;
+  /** When the lock was made: tells a lock from a newer one with the same pid. */
+  readonly since: string | undefined;
 }
 
 /**
@@ -79,25 +80,43 @@ function tryClaim(dir: string): SpoolSlot | undefined {
   if (createLock(lockPath)) return heldSlot(dir, lockPath, undefined);
   const owner = readOwner(lockPath);
   if (owner === 'missing') return createLock(lockPath) ? heldSlot(dir, lockPath, undefined) : undefined;
-  if (owner === 'unreadable') {
-    if (!olderThan(lockPath, UNREADABLE_LOCK_GRACE_MILLIS)) return undefined;
-  } else if (owner.host !== hostname() || heldHere.has(lockPath) || (owner.pid !== process.pid && isAlive(owner.pid))) {
-    return undefined; // another host's pid cannot be checked from here: never taken over
-  }
-  const moved = `${lockPath}.stale-${process.pid}-${Date.now()}`;
+  if (!isStale(lockPath, owner)) return undefined;
+  // Taking a stale lock over is serialized by an exclusive takeover file, so
+  // two processes starting together never both replace it: the one that
+  // made the file looks again and replaces the lock; the other moves on.
+  const takeover = `${lockPath}.takeover`;
+  if (!createTakeover(takeover)) return undefined;
   try {
-    renameSync(lockPath, moved);
-  } catch {
-    return undefined; // someone else moved it first
+    const again = readOwner(lockPath);
+    const unchanged = again === 'missing' || (again === 'unreadable' ? owner === 'unreadable' : owner !== 'unreadable' && again.pid === owner.pid && again.since === owner.since);
+    if (!unchanged) return undefined; // taken over by someone else meanwhile
+    tryUnlink(lockPath);
+    return createLock(lockPath) ? heldSlot(dir, lockPath, owner === 'unreadable' ? 0 : owner.pid) : undefined;
+  } finally {
+    tryUnlink(takeover);
   }
-  const movedOwner = readOwner(moved);
-  const same = owner === 'unreadable' ? movedOwner === 'unreadable' : movedOwner !== 'missing' && movedOwner !== 'unreadable' && movedOwner.pid === owner.pid;
-  if (!same) {
-    tryRename(moved, lockPath); // a fresh lock taken between our read and our rename: give it back
-    return undefined;
+}
+
+/** A lock no live process of this host holds: its pid is gone (or is ours, but no copy of ours holds it), or it is unreadable and old. */
+function isStale(lockPath: string, owner: LockOwner | 'unreadable'): boolean {
+  if (owner === 'unreadable') return olderThan(lockPath, UNREADABLE_LOCK_GRACE_MILLIS);
+  if (owner.host !== hostname()) return false; // another host's pid cannot be checked from here: never taken over
+  if (heldHere.has(lockPath)) return false;
+  return owner.pid === process.pid || !isAlive(owner.pid);
+}
+
+/** The takeover file, made exclusively; one left by a process that died while taking over is cleared after the grace. */
+function createTakeover(path: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      closeSync(openSync(path, 'wx', 0o600));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !olderThan(path, UNREADABLE_LOCK_GRACE_MILLIS)) return false;
+      tryUnlink(path);
+    }
   }
-  tryUnlink(moved);
-  return createLock(lockPath) ? heldSlot(dir, lockPath, owner === 'unreadable' ? 0 : owner.pid) : undefined;
+  return false;
 }
 
 function createLock(lockPath: string): boolean {
@@ -140,8 +159,8 @@ function readOwner(lockPath: string): LockOwner | 'missing' | 'unreadable' {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
   }
   try {
-    const parsed = JSON.parse(text) as { pid?: unknown; host?: unknown };
-    if (Number.isInteger(parsed.pid) && typeof parsed.host === 'string') return { pid: parsed.pid as number, host: parsed.host };
+    const parsed = JSON.parse(text) as { pid?: unknown; host?: unknown; since?: unknown };
+    if (Number.isInteger(parsed.pid) && typeof parsed.host === 'string') return { pid: parsed.pid as number, host: parsed.host, since: typeof parsed.since === 'string' ? parsed.since : undefined };
   } catch {
     // a lock torn by a crash while it was being written
   }
@@ -163,14 +182,6 @@ function olderThan(path: string, millis: number): boolean {
     return Date.now() - statSync(path).mtimeMs > millis;
   } catch {
     return true;
-  }
-}
-
-function tryRename(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch {
-    // best effort: the slot is left to its holder either way
   }
 }
 
