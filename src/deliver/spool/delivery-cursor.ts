@@ -19,14 +19,14 @@ export class DeliveryCursor {
    */
   constructor(private next: () => number) {}
 
-  /** Entries handed to the backend's queue, in increasing position order. */
-  take(positions: Iterable<number>): void {
-    for (const position of positions) this.taken.push(position);
+  /** The first `count` of `entries`, handed to the backend's queue, in increasing position order. */
+  take(entries: ReadonlyArray<{ readonly position: number }>, count = entries.length): void {
+    for (let i = 0; i < count; i++) this.taken.push((entries[i] as { position: number }).position);
   }
 
-  /** Marks positions done; true when the cursor moved. */
-  settle(positions: Iterable<number>): boolean {
-    for (const position of positions) this.settledAhead.add(position);
+  /** Marks entries done; true when the cursor moved. */
+  settle(entries: ReadonlyArray<{ readonly position: number }>): boolean {
+    for (const entry of entries) this.settledAhead.add(entry.position);
     const before = this.head;
     while (this.head < this.taken.length && this.settledAhead.delete(this.taken[this.head] as number)) this.head++;
     if (this.head > 4096 && this.head * 2 > this.taken.length) {

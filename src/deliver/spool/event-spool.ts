@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import type { AuditEvent } from '../../model/audit-event.js';
 import { eventCount } from '../../model/event-count.js';
+import { eventJson } from './event-json.js';
 import { OpenSessions } from './open-sessions.js';
 import { ensurePrivateFolder } from './private-folder.js';
 import { ReplacedJsonFile } from './replaced-json-file.js';
@@ -381,7 +382,7 @@ export class EventSpool implements FeedSource {
  */
 function serialized(event: AuditEvent): string {
   try {
-    return JSON.stringify(event) ?? '{}';
+    return eventJson(event);
   } catch {
     return '{}';
   }

@@ -55,7 +55,7 @@ const ARENA_BYTES = 1024 * 1024;
 /** Records per segment at most: far below the 2^24 positions a segment has (spool-position.ts). */
 const MAX_SEGMENT_RECORDS = 2 ** 20;
 /** This many buffered entries are committed at once, without waiting for the timer. */
-const EARLY_COMMIT_ENTRIES = 2048;
+const EARLY_COMMIT_ENTRIES = 16_384;
 /** What a record is taken to weigh before the first commit measured it (for rotation). */
 const FIRST_RECORD_ESTIMATE = 1024;
 

@@ -92,7 +92,7 @@ export class SpoolFeed {
       return;
     }
     const accepted = this.sink.offer(entries);
-    this.cursor.take(positions(entries, 0, accepted));
+    this.cursor.take(entries, accepted);
     if (accepted === entries.length) return;
     this.live = false;
     this.resumeAt(entries[accepted] as SpoolEntry);
@@ -101,7 +101,7 @@ export class SpoolFeed {
 
   /** Entries the backend settled (delivered or counted as lost). */
   settle(entries: readonly SpoolEntry[]): void {
-    if (this.cursor.settle(positions(entries, 0, entries.length))) this.source.cursorMoved();
+    if (this.cursor.settle(entries)) this.source.cursorMoved();
   }
 
   /** The queue has room: read what waits on disk, if anything does. */
@@ -193,7 +193,7 @@ export class SpoolFeed {
   private catchUp(unsynced: readonly SpoolEntry[], room: number): void {
     const taking = Math.min(room, unsynced.length);
     const accepted = this.sink.offer(unsynced.slice(0, taking));
-    this.cursor.take(positions(unsynced, 0, accepted));
+    this.cursor.take(unsynced, accepted);
     this.behind = Math.max(0, this.behind - accepted);
     if (accepted === unsynced.length) {
       this.live = true;
@@ -254,7 +254,7 @@ export class SpoolFeed {
       this.sink.lose(expired.length, 'failed', `older than maxEventAgeMillis (${this.source.maxEventAgeMillis} ms) when read back from the spool`, expired);
     }
     const accepted = this.sink.offer(entries);
-    this.cursor.take(positions(entries, 0, accepted));
+    this.cursor.take(entries, accepted);
     this.behind = Math.max(0, this.behind - accepted - expired.length);
     if (accepted < entries.length) {
       // Should not happen (entries ≤ room); read these again next time rather than lose them.
@@ -297,12 +297,6 @@ export class SpoolFeed {
     this.readOffset = 0;
     this.readPosition = Math.max(this.readPosition, positionOf(segmentNumber, 0));
   }
-}
-
-function positions(entries: readonly SpoolEntry[], from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let i = from; i < to; i++) out.push((entries[i] as SpoolEntry).position);
-  return out;
 }
 
 function parseEvent(payload: Buffer): AuditEvent | undefined {
