@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,17 +15,9 @@ import { it } from '../support/audit-test.js';
 import type { AuditEvent } from '../../src/model/audit-event.js';
 import { recordingBackend, type RecordingBackend } from '../support/recording-backend.js';
 import { freshSpoolDir } from '../support/tracing.js';
+import { closedPort } from '../servers/loopback-ports.js';
 
 const AGENT = fileURLToPath(new URL('../fixtures/spool-agent.mjs', import.meta.url));
-
-/** A port nothing listens on (connection refused). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface HeldAgent {
   child: ChildProcess;

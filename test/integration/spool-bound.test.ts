@@ -4,54 +4,17 @@
  * backend had not read is counted as dropped and recorded as audit.loss.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { secureagentics, withToolCall } from '../../src/index.js';
 import { startSecureagenticsServer } from '../servers/secureagentics-server.js';
 import { it } from '../support/audit-test.js';
 import { freshSpoolDir } from '../support/tracing.js';
+import { closedPort, forwardPort } from '../servers/loopback-ports.js';
 
 const MAX_BYTES = 256 * 1024;
 /** Segments are spoolMaxBytes / 8, and at least 64 KiB. */
 const SEGMENT_BYTES = 64 * 1024;
-
-async function listen(server: Server, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return (server.address() as { port: number }).port;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server, 0);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Opens `port` and forwards every connection to `target`. */
-async function forwardPort(port: number, target: string): Promise<{ close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(new URL(target).port), '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => (client.destroy(), upstream.destroy(), sockets.delete(socket)));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await listen(server, port);
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 function bytesOnDisk(dir: string): number {
   return readdirSync(dir)

@@ -13,6 +13,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, statS
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { spoolWarnings } from '../support/spool-warnings.js';
 
 const tmp = await vi.hoisted(async () => {
   const { mkdtempSync } = await import('node:fs');
@@ -32,16 +33,6 @@ const { recordingBackend } = await import('../support/recording-backend.js');
 const userFolder = join(tmp, `otel-agent-audit-${userInfo().username.replace(/[^A-Za-z0-9._-]+/g, '_')}`);
 /** A uid that is not ours (nobody). */
 const OTHER_UID = 65534;
-
-function spoolWarnings(): Error[] {
-  const warnings: Error[] = [];
-  const onWarning = (warning: Error): void => {
-    if ((warning as NodeJS.ErrnoException).code === 'OTEL_AGENT_AUDIT_SPOOL') warnings.push(warning);
-  };
-  process.on('warning', onWarning);
-  onTestFinished(() => void process.off('warning', onWarning));
-  return warnings;
-}
 
 const isRoot = process.getuid?.() === 0;
 

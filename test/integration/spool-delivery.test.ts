@@ -4,51 +4,13 @@
  * Secureagentics server), each with its own cursor; an outage that ends;
  * events that outlive maxEventAgeMillis.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { describe, expect } from 'vitest';
 import { secureagentics, withSession, withToolCall } from '../../src/index.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer, type StoredEvent } from '../servers/secureagentics-server.js';
 import { it } from '../support/audit-test.js';
 import { recordingBackend } from '../support/recording-backend.js';
 import { freshSpoolDir } from '../support/tracing.js';
-
-async function listen(server: Server, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return (server.address() as { port: number }).port;
-}
-
-/** A port nothing listens on (connection refused) until {@link forwardPort} opens it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server, 0);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Opens `port` and forwards every connection to `target`: the service at that address is up from now on. */
-async function forwardPort(port: number, target: string): Promise<{ close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(new URL(target).port), '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => (client.destroy(), upstream.destroy(), sockets.delete(socket)));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await listen(server, port);
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { closedPort, forwardPort } from '../servers/loopback-ports.js';
 
 const eventIds = (events: readonly StoredEvent[]): string[] => events.map((e) => e.payload['event_id'] as string);
 const activity = (events: readonly StoredEvent[]): StoredEvent[] => events.filter((e) => e.payload['name'] !== 'audit.loss');

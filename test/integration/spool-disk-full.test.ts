@@ -6,12 +6,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { secureagentics, withToolCall } from '../../src/index.js';
 import { it, type InstalledAudit, type TracingInstaller } from '../support/audit-test.js';
+import { closedPort } from '../servers/loopback-ports.js';
 
 /** A 512 KiB tmpfs, or undefined when this machine does not let us mount one (not root, no CAP_SYS_ADMIN, a container without it). */
 function smallDisk(): string | undefined {
@@ -31,14 +31,6 @@ function unmount(dir: string): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Whether this machine lets us mount a tmpfs at all. */

@@ -5,25 +5,17 @@
  * leaving it in the spool for the next start when it is down.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect } from 'vitest';
 import { AuditSpanExporter } from '../../src/index.js';
 import { it } from '../support/audit-test.js';
 import { recordingBackend } from '../support/recording-backend.js';
 import { freshSpoolDir } from '../support/tracing.js';
+import { closedPort } from '../servers/loopback-ports.js';
 
 const AGENT = fileURLToPath(new URL('../fixtures/spool-agent.mjs', import.meta.url));
 /** Well past "a couple of seconds" on a loaded machine, far below the 29 s the exit used to hang. */
 const PROMPT_EXIT_MILLIS = 6_000;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Ended {
   code: number | null;

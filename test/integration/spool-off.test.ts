@@ -4,22 +4,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, onTestFinished } from 'vitest';
+import { describe, expect } from 'vitest';
 import { AuditSpanExporter, withToolCall } from '../../src/index.js';
 import { it } from '../support/audit-test.js';
 import { recordingBackend } from '../support/recording-backend.js';
 import { freshSpoolDir } from '../support/tracing.js';
-
-/** Process warnings with the spool's code, from now until the test ends. */
-function spoolWarnings(): Error[] {
-  const warnings: Error[] = [];
-  const onWarning = (warning: Error): void => {
-    if ((warning as NodeJS.ErrnoException).code === 'OTEL_AGENT_AUDIT_SPOOL') warnings.push(warning);
-  };
-  process.on('warning', onWarning);
-  onTestFinished(() => void process.off('warning', onWarning));
-  return warnings;
-}
+import { spoolWarnings } from '../support/spool-warnings.js';
 
 describe('spool off', () => {
   it('keeps events in memory with spoolDir: false, and has no spool stats', async ({ install }) => {

@@ -5,18 +5,13 @@
  * audit processor stamps, for the rest of the process.
  */
 import { describe, expect } from 'vitest';
-import { AuditSpanExporter, auditSpanProcessor, isAuditBlockedError, jsonlFile, withToolCall, type AuditBackend } from '../../../src/index.js';
+import { AuditSpanExporter, auditSpanProcessor, isAuditBlockedError, withToolCall, type AuditBackend } from '../../../src/index.js';
 import { liveRecordingPolicies } from '../../../src/model/recording-policy.js';
 import { it } from '../../support/audit-test.js';
+import { blockingBackend, discardBackend } from '../../support/gate-backends.js';
 
-const discard = () => jsonlFile({ path: '/dev/null' });
-const blocker: AuditBackend = {
-  name: 'blocker',
-  maxBatchSize: 100,
-  send: async () => ({ kind: 'delivered' as const }),
-  decide: async () => ({ kind: 'block' as const, reason: 'no' }),
-  shutdown: async () => undefined,
-};
+const discard = discardBackend;
+const blocker = blockingBackend;
 
 describe('a pipeline whose construction threw', () => {
   it('auditSpanProcessor with an invalid unfinishedCallTimeoutMillis leaves no tool gate behind', async ({ install }) => {

@@ -9,21 +9,16 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect } from 'vitest';
-import { AuditSpanExporter, auditSpanProcessor, isAuditBlockedError, jsonlFile, withToolCall, type AuditBackend } from '../../../src/index.js';
+import { AuditSpanExporter, auditSpanProcessor, isAuditBlockedError, withToolCall } from '../../../src/index.js';
 import { liveRecordingPolicies } from '../../../src/model/recording-policy.js';
 import { it } from '../../support/audit-test.js';
+import { blockingBackend, discardBackend } from '../../support/gate-backends.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const discard = () => jsonlFile({ path: '/dev/null' });
-const blocker: AuditBackend = {
-  name: 'blocker',
-  maxBatchSize: 100,
-  send: async () => ({ kind: 'delivered' as const }),
-  decide: async () => ({ kind: 'block' as const, reason: 'no' }),
-  shutdown: async () => undefined,
-};
+const discard = discardBackend;
+const blocker = blockingBackend;
 
 /**
  * Collects garbage a few times, then says how many of `refs` are still
