@@ -342,9 +342,15 @@ export class EventSpool implements FeedSource {
       if (this.log.segments.length === 1) this.log.rotate();
       const oldest = this.log.segments[0] as Segment;
       if (this.unsyncedFrom(positionOf(oldest.number, 0)).some((e) => e.segment === oldest.number)) return; // its last write is under way
+      // Only a feed still to read this segment needs to know what it held.
+      const from = Math.min(...this.feeds.map((f) => f.unreadFrom));
+      if (from >= segmentEnd(oldest.number)) {
+        await this.log.remove(oldest);
+        continue;
+      }
       let events: Array<{ position: number; event: AuditEvent }>;
       try {
-        events = await this.eventsOf(oldest);
+        events = await this.eventsOf(oldest, from);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         for (const feed of this.feeds) feed.segmentVanished(oldest); // deleted from outside: each feed counts what it had not read
@@ -360,11 +366,12 @@ export class EventSpool implements FeedSource {
     }
   }
 
-  private async eventsOf(segment: Segment): Promise<Array<{ position: number; event: AuditEvent }>> {
+  /** The events of a segment from position `from` on (those before it are not parsed). */
+  private async eventsOf(segment: Segment, from: number): Promise<Array<{ position: number; event: AuditEvent }>> {
     const bytes = await this.log.read(segment, 0, segment.committedBytes);
     const out: Array<{ position: number; event: AuditEvent }> = [];
     for (let step = decodeRecord(bytes, 0); step.kind === 'record' || step.kind === 'corrupt'; step = decodeRecord(bytes, step.end)) {
-      if (step.kind !== 'record') continue;
+      if (step.kind !== 'record' || step.record.position < from) continue;
       try {
         out.push({ position: step.record.position, event: JSON.parse(step.record.payload.toString('utf8')) as AuditEvent });
       } catch {

@@ -9,7 +9,7 @@
 import { eventCount } from '../../model/event-count.js';
 import type { AuditEvent } from '../../model/audit-event.js';
 import { DeliveryCursor } from './delivery-cursor.js';
-import { decodeRecord } from './spool-record.js';
+import { decodeRecord, RECORD_HEADER_BYTES } from './spool-record.js';
 import { positionOf, segmentOf } from './spool-position.js';
 import type { SpoolEntry } from './spool-entry.js';
 import type { Segment } from './segment-log.js';
@@ -41,6 +41,8 @@ export interface FeedSource {
   readFailed(segment: Segment, error: unknown): void;
 }
 
+/** Bytes read back from a segment at a time. */
+const READ_WINDOW_BYTES = 1024 * 1024;
 /** Records parsed back per turn of the event loop, at most. */
 const RECORDS_PER_PASS = 1_000;
 /** A segment that could not be read back is tried again this much later. */
@@ -54,6 +56,8 @@ export class SpoolFeed {
   private readOffset = 0;
   private reading = false;
   private closed = false;
+  /** Bytes the next read must cover at least (a record larger than the window). */
+  private nextRecordBytes = 0;
   /** The bytes last read back, for counting what a segment held should its file vanish. */
   private lastRead: { segment: number; base: number; bytes: Buffer } | undefined;
   /** Entries on disk this feed has not read yet, as far as it knows (exact for this process's appends). */
@@ -170,7 +174,8 @@ export class SpoolFeed {
       }
       let bytes: Buffer;
       try {
-        bytes = await this.source.read(segment, this.readOffset, segment.committedBytes);
+        // A window at a time: a backlog is read once, not the rest of the segment again for every window of the queue.
+        bytes = await this.source.read(segment, this.readOffset, Math.min(segment.committedBytes, this.readOffset + Math.max(READ_WINDOW_BYTES, this.nextRecordBytes)));
       } catch (error) {
         if (this.readSegment !== segment.number || this.source.segmentFrom(segment.number) !== segment) continue; // discarded meanwhile (spool full)
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -184,7 +189,7 @@ export class SpoolFeed {
       if (this.closed) return;
       if (this.readSegment !== segment.number) continue; // the segment was discarded meanwhile
       this.lastRead = { segment: segment.number, base: this.readOffset, bytes };
-      this.takeRecords(segment, bytes, Math.min(room, RECORDS_PER_PASS));
+      this.takeRecords(segment, bytes, Math.min(room, RECORDS_PER_PASS), this.readOffset + bytes.length >= segment.committedBytes);
       await new Promise((resolve) => setImmediate(resolve)); // parsing a backlog must not hold the event loop
     }
   }
@@ -214,8 +219,10 @@ export class SpoolFeed {
     this.readOffset = entry.offset >= 0 ? entry.offset : (this.source.segmentFrom(entry.segment)?.committedBytes ?? 0);
   }
 
-  private takeRecords(segment: Segment, bytes: Buffer, room: number): void {
+  /** `atEnd`: the bytes reach the end of what the segment has on disk (a record cut there is torn; elsewhere the window just ended). */
+  private takeRecords(segment: Segment, bytes: Buffer, room: number, atEnd: boolean): void {
     const base = this.readOffset;
+    this.nextRecordBytes = 0;
     const entries: SpoolEntry[] = [];
     const expired: AuditEvent[] = [];
     let offset = 0;
@@ -227,8 +234,13 @@ export class SpoolFeed {
       const step = decodeRecord(bytes, offset);
       if (step.kind === 'end') break;
       if (step.kind === 'torn') {
-        torn = true;
-        offset = bytes.length;
+        if (atEnd) {
+          torn = true;
+          offset = bytes.length;
+        } else if (start === 0) {
+          // One record larger than the window: read it whole next time.
+          this.nextRecordBytes = bytes.length >= RECORD_HEADER_BYTES ? RECORD_HEADER_BYTES + bytes.readUInt32LE(4) : 2 * READ_WINDOW_BYTES;
+        }
         break;
       }
       offset = step.end;
