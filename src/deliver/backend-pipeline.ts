@@ -162,11 +162,12 @@ export class BackendPipeline {
   }
 
   /** Waits until what is queued (and, with a spool, what this backend is behind by) has settled, or the shutdown timeout passes. */
-  async flush(): Promise<void> {
-    const settled = await this.settleAll(Date.now() + this.config.shutdownTimeoutMillis);
+  /** `untilShutdown`: part of a shutdown, which says itself what is left (so no "goes on in the background"). */
+  async flush(end = Date.now() + this.config.shutdownTimeoutMillis, untilShutdown = false): Promise<void> {
+    const settled = await this.settleAll(end);
     this.reporter.report(); // losses are said now, not on a timer that may never fire
     if (settled) return;
-    if (this.durable && this.queue.unreachable) return; // said when it became unreachable; the events are in the spool
+    if (untilShutdown || (this.durable && this.queue.unreachable)) return; // said when it became unreachable; the events are in the spool
     const { queued, inFlight } = this.queue.stats();
     log.warn(
       `${this.backend.name}: flush gave up waiting after ${this.config.shutdownTimeoutMillis} ms with ` +
@@ -175,8 +176,7 @@ export class BackendPipeline {
   }
 
   /** Delivers what it can by the shutdown deadline (in the spool: also what it is behind by); the rest stays there, or in memory is counted lost. */
-  async shutdown(): Promise<void> {
-    const end = Date.now() + this.config.shutdownTimeoutMillis;
+  async shutdown(end = Date.now() + this.config.shutdownTimeoutMillis): Promise<void> {
     await this.settleAll(end);
     await this.queue.shutdown(this.durable && this.queue.unreachable ? 0 : Math.max(0, end - Date.now()));
     this.feed?.close();

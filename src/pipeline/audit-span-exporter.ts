@@ -74,11 +74,13 @@ export class AuditSpanExporter implements SpanExporter {
   /** The write-ahead spool every event passes through; undefined: memory only (`spoolDir: false`, or it could not be used). */
   private readonly spool: EventSpool | undefined;
   private spoolClosed = false;
+  private readonly deliveryConfig: DeliveryConfig;
   /** `audit.loss` events made so far: a flush that made some waits for them too. */
   private lossRecords = 0;
 
   constructor(options: AuditExporterOptions = {}) {
     const config = resolveDeliveryConfig(options);
+    this.deliveryConfig = config;
     this.captureContent = resolveOption('captureContent', options.captureContent);
     this.maxContentLength = resolveOption('maxContentLength', options.maxContentLength);
     const backends = options.backends ?? defaultBackends();
@@ -138,11 +140,24 @@ export class AuditSpanExporter implements SpanExporter {
     this.stopped = true;
     this.logContent.close();
     liveRecordingPolicies().remove(this);
-    this.shutdownPromise ??= Promise.all(this.pipelines.map((p) => p.shutdown())).then(async () => {
-      this.spoolClosed = true;
-      await this.spool?.close();
-    });
+    this.shutdownPromise ??= this.closePipelines();
     return this.shutdownPromise;
+  }
+
+  /**
+   * Within one shutdown deadline: deliver what is queued, so the losses it
+   * meets are reported; deliver the `audit.loss` records those reports
+   * made, to every backend still taking them; then close. (Closing first
+   * would leave the last records for the next start.)
+   */
+  private async closePipelines(): Promise<void> {
+    const end = Date.now() + this.deliveryConfig.shutdownTimeoutMillis;
+    const before = this.lossRecords;
+    await Promise.all(this.pipelines.map((p) => p.flush(end, true)));
+    if (this.lossRecords !== before) await Promise.all(this.pipelines.map((p) => p.flush(end, true)));
+    await Promise.all(this.pipelines.map((p) => p.shutdown(end)));
+    this.spoolClosed = true;
+    await this.spool?.close();
   }
 
   /** Where `auditLogRecordProcessor(this)` puts GenAI log-record content for this exporter's conversions. */
