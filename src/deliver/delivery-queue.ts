@@ -281,11 +281,12 @@ export class DeliveryQueue<T> {
     const { appendedAt, maxEventAgeMillis } = this.config;
     if (appendedAt === undefined || maxEventAgeMillis === undefined) return batch;
     const oldest = Date.now() - maxEventAgeMillis;
-    let expired: T[] | undefined;
-    for (const item of batch) if (appendedAt(item) < oldest) (expired ??= []).push(item);
-    if (expired === undefined) return batch;
+    if (batch.every((item) => appendedAt(item) >= oldest)) return batch; // the usual case: nothing to split
+    const kept: T[] = [];
+    const expired: T[] = [];
+    for (const item of batch) (appendedAt(item) < oldest ? expired : kept).push(item);
     this.lose(expired, 'failed', `older than maxEventAgeMillis (${maxEventAgeMillis} ms) ${lastReason === undefined ? 'before it could be sent' : `and not delivered: ${lastReason}`}`);
-    return batch.filter((item) => !expired!.includes(item));
+    return kept;
   }
 
   /** Shutdown's deadline cut the batch off: in the spool it waits for the next process; in memory it is lost. */

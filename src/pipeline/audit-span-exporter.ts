@@ -129,10 +129,18 @@ export class AuditSpanExporter implements SpanExporter {
 
   /** Waits until every backend has settled what is queued (or the shutdown timeout passes). */
   async forceFlush(): Promise<void> {
+    await this.flushWithLossRecords(Date.now() + this.deliveryConfig.shutdownTimeoutMillis, false);
+  }
+
+  /**
+   * Every backend settles what is queued by `end`; the losses that meets are
+   * reported and recorded in the trail, so those records are delivered too
+   * (once more, not a loop: a loss of records only is not recorded again).
+   */
+  private async flushWithLossRecords(end: number, untilShutdown: boolean): Promise<void> {
     const before = this.lossRecords;
-    await Promise.all(this.pipelines.map((p) => p.flush()));
-    // Losses reported by that flush are recorded in the trail: deliver those records too (once, not a loop).
-    if (this.lossRecords !== before) await Promise.all(this.pipelines.map((p) => p.flush()));
+    await Promise.all(this.pipelines.map((p) => p.flush(end, untilShutdown)));
+    if (this.lossRecords !== before) await Promise.all(this.pipelines.map((p) => p.flush(end, untilShutdown)));
   }
 
   /** Delivers what is queued within the shutdown timeout, reports losses, closes connections. Idempotent. */
@@ -152,9 +160,7 @@ export class AuditSpanExporter implements SpanExporter {
    */
   private async closePipelines(): Promise<void> {
     const end = Date.now() + this.deliveryConfig.shutdownTimeoutMillis;
-    const before = this.lossRecords;
-    await Promise.all(this.pipelines.map((p) => p.flush(end, true)));
-    if (this.lossRecords !== before) await Promise.all(this.pipelines.map((p) => p.flush(end, true)));
+    await this.flushWithLossRecords(end, true);
     await Promise.all(this.pipelines.map((p) => p.shutdown(end)));
     this.spoolClosed = true;
     await this.spool?.close();

@@ -93,9 +93,9 @@ describe('resolveConfig', () => {
   });
 
   it('prefers the traces-specific OTLP endpoint over the generic one', () => {
-    const { config } = resolveWith({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://a/v1/traces', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://b' });
-    expect(config.otlpEndpoint).toBe('http://a/v1/traces');
-    expect(resolveWith({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ' ', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://b' }).config.otlpEndpoint).toBe('http://b');
+    const { config } = resolveWith({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4319' });
+    expect(config.otlpEndpoint).toBe('http://127.0.0.1:4318/v1/traces');
+    expect(resolveWith({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ' ', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4319' }).config.otlpEndpoint).toBe('http://127.0.0.1:4319');
   });
 
   it('reports each bad variable of one environment, and keeps the good ones', () => {

@@ -17,7 +17,7 @@ const shapes: Array<[string, unknown[]]> = [
   ['Vercel AI SDK tool-call / tool-result / file', [
     { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'v1', toolName: 'search', input: { q: 'y' } }] },
     { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'v1', output: { type: 'json', value: { hits: 2 } } }] },
-    { role: 'user', content: [{ type: 'file', mediaType: 'image/png', data: 'AAAA' }, { type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] },
+    { role: 'user', content: [{ type: 'file', mediaType: 'image/png', data: 'AAAA' }, { type: 'image_url', image_url: { url: 'http://127.0.0.1:9/a.png' } }] },
   ]],
   ['GenAI {role, parts} with tool parts', [
     { role: 'assistant', parts: [{ type: 'tool_call', id: 'g1', name: 'lookup', arguments: { id: 7 } }] },
