@@ -9,13 +9,15 @@ const VOCABULARY = ['^src/model/', '^src/errors\\.ts$'];
 /** stage → the stages (or single files) it may import from, besides itself and the vocabulary. */
 const ALLOWED = {
   model: [],
-  config: [],
-  record: ['config'],
-  convert: ['config'],
-  deliver: ['config'],
-  backends: ['config', 'deliver'],
-  pipeline: ['config', 'convert', 'deliver', 'backends/default-backends.ts'],
-  setup: ['config', 'convert', 'deliver', 'backends', 'pipeline'],
+  redact: [],
+  config: ['redact'],
+  record: ['redact', 'config'],
+  convert: ['redact', 'config'],
+  chain: [],
+  deliver: ['redact', 'config', 'chain'],
+  backends: ['redact', 'config', 'chain', 'deliver'],
+  pipeline: ['redact', 'config', 'convert', 'chain', 'deliver', 'backends/default-backends.ts'],
+  setup: ['redact', 'config', 'convert', 'chain', 'deliver', 'backends', 'pipeline'],
   receiver: [],
 };
 

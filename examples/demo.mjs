@@ -7,10 +7,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  formatTrailReport,
   isAuditBlockedError,
   secureagentics,
   setupAudit,
   startAuditReceiver,
+  verifyTrailSource,
   withLLMCall,
   withSession,
   withToolCall,
@@ -101,7 +103,9 @@ await receiver.close();
 // Within one millisecond, events of a turn are put in the order they happen.
 const TYPE_ORDER = { prompt: 1, completion: 2, tool_call: 3, error: 4, custom: 5 };
 const rank = (event) => (event.payload.name === 'session.start' ? 0 : event.payload.name === 'session.end' ? 9 : TYPE_ORDER[event.type] ?? 5);
-const chronological = [...events].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || rank(a) - rank(b));
+// The stream's signed checkpoints vouch for the trail; they are shown with its verification below.
+const activity = events.filter((event) => event.payload.name !== 'audit.checkpoint');
+const chronological = [...activity].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || rank(a) - rank(b));
 const sessions = new Map();
 for (const event of chronological) {
   const key = `${event.payload.session_id ?? 'no session'}\u0000${event.payload.agent_name ?? ''}`;
@@ -109,7 +113,7 @@ for (const event of chronological) {
   sessions.set(key, traces);
   traces.set(event.trace_id, [...(traces.get(event.trace_id) ?? []), event]);
 }
-console.log(`\nAudit trail: ${events.length} events in ${sessions.size} sessions (stored in ${trailFile})`);
+console.log(`\nAudit trail: ${activity.length} events in ${sessions.size} sessions, ${events.length - activity.length} signed checkpoint (stored in ${trailFile})`);
 for (const [key, traces] of sessions) {
   const [sessionId, agentName] = key.split('\u0000');
   console.log(`\nSession ${sessionId} · agent ${agentName}`);
@@ -124,6 +128,15 @@ for (const [key, traces] of sessions) {
 if (ran.includes('delete_customer')) throw new Error('demo: a denied tool ran');
 const delivery = stats.backends.secureagentics;
 console.log(`\nDelivery: ${delivery.delivered} delivered, ${delivery.failed} failed, ${delivery.dropped} dropped, ${delivery.retries} retries.`);
+// Secrets and personal data never left the process: counted per rule, never shown.
+const answer = activity.find((event) => event.type === 'completion' && String(event.payload.response).includes('staging key'));
+console.log(`The model's answer, as the receiver stored it: "${answer.payload.response}"`);
+const redacted = Object.entries(stats.redactions).map(([rule, n]) => `${n} ${rule}`);
+console.log(`Redacted before sending: ${redacted.join(', ') || 'nothing'}.`);
+// The trail file is hash-chained and signed: the same check \`otel-agent-audit verify\` runs.
+const report = await verifyTrailSource(trailFile, { publicKeys: [stats.integrity.publicKey] });
+console.log(`\n${formatTrailReport(report)}`);
+if (!report.ok) throw new Error('demo: the trail did not verify');
 
 function fit(value, width) {
   return value.length > width ? `${value.slice(0, width - 1)}…` : value.padEnd(width);

@@ -90,7 +90,11 @@ export function invalidOption(option: string, expected: string, actual: unknown)
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (typeof value === 'string') {
+    // A URL's user:password is a credential whatever else is wrong with the value.
+    const shown = value.replace(/\/\/[^/@\s]*@/g, '//…@');
+    return JSON.stringify(shown.length > 40 ? shown.slice(0, 40) + '…' : shown);
+  }
   if (value === null || typeof value !== 'object') return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
 }

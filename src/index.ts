@@ -26,6 +26,10 @@ export type { AuditExporterOptions } from './pipeline/audit-span-exporter.js';
 export type { AuditStats } from './pipeline/audit-stats.js';
 export type { DeliveryOptions, SpanQueueOptions } from './config/resolve.js';
 export type { DeliveryStats } from './deliver/delivery-queue.js';
+export type { RedactionOptions, IntegrityOptions } from './config/resolve-trust.js';
+export type { IntegrityStats } from './pipeline/trail-integrity.js';
+export { SIGNING_KEY_WARNING_CODE } from './pipeline/trail-integrity.js';
+export { redactingSpanExporter, RedactingSpanExporter } from './pipeline/redacting-span-exporter.js';
 export { toAuditEvents } from './convert/to-audit-events.js';
 export type { ConversionOptions } from './convert/to-audit-events.js';
 export type { SpanConverter, SpanEventBuilder } from './convert/span-converter.js';
@@ -51,6 +55,11 @@ export type { ToolDecision } from './model/tool-decision.js';
 // The local audit receiver.
 export { startAuditReceiver } from './receiver/receiver.js';
 export type { AuditReceiver, AuditReceiverOptions, StoredAuditEvent, StoredAgenticAuditEvent, PolicyResult } from './receiver/receiver.js';
+
+// Verifying a trail.
+export { verifyTrail } from './chain/verify-trail.js';
+export type { TrailReport } from './chain/verify-trail.js';
+export { verifyTrailSource, formatTrailReport } from './chain/read-trail.js';
 
 // Errors and defaults.
 export { AuditError, isAuditError, AuditBlockedError, isAuditBlockedError } from './errors.js';

@@ -6,8 +6,8 @@
  * so the queue's loss totals count them without repeating the diagnosis and
  * nothing says it a second time.
  */
-import { diag } from '@opentelemetry/api';
 import type { DeliveryOutcome } from '../model/delivery-outcome.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
 /** A rejection only the user can fix, as a backend first meets it. */
 export interface ConfigurationFailure {
@@ -44,7 +44,7 @@ export class ConfigurationProblems {
 
   /** @param saidAtSetup a problem the backend reported as its `configProblem`: the pipeline says that one at setup. */
   constructor(backend: string, saidAtSetup?: ConfigurationFailure) {
-    this.log = diag.createComponentLogger({ namespace: `otel-agent-audit:${backend}` });
+    this.log = scrubbedLogger(`otel-agent-audit:${backend}`);
     if (saidAtSetup) this.said.add(saidAtSetup.problem);
   }
 

@@ -4,6 +4,7 @@
  * deciding the diag logger's own level (`OTEL_LOG_LEVEL`), before any logger
  * exists, and a user who set up none must still learn that a value was ignored.
  */
+import { scrubSecrets } from '../redact/log-scrubber.js';
 import type { ConfigReport } from './resolve-env.js';
 
 /**
@@ -15,7 +16,7 @@ export const CONFIG_WARNING_CODE = 'OTEL_AGENT_AUDIT_CONFIG';
 /** Emits one warning message; `process.emitWarning` with {@link CONFIG_WARNING_CODE} unless told otherwise. */
 export type WarningSink = (message: string) => void;
 
-const emitProcessWarning: WarningSink = (message) => process.emitWarning(message, { code: CONFIG_WARNING_CODE });
+const emitProcessWarning: WarningSink = (message) => process.emitWarning(scrubSecrets(message), { code: CONFIG_WARNING_CODE });
 
 /**
  * A {@link ConfigReport} that warns about each variable once: later problems

@@ -76,6 +76,16 @@ export const DEFAULTS = Object.freeze({
   maxLogContentChars: 16_777_216,
   /** Losses are reported through `diag` at most this often (the first at once). */
   lossReportIntervalMillis: 30_000,
+  /** Secrets and personal data are redacted from every audit event before it is spooled or sent. */
+  redaction: true,
+  /** `[REDACTED:<rule>]`; `hash` gives a keyed hash token instead (needs a hash key). */
+  redactionMode: 'mask',
+  /** Events are numbered and hash-chained per stream, with signed checkpoints. */
+  integrity: true,
+  /** A signed checkpoint after this many events of a stream. */
+  checkpointEvery: 1000,
+  /** …and at least this often while events keep coming. */
+  checkpointIntervalMillis: 10_000,
   /** Level of the console diag logger set up when the app has none (env `OTEL_LOG_LEVEL`), as NodeSDK does. */
   logLevel: 'WARN',
 });

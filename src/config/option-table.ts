@@ -95,6 +95,25 @@ export const OPTIONS = Object.freeze({
   spoolDir: option({ type: 'folderOrOff', envKey: 'OTEL_AGENT_AUDIT_SPOOL_DIR', default: undefined }),
   spoolMaxBytes: option({ type: 'positiveInteger', envKey: 'OTEL_AGENT_AUDIT_SPOOL_MAX_BYTES', default: DEFAULTS.spoolMaxBytes }),
   spoolFlushMillis: option({ type: 'nonNegativeNumber', envKey: 'OTEL_AGENT_AUDIT_SPOOL_FLUSH_MILLIS', default: DEFAULTS.spoolFlushMillis }),
+
+  // Redaction, before anything leaves the process (src/redact/).
+  redaction: option({ type: 'boolean', envKey: 'OTEL_AGENT_AUDIT_REDACTION', default: DEFAULTS.redaction }),
+  redactionMode: option({ type: 'redactionMode', envKey: 'OTEL_AGENT_AUDIT_REDACTION_MODE', default: DEFAULTS.redactionMode }),
+  redactionHashKey: option({ type: 'secret', envKey: 'OTEL_AGENT_AUDIT_REDACTION_HASH_KEY', default: undefined }),
+  redactionDisable: option({ type: 'nameList', envKey: 'OTEL_AGENT_AUDIT_REDACTION_DISABLE', default: undefined }),
+  redactionPatterns: option({ type: 'patternTable', envKey: 'OTEL_AGENT_AUDIT_REDACTION_PATTERNS', default: undefined }),
+  redactionKeys: option({ type: 'matcherList', envKey: 'OTEL_AGENT_AUDIT_REDACTION_KEYS', default: undefined }),
+  redactionAllow: option({ type: 'matcherList', envKey: 'OTEL_AGENT_AUDIT_REDACTION_ALLOW', default: undefined }),
+
+  // Tamper evidence: hash chain and signed checkpoints (src/chain/).
+  integrity: option({ type: 'boolean', envKey: 'OTEL_AGENT_AUDIT_INTEGRITY', default: DEFAULTS.integrity }),
+  signingKey: option({ type: 'secret', envKey: 'OTEL_AGENT_AUDIT_SIGNING_KEY', default: undefined }),
+  checkpointEvery: option({ type: 'positiveInteger', envKey: 'OTEL_AGENT_AUDIT_CHECKPOINT_EVERY', default: DEFAULTS.checkpointEvery }),
+  checkpointIntervalMillis: option({
+    type: 'positiveInteger',
+    envKey: 'OTEL_AGENT_AUDIT_CHECKPOINT_INTERVAL_MILLIS',
+    default: DEFAULTS.checkpointIntervalMillis,
+  }),
 });
 
 /** The name of an option: a key of {@link OPTIONS}. */

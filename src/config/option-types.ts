@@ -93,13 +93,100 @@ const folderOrOff: OptionType<string | false> = {
   accepts: (value): value is string | false => value === false || (typeof value === 'string' && value.trim() !== ''),
 };
 
+const REDACTION_MODES = ['mask', 'hash'] as const;
+
+/** How redaction replaces what it finds: a readable `[REDACTED:<rule>]`, or a keyed hash token that joins across events. */
+export type RedactionModeName = (typeof REDACTION_MODES)[number];
+
+const isRedactionMode = (value: unknown): value is RedactionModeName => (REDACTION_MODES as readonly unknown[]).includes(value);
+
+const redactionMode: OptionType<RedactionModeName> = {
+  expected: "'mask' or 'hash'",
+  secret: false,
+  fromEnv: (raw) => {
+    const lower = raw.toLowerCase();
+    return isRedactionMode(lower) ? lower : undefined;
+  },
+  accepts: isRedactionMode,
+};
+
+/** Comma-separated in env; empty items are ignored. */
+const splitList = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+const RULE_NAME = /^[a-z][a-z0-9_]*$/;
+
+// Names (of redaction rules): a list in code, comma-separated in env.
+const nameList: OptionType<readonly string[]> = {
+  expected: 'a list of rule names (lower snake case)',
+  secret: false,
+  fromEnv: (raw) => {
+    const names = splitList(raw);
+    return names.every((name) => RULE_NAME.test(name)) ? names : undefined;
+  },
+  accepts: (value): value is readonly string[] => Array.isArray(value) && value.every((name) => typeof name === 'string' && RULE_NAME.test(name)),
+};
+
+// Exact strings or regular expressions in code; exact strings, comma-separated, in env.
+const matcherList: OptionType<readonly (string | RegExp)[]> = {
+  expected: 'a list of strings or regular expressions',
+  secret: false,
+  fromEnv: splitList,
+  accepts: (value): value is readonly (string | RegExp)[] =>
+    Array.isArray(value) && value.every((item) => (typeof item === 'string' && item !== '') || item instanceof RegExp),
+};
+
+const compiles = (source: string): boolean => {
+  try {
+    new RegExp(source, 'g');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// Custom redaction rules, name → pattern: an object in code, a JSON object of regex sources in env.
+const patternTable: OptionType<Readonly<Record<string, string | RegExp>>> = {
+  expected: 'an object of rule name (lower snake case) → regular expression',
+  secret: false,
+  fromEnv: (raw) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+    return patternTable.accepts(parsed) && Object.values(parsed).every((p) => typeof p === 'string') ? parsed : undefined;
+  },
+  accepts: (value): value is Readonly<Record<string, string | RegExp>> =>
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.entries(value).every(([name, pattern]) => RULE_NAME.test(name) && (pattern instanceof RegExp || (typeof pattern === 'string' && pattern !== '' && compiles(pattern)))),
+};
+
 /**
  * Every option type by name, as the option table refers to them.
  *
  * @example
  * OPTION_TYPES.boolean.fromEnv('FALSE'); // false
  */
-export const OPTION_TYPES = Object.freeze({ string: text, secret, boolean, positiveInteger, nonNegativeNumber, logLevel, folderOrOff });
+export const OPTION_TYPES = Object.freeze({
+  string: text,
+  secret,
+  boolean,
+  positiveInteger,
+  nonNegativeNumber,
+  logLevel,
+  folderOrOff,
+  redactionMode,
+  nameList,
+  matcherList,
+  patternTable,
+});
 
 /** The name of an option type: `'positiveInteger'`, `'secret'`, … */
 export type OptionTypeName = keyof typeof OPTION_TYPES;

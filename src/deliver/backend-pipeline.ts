@@ -4,7 +4,7 @@
  * reads the spool through its own feed: a full queue leaves events on disk
  * (not dropped), and its cursor moves only over what it settled.
  */
-import { context, diag } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { AuditBackend } from '../model/audit-backend.js';
 import { backendLabel } from '../model/backend-label.js';
@@ -18,8 +18,10 @@ import { LossReporter } from './loss-reporter.js';
 import type { EventSpool } from './spool/event-spool.js';
 import type { SpoolEntry } from './spool/spool-entry.js';
 import type { SpoolFeed } from './spool/spool-feed.js';
+import { AUDIT_STREAM_ID } from '../chain/chain-fields.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:delivery' });
+const log = scrubbedLogger('otel-agent-audit:delivery');
 
 /** How often flush and shutdown look again whether the backend became unreachable or caught up. */
 const SETTLE_SLICE_MILLIS = 50;
@@ -113,9 +115,13 @@ export class BackendPipeline {
    * A deciding backend already holds each tool call it was asked about (with
    * its arguments): it is not sent again. What only the finished span knows
    * (result, status, duration) follows as a `custom` `tool_call.result` event.
+   * Not so in a hash-chained trail, where every backend gets every event unchanged.
    */
   private afterDecision(event: AuditEvent): AuditEvent {
     if (event.type !== 'tool_call') return event;
+    // A chained event goes to every backend as it is, or its trail would not verify: the
+    // deciding backend gets the finished call besides the one it was asked about.
+    if (event.payload[AUDIT_STREAM_ID] !== undefined) return event;
     const decision = event.payload['decision'] as { backend?: unknown; verdict?: unknown; late_verdict?: unknown } | undefined;
     if (decision?.backend !== this.label) return event;
     if (decision.verdict === 'unavailable' && decision.late_verdict === undefined) return event; // it never got the call

@@ -5,12 +5,12 @@
  * Each report is also handed on as a {@link LossSummary}, from which the
  * pipeline records an `audit.loss` event in the trail itself.
  */
-import { diag } from '@opentelemetry/api';
 import type { AuditEvent } from '../model/audit-event.js';
 import { eventCount } from '../model/event-count.js';
 import type { LossSummary } from '../model/loss-summary.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:delivery' });
+const log = scrubbedLogger('otel-agent-audit:delivery');
 
 /** Payload `name` of the events that report losses: a loss of only these is not reported by another. */
 export const AUDIT_LOSS_EVENT_NAME = 'audit.loss';

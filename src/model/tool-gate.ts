@@ -3,6 +3,7 @@
  * asked, how long the tool waits, and what happens without a verdict.
  */
 import type { AuditBackend } from './audit-backend.js';
+import type { AuditEvent } from './audit-event.js';
 
 /** How tool calls are put to a deciding backend before they run. */
 export interface ToolDecisionOptions {
@@ -23,4 +24,6 @@ export interface ToolGate {
   readonly backend: AuditBackend & Required<Pick<AuditBackend, 'decide'>>;
   readonly failMode: 'open' | 'closed';
   readonly timeoutMillis: number;
+  /** The pipeline's redaction, applied to the event put to the backend (it leaves the process like any other). */
+  readonly redact?: (event: AuditEvent) => AuditEvent;
 }

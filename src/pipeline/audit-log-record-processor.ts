@@ -9,14 +9,15 @@
  * Only types come from `@opentelemetry/sdk-logs` (an optional peer): an app
  * that records no logs needs neither it nor this processor.
  */
-import { diag, isSpanContextValid, TraceFlags, type Context } from '@opentelemetry/api';
+import { isSpanContextValid, TraceFlags, type Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { DEFAULTS } from '../config/defaults.js';
 import type { DiscardReason } from './genai-log-content-store.js';
 import { genAiEventName, isGenAiContentEvent, loggedContentOf } from '../convert/genai-log-messages.js';
 import type { LogContentIntake, LogContentTarget } from './log-content-intake.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:logs' });
+const log = scrubbedLogger('otel-agent-audit:logs');
 
 class AuditLogRecordProcessor implements LogRecordProcessor {
   private readonly pending = new Map<DiscardReason, number>();

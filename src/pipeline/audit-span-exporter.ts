@@ -1,4 +1,3 @@
-import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { defaultBackends } from '../backends/default-backends.js';
@@ -10,6 +9,10 @@ import { auditLossEvent } from '../model/audit-loss-event.js';
 import type { LossSummary } from '../model/loss-summary.js';
 import { EventSpool, SPOOL_WARNING_CODE } from '../deliver/spool/event-spool.js';
 import { resolveOption } from '../config/resolve-option.js';
+import { resolveIntegrity, resolveRedaction, type IntegrityOptions, type RedactionOptions } from '../config/resolve-trust.js';
+import { redactEvent } from '../redact/redact-event.js';
+import { Redactor, type RedactionCounts } from '../redact/redactor.js';
+import { TrailIntegrity } from './trail-integrity.js';
 import { GenAiLogContentStore } from './genai-log-content-store.js';
 import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
 import type { AuditBackend } from '../model/audit-backend.js';
@@ -18,8 +21,9 @@ import { liveRecordingPolicies } from '../model/recording-policy.js';
 import type { AuditStats } from './audit-stats.js';
 import { BackendPipeline } from '../deliver/backend-pipeline.js';
 import type { LogContentIntake } from './log-content-intake.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:exporter' });
+const log = scrubbedLogger('otel-agent-audit:exporter');
 
 /** Options of {@link AuditSpanExporter}. */
 export interface AuditExporterOptions extends DeliveryOptions {
@@ -45,6 +49,20 @@ export interface AuditExporterOptions extends DeliveryOptions {
    * `OTEL_AGENT_AUDIT_MAX_CONTENT_LENGTH`.
    */
   maxContentLength?: number;
+  /**
+   * Secrets and personal data redacted from every event before it is
+   * spooled or sent: on by default with the built-in rules (README
+   * "Redaction"); options here, or `false` to turn it off. Env
+   * `OTEL_AGENT_AUDIT_REDACTION=false` turns it off when no options are passed.
+   */
+  redaction?: RedactionOptions | false;
+  /**
+   * Tamper evidence: every event numbered and hash-chained in this
+   * exporter's stream, with signed checkpoints (README "Tamper evidence").
+   * On by default; `false` turns it off, as env `OTEL_AGENT_AUDIT_INTEGRITY=false`
+   * does when no options are passed.
+   */
+  integrity?: IntegrityOptions | false;
 }
 
 /**
@@ -77,15 +95,27 @@ export class AuditSpanExporter implements SpanExporter {
   private readonly deliveryConfig: DeliveryConfig;
   /** `audit.loss` events made so far: a flush that made some waits for them too. */
   private lossRecords = 0;
+  /** Undefined: redaction is off. */
+  private readonly redactor: Redactor | undefined;
+  private readonly redactions: RedactionCounts = {};
+  /** Undefined: tamper evidence is off. */
+  private readonly integrity: TrailIntegrity | undefined;
 
   constructor(options: AuditExporterOptions = {}) {
     const config = resolveDeliveryConfig(options);
     this.deliveryConfig = config;
     this.captureContent = resolveOption('captureContent', options.captureContent);
     this.maxContentLength = resolveOption('maxContentLength', options.maxContentLength);
+    const redaction = resolveRedaction(options.redaction, this.maxContentLength);
+    this.redactor = redaction && new Redactor(redaction);
+    const integrity = resolveIntegrity(options.integrity);
     const backends = options.backends ?? defaultBackends();
     this.names = uniqueNames(backends.map((b) => b.name));
-    this.spool = backends.length > 0 ? openSpool(config, options.serviceName) : undefined;
+    const serviceDir = config.spool.root === false ? undefined : join(resolve(config.spool.root), spoolServiceName(options.serviceName));
+    // The chain head a commit leaves for a next owner is asked for later, once the chain exists.
+    this.spool = backends.length > 0 && serviceDir !== undefined ? openSpool(config, serviceDir, integrity && ((event) => this.integrity?.headOf(event))) : undefined;
+    // The key is kept beside a spool that could be used, never in a folder it refused.
+    this.integrity = integrity && new TrailIntegrity(integrity, this.spool && serviceDir, (events) => this.deliver(events));
     this.pipelines = backends.map(
       (backend, i) => new BackendPipeline(backend, config, { spool: this.spool, key: this.names[i] as string, onLossReport: (summary) => this.recordLoss(summary) }),
     );
@@ -161,9 +191,26 @@ export class AuditSpanExporter implements SpanExporter {
   private async closePipelines(): Promise<void> {
     const end = Date.now() + this.deliveryConfig.shutdownTimeoutMillis;
     await this.flushWithLossRecords(end, true);
+    if (this.integrity) {
+      // The stream's last event, so a trail that lacks it was cut short; it is delivered like any other.
+      this.deliver(this.integrity.close());
+      await this.flushWithLossRecords(end, true);
+    }
     await Promise.all(this.pipelines.map((p) => p.shutdown(end)));
     this.spoolClosed = true;
     await this.spool?.close();
+  }
+
+  /**
+   * Appends the stream's close checkpoint when events came since the last
+   * one (a process about to exit without `shutdown()`: `setupAudit`'s
+   * exit hook). Returns whether it did; a later event is followed by a new close.
+   */
+  closeStream(): boolean {
+    if (!this.integrity || this.spoolClosed) return false;
+    const close = this.integrity.close();
+    this.deliver(close);
+    return close.length > 0;
   }
 
   /** Where `auditLogRecordProcessor(this)` puts GenAI log-record content for this exporter's conversions. */
@@ -173,6 +220,26 @@ export class AuditSpanExporter implements SpanExporter {
 
   private dispatch(events: AuditEvent[]): void {
     this.eventsConverted += events.length;
+    this.send(events);
+  }
+
+  /**
+   * `event` redacted as this exporter redacts what it sends (counted in
+   * `stats().redactions`): for the event a tool gate puts to its backend.
+   * The same event when redaction is off.
+   */
+  redacted(event: AuditEvent): AuditEvent {
+    return this.redactor ? redactEvent(event, this.redactor, this.redactions) : event;
+  }
+
+  /** Redaction, then the hash chain, then delivery: what is spooled is what is chained, and nothing unredacted is either. */
+  private send(events: AuditEvent[]): void {
+    const redacted = this.redactor ? events.map((event) => this.redacted(event)) : events;
+    this.deliver(this.integrity ? this.integrity.link(redacted) : redacted);
+  }
+
+  private deliver(events: AuditEvent[]): void {
+    if (events.length === 0) return;
     if (this.spool) this.spool.append(events);
     else for (const pipeline of this.pipelines) pipeline.enqueue(events);
   }
@@ -183,9 +250,8 @@ export class AuditSpanExporter implements SpanExporter {
     this.lossRecords++;
     // Not inside the reporter's caller (a queue in the middle of an enqueue); still before a flush that reported it returns.
     queueMicrotask(() => {
-      if (this.spoolClosed) return;
-      if (this.spool) this.spool.append([event]);
-      else if (!this.stopped) for (const pipeline of this.pipelines) pipeline.enqueue([event]);
+      if (this.spoolClosed || (!this.spool && this.stopped)) return;
+      this.send([event]);
     });
   }
 
@@ -197,8 +263,10 @@ export class AuditSpanExporter implements SpanExporter {
   private recover(spool: EventSpool): void {
     const now = new Date();
     const reason = 'the process that recorded the session ended (crash, kill, or exit) before the session did';
+    // The dead process's stream is closed in the trail, in this one: a signed word for how far it got.
+    if (this.integrity) this.deliver(this.integrity.recover(spool.headLeft));
     const ends = spool.sessionsLeftOpen.map((start) => abandonedSessionEnd(start, now, reason));
-    if (ends.length > 0) spool.append(ends);
+    if (ends.length > 0) this.send(ends);
     spool.start();
     if (spool.stats().adoptedFrom !== undefined) {
       log.info(`took over the spool of process ${spool.stats().adoptedFrom} in ${spool.dir}; delivering what it left`);
@@ -209,7 +277,13 @@ export class AuditSpanExporter implements SpanExporter {
   stats(): Omit<AuditStats, 'spansQueued' | 'spansDropped'> {
     const backends: AuditStats['backends'] = {};
     this.pipelines.forEach((p, i) => (backends[this.names[i] as string] = p.stats()));
-    return { eventsConverted: this.eventsConverted, backends, ...(this.spool && { spool: this.spool.stats() }) };
+    return {
+      eventsConverted: this.eventsConverted,
+      backends,
+      ...(this.spool && { spool: this.spool.stats() }),
+      ...(this.redactor && { redactions: { ...this.redactions } }),
+      ...(this.integrity && { integrity: this.integrity.stats() }),
+    };
   }
 }
 
@@ -217,16 +291,16 @@ export class AuditSpanExporter implements SpanExporter {
  * The spool of this exporter, in `<spoolDir>/<service>/<slot>`; when it
  * cannot be used, events stay in memory and that is said once, visibly.
  */
-function openSpool(config: DeliveryConfig, serviceName: string | undefined): EventSpool | undefined {
+function openSpool(config: DeliveryConfig, serviceDir: string, headOf: ((event: AuditEvent) => unknown) | undefined): EventSpool | undefined {
   const { root, maxBytes, flushMillis } = config.spool;
-  if (root === false) return undefined;
-  const privateFolder = privateFolderOf(root);
+  const privateFolder = root === false ? undefined : privateFolderOf(root);
   const opened = EventSpool.open({
-    serviceDir: join(resolve(root), spoolServiceName(serviceName)),
+    serviceDir,
     ...(privateFolder && { privateFolder }),
     maxBytes,
     flushMillis,
     maxEventAgeMillis: config.maxEventAgeMillis,
+    ...(headOf && { headOf }),
   });
   if (opened instanceof EventSpool) return opened;
   const message = `otel-agent-audit: ${opened.problem}. Audit events are kept in memory only: a crash or an outage longer than the queue holds loses them. Set spoolDir (OTEL_AGENT_AUDIT_SPOOL_DIR) to a writable folder, or to false / none to keep them in memory on purpose.`;

@@ -1,4 +1,4 @@
-import { diag, TraceFlags, type Context } from '@opentelemetry/api';
+import { TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../model/attributes.js';
@@ -7,14 +7,16 @@ import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } f
 import { resolveToolGate } from '../config/tool-decision-options.js';
 import { liveRecordingPolicies, stampRecordingPolicy, strictest, type RecordingPolicy } from '../model/recording-policy.js';
 import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
+import type { AuditEvent } from '../model/audit-event.js';
 import type { ToolDecisionOptions, ToolGate } from '../model/tool-gate.js';
 import type { AuditStats } from './audit-stats.js';
 import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
 import type { LogContentIntake } from './log-content-intake.js';
 import { ModelCallTracker } from './model-call-tracker.js';
 import { ReportedErrors } from './reported-errors.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:processor' });
+const log = scrubbedLogger('otel-agent-audit:processor');
 
 /** How often open model calls are checked against `unfinishedCallTimeoutMillis`. */
 const SWEEP_INTERVAL_MILLIS = 1_000;
@@ -160,6 +162,16 @@ export class AuditSpanProcessor implements SpanProcessor {
     return Object.values(this.exporter.stats().backends).some((b) => b.queued + b.inFlight > 0);
   }
 
+  /**
+   * For `beforeExit` with nothing pending: closes the exporter's stream in
+   * the trail (a process that exits without `shutdown()` still leaves a
+   * stream that ends with a signed close). Returns whether that made work
+   * to deliver. `setupAudit` does this for you.
+   */
+  closeStreamAtExit(): boolean {
+    return !this.stopped && this.exporter.closeStream();
+  }
+
   /** True once `shutdown()` has been called. */
   get isShutdown(): boolean {
     return this.stopped;
@@ -252,7 +264,9 @@ export function auditSpanProcessor(options: AuditProcessorOptions = {}): AuditSp
   const toolGate = options.toolDecision && resolveToolGate(options.toolDecision, 'toolDecision');
   // Every option is checked before the exporter (which registers its policy) is built.
   resolveProcessorSettings(options);
-  return new AuditSpanProcessor(new AuditSpanExporter(options), { ...options, toolGate });
+  const exporter = new AuditSpanExporter(options);
+  // The event a gate puts to its backend is redacted like every other that leaves.
+  return new AuditSpanProcessor(exporter, { ...options, ...(toolGate && { toolGate: { ...toolGate, redact: (event: AuditEvent) => exporter.redacted(event) } }) });
 }
 
 type ProcessorSettingsOptions = SpanQueueOptions & Pick<AuditProcessorOptions, 'unfinishedCallTimeoutMillis'>;

@@ -13,13 +13,13 @@
  * span processor converts spans on a later turn of the event loop, so the
  * content is here by the time the span is converted.
  */
-import { diag } from '@opentelemetry/api';
 import { DEFAULTS } from '../config/defaults.js';
 import type { LoggedContent } from '../convert/genai-log-messages.js';
 import type { LogContentSource, SpanLogContent } from '../convert/log-content-source.js';
 import { contentChars } from '../model/bounded-content.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:logs' });
+const log = scrubbedLogger('otel-agent-audit:logs');
 
 /** Limits of a {@link GenAiLogContentStore}. */
 export interface GenAiLogContentLimits {

@@ -5,13 +5,14 @@
  * warning per kind (helper and field) per process, so a bad call in a loop
  * does not flood the log.
  */
-import { diag, type Span } from '@opentelemetry/api';
+import { type Span } from '@opentelemetry/api';
 import { AUDIT_EVENT_PAYLOAD, AUDIT_RECORDED } from '../model/attributes.js';
 import { auditNow } from '../model/clock.js';
 import { describeThrown, errorType } from '../model/error-value.js';
 import { AUDIT_RECORDING_PROBLEM, type RecordingProblem } from '../model/recording-problem.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });
+const log = scrubbedLogger('otel-agent-audit:record');
 
 /** Kinds already warned about, as `helper field`: a small fixed set, since fields are names, never values. */
 const warned = new Set<string>();

@@ -4,7 +4,7 @@
  * with status ERROR, always end the span, and hand back the original value or
  * error unchanged.
  */
-import { diag, SpanStatusCode, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
+import { SpanStatusCode, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { ERROR_TYPE, EXCEPTION_EVENT, EXCEPTION_MESSAGE } from '../model/attributes.js';
 import { auditNow } from '../model/clock.js';
 import { errorMessage, errorType } from '../model/error-value.js';
@@ -12,8 +12,9 @@ import { exceptionAttributes } from '../model/exception-attributes.js';
 import { describeKind } from '../model/value-kind.js';
 import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
 import { auditTracer } from './tracer.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });
+const log = scrubbedLogger('otel-agent-audit:record');
 
 /**
  * What a helper returns for a function returning `T`: the value itself, or

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { context, diag, SpanKind, trace, TraceFlags, type Attributes, type Link, type Span } from '@opentelemetry/api';
+import { context, SpanKind, trace, TraceFlags, type Attributes, type Link, type Span } from '@opentelemetry/api';
 import {
   AUDIT_SESSION_ROOT,
   GEN_AI_AGENT_ID,
@@ -13,8 +13,9 @@ import { attributesOption, optionsObject, readOption, textOption } from './read-
 import { RecordingProblems } from './recording-problems.js';
 import { callUserFunction, runInSpan, type Recorded } from './run-in-span.js';
 import { sessionFromContext, withSessionIdentity, type SessionIdentity } from '../model/session-context.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:record' });
+const log = scrubbedLogger('otel-agent-audit:record');
 
 /** Options of {@link withSession}. */
 export interface SessionOptions {

@@ -5,7 +5,7 @@
  * The wait is bounded by a latency budget; without a verdict the explicit
  * fail mode decides. Nothing here blocks the event loop: the caller awaits.
  */
-import { context, diag, isSpanContextValid, trace, type Attributes, type Context, type HrTime, type Span } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type Attributes, type Context, type HrTime, type Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { randomBytes } from 'node:crypto';
 import {
@@ -27,8 +27,9 @@ import { AuditBlockedError } from '../errors.js';
 import { hrTimeToIso, readJson } from '../model/span-reader.js';
 import { auditNow } from '../model/clock.js';
 import { sessionFromContext } from '../model/session-context.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:tool-gate' });
+const log = scrubbedLogger('otel-agent-audit:tool-gate');
 
 /** Backends last seen without a verdict: said once per outage, not per tool call. */
 const unavailableBackends = new WeakSet<AuditBackend>();
@@ -43,7 +44,8 @@ const unavailableBackends = new WeakSet<AuditBackend>();
  * await passToolGate(span, 'wire_money', { ...startAttributes, ...contentAttributes }, gate, parent);
  */
 export async function passToolGate(span: Span, toolName: string, attributes: Attributes, gate: ToolGate, parent: Context): Promise<void> {
-  const event = toolCallEvent(span, toolName, attributes, parent);
+  const asked = toolCallEvent(span, toolName, attributes, parent);
+  const event = gate.redact ? gate.redact(asked) : asked;
   const { decision, late } = await decideWithin(gate, event);
   const { backend } = gate;
   span.setAttribute(AUDIT_DECISION, decision.kind);

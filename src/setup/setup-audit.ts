@@ -1,22 +1,30 @@
-import { diag } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { readConfig } from '../config/env.js';
 import type { AuditStats } from '../pipeline/audit-stats.js';
 import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../pipeline/audit-span-processor.js';
 import type { LogContentIntake } from '../pipeline/log-content-intake.js';
+import type { RedactionOptions } from '../config/resolve-trust.js';
+import { redactingSpanExporter } from '../pipeline/redacting-span-exporter.js';
 import { ensureDiagLogger } from './diag-logger.js';
 import { globalTracerProviderExists } from './global-provider.js';
+import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:setup' });
+const log = scrubbedLogger('otel-agent-audit:setup');
 
 /** Where the OTLP/HTTP exporter sends, when not taken from the standard OTEL_EXPORTER_OTLP_* env vars. */
 export interface OtlpOptions {
   /** Full traces URL, e.g. `http://collector:4318/v1/traces`. */
   url?: string;
   headers?: Record<string, string>;
+  /**
+   * Redact the spans sent over OTLP too, with the audit trail's rules
+   * (`true`) or rules of their own (README "Redaction"). Default false: the
+   * telemetry you send elsewhere is yours to shape.
+   */
+  redact?: boolean | RedactionOptions;
 }
 
 /** Options of {@link setupAudit}. */
@@ -74,7 +82,7 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   // policy counts process-wide from its construction: a setupAudit() that
   // threw leaves nothing live behind, and no handle is needed to undo it.
   const resource = buildResource(options);
-  const otlp = otlpExporter(options.otlp);
+  const otlp = otlpExporter(options.otlp, options.redaction);
   const processor = auditSpanProcessor(options);
   const spanProcessors: SpanProcessor[] = [processor];
   if (otlp) spanProcessors.push(new BatchSpanProcessor(otlp));
@@ -117,11 +125,14 @@ function providerWith(resource: Resource, spanProcessors: SpanProcessor[], proce
   }
 }
 
-function otlpExporter(option: SetupAuditOptions['otlp']): OTLPTraceExporter | undefined {
+function otlpExporter(option: SetupAuditOptions['otlp'], auditRules: RedactionOptions | false | undefined): SpanExporter | undefined {
   if (option === false) return undefined;
   if (option === undefined && readConfig().otlpEndpoint === undefined) return undefined;
   const settings = typeof option === 'object' ? option : {};
-  return new OTLPTraceExporter({ ...(settings.url && { url: settings.url }), ...(settings.headers && { headers: settings.headers }) });
+  const exporter = new OTLPTraceExporter({ ...(settings.url && { url: settings.url }), ...(settings.headers && { headers: settings.headers }) });
+  if (settings.redact === undefined || settings.redact === false) return exporter;
+  const rules = settings.redact === true ? auditRules || {} : settings.redact;
+  return redactingSpanExporter(exporter, rules);
 }
 
 function buildResource(options: SetupAuditOptions): Resource {
@@ -170,6 +181,12 @@ function onBeforeExit(): void {
       if (reported > 0) pipeline.flushedAtExit = false;
     }
     if (processor.isShutdown || !processor.hasPendingWork()) {
+      // All delivered: the stream's close is the last thing to deliver before the process ends.
+      if (processor.closeStreamAtExit()) {
+        pipeline.flushedAtExit = false;
+        provider.forceFlush().catch((error: unknown) => log.error('delivering the audit trail at exit failed', error));
+        continue;
+      }
       if (processor.isShutdown) forgetAtExit(pipeline);
       pipeline.flushedAtExit = false;
       continue;

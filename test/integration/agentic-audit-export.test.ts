@@ -21,7 +21,8 @@ type Body = { agent_id: string; action: string; data: Record<string, unknown>; c
 /** `audit`: the audit processor with one AgenticAudit backend on the test server, installed. `bodies`: what that server was posted. */
 const it = base
   .extend('audit', ({ agenticAuditServer: server, install }) => (options: AgenticAuditOptions = {}, delivery: AuditProcessorOptions = {}): InstalledAudit =>
-    install.backends([agenticAudit({ apiKey: server.apiKey, baseUrl: server.url, ...options })], delivery))
+    // The service detects personal data itself: these tests let it see the emails they send.
+    install.backends([agenticAudit({ apiKey: server.apiKey, baseUrl: server.url, ...options })], { redaction: { disable: ['email'] }, ...delivery }))
   .extend('bodies', ({ agenticAuditServer: server }) => (): Body[] => server.requests.map((r) => r.body as Body));
 
 const chatCompletion = {

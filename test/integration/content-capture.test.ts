@@ -9,7 +9,8 @@ import { secureagentics } from '../../src/index.js';
 import { it } from '../support/audit-test.js';
 import { childEnv } from '../support/child-env.js';
 
-const SECRET = 'my card is 4111 1111 1111 1111';
+// Content, not a secret: redaction (on) must leave it alone, so only the capture switch decides.
+const SECRET = 'my order number is ORD-7731 and it has not arrived';
 
 async function agentRun(): Promise<void> {
   await withSession({ agentName: 'bot' }, async () => {
@@ -39,7 +40,7 @@ describe('content capture switch', () => {
       }
     }
     const events = server.allEvents();
-    expect(JSON.stringify(events)).not.toContain('4111');
+    expect(JSON.stringify(events)).not.toContain('ORD-7731');
     expect(events.find((e) => e.type === 'prompt' && e.payload['model'] === 'gpt-4o-mini')!.payload).toMatchObject({ provider: 'openai', token_count: 12, parameters: { temperature: 0.2 }, content_omitted: true });
     expect(events.find((e) => e.type === 'completion' && e.payload['model'] === 'gpt-4o-mini')!.payload).toMatchObject({ token_count: 7 });
     expect(events.find((e) => e.type === 'tool_call')!.payload).toMatchObject({ tool_name: 'charge_card', status: 'ok', content_omitted: true });
@@ -64,11 +65,11 @@ describe('content capture switch', () => {
       install.tracing([strict, debug]);
       await agentRun();
       await Promise.all([strict.shutdown(), debug.shutdown()]);
-      expect(JSON.stringify(server.allEvents())).not.toContain('4111');
+      expect(JSON.stringify(server.allEvents())).not.toContain('ORD-7731');
       // The other exporter gets what other instrumentations wrote, but nothing our helpers withheld.
       const otherEvents = other.allEvents();
       expect(otherEvents.find((e) => e.type === 'tool_call')!.payload['arguments']).toBeUndefined();
-      expect(otherEvents.find((e) => e.type === 'prompt' && e.payload['model'] === 'gpt-4o')!.payload['prompt']).toContain('4111');
+      expect(otherEvents.find((e) => e.type === 'prompt' && e.payload['model'] === 'gpt-4o')!.payload['prompt']).toContain('ORD-7731');
     } finally {
       await other.close();
     }

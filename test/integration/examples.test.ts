@@ -31,7 +31,9 @@ describe('examples', () => {
   it('quickstart delivers its session to the audit API', async () => {
     const { stdout } = await runExample('examples/quickstart.mjs');
     expect(stdout).toContain('You said: Forecast:');
-    expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'tool_call', 'prompt', 'completion', 'custom']);
+    // The last: the stream's signed close (the hash chain is on by default).
+    expect(server.allEvents().map((e) => e.type)).toEqual(['custom', 'tool_call', 'prompt', 'completion', 'custom', 'custom']);
+    expect(server.allEvents().at(-1)!.payload).toMatchObject({ name: 'audit.checkpoint', 'audit.checkpoint.kind': 'close' });
   });
 
   it('existing-nodesdk audits beside the app’s OTLP export', async () => {
@@ -41,6 +43,7 @@ describe('examples', () => {
       ['prompt', 'billing-agent'],
       ['completion', 'billing-agent'],
       ['custom', 'billing-agent'],
+      ['custom', undefined], // the stream's signed close
     ]);
     expect(server.allEvents()[2]!.payload).toMatchObject({ response: 'Invoice 7: 3 items, 120 EUR, paid.', token_count: 11 });
     const db = sink.spans().find((s) => s.name === 'SELECT invoices')!;
@@ -51,7 +54,8 @@ describe('examples', () => {
   it('instrumented-openai audits an agent on the instrumented openai client, content from log records included', async () => {
     const { stdout } = await runExample('examples/instrumented-openai.mjs');
     expect(stdout).toContain('Agent: It is 12 °C with light rain in Oslo.');
-    expect(stdout).toContain('Audit trail: 7 events');
+    expect(stdout).toContain('Audit trail: 8 events'); // the last: the stream's signed close
+    expect(stdout).toMatch(/custom +audit\.checkpoint/);
     expect(stdout).toMatch(/prompt +gpt-4o-mini \(20 tokens\): user: What is the weather in Oslo\?/);
     expect(stdout).toMatch(/completion +gpt-4o-mini-2024-07-18 \(9 tokens\): \[tool_call get_weather\]/);
     expect(stdout).toMatch(/tool_call +get_weather \{"city":"Oslo"\} → \{"city":"Oslo","celsius":12,"sky":"light rain"\}/);
@@ -62,15 +66,24 @@ describe('examples', () => {
   it('the demo prints the audit trail with its policy results', async () => {
     const { stdout } = await runExample('examples/demo.mjs');
     // 19 exported in batches + the 3 tool calls put to the receiver before they ran.
-    expect(stdout).toMatch(/Audit trail: 22 events in 2 sessions/);
+    expect(stdout).toMatch(/Audit trail: 22 events in 2 sessions, 1 signed checkpoint/);
     expect(stdout).toContain("Blocked before it ran: delete_customer (tool 'delete_customer' is on the deny list)");
     expect(stdout).toMatch(/tool_call\s+delete_customer .*\(asked before running\)\s+BLOCK: tool\.denylist/);
     // error_type is the error's type name (AuditBlockedError); its code TOOL_BLOCKED is error_code.
     expect(stdout).toMatch(/error\s+AuditBlockedError: otel-agent-audit: tool 'delete_customer' was/);
-    expect(stdout).toMatch(/custom\s+lookup_order → ok \{"orderId":42/);
+    // The deciding receiver gets the finished call too (a chained trail sends every event everywhere unchanged).
+    expect(stdout).toMatch(/tool_call\s+lookup_order \{"orderId":42\} → ok/);
     expect(stdout).toMatch(/error\s+Error: SMS gateway timed out/);
-    expect(stdout).toMatch(/FLAG: pii\.email/);
-    expect(stdout).toMatch(/FLAG: secret\.api_key/);
-    expect(stdout).toContain('Delivery: 19 delivered, 0 failed, 0 dropped, 0 retries.');
+    // Redacted before anything left: the receiver's own secret and PII policies have nothing left to flag.
+    expect(stdout).not.toMatch(/FLAG: (pii|secret)\./);
+    expect(stdout).not.toContain('sk-demo');
+    expect(stdout).not.toContain('jane.doe@example.com');
+    expect(stdout).toMatch(/user: Where is order 42\? Text me at \[REDACTED:phone\]/);
+    expect(stdout).toContain('The model\'s answer, as the receiver stored it: "I may not delete customers. The staging key is [REDACTED:openai_key]."');
+    expect(stdout).toMatch(/Redacted before sending: .*\bopenai_key\b/);
+    // 19 events and the stream's close; the gate's 3 pending tool calls are outside the chain.
+    expect(stdout).toContain('Delivery: 20 delivered, 0 failed, 0 dropped, 0 retries.');
+    expect(stdout).toMatch(/tail closed — ok/);
+    expect(stdout).toContain('verified: 20 events in 1 stream');
   });
 });

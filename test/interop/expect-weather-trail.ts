@@ -28,6 +28,8 @@ const ofType = (events: readonly StoredAuditEvent[], type: string) => events.fil
 
 /** The model server saw the three calls, and the only HTTP client spans were those calls. */
 export function expectModelTraffic(run: ScenarioRun): void {
+  // What the receiver stored is one hash-chained stream, closed by a signed checkpoint.
+  expect(run.trail).toMatchObject({ ok: true, streams: [{ ok: true, tail: 'closed', gaps: [], modified: [] }] });
   expect(run.modelRequests.map((r) => `${r.path} ${r.status}`)).toEqual([
     '/v1/chat/completions 200',
     '/v1/chat/completions 200',

@@ -9,7 +9,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startAuditReceiver, type StoredAuditEvent } from '../../src/index.js';
+import { startAuditReceiver, verifyTrail, type StoredAuditEvent, type TrailReport } from '../../src/index.js';
+import { AUDIT_SEQUENCE_NUMBER, AUDIT_SEQUENCE_PREV_HASH, AUDIT_STREAM_ID, CHECKPOINT_NAME } from '../../src/chain/chain-fields.js';
 import { errorReply, startFakeOpenAIServer, textReply, toolCallReply, type ModelReply, type ModelRequest } from '../servers/fake-openai-server.js';
 
 const run = promisify(execFile);
@@ -37,8 +38,14 @@ function weatherReplies(): ModelReply[] {
 }
 
 export interface ScenarioRun {
-  /** Events the receiver stored, in arrival order. */
+  /**
+   * Events the receiver stored, in arrival order, as the agent recorded them:
+   * without the hash chain's fields and checkpoints (the child runs with the
+   * chain on, as users do; `trail` is the verification of what it stored).
+   */
   events: readonly StoredAuditEvent[];
+  /** `verifyTrail` over every stored event, chain fields and checkpoints included. */
+  trail: TrailReport;
   /** Requests the fake model server received. */
   modelRequests: readonly ModelRequest[];
   stdout: string;
@@ -82,8 +89,14 @@ export async function runScenario(
         ...env,
       },
     });
-    return { events: [...receiver.events()], modelRequests: [...model.requests], stdout, stderr };
+    const stored = [...receiver.events()];
+    return { events: stored.filter((e) => e.payload['name'] !== CHECKPOINT_NAME).map(withoutChainFields), trail: verifyTrail(stored), modelRequests: [...model.requests], stdout, stderr };
   } finally {
     await Promise.all([receiver.close(), model.close()]);
   }
+}
+
+function withoutChainFields(event: StoredAuditEvent): StoredAuditEvent {
+  const { [AUDIT_STREAM_ID]: _stream, [AUDIT_SEQUENCE_NUMBER]: _sequence, [AUDIT_SEQUENCE_PREV_HASH]: _prev, ...payload } = event.payload;
+  return { ...event, payload };
 }

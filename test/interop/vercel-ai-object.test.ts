@@ -6,6 +6,7 @@ import { runScenario } from './run-scenario.js';
 describe('interop: Vercel AI SDK generateObject whose output fails its schema', () => {
   it('records the model call and the failure raised after it, each once', async () => {
     const run = await runScenario('vercel-ai-object', {}, 'vercel-ai-object', [textReply('{"orderNumber":"forty-two"}')]);
+    expect(run.trail.ok).toBe(true);
     expect(run.stdout, run.stdout + run.stderr).toContain('failed: AI_NoObjectGeneratedError');
     // Batches may arrive out of order (several requests in flight): compared as a set.
     const trail = run.events.map((e) => [e.type, e.type === 'custom' ? e.payload['name'] : e.payload['span_name']]);

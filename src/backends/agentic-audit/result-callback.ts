@@ -3,11 +3,11 @@
  * what it throws, at once or later in a promise, is said once and never
  * reaches delivery.
  */
-import { diag } from '@opentelemetry/api';
 import type { AuditEvent } from '../../model/audit-event.js';
 import type { AgenticAuditResult } from './agentic-audit-wire.js';
+import { scrubbedLogger } from '../../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:agentic-audit' });
+const log = scrubbedLogger('otel-agent-audit:agentic-audit');
 
 /**
  * Calls `onResult`, if there is one, with each assessment.

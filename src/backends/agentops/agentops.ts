@@ -11,7 +11,6 @@
  * order differs.
  */
 import { randomUUID } from 'node:crypto';
-import { diag } from '@opentelemetry/api';
 import { DEFAULTS } from '../../config/defaults.js';
 import { untilAborted } from '../../deliver/until-aborted.js';
 import { invalidOption } from '../../errors.js';
@@ -26,8 +25,9 @@ import { planAgentOpsBatch, type AgentOpsBatchPlan } from './agentops-events.js'
 import { hostEnvironment } from './agentops-host-env.js';
 import { AgentOpsSessions, type AgentOpsSession } from './agentops-session.js';
 import { derivedUuid } from './derived-uuid.js';
+import { scrubbedLogger } from '../../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:agentops' });
+const log = scrubbedLogger('otel-agent-audit:agentops');
 
 /** Options of {@link agentops}; each falls back to its env var, then the default. */
 export interface AgentOpsOptions extends HttpBackendOptions {

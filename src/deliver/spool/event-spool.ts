@@ -11,7 +11,6 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { diag } from '@opentelemetry/api';
 import type { AuditEvent } from '../../model/audit-event.js';
 import { eventCount } from '../../model/event-count.js';
 import { eventJson } from './event-json.js';
@@ -24,8 +23,9 @@ import { SpoolFeed, type FeedSink, type FeedSource } from './spool-feed.js';
 import { decodeRecord } from './spool-record.js';
 import { positionOf, segmentEnd, segmentOf } from './spool-position.js';
 import type { SpoolEntry } from './spool-entry.js';
+import { scrubbedLogger } from '../../redact/scrubbed-logger.js';
 
-const log = diag.createComponentLogger({ namespace: 'otel-agent-audit:spool' });
+const log = scrubbedLogger('otel-agent-audit:spool');
 
 /** Code of the process warnings the spool emits (a spool that cannot be used, a failed write). */
 export const SPOOL_WARNING_CODE = 'OTEL_AGENT_AUDIT_SPOOL';
@@ -46,6 +46,13 @@ export interface SpoolConfig {
   readonly flushMillis: number;
   readonly maxEventAgeMillis: number;
   readonly now?: () => number;
+  /**
+   * What the next owner must know of the last event committed, should this
+   * process die (the exporter's hash-chain head, to close the dead stream in
+   * the trail). Called for the last event of each commit; saved with the
+   * cursors. Default: nothing is kept.
+   */
+  readonly headOf?: (event: AuditEvent) => unknown;
 }
 
 /** What `stats().spool` shows. */
@@ -65,6 +72,10 @@ export interface SpoolStats {
 
 interface SavedCursors {
   readonly cursors: Record<string, number>;
+  /** `headOf` the last event committed. */
+  readonly head?: unknown;
+  /** Saved by `close()`: the owner stopped, it did not die. */
+  readonly clean?: true;
 }
 
 export class EventSpool implements FeedSource {
@@ -72,6 +83,9 @@ export class EventSpool implements FeedSource {
   private readonly feeds: SpoolFeed[] = [];
   private readonly cursorFile: ReplacedJsonFile<SavedCursors>;
   private readonly savedCursors: Record<string, number> | undefined;
+  /** The previous owner's `head`, when it did not close the spool (it died). */
+  private readonly headLeftBehind: unknown;
+  private head: unknown;
   private readonly sessions: OpenSessions;
   /** Entries appended whose write has not completed, oldest first. */
   private unsynced: SpoolEntry[] = [];
@@ -95,6 +109,8 @@ export class EventSpool implements FeedSource {
     this.cursorFile = new ReplacedJsonFile(join(slot.dir, 'cursors.json'));
     const saved = this.cursorFile.load() as Partial<SavedCursors> | undefined;
     this.savedCursors = saved && typeof saved.cursors === 'object' && saved.cursors !== null ? saved.cursors : undefined;
+    this.headLeftBehind = saved?.clean === true ? undefined : saved?.head;
+    this.head = saved?.head;
     // New positions must come after every saved cursor, also when the segments they point into are gone.
     let firstFree = 0;
     for (const cursor of Object.values(this.savedCursors ?? {})) if (typeof cursor === 'number' && Number.isFinite(cursor)) firstFree = Math.max(firstFree, segmentOf(cursor) + 1);
@@ -110,6 +126,8 @@ export class EventSpool implements FeedSource {
           this.dropUnsynced(entries.length);
           // The session ledger follows what a commit is done with, never what is only buffered.
           this.sessions.observe(entries.map((e) => e.event));
+          const last = entries[entries.length - 1];
+          if (last !== undefined && config.headOf) this.head = headOrUndefined(config.headOf, last.event);
           if (error) this.writeFailed(failed, error);
         },
         onCommitDone: () => {
@@ -150,6 +168,11 @@ export class EventSpool implements FeedSource {
 
   get nextPosition(): number {
     return this.log.nextPosition;
+  }
+
+  /** What `headOf` said of the last event the previous owner committed, when that owner died instead of closing the spool. */
+  get headLeft(): unknown {
+    return this.headLeftBehind;
   }
 
   /** The `session.start` events of sessions the previous owner of this slot left open (for `session.end` … `abandoned`). */
@@ -262,16 +285,16 @@ export class EventSpool implements FeedSource {
     clearTimeout(this.cursorSave);
     for (const feed of this.feeds) feed.close();
     await this.log.close();
-    this.saveCursors();
+    this.saveCursors(true);
     await Promise.all([this.cursorFile.settled(), this.sessions.settled()]);
     await this.deleteDelivered();
     this.slot.release();
   }
 
-  private saveCursors(): void {
+  private saveCursors(clean = false): void {
     const cursors: Record<string, number> = { ...this.savedCursors };
     for (const feed of this.feeds) cursors[feed.key] = feed.cursor.position;
-    this.cursorFile.save({ cursors });
+    this.cursorFile.save({ cursors, ...(this.head !== undefined && { head: this.head }), ...(clean && { clean: true }) });
   }
 
   /** Deletes the segments every backend is done with. */
@@ -395,9 +418,22 @@ function serialized(event: AuditEvent): string {
   }
 }
 
+/** A `headOf` that throws (a bug) costs the record of the head, not the commit. */
+function headOrUndefined(headOf: (event: AuditEvent) => unknown, event: AuditEvent): unknown {
+  try {
+    return headOf(event);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A slot a dead process left something in: undelivered segments, or a head it did not close. */
 function hasSegments(slotDir: string): boolean {
   try {
-    return existsSync(slotDir) && readdirSync(slotDir).some((name) => name.endsWith('.log'));
+    if (!existsSync(slotDir)) return false;
+    if (readdirSync(slotDir).some((name) => name.endsWith('.log'))) return true;
+    const saved = new ReplacedJsonFile<SavedCursors>(join(slotDir, 'cursors.json')).load() as Partial<SavedCursors> | undefined;
+    return saved?.head !== undefined && saved.clean !== true;
   } catch {
     return false;
   }

@@ -128,7 +128,7 @@ describe('POST /v1/events (AgenticAudit)', () => {
     const results: Array<[string, AgenticAuditResult]> = [];
     const installed = install.backends([
       agenticAudit({ apiKey: 'aa_live_dev', baseUrl: receiver.url, onResult: (result, e) => results.push([String(e.payload.tool_name), result]) }),
-    ], { maxConcurrentRequests: 1 });
+    ], { maxConcurrentRequests: 1, redaction: { disable: ['email'] } }); // the receiver's PII finding needs to see the email
     withToolCall('lookup_customer', { email: 'ann@example.com' }, () => 1);
     withToolCall('delete_customer', { id: 7 }, () => 2);
     await installed.processor.forceFlush();
