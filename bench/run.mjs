@@ -5,7 +5,9 @@
 //      against OTLPTraceExporter → local OTLP sink (own process), same spans;
 //  (c) the agent's own latency with the audit backend down vs. healthy;
 //  (d) the write-ahead spool's append throughput with group commit;
-//  (e) the p99 event-loop delay the audit path adds at 1,000 events/s.
+//  (e) the p99 event-loop delay the audit path adds at 1,000 events/s;
+//  (f) redaction and the hash chain: µs per event, and export throughput with both on vs. off;
+//  (g) `verify`: events/s over a chained trail.
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -19,6 +21,7 @@ import { eventLoopDelay } from './event-loop-delay.mjs';
 import { spoolAppendThroughput } from './spool-append.mjs';
 import { completion, discard, messages, nsPerCall } from './helper-workload.mjs';
 import { startProcess } from './processes.mjs';
+import { BENCH_SIGNING_KEY, conversation, exportWithTrust, reply, trustCostPerEvent, verifyThroughput } from './trust.mjs';
 
 const ROUNDS = 5;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -96,6 +99,7 @@ async function auditExport(spans, receiverUrl, spool = false) {
     maxQueueSize: 1_000_000,
     // Each run a spool of its own: what one run leaves must not be delivered by the next.
     spoolDir: spool ? mkdtempSync(join(tmpdir(), 'otel-agent-audit-bench-export-')) : false,
+    integrity: { signingKey: BENCH_SIGNING_KEY }, // one key: no run makes (and prints) its own
     backends: [secureagentics({ apiKey: 'bench', baseUrl: receiverUrl, agentName: 'bench-agent' })],
   });
   const start = process.hrtime.bigint();
@@ -211,7 +215,58 @@ async function loopDelay() {
   console.log(`    added by the audit path with the spool: p99 ${(p99('audit, spool') - p99('no audit')).toFixed(2)} ms (spool alone: ${(p99('audit, spool') - p99('audit, no spool')).toFixed(2)} ms)`);
 }
 
+/**
+ * Model-call spans of a support conversation of about 1.5 KB; each call's
+ * last user message is its own (as each turn of an agent is), the rest of
+ * the history repeats.
+ */
+async function conversationSpans(count) {
+  const memory = new InMemorySpanExporter();
+  const uninstall = install(new SimpleSpanProcessor(memory));
+  for (let i = 0; i < count; i++) {
+    const turn = [...conversation.slice(0, -1), { role: 'user', content: `${conversation.at(-1).content} (ticket ${i})` }];
+    withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', messages: turn }, () => reply);
+  }
+  const spans = memory.getFinishedSpans();
+  await uninstall();
+  return spans;
+}
+
+async function trustCost() {
+  for (const [label, make] of [['short model calls (the spans of (b))', recordSpans], ['a ~1.5 KB conversation per call', conversationSpans]]) await trustCostOf(label, make);
+}
+
+async function trustCostOf(label, make) {
+  const spans = await make(10_000);
+  const events = toAuditEvents(spans);
+  const bytes = Math.round(events.reduce((n, e) => n + JSON.stringify(e.payload).length, 0) / events.length);
+  const cost = trustCostPerEvent(events);
+  console.log(`\n(f) redaction and hash chain, ${label}: ${fmt(events.length)} converted events (prompt and completion, ${fmt(bytes)} B of payload on average, nothing to redact), median of 7 rounds`);
+  console.log(`    redaction ${cost.redaction.toFixed(1)} µs/event   chain (link + hash, checkpoint every 1,000) ${cost.chain.toFixed(1)} µs/event   both ${cost.both.toFixed(1)} µs/event`);
+  const auditSink = await startProcess(['bench/audit-sink.mjs']);
+  const SPANS = 10_000;
+  await exportWithTrust(await make(SPANS), auditSink.url, true); // warm-up
+  await exportWithTrust(await make(SPANS), auditSink.url, false);
+  const runs = { on: [], off: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    runs.off.push(await exportWithTrust(await make(SPANS), auditSink.url, false));
+    runs.on.push(await exportWithTrust(await make(SPANS), auditSink.url, true));
+  }
+  await auditSink.stop();
+  const on = median(runs.on);
+  const off = median(runs.off);
+  console.log(`    export, spool → audit sink, ${fmt(SPANS)} spans, median of ${ROUNDS} alternating rounds: both on ${fmt(on)} spans/s   both off ${fmt(off)} spans/s   on / off ${(on / off).toFixed(2)}×`);
+}
+
+async function verifySpeed() {
+  console.log(`\n(g) verify, a chained trail of 100,000 events in the receiver's stored form, median of 5 rounds`);
+  for (const [label, make] of [['short model calls', recordSpans], ['~1.5 KB conversations', conversationSpans]]) {
+    const result = await verifyThroughput(toAuditEvents(await make(50_000)));
+    console.log(`    ${label.padEnd(22)} ${fmt(result.bytesPerLine).padStart(5)} B/line   verifyTrailSource (reading the file) ${fmt(result.fromFile).padStart(6)} events/s   verifyTrail (lines in memory) ${fmt(result.inMemory).padStart(6)} events/s`);
+  }
+}
+
 const only = process.argv.slice(2);
-const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay };
+const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay, f: trustCost, g: verifySpeed };
 console.log(`otel-agent-audit benchmark — node ${process.version}, ${new Date().toISOString()}`);
 for (const [key, part] of Object.entries(parts)) if (only.length === 0 || only.includes(key)) await part();

@@ -13,7 +13,7 @@
 //                  or counts by reason in the other shapes lossEventReasons() reads.
 
 /** Per-backend counters that are not losses. */
-const NOT_LOSSES = new Set(['queued', 'inFlight', 'delivered', 'retries', 'backlog', 'deferred', 'lossRecordsLost']);
+const NOT_LOSSES = new Set(['queued', 'inFlight', 'delivered', 'retries', 'backlog', 'deferred', 'trailRecordsLost']);
 const LOSS_NAME = /corrupt|torn|drop|lost|loss|discard|expire|evict|trimmed/i;
 const NOT_SPOOL_LOSSES = /writeFailures|appended|bytes|segments|adoptedFrom/;
 
@@ -30,8 +30,8 @@ export function lossesOfStats(stats) {
   };
   add('spansDropped', stats?.spansDropped);
   for (const [name, backend] of Object.entries(stats?.backends ?? {})) {
-    // failed + dropped include the audit.loss records the backend lost too: they are no ticks.
-    let bookkeeping = typeof backend.lossRecordsLost === 'number' ? backend.lossRecordsLost : 0;
+    // failed + dropped include the trail's own records the backend lost too (audit.loss, checkpoints): they are no ticks.
+    let bookkeeping = typeof backend.trailRecordsLost === 'number' ? backend.trailRecordsLost : 0;
     for (const [key, value] of Object.entries(backend)) {
       if (NOT_LOSSES.has(key) || !(key === 'failed' || LOSS_NAME.test(key))) continue;
       const taken = typeof value === 'number' ? Math.min(value, bookkeeping) : 0;

@@ -4,7 +4,8 @@
  */
 import { hash } from 'node:crypto';
 import canonicalizeExport from 'canonicalize';
-import type { ChainView } from './chain-view.js';
+import type { AuditEvent } from '../model/audit-event.js';
+import { chainViewOfEvent, type ChainView } from './chain-view.js';
 
 // A CommonJS module whose typings say `export default`: at run time the
 // default import is `module.exports` itself (ESM) or, through the
@@ -80,6 +81,19 @@ export function referenceCanonicalJson(value: unknown): string {
 export function chainHash(view: ChainView): string {
   // One-shot `hash` (Node ≥ 20.12): a third cheaper than createHash() for a few KB.
   return hash('sha256', canonicalJson(view), 'hex');
+}
+
+/**
+ * The hash of an event in memory: {@link chainHash} of its chain view.
+ *
+ * @throws TypeError when the payload has no JSON form (a cycle, a BigInt).
+ * @example
+ * eventHash(event) === chainHash(chainViewOfEvent(event)); // true
+ */
+export function eventHash(event: AuditEvent): string {
+  // Measured against writing the canonical text member by member (no merged
+  // or sorted copy): the copy and one native JSON.stringify are faster.
+  return chainHash(chainViewOfEvent(event));
 }
 
 /**

@@ -2,10 +2,10 @@
  * Verifying a trail where it lies (a file, a folder of files, stdin), and
  * the report as text for a terminal.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { StreamReport, TrailReport } from './trail-report.js';
 import { TrailVerifier, type VerifyTrailOptions } from './verify-trail.js';
@@ -36,7 +36,7 @@ export async function verifyTrailSource(source: string, options: VerifyTrailSour
     await readLines(options.stdin ?? process.stdin, 'stdin', verifier);
     return verifier.report();
   }
-  for (const file of await trailFiles(source)) await readLines(createReadStream(file), file, verifier);
+  for (const file of await trailFiles(source)) await readLines(createReadStream(file, { highWaterMark: 1024 * 1024 }), file, verifier);
   return verifier.report();
 }
 
@@ -54,17 +54,29 @@ async function trailFiles(source: string): Promise<string[]> {
   return names.map((name) => join(source, name));
 }
 
-function readLines(input: Readable, name: string, verifier: TrailVerifier): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // crlfDelay: a `\r\n` split across two chunks is still one line end.
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    lines.on('line', (line) => verifier.add(line));
-    input.once('error', (error: NodeJS.ErrnoException) => {
-      lines.close();
-      reject(new Error(`cannot read trail ${name}: ${error.code ?? error.message}`));
-    });
-    lines.once('close', resolve);
-  });
+/**
+ * Feeds `input` to the verifier line by line. Chunks are split by hand, not
+ * through node:readline, which costs a third of the whole verification on
+ * short lines; a `\r\n` end (split across chunks or not) is one line end.
+ */
+async function readLines(input: Readable, name: string, verifier: TrailVerifier): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  try {
+    for await (const chunk of input) {
+      const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        verifier.add(text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end));
+        start = end + 1;
+      }
+      rest = text.slice(start);
+    }
+  } catch (error) {
+    throw new Error(`cannot read trail ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  rest += decoder.end();
+  if (rest !== '') verifier.add(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
 }
 
 /**

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { auditEventId, type AuditEvent } from '../model/audit-event.js';
 import { invalidOption } from '../errors.js';
 import { AUDIT_SEQUENCE_NUMBER, AUDIT_SEQUENCE_PREV_HASH, AUDIT_STREAM_ID, CHECKPOINT_NAME, type CheckpointKind } from './chain-fields.js';
-import { chainPositionOf, chainViewOfEvent } from './chain-view.js';
+import { chainPositionOf } from './chain-view.js';
 import { checkpointPayload } from './checkpoint.js';
-import { chainHash } from './event-hash.js';
+import { eventHash } from './event-hash.js';
 import type { SigningKey } from './signing-key.js';
 
 /** The last event of a stream: where the next one links on. */
@@ -186,7 +186,7 @@ export class StreamChain {
       if (this.last === undefined) delete payload[AUDIT_SEQUENCE_PREV_HASH];
       else payload[AUDIT_SEQUENCE_PREV_HASH] = this.last.hash;
       linked = { ...event, payload };
-      hash = chainHash(chainViewOfEvent(linked));
+      hash = eventHash(linked);
     } catch {
       return undefined;
     }
@@ -207,7 +207,7 @@ export function chainHeadOf(event: AuditEvent): ChainHead | undefined {
   const position = chainPositionOf(event.payload);
   if (position === undefined) return undefined;
   try {
-    return { streamId: position.streamId, sequence: position.sequence, hash: chainHash(chainViewOfEvent(event)) };
+    return { streamId: position.streamId, sequence: position.sequence, hash: eventHash(event) };
   } catch {
     return undefined;
   }

@@ -33,8 +33,8 @@ const CLOSE_GRACE_MILLIS = 1_000;
 export interface BackendStats extends DeliveryStats {
   /** Events waiting in the spool for this backend, not yet read into its queue. */
   backlog: number;
-  /** Of `failed` + `dropped`, the `audit.loss` records themselves (the trail's own bookkeeping, not agent activity). */
-  lossRecordsLost: number;
+  /** Of `failed` + `dropped`, the trail's own records (`audit.loss`, `audit.checkpoint`): its bookkeeping, not agent activity. */
+  trailRecordsLost: number;
 }
 
 /** Where a pipeline gets its events: the spool (with the key of its cursor there), or memory only. */
@@ -163,7 +163,7 @@ export class BackendPipeline {
       failed: stats.failed + this.spoolLosses.failed,
       dropped: stats.dropped + this.spoolLosses.dropped,
       backlog: this.feed?.backlog ?? 0,
-      lossRecordsLost: this.reporter.lossRecordsLost,
+      trailRecordsLost: this.reporter.trailRecordsLost,
     };
   }
 

@@ -8,6 +8,7 @@
 import type { AuditEvent } from '../model/audit-event.js';
 import { eventCount } from '../model/event-count.js';
 import type { LossSummary } from '../model/loss-summary.js';
+import { CHECKPOINT_NAME } from '../chain/chain-fields.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
 const log = scrubbedLogger('otel-agent-audit:delivery');
@@ -26,8 +27,8 @@ export class LossReporter {
   private readonly reportedConfigErrors = new Set<string>();
   private lastReport = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Of the events given up, how many were `audit.loss` records themselves. */
-  lossRecordsLost = 0;
+  /** Of the events given up, how many were the trail's own records (`audit.loss`, `audit.checkpoint`), not agent activity. */
+  trailRecordsLost = 0;
 
   /**
    * @param onReport told of each report (not of one that lost only `audit.loss` events, so losses cannot feed themselves).
@@ -53,8 +54,10 @@ export class LossReporter {
     this.pending.set(key, (this.pending.get(key) ?? 0) + count);
     if (events === undefined || events.length < count) this.lostAuditActivity = true;
     for (const event of events ?? []) {
-      if (event.type !== 'custom' || event.payload['name'] !== AUDIT_LOSS_EVENT_NAME) this.lostAuditActivity = true;
-      else this.lossRecordsLost++;
+      const name = event.type === 'custom' ? event.payload['name'] : undefined;
+      // A lost checkpoint is a gap in the trail, recorded like any loss; a lost loss record is not recorded again (no loop).
+      if (name !== AUDIT_LOSS_EVENT_NAME) this.lostAuditActivity = true;
+      if (name === AUDIT_LOSS_EVENT_NAME || name === CHECKPOINT_NAME) this.trailRecordsLost++;
       if (this.first === undefined || event.timestamp < this.first.timestamp) this.first = event;
       if (this.last === undefined || event.timestamp > this.last.timestamp) this.last = event;
     }

@@ -28,7 +28,7 @@ describe.each([
     expect(JSON.parse(stdout)).toEqual({
       format,
       version: VERSION,
-      stats: { queued: 0, inFlight: 0, delivered: 3, failed: 0, dropped: 0, retries: 0, deferred: 0, backlog: 0, lossRecordsLost: 0 },
+      stats: { queued: 0, inFlight: 0, delivered: 3, failed: 0, dropped: 0, retries: 0, deferred: 0, backlog: 0, trailRecordsLost: 0 },
     });
     expect(server.allEvents().map((e) => e.payload.agent_name)).toEqual([`${format}-agent`, `${format}-agent`, `${format}-agent`]);
   });

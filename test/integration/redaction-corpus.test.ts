@@ -106,12 +106,15 @@ describe.each([
     process.on('warning', onWarning);
     onTestFinished(() => void process.off('warning', onWarning));
 
+    const deciding = secureagentics({ apiKey: secureagenticsServer.apiKey, baseUrl: secureagenticsServer.url, agentName: 'corpus-bot' });
     const processor = auditSpanProcessor({
       ...FAST_RETRY,
       captureContent,
       maxQueueSize: 100_000,
+      // Each tool call is put to it before it runs: that request leaves the process too.
+      toolDecision: { backend: deciding, failMode: 'open' },
       backends: [
-        secureagentics({ apiKey: secureagenticsServer.apiKey, baseUrl: secureagenticsServer.url, agentName: 'corpus-bot' }),
+        deciding,
         agentops({ apiKey: agentOpsServer.apiKey, baseUrl: agentOpsServer.url }),
         agenticAudit({ apiKey: agenticAuditServer.apiKey, baseUrl: agenticAuditServer.url }),
         agentSudo({ apiKey: agentSudoServer.apiKey, baseUrl: agentSudoServer.url }),
@@ -132,6 +135,7 @@ describe.each([
     for (const [name, backend] of Object.entries(stats.backends)) expect({ name, failed: backend.failed, dropped: backend.dropped }).toEqual({ name, failed: 0, dropped: 0 });
     const sessions = SECRET_CORPUS.length;
     expect(secureagenticsServer.allEvents().filter((e) => e.payload['name'] === 'session.end')).toHaveLength(sessions);
+    expect(secureagenticsServer.requests.filter((r) => /\/events$/.test(r.path))).toHaveLength(sessions * 2); // the gate's two per session
     expect(otlpSink.spans().length).toBe(sessions * 6) // session, model call, two tools, the OpenInference and the HTTP span;
 
     const found = [

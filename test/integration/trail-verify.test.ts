@@ -25,7 +25,7 @@ interface AgentLine {
 }
 
 /** Runs `trail-agent.mjs <mode>` with the chain on (the users' default) and resolves with the child and its first line. */
-async function agent(mode: 'crash' | 'finish', env: Record<string, string>): Promise<{ line: AgentLine; exited: Promise<number | null>; kill: () => void }> {
+async function agent(mode: 'crash' | 'finish' | 'exit', env: Record<string, string>): Promise<{ line: AgentLine; exited: Promise<number | null>; kill: () => void }> {
   const { OTEL_AGENT_AUDIT_INTEGRITY: _off, ...inherited } = childEnv();
   const child = spawn(process.execPath, [AGENT, mode], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   onTestFinished(() => void child.kill('SIGKILL'));
@@ -76,6 +76,15 @@ describe('verify on real trails', () => {
     const tampered = captureIo();
     expect(await runCli(['verify', file], tampered)).toBe(1);
     expect(tampered.stdout.text).toMatch(/gaps?: 10\b/);
+  });
+
+  it('passes the trail of a script that ends without shutdown(): the exit hook delivers and closes its stream', async () => {
+    const spoolDir = freshSpoolDir();
+    const { receiver, file } = await receiverWithFile(spoolDir);
+    const run = await agent('exit', { TRAIL_TEST_DIR: spoolDir, TRAIL_TEST_URL: receiver.url, TRAIL_TEST_EVENTS: '5' });
+    expect(await run.exited).toBe(0);
+    const report = await verifyTrailSource(file);
+    expect(report).toMatchObject({ ok: true, events: 8, streams: [{ streamId: run.line.streamId, tail: 'closed', lastSequence: 8 }] });
   });
 
   it('passes the trail of an agent killed with SIGKILL and the process that took its spool over', async () => {

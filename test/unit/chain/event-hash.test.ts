@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chainViewOfEvent } from '../../../src/chain/chain-view.js';
-import { canonicalJson, chainHash, referenceCanonicalJson } from '../../../src/chain/event-hash.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson, chainHash, eventHash, referenceCanonicalJson } from '../../../src/chain/event-hash.js';
 import { sampleEvent } from './trail-fixtures.js';
 
 describe('canonicalJson', () => {
@@ -71,3 +72,24 @@ function attempt(run: () => string): string {
     return `threw ${(error as Error).name}`;
   }
 }
+
+describe('the hash of a view, written member by member', () => {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  const payloads = fc.dictionary(fc.string(), fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.constant(Number.NaN)), { maxKeys: 12 });
+  const identity = fc.record(
+    { id: fc.string(), spanId: fc.string(), parentSpanId: fc.option(fc.string(), { nil: undefined }), sessionId: fc.option(fc.string(), { nil: undefined }), agentName: fc.option(fc.string(), { nil: undefined }), agentId: fc.option(fc.string(), { nil: undefined }) },
+    { requiredKeys: ['id', 'spanId'] },
+  );
+
+  it('is the SHA-256 of the reference canonical JSON of the view, identity merged under the payload', () => {
+    fc.assert(
+      fc.property(payloads, identity, fc.string(), fc.string(), (payload, who, timestamp, traceId) => {
+        const event = { ...who, type: 'custom' as const, traceId, timestamp, payload };
+        const view = chainViewOfEvent(event);
+        expect(eventHash(event)).toBe(sha(referenceCanonicalJson(view)));
+        expect(chainHash(view)).toBe(sha(referenceCanonicalJson(view)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
