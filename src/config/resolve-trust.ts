@@ -65,7 +65,7 @@ const BUILTIN_NAMES = new Set(BUILTIN_RULES.map((rule) => rule.name));
  */
 export function resolveRedaction(options: RedactionOptions | false | undefined, maxLength: number, config: AuditConfig = readConfig()): RedactorConfig | undefined {
   if (options === false) return undefined;
-  if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidOption('redaction', 'an object of redaction options, or false', options);
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) throw invalidOption('redaction', 'an object of redaction options, or false', options);
   const given = options ?? {};
   if (options === undefined && !config.redaction) return undefined;
   const label = (field: string) => ({ config, label: `redaction.${field}` });
@@ -78,6 +78,14 @@ export function resolveRedaction(options: RedactionOptions | false | undefined, 
   }
   const patterns = resolveOption('redactionPatterns', given.patterns, label('patterns')) ?? {};
   const custom = Object.entries(patterns).map(([name, pattern]) => customRule(name, pattern));
+  const taken = custom.find((rule) => BUILTIN_NAMES.has(rule.name));
+  if (taken !== undefined) {
+    // Two rules of one name could not be told apart in counts, tokens or `disable`.
+    const message = `otel-agent-audit: redaction.patterns names '${taken.name}', a built-in rule; give the pattern a name of its own.`;
+    if (given.patterns !== undefined) throw new AuditError('INVALID_OPTION', message);
+    warnOnce(`${message} OTEL_AGENT_AUDIT_REDACTION_PATTERNS: ignored.`);
+    custom.length = 0;
+  }
   let mode = resolveOption('redactionMode', given.mode, label('mode'));
   const hashKey = resolveOption('redactionHashKey', given.hashKey, label('hashKey'));
   if (mode === 'hash' && !hashKey) {
@@ -106,7 +114,7 @@ export function resolveRedaction(options: RedactionOptions | false | undefined, 
  */
 export function resolveIntegrity(options: IntegrityOptions | false | undefined, config: AuditConfig = readConfig()): IntegrityConfig | undefined {
   if (options === false) return undefined;
-  if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidOption('integrity', 'an object of integrity options, or false', options);
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) throw invalidOption('integrity', 'an object of integrity options, or false', options);
   if (options === undefined && !config.integrity) return undefined;
   const given = options ?? {};
   return {

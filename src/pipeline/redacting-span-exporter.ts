@@ -87,20 +87,19 @@ export class RedactingSpanExporter implements SpanExporter {
    * Attribute values, redacted; the same object when nothing changed. A
    * string that holds JSON (`gen_ai.input.messages`, tool arguments) is
    * redacted as the value it encodes, since its escaping hides secrets from
-   * the text rules, and written back as JSON.
+   * the text rules, and written back as JSON (one that needed nothing
+   * redacted is passed on as it was).
    */
   private redactedAttributes<A extends Readonly<Record<string, unknown>>>(attributes: A): A {
-    let out: Record<string, unknown> | undefined;
+    let decoded: Record<string, unknown> | undefined;
     for (const key in attributes) {
       const value = attributes[key];
-      const redacted = typeof value === 'string' && (value.startsWith('{') || value.startsWith('[')) ? this.redactedJsonText(value) : this.redactor.value(value, this.counts);
-      const safeKey = this.redactor.text(key, this.counts);
-      if (redacted === value && safeKey === key) continue;
-      out ??= { ...attributes };
-      if (safeKey !== key) delete out[key];
-      out[safeKey] = redacted;
+      if (typeof value !== 'string' || !(value.startsWith('{') || value.startsWith('['))) continue;
+      const redacted = this.redactedJsonText(value);
+      if (redacted !== value) (decoded ??= { ...attributes })[key] = redacted;
     }
-    return (out ?? attributes) as A;
+    // Then the attributes as one object: key names (`db.password`, your `keys`) and names that redact alike are handled there.
+    return this.redactor.value(decoded ?? attributes, this.counts) as A;
   }
 
   private redactedJsonText(text: string): unknown {

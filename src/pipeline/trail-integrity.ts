@@ -12,6 +12,7 @@ import { loadOrCreateSigningKey, signingKeyFromPem, type SigningKey } from '../c
 import { chainHeadOf, StreamChain, type ChainHead } from '../chain/stream-chain.js';
 import type { IntegrityConfig } from '../config/resolve-trust.js';
 import type { AuditEvent } from '../model/audit-event.js';
+import { scrubSecrets } from '../redact/log-scrubber.js';
 
 /** Code of the process warning that prints a signing key made by the package, with its public key. */
 export const SIGNING_KEY_WARNING_CODE = 'OTEL_AGENT_AUDIT_SIGNING_KEY';
@@ -120,13 +121,15 @@ export class TrailIntegrity {
  */
 function signingKeyOf(config: IntegrityConfig, serviceDir: string | undefined): SigningKey {
   if (config.signingKey !== undefined) {
+    const pem = config.signingKey.includes('-----BEGIN');
     try {
-      const text = config.signingKey.includes('-----BEGIN') ? config.signingKey : readFileSync(config.signingKey, 'utf8');
-      return signingKeyFromPem(text);
+      return signingKeyFromPem(pem ? config.signingKey : readFileSync(config.signingKey, 'utf8'));
     } catch (error) {
       const key = processKey();
+      // Never the value, nor an error that quotes it: it may be the private key itself.
+      const why = pem ? 'its PEM text holds no Ed25519 private key' : `it is not PEM text, and no readable PEM file has that name (${(error as NodeJS.ErrnoException).code ?? 'not a key'})`;
       warn(
-        `otel-agent-audit: the signing key (integrity.signingKey / OTEL_AGENT_AUDIT_SIGNING_KEY) could not be used (${error instanceof Error ? error.message : String(error)}). ` +
+        `otel-agent-audit: the signing key (integrity.signingKey / OTEL_AGENT_AUDIT_SIGNING_KEY) could not be used: ${why}. ` +
           `Checkpoints are signed with a key made for this process instead, whose public key is ${key.publicKeyText} (key id ${key.keyId}); verifying with your public key will fail until the key is fixed.`,
       );
       return key;
@@ -162,5 +165,5 @@ function processKey(): SigningKey {
 }
 
 function warn(message: string): void {
-  process.emitWarning(message, { code: SIGNING_KEY_WARNING_CODE });
+  process.emitWarning(scrubSecrets(message), { code: SIGNING_KEY_WARNING_CODE });
 }
