@@ -46,6 +46,17 @@ describe('setupAudit', () => {
     await audit.shutdown();
   });
 
+  it('redacts the OTLP export too with otlp.redact: true, with the audit rules; without it, OTLP carries what the spans hold', async ({ otlpSink: sink, backend }) => {
+    const key = 'sk-' + 'proj-' + 'Tr4nsit9Key2Abc7Def5Ghi1Jkl3';
+    const audit = setupAudit({ serviceName: 'otlp-redact', backends: [backend()], otlp: { url: `${sink.url}/v1/traces`, redact: true }, redaction: { disable: ['email'] }, ...FAST_RETRY });
+    await withSession({ agentName: 'bot' }, () => withToolCall('deploy', { token: key, owner: 'ops@example.com' }, () => 'ok'));
+    await audit.shutdown();
+    const sent = JSON.stringify(sink.spans());
+    expect(sent).not.toContain(key);
+    expect(sent).toContain('[REDACTED:');
+    expect(sent).toContain('ops@example.com'); // the audit rules: email is off there
+  });
+
   it('leaves an existing global provider in place and says so', async ({ backend, diagnostics }) => {
     const existing = new NodeTracerProvider();
     existing.register();
