@@ -4,6 +4,8 @@
  * the two can never disagree about what is valid.
  */
 
+import { RULE_NAME } from '../redact/redaction-rule.js';
+
 /** Level names `OTEL_LOG_LEVEL` accepts, as the OpenTelemetry SDKs spell them. */
 export const LOG_LEVELS = Object.freeze(['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'VERBOSE', 'ALL'] as const);
 
@@ -116,8 +118,6 @@ const splitList = (raw: string): string[] =>
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
-
-const RULE_NAME = /^[a-z][a-z0-9_]*$/;
 
 // Names (of redaction rules): a list in code, comma-separated in env.
 const nameList: OptionType<readonly string[]> = {

@@ -50,7 +50,6 @@ export interface IntegrityConfig {
   readonly checkpointIntervalMillis: number;
 }
 
-const RULE_NAME = /^[a-z][a-z0-9_]*$/;
 const BUILTIN_NAMES = new Set(BUILTIN_RULES.map((rule) => rule.name));
 
 /**
@@ -132,11 +131,10 @@ function warnOnce(message: string): void {
   process.emitWarning(message, { code: CONFIG_WARNING_CODE });
 }
 
+/** A pattern of the user's as a rule (its name and source were checked by the option's type; the redactor sets the flags it needs). */
 function customRule(name: string, pattern: string | RegExp): RedactionRule {
-  if (!RULE_NAME.test(name)) throw invalidOption(`redaction.patterns.${name}`, 'a rule name in lower snake case', name);
-  const source = typeof pattern === 'string' ? pattern : pattern.source;
-  const flags = typeof pattern === 'string' ? 'g' : pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`;
-  return { name, kind: 'secret', description: `custom: /${source}/`, pattern: new RegExp(source, flags) };
+  const regex = typeof pattern === 'string' ? new RegExp(pattern) : pattern;
+  return { name, kind: 'secret', description: `custom: /${regex.source}/`, pattern: regex };
 }
 
 /** An exact key name matches in any case; a pattern as written. */

@@ -111,9 +111,10 @@ export class AuditSpanExporter implements SpanExporter {
     const integrity = resolveIntegrity(options.integrity);
     const backends = options.backends ?? defaultBackends();
     this.names = uniqueNames(backends.map((b) => b.name));
-    const serviceDir = config.spool.root === false ? undefined : join(resolve(config.spool.root), spoolServiceName(options.serviceName));
+    const { root } = config.spool;
+    const serviceDir = root === false ? undefined : join(resolve(root), spoolServiceName(options.serviceName));
     // The chain head a commit leaves for a next owner is asked for later, once the chain exists.
-    this.spool = backends.length > 0 && serviceDir !== undefined ? openSpool(config, serviceDir, integrity && ((event) => this.integrity?.headOf(event))) : undefined;
+    this.spool = backends.length > 0 && root !== false && serviceDir !== undefined ? openSpool(config, root, serviceDir, integrity && ((event) => this.integrity?.headOf(event))) : undefined;
     // The key is kept beside a spool that could be used, never in a folder it refused.
     this.integrity = integrity && backends.length > 0 ? new TrailIntegrity(integrity, this.spool && serviceDir, (events) => this.deliver(events)) : undefined;
     this.pipelines = backends.map(
@@ -191,11 +192,8 @@ export class AuditSpanExporter implements SpanExporter {
   private async closePipelines(): Promise<void> {
     const end = Date.now() + this.deliveryConfig.shutdownTimeoutMillis;
     await this.flushWithLossRecords(end, true);
-    if (this.integrity) {
-      // The stream's last event, so a trail that lacks it was cut short; it is delivered like any other.
-      this.deliver(this.integrity.close());
-      await this.flushWithLossRecords(end, true);
-    }
+    // The stream's last event, so a trail that lacks it was cut short; it is delivered like any other.
+    if (this.closeStream()) await this.flushWithLossRecords(end, true);
     await Promise.all(this.pipelines.map((p) => p.shutdown(end)));
     this.spoolClosed = true;
     await this.spool?.close();
@@ -291,9 +289,9 @@ export class AuditSpanExporter implements SpanExporter {
  * The spool of this exporter, in `<spoolDir>/<service>/<slot>`; when it
  * cannot be used, events stay in memory and that is said once, visibly.
  */
-function openSpool(config: DeliveryConfig, serviceDir: string, headOf: ((event: AuditEvent) => unknown) | undefined): EventSpool | undefined {
-  const { root, maxBytes, flushMillis } = config.spool;
-  const privateFolder = root === false ? undefined : privateFolderOf(root);
+function openSpool(config: DeliveryConfig, root: string, serviceDir: string, headOf: ((event: AuditEvent) => unknown) | undefined): EventSpool | undefined {
+  const { maxBytes, flushMillis } = config.spool;
+  const privateFolder = privateFolderOf(root);
   const opened = EventSpool.open({
     serviceDir,
     ...(privateFolder && { privateFolder }),

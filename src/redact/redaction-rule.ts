@@ -59,7 +59,8 @@ export interface CompiledRule {
   readonly accept: RedactionRule['accept'];
 }
 
-const RULE_NAME = /^[a-z][a-z0-9_]*$/;
+/** What a rule name looks like: lower snake case. */
+export const RULE_NAME = /^[a-z][a-z0-9_]*$/;
 
 /**
  * Checks `rule` and compiles it; `option` names it in the error.

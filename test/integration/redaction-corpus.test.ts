@@ -63,6 +63,17 @@ function leaks(where: string, strings: readonly string[]): string[] {
   return found;
 }
 
+/** Every diag line at every level, and every process warning, from now until the test ends. */
+function everyLogLine(): string[] {
+  const logged: string[] = [];
+  const capture = (...args: unknown[]) => void logged.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(' '));
+  diag.setLogger({ error: capture, warn: capture, info: capture, debug: capture, verbose: capture }, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+  const onWarning = (warning: Error) => void logged.push(warning.message);
+  process.on('warning', onWarning);
+  onTestFinished(() => void process.off('warning', onWarning));
+  return logged;
+}
+
 /** One agent session with `text` in every place it can go. */
 async function plant(text: string, index: number): Promise<void> {
   await withSession({ agentName: 'corpus-bot', attributes: { 'app.customer_note': text } }, async () => {
@@ -98,13 +109,7 @@ describe.each([
     const receiver = await startAuditReceiver({ port: 0, file: trailFile });
     onTestFinished(() => receiver.close());
 
-    // Every log line at every level, and every process warning.
-    const logged: string[] = [];
-    const capture = (...args: unknown[]) => void logged.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(' '));
-    diag.setLogger({ error: capture, warn: capture, info: capture, debug: capture, verbose: capture }, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
-    const onWarning = (warning: Error) => void logged.push(`${warning.message}`);
-    process.on('warning', onWarning);
-    onTestFinished(() => void process.off('warning', onWarning));
+    const logged = everyLogLine();
 
     const deciding = secureagentics({ apiKey: secureagenticsServer.apiKey, baseUrl: secureagenticsServer.url, agentName: 'corpus-bot' });
     const processor = auditSpanProcessor({
@@ -161,17 +166,14 @@ describe.each([
 
 describe('credentials in configuration', () => {
   it('a baseUrl with user:password and an API key never appear in a log line or warning', async ({ install }) => {
-    const logged: string[] = [];
-    const capture = (...args: unknown[]) => void logged.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(' '));
-    diag.setLogger({ error: capture, warn: capture, info: capture, debug: capture, verbose: capture }, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
-    const onWarning = (warning: Error) => void logged.push(warning.message);
-    process.on('warning', onWarning);
-    onTestFinished(() => void process.off('warning', onWarning));
+    const logged = everyLogLine();
     const password = 'hunter2-' + 'Zq8xW3vL';
     const apiKey = 'sk-' + 'proj-' + 'Q7w2Er9tY4uI1oP6aS3dF8gH5jK0lZ';
     // Nothing listens there: every attempt fails, and each failure is logged.
-    const url = `http://deploy:${password}@127.0.0.1:${await closedPort()}`;
-    const { processor } = install.backends([secureagentics({ apiKey, baseUrl: url, agentName: 'bot' })], { maxAttempts: 1, spoolDir: false, shutdownTimeoutMillis: 200 });
+    const url = new URL(`http://127.0.0.1:${await closedPort()}`);
+    url.username = 'deploy';
+    url.password = password;
+    const { processor } = install.backends([secureagentics({ apiKey, baseUrl: url.href, agentName: 'bot' })], { maxAttempts: 1, spoolDir: false, shutdownTimeoutMillis: 200 });
     await withToolCall('lookup', { i: 1 }, () => 1);
     await processor.forceFlush();
     await processor.shutdown();

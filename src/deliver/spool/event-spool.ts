@@ -150,7 +150,7 @@ export class EventSpool implements FeedSource {
     const unsafe = config.privateFolder === undefined ? undefined : ensurePrivateFolder(config.privateFolder);
     if (unsafe !== undefined) return { problem: `will not use the spool folder ${config.serviceDir}: ${unsafe}` };
     try {
-      slot = claimSpoolSlot(config.serviceDir, hasSegments);
+      slot = claimSpoolSlot(config.serviceDir, holdsWhatWasLeft);
       return new EventSpool(slot, config);
     } catch (error) {
       slot?.release();
@@ -428,7 +428,7 @@ function headOrUndefined(headOf: (event: AuditEvent) => unknown, event: AuditEve
 }
 
 /** A slot a dead process left something in: undelivered segments, or a head it did not close. */
-function hasSegments(slotDir: string): boolean {
+function holdsWhatWasLeft(slotDir: string): boolean {
   try {
     if (!existsSync(slotDir)) return false;
     if (readdirSync(slotDir).some((name) => name.endsWith('.log'))) return true;
