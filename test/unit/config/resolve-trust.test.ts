@@ -4,7 +4,7 @@
  * option; a bad env value is reported through `report` and its default
  * applies. Every environment here is a plain object, never `process.env`.
  */
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONFIG_WARNING_CODE } from '../../../src/config/config-warning.js';
 import { DEFAULTS } from '../../../src/config/defaults.js';
 import type { AuditConfig } from '../../../src/config/option-table.js';
@@ -13,6 +13,7 @@ import { resolveIntegrity, resolveRedaction, type RedactionOptions } from '../..
 import { isAuditError } from '../../../src/errors.js';
 import { BUILTIN_RULES, SECRET_KEY_NAMES } from '../../../src/redact/builtin-rules.js';
 import { Redactor, type RedactionCounts, type RedactorConfig } from '../../../src/redact/redactor.js';
+import { processWarnings } from '../../support/spool-warnings.js';
 
 /** A fake OpenAI project key, assembled so no scanner takes this file for a leak. */
 const OPENAI_KEY = 'sk-' + 'proj-' + 'Qx7vB2mN9pL4tR8wZ1cF5hJ3kD6sG0aE' + 'yU2iO4pA';
@@ -50,13 +51,7 @@ function thrown(fn: () => unknown): unknown {
 
 /** Process warnings with the configuration code, from now until the test ends (they are emitted on the next tick). */
 function configWarnings(): string[] {
-  const messages: string[] = [];
-  const onWarning = (warning: Error): void => {
-    if ((warning as NodeJS.ErrnoException).code === CONFIG_WARNING_CODE) messages.push(warning.message);
-  };
-  process.on('warning', onWarning);
-  onTestFinished(() => void process.off('warning', onWarning));
-  return messages;
+  return processWarnings(CONFIG_WARNING_CODE, (warning) => warning.message);
 }
 
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -24,19 +24,14 @@ import {
 import { it } from '../../support/audit-test.js';
 import { recordingBackend, type RecordingBackend } from '../../support/recording-backend.js';
 import { freshSpoolDir } from '../../support/tracing.js';
+import { processWarnings } from '../../support/spool-warnings.js';
 
 const KEY_FILE = 'audit-signing-key.pem';
 const FAST = { initialBackoffMillis: 5, maxBackoffMillis: 20, maxAttempts: 4 } as const;
 
 /** Process warnings with the signing key's code, from now until the test ends (emitted on the next tick). */
 function keyWarnings(): string[] {
-  const messages: string[] = [];
-  const onWarning = (warning: Error): void => {
-    if ((warning as NodeJS.ErrnoException).code === SIGNING_KEY_WARNING_CODE) messages.push(warning.message);
-  };
-  process.on('warning', onWarning);
-  onTestFinished(() => void process.off('warning', onWarning));
-  return messages;
+  return processWarnings(SIGNING_KEY_WARNING_CODE, (warning) => warning.message);
 }
 
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
