@@ -7,8 +7,6 @@
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
-  AUDIT_SESSION_ROOT,
-  AUDIT_SESSION_START_EXPORTED,
   GEN_AI_INPUT_MESSAGES,
   GEN_AI_OPERATION_NAME,
   GEN_AI_OUTPUT_MESSAGES,
@@ -27,7 +25,6 @@ import {
   GEN_AI_TOOL_TYPE,
   OPERATION_CHAT,
   OPERATION_EXECUTE_TOOL,
-  OPERATION_INVOKE_AGENT,
 } from '../model/attributes.js';
 import { hasContentEvents, readContentEvent } from './genai-content-events.js';
 import { readPlainMessages } from '../model/plain-messages-json.js';
@@ -50,7 +47,6 @@ export const genAiConverter: SpanConverter = {
     const operation = operationOf(span);
     if (MODEL_CALL_OPERATIONS.has(operation)) convertModelCall(span, operation, out);
     else if (operation === OPERATION_EXECUTE_TOOL) convertToolCall(span, out);
-    else if (operation === OPERATION_INVOKE_AGENT && span.attributes[AUDIT_SESSION_ROOT] === true) convertSession(span, out);
     else convertOtherOperation(span, operation, out);
   },
 };
@@ -95,23 +91,6 @@ function convertToolCall(span: ReadableSpan, out: SpanEventBuilder): void {
     status: span.status.code === SpanStatusCode.ERROR ? 'error' : 'ok',
     duration_ms: durationMillis(span.startTime, span.endTime),
     decision: toolDecisionPayload(a),
-  });
-}
-
-/** The `session.start` event of a session root span, which may still be running. */
-export function emitSessionStart(span: ReadableSpan, out: SpanEventBuilder): void {
-  out.emit('custom', 'session.start', span.startTime, { name: 'session.start', span_name: span.name });
-}
-
-function convertSession(span: ReadableSpan, out: SpanEventBuilder): void {
-  const failed = span.status.code === SpanStatusCode.ERROR;
-  // Sent when the session began (by the audit span processor), or now.
-  if (span.attributes[AUDIT_SESSION_START_EXPORTED] !== true) emitSessionStart(span, out);
-  out.emit('custom', 'session.end', span.endTime, {
-    name: 'session.end',
-    outcome: failed ? 'error' : 'success',
-    status_message: failed ? span.status.message : undefined,
-    duration_ms: durationMillis(span.startTime, span.endTime),
   });
 }
 

@@ -92,10 +92,34 @@ function operationDetails(attributes: Readonly<Record<string, unknown>>): Logged
   const systemInstructions = jsonValue(attributes['gen_ai.system_instructions']);
   if (input === undefined && output === undefined && systemInstructions === undefined) return undefined;
   const content: LoggedContent = {};
-  if (input !== undefined) content.input = input;
-  if (output !== undefined) content.output = output.map((message, index) => ({ index, message }));
+  if (input !== undefined) content.input = input.map(withCallIds);
+  if (output !== undefined) content.output = output.map((message, index) => ({ index, message: withCallIds(message) }));
   if (systemInstructions !== undefined) content.systemInstructions = systemInstructions;
   return content;
+}
+
+/**
+ * The one exception to "passed on as written": on the Responses API the
+ * official instrumentation writes a tool call's *item* id (`fc_…`) as the
+ * part's `id` and the id the tool's result answers (`call_…`) as `call_id`;
+ * a `tool_call_response` then has only `call_id`. The call id is what links
+ * a requested call to the executed tool and its result, so it becomes `id`;
+ * the item id is kept as `item_id`. Messages without `call_id` are returned
+ * as they are.
+ */
+function withCallIds(message: unknown): unknown {
+  const record = asObject(message);
+  const parts = record === undefined ? undefined : asArray(record.parts);
+  if (record === undefined || parts === undefined || !parts.some((part) => typeof asObject(part)?.call_id === 'string')) return message;
+  return {
+    ...record,
+    parts: parts.map((part) => {
+      const p = asObject(part);
+      if (p === undefined || typeof p.call_id !== 'string') return part;
+      const { call_id: callId, id: itemId, ...rest } = p;
+      return itemId === undefined || itemId === callId ? { ...rest, id: callId } : { ...rest, id: callId, item_id: itemId };
+    }),
+  };
 }
 
 /**

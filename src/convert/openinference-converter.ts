@@ -1,9 +1,12 @@
 /**
  * OpenInference (Arize; semantic conventions JS 2.x), detected by
- * `openinference.span.kind`: `LLM` → prompt + completion, `TOOL` → tool_call,
+ * `openinference.span.kind`: `LLM` → prompt + completion, `TOOL` → tool_call
+ * (a handoff of the OpenAI Agents bridge → custom `openinference.handoff`),
  * every other kind (AGENT, CHAIN, RETRIEVER, EMBEDDING, RERANKER, GUARDRAIL,
- * EVALUATOR, PROMPT) → custom. OpenInference sets status OK on success;
- * only ERROR matters here.
+ * EVALUATOR, PROMPT) → custom, an agent's with its name, a guardrail's with
+ * whether it tripped. Frameworks' plumbing spans never get here
+ * (framework-structure.ts). OpenInference sets status OK on success; only
+ * ERROR matters here.
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -13,6 +16,8 @@ import { emitOperation } from './operation-event.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
 import { readJson, readNumber, readString } from '../model/span-reader.js';
 import { emitToolCall } from './tool-call-event.js';
+import { readToolMessage } from './langchain-tool-message.js';
+import { agentNameOf } from '../model/agent-run-span.js';
 
 const SPAN_KIND = 'openinference.span.kind';
 const INPUT_VALUE = 'input.value';
@@ -28,7 +33,7 @@ export const openInferenceConverter: SpanConverter = {
     const kind = String(span.attributes[SPAN_KIND]).toUpperCase();
     if (kind === 'LLM') emitModelCall(span, out, readModelCall(span));
     else if (kind === 'TOOL') convertTool(span, out);
-    else emitOperation(span, out, `openinference.${kind.toLowerCase()}`, readString(span.attributes, MODEL_NAME) ?? readString(span.attributes, 'embedding.model_name'));
+    else emitOperation(span, out, `openinference.${kind.toLowerCase()}`, readString(span.attributes, MODEL_NAME) ?? readString(span.attributes, 'embedding.model_name'), operationFields(span.attributes, kind));
   },
 };
 
@@ -50,7 +55,7 @@ function readModelCall(span: ReadableSpan): ModelCall {
     operation: inputMessages || outputMessages ? 'chat' : 'text_completion',
     model: readString(a, 'llm.request.model_name') ?? (typeof parameters?.model === 'string' ? parameters.model : undefined) ?? readString(a, MODEL_NAME),
     responseModel: readString(a, 'llm.response.model_name') ?? readString(a, MODEL_NAME),
-    provider: (readString(a, 'llm.provider') ?? readString(a, 'llm.system'))?.toLowerCase(),
+    provider: (readString(a, 'llm.provider') ?? readString(a, 'llm.system') ?? langChainProvider(a))?.toLowerCase(),
     inputMessages: inputMessages ?? rawInput.text,
     parameters: parameters && withoutModel(parameters),
     outputMessages: outputMessages ?? rawOutput.text,
@@ -61,7 +66,7 @@ function readModelCall(span: ReadableSpan): ModelCall {
       output: readNumber(a, `${TOKENS}completion`),
       total: readNumber(a, `${TOKENS}total`),
       cacheRead: readNumber(a, `${TOKENS}prompt_details.cache_read`),
-      cacheCreation: readNumber(a, `${TOKENS}prompt_details.cache_write`),
+      cacheWrite: readNumber(a, `${TOKENS}prompt_details.cache_write`),
       reasoning: readNumber(a, `${TOKENS}completion_details.reasoning`),
     },
   };
@@ -69,12 +74,54 @@ function readModelCall(span: ReadableSpan): ModelCall {
 
 function convertTool(span: ReadableSpan, out: SpanEventBuilder): void {
   const a = span.attributes;
+  const name = readString(a, 'tool.name') ?? span.name;
+  if (name.startsWith(HANDOFF_PREFIX)) {
+    emitHandoff(span, out);
+    return;
+  }
+  const output = readJson(a, OUTPUT_VALUE);
+  // LangChain's tools return a ToolMessage: the result and call id are inside.
+  const message = readToolMessage(output);
   emitToolCall(span, out, {
-    name: readString(a, 'tool.name') ?? span.name,
-    callId: readString(a, 'tool_call.id') ?? readString(a, 'tool.id'),
+    name,
+    callId: readString(a, 'tool_call.id') ?? readString(a, 'tool.id') ?? message?.callId,
     arguments: readJson(a, INPUT_VALUE),
-    result: readJson(a, OUTPUT_VALUE),
+    result: message === undefined ? output : message.content,
   });
+}
+
+/** The OpenAI Agents bridge writes a handoff as a TOOL span named `handoff_to_<agent>`. */
+const HANDOFF_PREFIX = 'handoff_to_';
+
+function emitHandoff(span: ReadableSpan, out: SpanEventBuilder): void {
+  const from = readJson(span.attributes, INPUT_VALUE);
+  const to = readJson(span.attributes, OUTPUT_VALUE);
+  const field = (value: unknown, key: string) => (value !== null && typeof value === 'object' && typeof (value as Record<string, unknown>)[key] === 'string' ? (value as Record<string, string>)[key] : undefined);
+  emitOperation(span, out, 'openinference.handoff', undefined, {
+    from_agent: field(from, 'from_agent'),
+    to_agent: field(to, 'to_agent') ?? readString(span.attributes, 'tool.name')?.slice(HANDOFF_PREFIX.length),
+  });
+}
+
+/** What a custom operation event adds by kind: the agent an AGENT span names, a guardrail's name and verdict. */
+function operationFields(a: Attributes, kind: string): Record<string, unknown> | undefined {
+  if (kind === 'AGENT') {
+    const agent = agentNameOf(a);
+    const parent = readString(a, 'graph.node.parent_id');
+    return agent === undefined ? undefined : { agent: agent, parent_agent: parent };
+  }
+  if (kind === 'GUARDRAIL') {
+    const triggered = a['guardrail.triggered'];
+    return { guardrail: readString(a, 'tool.name') ?? readString(a, 'guardrail.name'), triggered: typeof triggered === 'boolean' ? triggered : undefined };
+  }
+  return undefined;
+}
+
+/** LangChain's tracer writes no `llm.provider`; its run metadata names one (`ls_provider`). */
+function langChainProvider(a: Attributes): string | undefined {
+  const metadata = readJson(a, 'metadata');
+  const provider = metadata !== null && typeof metadata === 'object' ? (metadata as Record<string, unknown>)['ls_provider'] : undefined;
+  return typeof provider === 'string' && provider !== '' ? provider : undefined;
 }
 
 /** `llm.invocation_parameters`: JSON of the request settings (OpenAI's includes the model). */

@@ -38,9 +38,12 @@ function toMessage(group: IndexedGroup, defaultRole: string): GenAiMessage {
   return { role, parts };
 }
 
+/** Content part types that are text: OpenInference writes the Responses API's `input_text` / `output_text` as they came. */
+const TEXT_TYPES: ReadonlySet<string> = new Set(['text', 'input_text', 'output_text']);
+
 function contentPart(item: IndexedGroup): GenAiPart {
   const type = str(item['message_content.type']) ?? 'text';
-  if (type === 'text') return { type: 'text', content: str(item['message_content.text']) ?? '' };
+  if (TEXT_TYPES.has(type)) return { type: 'text', content: str(item['message_content.text']) ?? '' };
   if (type === 'image') return { type: 'uri', modality: 'image', uri: item['message_content.image.image.url'] };
   return { type, content: item['message_content.text'] };
 }
@@ -65,10 +68,14 @@ export function readRawInput(value: unknown): RawValue {
   return { object: parsed, text: value };
 }
 
-/** `output.value`: an OpenAI-style response body (`choices`) or plain text. */
+/**
+ * `output.value`: an OpenAI-style response body (`choices`) or plain text;
+ * the OpenAI Agents bridge writes a one-element array of response bodies.
+ */
 export function readRawOutput(value: unknown): RawValue {
   if (typeof value !== 'string' || value === '') return {};
-  const parsed = parseJson(value);
+  const json = parseJson(value);
+  const parsed = Array.isArray(json) && json.length === 1 ? json[0] : json;
   if (!isObject(parsed)) return { text: value };
   if (!Array.isArray(parsed.choices)) return { object: parsed, text: value };
   return { messages: choicesToMessages(parsed.choices), object: parsed };

@@ -13,6 +13,12 @@ import type { LogContentSource } from './log-content-source.js';
 /** Turns the spans of one convention (OTel GenAI, OpenInference, …) into audit events. */
 export interface SpanConverter {
   readonly name: string;
+  /**
+   * Its spans are plumbing (framework-structure.ts): besides emitting
+   * nothing, their errors and span-limit notes are not reported either, as
+   * for spans no converter matches (only our own recordError/recordEvent count).
+   */
+  readonly structural?: boolean;
   /** Cheap test: does this span follow the convention and describe agent activity? */
   matches(span: ReadableSpan): boolean;
   /** Emits the span's events. May assume `matches(span)`; must not throw on odd attributes. */

@@ -6,10 +6,13 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_CARRIER_SPAN, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import type { AuditEvent } from '../model/audit-event.js';
-import { emitSessionStart, genAiConverter } from './genai-converter.js';
+import { isLateRunRoot } from '../model/agent-run-span.js';
+import { frameworkStructureConverter } from './framework-structure.js';
+import { genAiConverter } from './genai-converter.js';
 import type { LogContentSource } from './log-content-source.js';
 import { langSmithConverter } from './langsmith-converter.js';
 import { openInferenceConverter } from './openinference-converter.js';
+import { emitSession, emitSessionStart } from './session-events.js';
 import { SpanEventBuilder, type SpanConverter, type TimedAuditEvent } from './span-converter.js';
 import { emitErrorsAndCustomEvents } from './span-events.js';
 import { traceloopConverter } from './traceloop-converter.js';
@@ -19,10 +22,12 @@ import { withoutContent } from './without-content.js';
 /**
  * The converters tried in order; the first that matches a span converts it.
  * The order is span-conventions.md's "How to tell which convention a span
- * follows": vendor keys first, because OpenInference, LangSmith, Traceloop
- * and Vercel also write `gen_ai.*`; GenAI (our own helpers' spans included) last.
+ * follows": frameworks' plumbing spans first (they make no events), then
+ * vendor keys, because OpenInference, LangSmith, Traceloop and Vercel also
+ * write `gen_ai.*`; GenAI (our own helpers' spans included) last.
  */
 export const DEFAULT_CONVERTERS: readonly SpanConverter[] = [
+  frameworkStructureConverter,
   openInferenceConverter,
   langSmithConverter,
   traceloopConverter,
@@ -84,9 +89,13 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], l
     builder = new SpanEventBuilder(span, logContent);
     // A model call recorded by an enclosing span (model-call-tracker.ts) keeps only what recordEvent/recordError wrote.
     const ownEvents = span.attributes[AUDIT_CARRIER_SPAN] !== true && span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] === undefined;
-    const converter = ownEvents ? converters.find((c) => c.matches(span)) : undefined;
-    if (converter) converter.convert(span, builder);
-    emitErrorsAndCustomEvents(span, builder, converter === undefined);
+    // A session's root (ours, or a framework's run made the session) stands
+    // for the session, in every convention: not also for a custom operation.
+    const sessionRoot = ownEvents && (span.attributes[AUDIT_SESSION_ROOT] === true || isLateRunRoot(span.attributes));
+    const converter = ownEvents && !sessionRoot ? converters.find((c) => c.matches(span)) : undefined;
+    if (sessionRoot) emitSession(span, builder);
+    else if (converter) converter.convert(span, builder);
+    emitErrorsAndCustomEvents(span, builder, !sessionRoot && (converter === undefined || converter.structural === true));
     // A call given up as unfinished that ended after all: its prompt and errors
     // went out then; only its outcome is new.
     const events = span.attributes[AUDIT_MODEL_CALL_REPORTED_UNFINISHED] === true ? builder.out.filter((t) => t.event.type === 'completion') : builder.out;

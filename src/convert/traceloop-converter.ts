@@ -16,6 +16,7 @@ import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
 import { parseJson, readJson, readString, readStringArray } from '../model/span-reader.js';
 import { readGenAiTokenCounts } from './token-usage.js';
 import { emitToolCall } from './tool-call-event.js';
+import { readToolMessage } from './langchain-tool-message.js';
 
 const SPAN_KIND = 'traceloop.span.kind';
 const ENTITY_NAME = 'traceloop.entity.name';
@@ -30,6 +31,8 @@ const LEGACY_FIRST_KEYS: readonly string[] = [
   `${COMPLETIONS}.0.finish_reason`,
 ];
 const REQUEST_MODEL = 'gen_ai.request.model';
+/** `@traceloop/instrumentation-mcp`: MCP client sessions and `tools/call` as entity spans. */
+const MCP_SCOPE = '@traceloop/instrumentation-mcp';
 const NOT_PARAMETERS: ReadonlySet<string> = new Set([REQUEST_MODEL]);
 
 /** Traceloop entity spans and OpenLLMetry ≤ 0.22 LLM spans. */
@@ -57,16 +60,55 @@ function isLegacyLlmSpan(a: Attributes): boolean {
 function convertEntity(span: ReadableSpan, kind: string, out: SpanEventBuilder): void {
   const a = span.attributes;
   const entityName = readString(a, ENTITY_NAME);
-  if (kind !== 'tool') {
-    emitOperation(span, out, `traceloop.${kind}`, undefined, { entity_name: entityName });
+  if (span.instrumentationScope?.name === MCP_SCOPE) {
+    // The client's connection (connect → close), not agent activity; tools are.
+    if (kind === 'tool') convertMcpTool(span, entityName, out);
     return;
   }
+  // The LangChain handler writes tools as `task` spans with GenAI's operation.
+  if (kind === 'tool' || a['gen_ai.operation.name'] === 'execute_tool') {
+    convertTool(span, entityName, out);
+    return;
+  }
+  emitOperation(span, out, `traceloop.${kind}`, undefined, { entity_name: entityName });
+}
+
+function convertTool(span: ReadableSpan, entityName: string | undefined, out: SpanEventBuilder): void {
+  const a = span.attributes;
+  const output = readJson(a, 'traceloop.entity.output');
+  // LangChain's tools return a ToolMessage: the tool's own name, call id and result are inside
+  // (the entity name is the tool's class, `DynamicStructuredTool`).
+  const message = readToolMessage(output);
+  const input = entityInput(readJson(a, 'traceloop.entity.input'));
   emitToolCall(span, out, {
     // Entity spans are named `${name}.${kind}`.
-    name: entityName ?? (span.name.endsWith('.tool') ? span.name.slice(0, -'.tool'.length) : span.name),
-    arguments: entityInput(readJson(a, 'traceloop.entity.input')),
-    result: readJson(a, 'traceloop.entity.output'),
+    name: message?.name ?? entityName ?? (span.name.endsWith('.tool') ? span.name.slice(0, -'.tool'.length) : span.name),
+    callId: message?.callId,
+    arguments: typeof input === 'string' ? parseJson(input) : input,
+    result: message === undefined ? output : message.content,
   });
+}
+
+/**
+ * An MCP `tools/call`: the input is `{tool_name, arguments}`, the output
+ * `{result: <the first text content>, is_error?}` — the result is read as
+ * JSON when the text is JSON; `is_error` is the span's error status already.
+ */
+function convertMcpTool(span: ReadableSpan, entityName: string | undefined, out: SpanEventBuilder): void {
+  const input = readJson(span.attributes, 'traceloop.entity.input');
+  const output = readJson(span.attributes, 'traceloop.entity.output');
+  const call = isRecord(input) ? input : {};
+  const result = isRecord(output) ? output['result'] : undefined;
+  emitToolCall(span, out, {
+    name: entityName ?? (typeof call['tool_name'] === 'string' ? call['tool_name'] : span.name),
+    type: 'mcp',
+    arguments: 'arguments' in call ? call['arguments'] : input,
+    result: typeof result === 'string' ? parseJson(result) : result,
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** `{"args":[…],"kwargs":{…}}` → the one argument, the keyword arguments, or both when there are both. */

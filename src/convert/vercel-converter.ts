@@ -136,7 +136,7 @@ function readTokens(a: Attributes): TokenCounts {
     output: readFirstNumber(a, ['ai.usage.outputTokens', 'ai.usage.completionTokens', 'gen_ai.usage.output_tokens']),
     total: readFirstNumber(a, ['ai.usage.totalTokens']),
     cacheRead: readFirstNumber(a, ['ai.usage.inputTokenDetails.cacheReadTokens', 'ai.usage.cachedInputTokens']),
-    cacheCreation: readFirstNumber(a, ['ai.usage.inputTokenDetails.cacheWriteTokens']),
+    cacheWrite: readFirstNumber(a, ['ai.usage.inputTokenDetails.cacheWriteTokens']),
     reasoning: readFirstNumber(a, ['ai.usage.outputTokenDetails.reasoningTokens', 'ai.usage.reasoningTokens']),
   };
 }

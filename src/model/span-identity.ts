@@ -21,6 +21,8 @@ const SESSION_ID_KEYS = [
   'langsmith.metadata.thread_id',
   'langsmith.metadata.conversation_id',
   GEN_AI_CONVERSATION_ID,
+  // Last: a Mastra run outside any session is its own session (agent-run-span.ts).
+  'mastra.metadata.runId',
 ] as const;
 
 // `ai.telemetry.functionId` names a call site, not an agent: not read as one.

@@ -2,11 +2,12 @@ import { TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../model/attributes.js';
+import { agentRunAtStart } from '../model/agent-run-span.js';
 import { resolveOption } from '../config/resolve-option.js';
 import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
 import { resolveToolGate } from '../config/tool-decision-options.js';
 import { liveRecordingPolicies, stampRecordingPolicy, strictest, type RecordingPolicy } from '../model/recording-policy.js';
-import { missingSessionAttributes, sessionFromContext } from '../model/session-context.js';
+import { missingSessionAttributes, sessionFromContext, type SessionIdentity } from '../model/session-context.js';
 import type { AuditEvent } from '../model/audit-event.js';
 import type { ToolDecisionOptions, ToolGate } from '../model/tool-gate.js';
 import type { AuditStats } from './audit-stats.js';
@@ -40,6 +41,9 @@ export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOp
  * The span processor of the audit pipeline:
  * - on start, stamps every span inside a `withSession` (ours or any other
  *   library's) with the session id and agent identity, unless it has its own;
+ *   outside one, an agent framework's run (an OpenInference `AGENT` span, a
+ *   GenAI `invoke_agent`, an OpenLLMetry `agent` / `workflow`) becomes the
+ *   session, and the spans under it are stamped the same way;
  * - on end, queues the span (bounded; drops are counted) and converts queued
  *   spans in batches off the agent's call path, handing the events to
  *   {@link AuditSpanExporter}.
@@ -104,14 +108,17 @@ export class AuditSpanProcessor implements SpanProcessor {
     const live = this.live.strictest();
     if (live !== this.recording) stampRecordingPolicy(span, this.stopped ? this.policyAfterShutdown(live) : this.recording);
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    const session = sessionFromContext(parentContext);
-    for (const unfinished of this.modelCalls.onStart(span, parentContext, session !== undefined)) this.enqueue(unfinished);
+    const place = this.modelCalls.placeOf(span, parentContext);
+    const session = sessionFromContext(parentContext) ?? place.session ?? runSession(span);
+    for (const unfinished of this.modelCalls.onStart(span, parentContext, session, place)) this.enqueue(unfinished);
     if (!session) return;
     // A session is in the trail from its first moment, not only once it ends.
     if (span.attributes[AUDIT_SESSION_ROOT] === true) {
       if (this.exporter.exportSessionStart(span)) span.setAttribute(AUDIT_SESSION_START_EXPORTED, true);
     }
-    const missing = missingSessionAttributes(session, span.attributes);
+    // Under a framework's agent span, the agent it names is the one acting.
+    const acting = place.agent !== undefined && place.agent !== session.agentName ? { ...session, agentName: place.agent } : session;
+    const missing = missingSessionAttributes(acting, span.attributes);
     if (missing) span.setAttributes(missing);
   }
 
@@ -274,4 +281,18 @@ type ProcessorSettingsOptions = SpanQueueOptions & Pick<AuditProcessorOptions, '
 /** The processor's own options, resolved; throws on an invalid one. */
 function resolveProcessorSettings(options: ProcessorSettingsOptions): { queue: SpanQueueConfig; unfinishedCallTimeoutMillis: number } {
   return { queue: resolveSpanQueueConfig(options), unfinishedCallTimeoutMillis: resolveOption('unfinishedCallTimeoutMillis', options.unfinishedCallTimeoutMillis) };
+}
+
+/**
+ * The session a framework's run starting outside any session stands for,
+ * with the run's span marked as that session's root; undefined for any other
+ * span. The run's own conversation id is kept; else the session is named
+ * after the run's span (unique, and found again from any of its events).
+ */
+function runSession(span: Span): SessionIdentity | undefined {
+  const run = agentRunAtStart(span.name, span.attributes, span.instrumentationScope?.name);
+  if (run === undefined) return undefined;
+  const { traceId, spanId } = span.spanContext();
+  span.setAttribute(AUDIT_SESSION_ROOT, true);
+  return { sessionId: run.sessionId ?? `${traceId}-${spanId}`, agentName: run.agentName ?? span.name };
 }

@@ -21,7 +21,10 @@
 import { SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED } from '../model/attributes.js';
+import { agentNameOf } from '../model/agent-run-span.js';
 import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';
+import type { SessionIdentity } from '../model/session-context.js';
+import { FrameworkCalls, isFrameworkSpan } from './framework-calls.js';
 import { withAttribute } from './span-view.js';
 
 const MAX_OPEN_SPANS = 8192;
@@ -33,11 +36,23 @@ interface OpenSpan {
   call: string | undefined;
   /** When it started, or when its session ended: the clock of the unfinished-call timeout (ms). */
   since: number;
-  /** Started inside a session: timed out only once that session has ended. */
-  readonly inSession: boolean;
+  /** The session it started in (a `withSession`, or a framework's run): timed out only once that session has ended. */
+  readonly session: SessionIdentity | undefined;
+  /** The agent of the nearest agent span it runs under, when an instrumentation names it. */
+  readonly agent: string | undefined;
   /** Set once its session ended while it was open. */
   orphaned: boolean;
 }
+
+/** Where a starting span belongs (see {@link ModelCallTracker.placeOf}). */
+export interface SpanPlace {
+  readonly session: SessionIdentity | undefined;
+  readonly agent: string | undefined;
+  /** The framework model call this LLM-level call is (claimed for it), when matched. */
+  readonly frameworkCall: string | undefined;
+}
+
+const NOWHERE: SpanPlace = Object.freeze({ session: undefined, agent: undefined, frameworkCall: undefined });
 
 export class ModelCallTracker {
   /** Every open (sampled) span by id, oldest first: some instrumentations say a span is a model call only after starting it. */
@@ -51,22 +66,44 @@ export class ModelCallTracker {
 
   constructor(private readonly timeoutMillis: number) {}
 
-  /** Called from `onStart`; returns calls given up past the memory bound, to be reported. */
-  onStart(span: Span, parentContext: Context, inSession: boolean): ReadableSpan[] {
+  /** Framework model calls, matched to the LLM-level span of the same call (framework-calls.ts). */
+  private readonly frameworkCalls = new FrameworkCalls();
+
+  /**
+   * Where a starting span belongs, found through the open spans: the
+   * session and agent of its parent — how the spans of a framework's run
+   * (which knows nothing of `withSession`'s context key) find the session
+   * their run stands for — or, for an LLM-level call with no followed parent,
+   * those of the one framework model call it turns out to be.
+   */
+  placeOf(span: Span, parentContext: Context): SpanPlace {
+    const parentId = trace.getSpanContext(parentContext)?.spanId;
+    const parent = parentId === undefined ? undefined : this.open.get(parentId);
+    if (parent !== undefined) return { session: parent.session, agent: agentNameOf(parent.span.attributes) ?? parent.agent, frameworkCall: undefined };
+    if (!startsAsModelCall(span.name, span.attributes) || isFrameworkSpan(span)) return NOWHERE;
+    const frameworkCall = this.frameworkCalls.claim(span.spanContext().spanId);
+    const framework = frameworkCall === undefined ? undefined : this.open.get(frameworkCall);
+    return { session: framework?.session, agent: framework?.agent, frameworkCall };
+  }
+
+  /** Called from `onStart` with the span's {@link placeOf}; returns calls given up past the memory bound, to be reported. */
+  onStart(span: Span, parentContext: Context, session: SessionIdentity | undefined, place: SpanPlace = NOWHERE): ReadableSpan[] {
     const parentId = trace.getSpanContext(parentContext)?.spanId;
     const parent = parentId === undefined ? undefined : this.open.get(parentId);
     const enclosing = parent && parentId !== undefined ? this.callOf(parentId, parent) : undefined;
     const { spanId } = span.spanContext();
     let call: string | undefined;
-    if (startsOwnScope(span.name, span.attributes)) call = undefined;
+    if (place.frameworkCall !== undefined) call = spanId;
+    else if (startsOwnScope(span.name, span.attributes)) call = undefined;
     else if (enclosing !== undefined) {
       call = enclosing;
       // Marked at once when known, so exporters behind other processors see it too.
       if (startsAsModelCall(span.name, span.attributes)) span.setAttribute(AUDIT_MODEL_CALL_RECORDED_BY, enclosing);
     } else if (startsAsModelCall(span.name, span.attributes)) call = spanId;
     // A call started in a session that has already ended (fire-and-forget work) has nothing left to wait for.
-    const orphaned = inSession && this.endedSessions.has(span.spanContext().traceId);
-    this.open.set(spanId, { span, call, since: Date.now(), inSession, orphaned });
+    if (call === spanId && isFrameworkSpan(span)) this.frameworkCalls.started(spanId);
+    const orphaned = session !== undefined && this.endedSessions.has(span.spanContext().traceId);
+    this.open.set(spanId, { span, call, since: Date.now(), session, agent: place.agent, orphaned });
     return this.open.size > MAX_OPEN_SPANS ? this.evict() : [];
   }
 
@@ -86,7 +123,9 @@ export class ModelCallTracker {
     const { spanId } = span.spanContext();
     const entry = this.open.get(spanId);
     this.open.delete(spanId);
+    const recordedBy = this.frameworkCalls.ended(spanId);
     if (this.reported.has(span)) return withAttribute(span, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, true);
+    if (recordedBy !== undefined) return withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, recordedBy);
     const enclosing = entry?.call;
     if (enclosing === undefined || enclosing === spanId || span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] !== undefined) return span;
     return startsAsModelCall(span.name, span.attributes) ? withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, enclosing) : span;
@@ -108,7 +147,7 @@ export class ModelCallTracker {
   overdue(): ReadableSpan[] {
     const cutoff = Date.now() - this.timeoutMillis;
     // A long call inside a running session is not overdue: only its session's end starts the clock.
-    const due = (entry: OpenSpan) => entry.since <= cutoff && (entry.orphaned || !entry.inSession);
+    const due = (entry: OpenSpan) => entry.since <= cutoff && (entry.orphaned || entry.session === undefined);
     return this.take((id, entry) => due(entry) && this.isOutermostCall(id, entry), (entry) =>
       entry.orphaned
         ? `still open ${this.timeoutMillis} ms after its session ended`
@@ -139,6 +178,7 @@ export class ModelCallTracker {
     for (const [id, entry] of this.open) {
       if (!select(id, entry)) continue;
       this.open.delete(id);
+      this.frameworkCalls.ended(id);
       out.push(this.asFailed(entry.span, reason(entry)));
     }
     return out;
@@ -164,6 +204,7 @@ export class ModelCallTracker {
     }
     const [id, entry] = this.open.entries().next().value as [string, OpenSpan];
     this.open.delete(id);
+    this.frameworkCalls.ended(id);
     return [this.asFailed(entry.span, `more than ${MAX_OPEN_SPANS} model calls were open at once`)];
   }
 

@@ -10,8 +10,11 @@ import {
   GEN_AI_RESPONSE_FINISH_REASONS,
   GEN_AI_RESPONSE_ID,
   GEN_AI_RESPONSE_MODEL,
+  GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
+  GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
 } from '../model/attributes.js';
 import { contentToParts, toGenAiMessages, type GenAiMessage } from '../model/chat-messages.js';
 import type { RecordingPolicy } from '../model/recording-policy.js';
@@ -27,7 +30,15 @@ export interface LLMUsage {
   inputTokens?: number;
   /** Tokens of the completion (`gen_ai.usage.output_tokens`). */
   outputTokens?: number;
+  /** Prompt tokens served from the provider's cache (`gen_ai.usage.cache_read.input_tokens`). */
+  cacheReadTokens?: number;
+  /** Prompt tokens written to the provider's cache (`gen_ai.usage.cache_write.input_tokens`). */
+  cacheWriteTokens?: number;
+  /** Completion tokens spent on reasoning (`gen_ai.usage.reasoning.output_tokens`). */
+  reasoningTokens?: number;
 }
+
+const USAGE_FIELDS = ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens'] as const;
 
 /** Lets the function record what could not be read from its result. Every setter never throws. */
 export interface LLMCallHandle {
@@ -60,10 +71,10 @@ export function handleFor(span: Span, recorded: LLMResult, policy: RecordingPoli
     setUsage: (usage) =>
       guarded('usage', () => {
         const given = optionsObject(usage, problems, 'usage');
-        const input = tokenCount(readOption(given, 'inputTokens', problems), 'inputTokens', problems);
-        const output = tokenCount(readOption(given, 'outputTokens', problems), 'outputTokens', problems);
-        if (input !== undefined) recorded.inputTokens = input;
-        if (output !== undefined) recorded.outputTokens = output;
+        for (const field of USAGE_FIELDS) {
+          const count = tokenCount(readOption(given, field, problems), field, problems);
+          if (count !== undefined) recorded[field] = count;
+        }
       }),
     setFinishReasons: (reasons) =>
       guarded('finishReasons', () => {
@@ -101,6 +112,9 @@ export function writeResult(span: Span, value: unknown, recorded: LLMResult, pol
   if (result.finishReasons?.length) attributes[GEN_AI_RESPONSE_FINISH_REASONS] = result.finishReasons;
   if (result.inputTokens !== undefined) attributes[GEN_AI_USAGE_INPUT_TOKENS] = result.inputTokens;
   if (result.outputTokens !== undefined) attributes[GEN_AI_USAGE_OUTPUT_TOKENS] = result.outputTokens;
+  if (result.cacheReadTokens !== undefined) attributes[GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = result.cacheReadTokens;
+  if (result.cacheWriteTokens !== undefined) attributes[GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] = result.cacheWriteTokens;
+  if (result.reasoningTokens !== undefined) attributes[GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = result.reasoningTokens;
   if (result.responseModel) attributes[GEN_AI_RESPONSE_MODEL] = result.responseModel;
   if (result.responseId) attributes[GEN_AI_RESPONSE_ID] = result.responseId;
   span.setAttributes(attributes);

@@ -11,6 +11,12 @@ export interface LLMResult {
   finishReasons?: string[];
   inputTokens?: number;
   outputTokens?: number;
+  /** Input tokens read from the provider's prompt cache. */
+  cacheReadTokens?: number;
+  /** Input tokens written to the provider's prompt cache. */
+  cacheWriteTokens?: number;
+  /** Output tokens spent on reasoning. */
+  reasoningTokens?: number;
   responseModel?: string;
   responseId?: string;
 }
@@ -54,6 +60,8 @@ function openAiChat(v: Loose, read: MessageReadOptions): LLMResult {
     finishReasons,
     inputTokens: num(usage.prompt_tokens),
     outputTokens: num(usage.completion_tokens),
+    cacheReadTokens: num(detail(usage.prompt_tokens_details, 'cached_tokens')),
+    reasoningTokens: num(detail(usage.completion_tokens_details, 'reasoning_tokens')),
     responseModel: str(v.model),
     responseId: str(v.id),
   });
@@ -73,17 +81,37 @@ function anthropicMessage(v: Loose, read: MessageReadOptions): LLMResult {
   return oneReply(v, str(v.role) ?? 'assistant', contentToParts(v.content, read), str(v.stop_reason));
 }
 
-/** One reply message, with usage as `{input_tokens, output_tokens}` (OpenAI Responses and Anthropic alike). */
+/**
+ * One reply message, with usage as `{input_tokens, output_tokens}` (OpenAI
+ * Responses and Anthropic alike). The cache counts are spelt apart: OpenAI
+ * puts them in `input_tokens_details.cached_tokens` (already part of
+ * `input_tokens`); Anthropic reports `cache_read_input_tokens` and
+ * `cache_creation_input_tokens` beside an `input_tokens` that excludes them,
+ * so for Anthropic the GenAI `input_tokens` (which SHOULD include cached
+ * tokens) is their sum.
+ */
 function oneReply(v: Loose, role: string, parts: GenAiPart[], reason: string | undefined): LLMResult {
   const usage = (v.usage ?? {}) as Loose;
+  const cacheRead = num(usage.cache_read_input_tokens);
+  const cacheWrite = num(usage.cache_creation_input_tokens);
+  const input = num(usage.input_tokens);
+  const anthropic = cacheRead !== undefined || cacheWrite !== undefined;
   return compact({
     messages: [{ role, parts, ...(reason && { finish_reason: reason }) }],
     finishReasons: reason ? [reason] : [],
-    inputTokens: num(usage.input_tokens),
+    inputTokens: anthropic && input !== undefined ? input + (cacheRead ?? 0) + (cacheWrite ?? 0) : input,
     outputTokens: num(usage.output_tokens),
+    cacheReadTokens: cacheRead ?? num(detail(usage.input_tokens_details, 'cached_tokens')),
+    cacheWriteTokens: cacheWrite,
+    reasoningTokens: num(detail(usage.output_tokens_details, 'reasoning_tokens')),
     responseModel: str(v.model),
     responseId: str(v.id),
   });
+}
+
+/** `details[key]` of a usage breakdown object, when there is one. */
+function detail(details: unknown, key: string): unknown {
+  return isObject(details) ? details[key] : undefined;
 }
 
 function compact(result: LLMResult): LLMResult {

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { listenOnLoopback, mediaTypeOf, parseJson, readBody, sendJson } from './loopback-server.js';
 import { checkChatRequest } from './openai-chat-validation.js';
 import { renderReply, type ModelReply } from './openai-replies.js';
+import { createResponsesLog, renderResponsesReply, type ResponsesLog } from './openai-responses-replies.js';
+import { checkResponsesRequest } from './openai-responses-validation.js';
 
 export { DEFAULT_USAGE, errorReply, responseModelFor, textReply, toolCallReply } from './openai-replies.js';
 export type { ModelReply, ScriptedUsage } from './openai-replies.js';
@@ -24,7 +26,7 @@ export interface FakeOpenAIServer {
   apiKey: string;
   /** Every request in arrival order, rejected ones included. */
   requests: ModelRequest[];
-  /** Appends answers for the next valid chat-completion requests, consumed in order. */
+  /** Appends answers for the next valid model requests (either route), consumed in order. */
   enqueue(...replies: ModelReply[]): void;
   /** Scripted answers not yet used. */
   pendingReplies(): number;
@@ -40,37 +42,62 @@ function openAiError(status: number, message: string, type: string, code: string
   return { status, body: { error: { message, type, param, code } } };
 }
 
+/** A request that passed its route's checks: the tools it offers, and how its route renders a reply. */
+type Checked = { ok: true; tools: readonly string[]; render(reply: ModelReply, n: number): Reply } | { ok: false; reply: Reply };
+
+const CHAT_PATH = '/v1/chat/completions';
+const RESPONSES_PATH = '/v1/responses';
+
+function checkRoute(path: string, body: unknown, log: ResponsesLog): Checked {
+  if (path === CHAT_PATH) {
+    const check = checkChatRequest(body);
+    if (!check.ok) return { ok: false, reply: openAiError(400, check.message, 'invalid_request_error', null, check.param) };
+    return { ok: true, tools: check.value.tools, render: (reply, n) => renderReply(reply, check.value, n) };
+  }
+  const check = checkResponsesRequest(body, log);
+  if (!check.ok) return { ok: false, reply: openAiError(400, check.message, 'invalid_request_error', check.code, check.param) };
+  return {
+    ok: true,
+    tools: check.value.tools,
+    render(reply, n) {
+      const rendered = renderResponsesReply(reply, check.value, n);
+      if (rendered.status === 200) log.remember(check.value, rendered.body);
+      return rendered;
+    },
+  };
+}
+
 /** auth → route → method → media type → JSON → request checks → the next scripted reply. */
-function handle(apiKey: string, req: ModelRequest, replies: ModelReply[], n: number): Reply {
+function handle(apiKey: string, req: ModelRequest, replies: ModelReply[], n: number, log: ResponsesLog): Reply {
   // OpenAI authenticates before routing: a wrong key is 401 on any path.
   const auth = /^bearer (.+)$/i.exec(req.headers.authorization ?? '');
   if (auth === null) {
     return openAiError(401, "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.", 'invalid_request_error', null);
   }
   if (auth[1] !== apiKey) return openAiError(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
-  if (req.path !== '/v1/chat/completions') return openAiError(404, `Invalid URL (${req.method} ${req.path})`, 'invalid_request_error', null);
+  if (req.path !== CHAT_PATH && req.path !== RESPONSES_PATH) return openAiError(404, `Invalid URL (${req.method} ${req.path})`, 'invalid_request_error', null);
   if (req.method !== 'POST') return openAiError(405, `Invalid method ${req.method} for ${req.path}`, 'invalid_request_error', null);
   if (mediaTypeOf(req.headers['content-type']) !== 'application/json') {
     return openAiError(400, 'Content-Type must be application/json.', 'invalid_request_error', null);
   }
-  const check = checkChatRequest(req.body);
-  if (!check.ok) return openAiError(400, check.message, 'invalid_request_error', null, check.param);
+  const check = checkRoute(req.path, req.body, log);
+  if (!check.ok) return check.reply;
   const reply = replies.shift();
   if (reply === undefined) {
     // A test that asks more of the model than it scripted sees it at once.
     return openAiError(500, 'fake-openai: no scripted reply left for this request', 'server_error', null);
   }
-  if (reply.kind === 'tool_call' && !check.value.tools.includes(reply.name)) {
+  if (reply.kind === 'tool_call' && !check.tools.includes(reply.name)) {
     return openAiError(500, `fake-openai: scripted tool '${reply.name}' is not among the request's tools`, 'server_error', null);
   }
-  return renderReply(reply, check.value, n);
+  return check.render(reply, n);
 }
 
 /**
- * Starts a strict, OpenAI-compatible `POST /v1/chat/completions` on
- * 127.0.0.1 (port 0). It checks the bearer key and the request as the real
- * service does, answers from a queue of scripted replies (a tool call, text,
- * an error) and records every request. Nothing in-process is mocked: clients
+ * Starts a strict, OpenAI-compatible `POST /v1/chat/completions` and
+ * `POST /v1/responses` on 127.0.0.1 (port 0). It checks the bearer key and the
+ * request as the real service does, answers both routes from one queue of
+ * scripted replies (a tool call, text, an error) and records every request. Nothing in-process is mocked: clients
  * reach it over a real socket.
  *
  * @example
@@ -83,6 +110,7 @@ export async function startFakeOpenAIServer(options: { apiKey?: string } = {}): 
   const apiKey = options.apiKey ?? 'sk-fake-openai-key';
   const requests: ModelRequest[] = [];
   const replies: ModelReply[] = [];
+  const responses = createResponsesLog();
   let answered = 0;
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -92,7 +120,7 @@ export async function startFakeOpenAIServer(options: { apiKey?: string } = {}): 
     try {
       const raw = (await readBody(req)).toString('utf8');
       record.body = parseJson(raw);
-      const reply = handle(apiKey, record, replies, ++answered);
+      const reply = handle(apiKey, record, replies, ++answered, responses);
       record.status = sendJson(res, reply.status, reply.body);
     } catch (cause) {
       if (!res.headersSent) record.status = sendJson(res, 500, { error: { message: `fake-openai: ${String(cause)}`, type: 'server_error', param: null, code: null } });

@@ -65,7 +65,7 @@ describe('GenAI token breakdowns', () => {
       'gen_ai.usage.reasoning.output_tokens': 12,
     });
     expect(payloadOf(events, 'completion')!.usage).toEqual({
-      input_tokens: 100, output_tokens: 20, cache_read_input_tokens: 60, cache_creation_input_tokens: 30, reasoning_output_tokens: 12,
+      input_tokens: 100, output_tokens: 20, cache_read_input_tokens: 60, cache_write_input_tokens: 30, reasoning_output_tokens: 12,
     });
   });
 
@@ -78,7 +78,7 @@ describe('GenAI token breakdowns', () => {
       'gen_ai.usage.total_tokens': 120,
     });
     expect(payloadOf(events, 'completion')!.usage).toEqual({
-      input_tokens: 100, output_tokens: 20, total_tokens: 120, cache_read_input_tokens: 61, cache_creation_input_tokens: 31, reasoning_output_tokens: 13,
+      input_tokens: 100, output_tokens: 20, total_tokens: 120, cache_read_input_tokens: 61, cache_write_input_tokens: 31, reasoning_output_tokens: 13,
     });
   });
 });

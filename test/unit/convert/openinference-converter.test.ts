@@ -111,7 +111,7 @@ describe('OpenInference spans (from the semantic conventions)', () => {
 
   it('reads cache-write tokens and prefers llm.provider over llm.system', ({ convert }) => {
     const events = convert({ ...llm, 'llm.provider': 'Azure', 'llm.system': 'openai', 'llm.token_count.prompt_details.cache_write': 7 });
-    expect(payloads(events, 'completion')[0]).toMatchObject({ provider: 'azure', usage: { cache_creation_input_tokens: 7 } });
+    expect(payloads(events, 'completion')[0]).toMatchObject({ provider: 'azure', usage: { cache_write_input_tokens: 7 } });
   });
 
   it('yields no completion for a failed call', ({ convert }) => {

@@ -108,7 +108,7 @@ describe('Vercel AI SDK spans (other versions and operations)', () => {
     expect(payloadOf(events, 'completion')).toMatchObject({
       response: '{"city":"Oslo"}',
       messages: [{ role: 'assistant', parts: [{ type: 'reasoning', content: 'Looked it up.' }, { type: 'text', content: '{"city":"Oslo"}' }] }],
-      usage: { cache_read_input_tokens: 4, cache_creation_input_tokens: 2, reasoning_output_tokens: 9 },
+      usage: { cache_read_input_tokens: 4, cache_write_input_tokens: 2, reasoning_output_tokens: 9 },
     });
   });
 

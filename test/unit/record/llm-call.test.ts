@@ -187,6 +187,43 @@ describe('withLLMCall result extraction', () => {
     expect(span.attributes['gen_ai.usage.output_tokens']).toBe(3);
   });
 
+  it('records cache and reasoning token counts under the GenAI v1.41 names, from each SDK', ({ spanAttributes: attributes, tracing }) => {
+    const counts = () => Object.fromEntries(Object.entries(attributes()).filter(([k]) => k.startsWith('gen_ai.usage.')));
+    withLLMCall({ model: 'm' }, () => ({
+      object: 'chat.completion', choices: [],
+      usage: { prompt_tokens: 100, completion_tokens: 30, prompt_tokens_details: { cached_tokens: 64 }, completion_tokens_details: { reasoning_tokens: 12 } },
+    }));
+    expect(counts()).toEqual({
+      'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 30,
+      'gen_ai.usage.cache_read.input_tokens': 64, 'gen_ai.usage.reasoning.output_tokens': 12,
+    });
+    tracing.memory.reset();
+    withLLMCall({ model: 'm' }, () => ({
+      object: 'response', output: [],
+      usage: { input_tokens: 50, output_tokens: 9, input_tokens_details: { cached_tokens: 32 }, output_tokens_details: { reasoning_tokens: 4 } },
+    }));
+    expect(counts()).toEqual({
+      'gen_ai.usage.input_tokens': 50, 'gen_ai.usage.output_tokens': 9,
+      'gen_ai.usage.cache_read.input_tokens': 32, 'gen_ai.usage.reasoning.output_tokens': 4,
+    });
+    tracing.memory.reset();
+    // Anthropic's input_tokens leaves the cached tokens out; GenAI's includes them.
+    withLLMCall({ model: 'claude' }, () => ({
+      type: 'message', role: 'assistant', content: [],
+      usage: { input_tokens: 20, output_tokens: 7, cache_read_input_tokens: 200, cache_creation_input_tokens: 30 },
+    }));
+    expect(counts()).toEqual({
+      'gen_ai.usage.input_tokens': 250, 'gen_ai.usage.output_tokens': 7,
+      'gen_ai.usage.cache_read.input_tokens': 200, 'gen_ai.usage.cache_write.input_tokens': 30,
+    });
+    tracing.memory.reset();
+    withLLMCall({ model: 'm' }, (call) => call.setUsage({ inputTokens: 10, cacheReadTokens: 4, cacheWriteTokens: 2, reasoningTokens: 1 }));
+    expect(counts()).toEqual({
+      'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.cache_read.input_tokens': 4,
+      'gen_ai.usage.cache_write.input_tokens': 2, 'gen_ai.usage.reasoning.output_tokens': 1,
+    });
+  });
+
   it('records nothing of the result for a shape it does not know', ({ spanAttributes: attributes }) => {
     withLLMCall({ model: 'm' }, () => ({ text: 'custom client' }));
     expect(Object.keys(attributes()).filter((k) => k.startsWith('gen_ai.response') || k.startsWith('gen_ai.output'))).toEqual([]);

@@ -1,0 +1,52 @@
+/**
+ * A LangChain `ToolMessage` as LangChain serialises it
+ * (`{lc: 1, type: 'constructor', id: [..., 'ToolMessage'], kwargs: {…}}`):
+ * what both LangChain instrumentations write as a tool's output, and the
+ * only place they keep the tool's name, its call id and its result.
+ */
+
+/** What a serialised ToolMessage says about one tool execution. */
+export interface ToolMessage {
+  readonly name: string | undefined;
+  readonly callId: string | undefined;
+  /** The tool's result: parsed when the content is JSON text. */
+  readonly content: unknown;
+  /** `success` or `error`, as LangChain set it. */
+  readonly status: string | undefined;
+}
+
+/**
+ * The ToolMessage `value` (parsed JSON) is, or holds under `output`
+ * (OpenInference wraps it so); undefined for anything else.
+ *
+ * @example
+ * readToolMessage({ output: { lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'ToolMessage'],
+ *   kwargs: { content: '{"temp":12}', tool_call_id: 'call_1', name: 'get_weather', status: 'success' } } });
+ * // → { name: 'get_weather', callId: 'call_1', content: { temp: 12 }, status: 'success' }
+ */
+export function readToolMessage(value: unknown): ToolMessage | undefined {
+  const message = isRecord(value) && isRecord(value['output']) ? value['output'] : value;
+  if (!isRecord(message) || message['type'] !== 'constructor' || !Array.isArray(message['id'])) return undefined;
+  if (message['id'].at(-1) !== 'ToolMessage' || !isRecord(message['kwargs'])) return undefined;
+  const kwargs = message['kwargs'];
+  return { name: text(kwargs['name']), callId: text(kwargs['tool_call_id']), content: contentOf(kwargs['content']), status: text(kwargs['status']) };
+}
+
+function contentOf(content: unknown): unknown {
+  if (typeof content !== 'string') return content;
+  const first = content.trimStart()[0];
+  if (first !== '{' && first !== '[') return content;
+  try {
+    return JSON.parse(content) as unknown;
+  } catch {
+    return content;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,144 @@
+/**
+ * The Claude Agent SDK (@anthropic-ai/claude-agent-sdk 0.3 `query()`, which
+ * starts its bundled native Claude CLI) traced by
+ * @arizeai/openinference-instrumentation-claude-agent-sdk, against the fake
+ * Anthropic server. The framework tools run in the test's process as an
+ * in-process MCP server, so the model sees them as `mcp__weather__<name>`.
+ *
+ * The framework script — get_weather (ok), get_forecast (throws: the SDK
+ * sends the model an `is_error` tool_result and goes on), the answer — must
+ * leave exactly: the SDK's run as the session (start + end), one prompt and
+ * one completion per model call, one tool_call per executed tool with
+ * arguments and result, one error for the failing tool; also with
+ * OpenInference's Anthropic instrumentation on (it sees nothing: the CLI
+ * makes the model calls in its own process); and inside withSession. The
+ * CLI reached the fake server only: nothing else was requested, and nothing
+ * went to the egress trap.
+ *
+ * The per-call data the trail needs exists only in the CLI: with its own
+ * OpenTelemetry export on (to a loopback OTLP receiver) and the query inside
+ * withSession, its spans join the session's trace — one
+ * `claude_code.llm_request` per model call with token counts, one
+ * `claude_code.tool` per executed tool with the toolu id.
+ */
+import { describe, expect, it } from 'vitest';
+import type { StoredAuditEvent } from '../../src/index.js';
+import { anthropicResponseModelFor, anthropicTextReply, toolUseReply, type AnthropicReply } from '../servers/fake-anthropic-server.js';
+import { FRAMEWORK_SCRIPT as S } from './framework-script.js';
+import { runAnthropicScenario, type AnthropicScenarioRun } from './run-anthropic-scenario.js';
+
+const MODEL = 'claude-sonnet-4-5';
+const mcpName = (tool: string) => `mcp__weather__${tool}`;
+const IDS = { weather: 'toolu_weather_1', forecast: 'toolu_forecast_1' };
+const usage = (i: number) => ({ inputTokens: S.usage[i]!.promptTokens, outputTokens: S.usage[i]!.completionTokens });
+const byTime = (a: StoredAuditEvent, b: StoredAuditEvent) => a.timestamp.localeCompare(b.timestamp);
+const ofType = (events: readonly StoredAuditEvent[], type: string) => events.filter((e) => e.type === type).sort(byTime);
+
+/** FRAMEWORK_SCRIPT for Claude: the same calls under their MCP names, with toolu ids. */
+function claudeReplies(): AnthropicReply[] {
+  return [
+    toolUseReply(mcpName(S.weather.name), S.weather.arguments, { id: IDS.weather, usage: usage(0) }),
+    toolUseReply(mcpName(S.forecast.name), S.forecast.arguments, { id: IDS.forecast, usage: usage(1) }),
+    anthropicTextReply(S.answer, { usage: usage(2) }),
+  ];
+}
+
+/** The CLI made the three model calls and nothing else, all of them streamed. */
+function expectModelTraffic(run: AnthropicScenarioRun): void {
+  expect(run.egress).toEqual([]);
+  expect(run.modelRequests.map((r) => `${r.method} ${r.path}${r.query} ${r.status}`)).toEqual(Array(3).fill('POST /v1/messages?beta=true 200'));
+  const bodies = run.modelRequests.map((r) => r.body as { stream?: boolean; messages: Array<{ content: unknown }> });
+  expect(bodies.map((b) => b.stream)).toEqual([true, true, true]);
+  // The failure went back to the model as an is_error tool_result.
+  expect(bodies[2]?.messages.at(-1)?.content).toEqual([expect.objectContaining({ type: 'tool_result', tool_use_id: IDS.forecast, is_error: true })]);
+}
+
+function expectFrameworkTrail(run: AnthropicScenarioRun): void {
+  expect(run.stdout).toContain(`result: success ${S.answer}`);
+  const events = run.events;
+  expect.soft(events.map((e) => e.type).sort()).toEqual([
+    'completion', 'completion', 'completion', 'custom', 'custom', 'error', 'prompt', 'prompt', 'prompt', 'tool_call', 'tool_call',
+  ]);
+  const sessions = new Set(events.map((e) => e.payload.session_id));
+  expect.soft(sessions.size).toBe(1);
+  expect.soft([...sessions][0]).toEqual(expect.any(String));
+  expect.soft(new Set(events.map((e) => e.trace_id)).size).toBe(1);
+
+  const [start, end] = ofType(events, 'custom');
+  expect.soft(start?.payload).toMatchObject({ name: 'session.start' });
+  expect.soft(end?.payload).toMatchObject({ name: 'session.end', outcome: 'success' });
+
+  // No span carries a per-call token count (the CLI makes the calls), so none is asserted.
+  const prompts = ofType(events, 'prompt');
+  const completions = ofType(events, 'completion');
+  for (let i = 0; i < 3; i++) {
+    expect.soft(prompts[i]?.payload).toMatchObject({ model: MODEL, provider: 'anthropic' });
+    expect.soft(completions[i]?.payload).toMatchObject({ model: anthropicResponseModelFor(MODEL), provider: 'anthropic' });
+    expect.soft(completions[i]?.payload.span_id).toBe(prompts[i]?.payload.span_id);
+  }
+  expect.soft(String(prompts[0]?.payload.prompt)).toContain('What is the weather in Oslo');
+  expect.soft(completions[2]?.payload.response).toBe(S.answer);
+
+  // The tool's own name or the MCP name the model called it by.
+  const [weather, forecast] = ofType(events, 'tool_call');
+  expect.soft(weather?.payload.tool_name).toMatch(new RegExp(`(^|__)${S.weather.name}$`));
+  expect.soft(weather?.payload).toMatchObject({ arguments: S.weather.arguments, result: S.weather.result, status: 'ok' });
+  expect.soft(forecast?.payload.tool_name).toMatch(new RegExp(`(^|__)${S.forecast.name}$`));
+  expect.soft(forecast?.payload).toMatchObject({ arguments: S.forecast.arguments, status: 'error' });
+  const [error] = ofType(events, 'error');
+  expect.soft(error?.payload.message).toContain(S.forecast.failure);
+  expect.soft(error?.payload.span_id).toBe(forecast?.payload.span_id);
+}
+
+type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
+interface CliSpan { name: string; traceId: string; spanId: string; parentSpanId?: string; status?: { code?: number }; attributes: Record<string, unknown> }
+
+/** The spans of the CLI's OTLP JSON exports, attributes as plain values. */
+function cliSpans(run: AnthropicScenarioRun): CliSpan[] {
+  type Raw = Omit<CliSpan, 'attributes'> & { attributes?: Array<{ key: string; value: OtlpValue }> };
+  type Body = { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Raw[] }> }> };
+  const value = (v: OtlpValue) => v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : v.boolValue ?? v.doubleValue);
+  return run.otlp.filter((p) => p.path === '/v1/traces').flatMap((p) => (p.body as Body).resourceSpans ?? [])
+    .flatMap((r) => r.scopeSpans ?? []).flatMap((s) => s.spans ?? [])
+    .map((span) => ({ ...span, attributes: Object.fromEntries((span.attributes ?? []).map((a) => [a.key, value(a.value)])) }));
+}
+
+describe('interop: Claude Agent SDK + OpenInference (@arizeai/openinference-instrumentation-claude-agent-sdk)', () => {
+  it('yields exactly the framework trail, the CLI talking to the fake server only', async () => {
+    const run = await runAnthropicScenario('claude-agent-sdk', claudeReplies(), { captureName: 'claude-agent-sdk', timeoutMillis: 120_000 });
+    expectModelTraffic(run);
+    expectFrameworkTrail(run);
+  }, 150_000);
+
+  it('yields the same trail with OpenInference on @anthropic-ai/sdk as well', async () => {
+    const run = await runAnthropicScenario('claude-agent-sdk', claudeReplies(), {
+      env: { INTEROP_LLM_INSTRUMENTATION: 'openinference' }, captureName: 'claude-agent-sdk-openinference-anthropic', timeoutMillis: 120_000,
+    });
+    expectModelTraffic(run);
+    expectFrameworkTrail(run);
+  }, 150_000);
+
+  it('yields the same trail inside withSession, the CLI\'s own spans joining the session\'s trace', async () => {
+    const run = await runAnthropicScenario('claude-agent-sdk', claudeReplies(), {
+      env: { INTEROP_WITH_SESSION: '1' }, otlpReceiver: true, captureName: 'claude-agent-sdk-session', timeoutMillis: 120_000,
+    });
+    expectModelTraffic(run);
+    const spans = cliSpans(run);
+    const session = run.events.find((e) => e.payload.name === 'session.start');
+    const interaction = spans.find((s) => s.name === 'claude_code.interaction');
+    expect(interaction).toMatchObject({ traceId: session?.trace_id, parentSpanId: session?.payload.span_id });
+    const calls = spans.filter((s) => s.name === 'claude_code.llm_request');
+    expect(calls.map((c) => c.attributes)).toEqual(S.usage.map((u) => expect.objectContaining({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': MODEL,
+      'gen_ai.response.model': anthropicResponseModelFor(MODEL),
+      'gen_ai.usage.input_tokens': u.promptTokens,
+      'gen_ai.usage.output_tokens': u.completionTokens,
+    })));
+    const tools = spans.filter((s) => s.name === 'claude_code.tool');
+    expect(tools.map((t) => [t.attributes['gen_ai.tool.name'], t.attributes['gen_ai.tool.call.id']])).toEqual([
+      [S.weather.name, IDS.weather], [S.forecast.name, IDS.forecast],
+    ]);
+    expectFrameworkTrail(run);
+  }, 150_000);
+});

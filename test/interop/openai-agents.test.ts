@@ -1,0 +1,139 @@
+/**
+ * The OpenAI Agents SDK (@openai/agents 0.14, Chat Completions against the
+ * fake server) traced by @arizeai/openinference-instrumentation-openai-agents,
+ * the SDK TracingProcessor that bridges its traces to OTel spans.
+ *
+ * 1. The framework script — get_weather (ok), get_forecast (throws: the SDK's
+ *    default errorFunction sends "An error occurred while running the tool…"
+ *    to the model and goes on), the answer — must leave exactly: the SDK run
+ *    as the session (start + end), one prompt and one completion per model
+ *    call with token counts, one tool_call per executed tool with arguments
+ *    and result, one error for the failing tool; also with OpenInference on
+ *    the `openai` client underneath (each model call described twice), and
+ *    inside a withSession (the bridge's root span nests under it: still one session).
+ * 2. A handoff (weather-agent → forecast-agent) and an input guardrail that
+ *    trips in a second run. Proposed trail: per run one session; one prompt +
+ *    completion per model call; the handoff as one `custom` event naming both
+ *    agents (not a tool_call); the tripped guardrail as one `error` (not one
+ *    per enclosing span) and session.end with outcome `error`.
+ */
+import { describe, expect, it } from 'vitest';
+import type { StoredAuditEvent } from '../../src/index.js';
+import { responseModelFor, textReply, toolCallReply } from '../servers/fake-openai-server.js';
+import { FRAMEWORK_SCRIPT, frameworkReplies } from './framework-script.js';
+import { runScenario, type ScenarioRun } from './run-scenario.js';
+
+const MODEL = 'gpt-4o-mini';
+const byTime = (a: StoredAuditEvent, b: StoredAuditEvent) => a.timestamp.localeCompare(b.timestamp);
+const ofType = (events: readonly StoredAuditEvent[], type: string) => events.filter((e) => e.type === type).sort(byTime);
+const named = (events: readonly StoredAuditEvent[], name: string) => events.filter((e) => e.type === 'custom' && e.payload.name === name);
+
+/** The model calls reached only the fake server (the SDK's trace exporter never ran). */
+function expectLoopbackOnly(run: ScenarioRun, calls: number): void {
+  expect(run.modelRequests.map((r) => r.status)).toEqual(Array(calls).fill(200));
+  const urls = JSON.parse(/^http client spans: (.*)$/m.exec(run.stdout)?.[1] ?? 'null') as string[];
+  expect(urls).toHaveLength(calls);
+  for (const url of urls) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions$/);
+}
+
+function expectFrameworkTrail(run: ScenarioRun): void {
+  const s = FRAMEWORK_SCRIPT;
+  expectLoopbackOnly(run, 3);
+  expect(run.stdout).toContain(`answer: ${s.answer}`);
+  // The SDK does not throw the tool's error: the model gets it back as the tool's output.
+  expect(run.stdout).toContain(`failed tool output: "An error occurred while running the tool. Please try again. Error: Error: ${s.forecast.failure}"`);
+
+  const events = run.events;
+  expect.soft(events.map((e) => e.type).sort()).toEqual([
+    'completion', 'completion', 'completion', 'custom', 'custom', 'error', 'prompt', 'prompt', 'prompt', 'tool_call', 'tool_call',
+  ]);
+  expect.soft(new Set(events.map((e) => e.payload.session_id)).size).toBe(1);
+  expect.soft([...new Set(events.map((e) => e.payload.session_id))][0]).toEqual(expect.any(String));
+  expect.soft(new Set(events.map((e) => e.trace_id)).size).toBe(1);
+  for (const event of events) expect.soft(event.payload.agent_name).toBe('weather-agent');
+
+  const [start, end] = ofType(events, 'custom');
+  expect.soft(start?.payload).toMatchObject({ name: 'session.start' });
+  expect.soft(end?.payload).toMatchObject({ name: 'session.end', outcome: 'success' });
+
+  const prompts = ofType(events, 'prompt');
+  const completions = ofType(events, 'completion');
+  s.usage.forEach((usage, i) => {
+    expect.soft(prompts[i]?.payload).toMatchObject({ model: MODEL, provider: 'openai', token_count: usage.promptTokens });
+    expect.soft(completions[i]?.payload).toMatchObject({ model: responseModelFor(MODEL), provider: 'openai', token_count: usage.completionTokens });
+    expect.soft(completions[i]?.payload.span_id).toBe(prompts[i]?.payload.span_id);
+  });
+  expect.soft(prompts[0]?.payload.prompt).toContain('What is the weather in Oslo');
+  expect.soft(prompts[2]?.payload.prompt).toContain(s.forecast.failure); // the failure went back to the model
+  expect.soft(completions[2]?.payload.response).toBe(s.answer);
+
+  // The SDK's function span has no call id: it is the matching requested call of the generation before it.
+  const [weather, forecast] = ofType(events, 'tool_call');
+  expect.soft(weather?.payload).toMatchObject({
+    tool_name: s.weather.name, tool_call_id: s.weather.callId, arguments: s.weather.arguments, result: s.weather.result, status: 'ok',
+  });
+  expect.soft(forecast?.payload).toMatchObject({
+    tool_name: s.forecast.name, tool_call_id: s.forecast.callId, arguments: s.forecast.arguments, status: 'error',
+  });
+  const [error] = ofType(events, 'error');
+  expect.soft(error?.payload.message).toContain(s.forecast.failure);
+  expect.soft(error?.payload.span_id).toBe(forecast?.payload.span_id);
+}
+
+const HANDOFF = Object.freeze({
+  callId: 'call_handoff_1',
+  answer: 'Tomorrow: sunny, 15 °C in Oslo.',
+  usage: [{ promptTokens: 40, completionTokens: 9 }, { promptTokens: 61, completionTokens: 11 }],
+});
+
+describe('interop: OpenAI Agents SDK + OpenInference (@arizeai/openinference-instrumentation-openai-agents)', () => {
+  it('yields exactly the framework trail, with OpenInference on the openai client as well', async () => {
+    const run = await runScenario('openai-agents-openinference', { INTEROP_LLM_INSTRUMENTATION: 'openinference' }, 'openai-agents-openinference', frameworkReplies());
+    expectFrameworkTrail(run);
+  });
+
+  it('yields the same trail inside withSession, with one session', async () => {
+    const run = await runScenario('openai-agents-openinference', { INTEROP_WITH_SESSION: '1' }, 'openai-agents-openinference-session', frameworkReplies());
+    expectFrameworkTrail(run);
+  });
+
+  it('records a handoff once and a tripped input guardrail as one error', async () => {
+    const replies = [
+      toolCallReply('transfer_to_forecast_agent', {}, { callId: HANDOFF.callId, usage: HANDOFF.usage[0] }),
+      textReply(HANDOFF.answer, { usage: HANDOFF.usage[1] }),
+    ];
+    const run = await runScenario('openai-agents-handoff', {}, 'openai-agents-handoff', replies);
+    expectLoopbackOnly(run, 2); // the tripped run made no model call
+    expect(run.stdout).toContain(`answer: ${HANDOFF.answer} (last agent: forecast-agent)`);
+    expect(run.stdout).toContain('blocked run: InputGuardrailTripwireTriggered');
+
+    const traces = [...new Set(run.events.map((e) => e.trace_id))];
+    expect.soft(traces).toHaveLength(2);
+    const [handedOff, blocked] = traces.map((t) => run.events.filter((e) => e.trace_id === t).sort(byTime));
+    for (const events of [handedOff ?? [], blocked ?? []]) {
+      expect.soft(new Set(events.map((e) => e.payload.session_id)).size).toBe(1);
+      expect.soft(named(events, 'session.start')).toHaveLength(1);
+    }
+
+    const events = handedOff ?? [];
+    expect.soft(ofType(events, 'prompt')).toHaveLength(2);
+    expect.soft(ofType(events, 'tool_call')).toHaveLength(0);
+    expect.soft(ofType(events, 'error')).toHaveLength(0);
+    ofType(events, 'completion').forEach((completion, i) => {
+      expect.soft(completion.payload).toMatchObject({ model: responseModelFor(MODEL), token_count: HANDOFF.usage[i]?.completionTokens });
+    });
+    expect.soft(ofType(events, 'completion')[1]?.payload.response).toBe(HANDOFF.answer);
+    const handoffs = events.filter((e) => e.type === 'custom' && /handoff/i.test(JSON.stringify(e.payload)));
+    expect.soft(handoffs).toHaveLength(1);
+    expect.soft(JSON.stringify(handoffs[0]?.payload)).toContain('weather-agent');
+    expect.soft(JSON.stringify(handoffs[0]?.payload)).toContain('forecast-agent');
+    expect.soft(named(events, 'session.end')[0]?.payload).toMatchObject({ outcome: 'success' });
+
+    const stopped = blocked ?? [];
+    expect.soft(ofType(stopped, 'prompt')).toHaveLength(0);
+    const errors = ofType(stopped, 'error');
+    expect.soft(errors).toHaveLength(1);
+    expect.soft(errors[0]?.payload.message).toContain('Input guardrail triggered');
+    expect.soft(named(stopped, 'session.end')[0]?.payload).toMatchObject({ outcome: 'error' });
+  });
+});
