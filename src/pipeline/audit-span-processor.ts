@@ -108,18 +108,37 @@ export class AuditSpanProcessor implements SpanProcessor {
     const live = this.live.strictest();
     if (live !== this.recording) stampRecordingPolicy(span, this.stopped ? this.policyAfterShutdown(live) : this.recording);
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    const place = this.modelCalls.placeOf(span, parentContext);
-    const session = sessionFromContext(parentContext) ?? place.session ?? runSession(span);
+    const fromContext = sessionFromContext(parentContext);
+    if (fromContext === undefined) this.adoptParentRun(parentContext);
+    const place = this.modelCalls.placeOf(parentContext);
+    const session = fromContext ?? place.session ?? runSession(span);
     for (const unfinished of this.modelCalls.onStart(span, parentContext, session, place)) this.enqueue(unfinished);
-    if (!session) return;
+    if (session) this.enterSession(span, session, place.agent);
+  }
+
+  /**
+   * A parent outside any session that its attributes, set after it started,
+   * now show to be a framework's run becomes the session of its run before
+   * its first child joins it.
+   */
+  private adoptParentRun(parentContext: Context): void {
+    const parent = this.modelCalls.sessionlessParent(parentContext);
+    const session = parent && runSession(parent);
+    if (parent === undefined || session === undefined) return;
+    this.modelCalls.adoptSession(parent.spanContext().spanId, session);
+    this.enterSession(parent, session, undefined);
+  }
+
+  /** Stamps `span` (open) with its session and the agent acting in it; a session's root puts the session's start in the trail. */
+  private enterSession(span: Span, session: SessionIdentity, agent: string | undefined): void {
+    // Under a framework's agent span, the agent it names is the one acting.
+    const acting = agent !== undefined && agent !== session.agentName ? { ...session, agentName: agent } : session;
+    const missing = missingSessionAttributes(acting, span.attributes);
+    if (missing) span.setAttributes(missing);
     // A session is in the trail from its first moment, not only once it ends.
     if (span.attributes[AUDIT_SESSION_ROOT] === true) {
       if (this.exporter.exportSessionStart(span)) span.setAttribute(AUDIT_SESSION_START_EXPORTED, true);
     }
-    // Under a framework's agent span, the agent it names is the one acting.
-    const acting = place.agent !== undefined && place.agent !== session.agentName ? { ...session, agentName: place.agent } : session;
-    const missing = missingSessionAttributes(acting, span.attributes);
-    if (missing) span.setAttributes(missing);
   }
 
   onEnd(span: ReadableSpan): void {

@@ -6,16 +6,20 @@
  * call (OpenAI, Anthropic client) starts with no parent link to it — often
  * in a trace of its own.
  *
- * The rule: an LLM-level call that starts with no followed parent, while
- * exactly one framework model call is open in this process, is that call.
- * The LLM-level span then records it (it holds what the wire said: the
+ * The rule, applied when the LLM-level call ends (OpenInference says what a
+ * span is only just after starting it, so nothing can be told at the start):
+ * an LLM-level call that is no part of another, started while exactly one
+ * framework model call not yet matched was open and is still open, is that
+ * call. The LLM-level span then records it (it holds what the wire said: the
  * answering model, the response id, tool-call ids, the provider) and takes
  * the framework call's session and agent; the framework's span records
  * nothing. With several framework calls open at once (agents running
  * concurrently) the match would be a guess, so none is made and both are
  * recorded — the trail then shows the call twice rather than wrongly.
  */
+import type { HrTime } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/sdk-trace-base';
+import { startsAsModelCall } from '../model/model-call-span.js';
 
 /** Instrumentations whose spans describe a framework's view of a model call. */
 const FRAMEWORK_SCOPES: ReadonlySet<string> = new Set([
@@ -30,28 +34,30 @@ export function isFrameworkSpan(span: Pick<Span, 'instrumentationScope'>): boole
   return scope !== undefined && FRAMEWORK_SCOPES.has(scope);
 }
 
-interface OpenFrameworkCall {
+interface OpenFrameworkSpan {
+  readonly span: Span;
   /** The LLM-level call that claimed it: it records the call. */
   claimedBy: string | undefined;
 }
 
-/** The framework model calls open now; bounded by the open-span bound of the caller. */
+/** The framework spans open now; bounded by the open-span bound of the caller. */
 export class FrameworkCalls {
-  private readonly open = new Map<string, OpenFrameworkCall>();
+  private readonly open = new Map<string, OpenFrameworkSpan>();
 
-  /** A framework model call started. */
-  started(spanId: string): void {
-    this.open.set(spanId, { claimedBy: undefined });
+  /** A framework span started: whether it is a model call is read when an LLM-level call asks. */
+  started(span: Span): void {
+    this.open.set(span.spanContext().spanId, { span, claimedBy: undefined });
   }
 
   /**
-   * The one open framework call not yet claimed, claimed for `innerId`; or
-   * undefined when none or several are open.
+   * The one open framework model call, not yet claimed, that started no later
+   * than `innerStart`, claimed for `innerId`; or undefined when none or several are.
    */
-  claim(innerId: string): string | undefined {
-    let found: [string, OpenFrameworkCall] | undefined;
+  claim(innerId: string, innerStart: HrTime): string | undefined {
+    let found: [string, OpenFrameworkSpan] | undefined;
     for (const entry of this.open) {
-      if (entry[1].claimedBy !== undefined) continue;
+      const { span, claimedBy } = entry[1];
+      if (claimedBy !== undefined || isLater(span.startTime, innerStart) || !startsAsModelCall(span.name, span.attributes)) continue;
       if (found !== undefined) return undefined;
       found = entry;
     }
@@ -60,10 +66,14 @@ export class FrameworkCalls {
     return found[0];
   }
 
-  /** A framework call ended (or was forgotten): the LLM-level call that recorded it, if any. */
+  /** A framework span ended (or was forgotten): the LLM-level call that recorded it, if any. */
   ended(spanId: string): string | undefined {
     const entry = this.open.get(spanId);
     this.open.delete(spanId);
     return entry?.claimedBy;
   }
+}
+
+function isLater(a: HrTime, b: HrTime): boolean {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 }

@@ -23,9 +23,10 @@ import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED } from '../model/attributes.js';
 import { agentNameOf } from '../model/agent-run-span.js';
 import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';
-import type { SessionIdentity } from '../model/session-context.js';
+import { missingSessionAttributes, type SessionIdentity } from '../model/session-context.js';
+import { TRACER_NAME } from '../model/version.js';
 import { FrameworkCalls, isFrameworkSpan } from './framework-calls.js';
-import { withAttribute } from './span-view.js';
+import { withAttribute, withAttributes } from './span-view.js';
 
 const MAX_OPEN_SPANS = 8192;
 const MAX_ENDED_SESSIONS = 1024;
@@ -36,8 +37,12 @@ interface OpenSpan {
   call: string | undefined;
   /** When it started, or when its session ended: the clock of the unfinished-call timeout (ms). */
   since: number;
-  /** The session it started in (a `withSession`, or a framework's run): timed out only once that session has ended. */
-  readonly session: SessionIdentity | undefined;
+  /**
+   * The session it started in (a `withSession`, or a framework's run): timed
+   * out only once that session has ended. Set later for a run told only
+   * after it started (see {@link ModelCallTracker.sessionlessParent}).
+   */
+  session: SessionIdentity | undefined;
   /** The agent of the nearest agent span it runs under, when an instrumentation names it. */
   readonly agent: string | undefined;
   /** Set once its session ended while it was open. */
@@ -48,11 +53,9 @@ interface OpenSpan {
 export interface SpanPlace {
   readonly session: SessionIdentity | undefined;
   readonly agent: string | undefined;
-  /** The framework model call this LLM-level call is (claimed for it), when matched. */
-  readonly frameworkCall: string | undefined;
 }
 
-const NOWHERE: SpanPlace = Object.freeze({ session: undefined, agent: undefined, frameworkCall: undefined });
+const NOWHERE: SpanPlace = Object.freeze({ session: undefined, agent: undefined });
 
 export class ModelCallTracker {
   /** Every open (sampled) span by id, oldest first: some instrumentations say a span is a model call only after starting it. */
@@ -73,17 +76,31 @@ export class ModelCallTracker {
    * Where a starting span belongs, found through the open spans: the
    * session and agent of its parent — how the spans of a framework's run
    * (which knows nothing of `withSession`'s context key) find the session
-   * their run stands for — or, for an LLM-level call with no followed parent,
-   * those of the one framework model call it turns out to be.
+   * their run stands for.
    */
-  placeOf(span: Span, parentContext: Context): SpanPlace {
+  placeOf(parentContext: Context): SpanPlace {
     const parentId = trace.getSpanContext(parentContext)?.spanId;
     const parent = parentId === undefined ? undefined : this.open.get(parentId);
-    if (parent !== undefined) return { session: parent.session, agent: agentNameOf(parent.span.attributes) ?? parent.agent, frameworkCall: undefined };
-    if (!startsAsModelCall(span.name, span.attributes) || isFrameworkSpan(span)) return NOWHERE;
-    const frameworkCall = this.frameworkCalls.claim(span.spanContext().spanId);
-    const framework = frameworkCall === undefined ? undefined : this.open.get(frameworkCall);
-    return { session: framework?.session, agent: framework?.agent, frameworkCall };
+    if (parent === undefined) return NOWHERE;
+    return { session: parent.session, agent: agentNameOf(parent.span.attributes) ?? parent.agent };
+  }
+
+  /**
+   * The parent of a starting span when it is open and in no session: a run
+   * some instrumentations describe only after starting its span (OpenInference
+   * sets every attribute just after the start), so it can be told as a run
+   * once its first child starts. {@link adoptSession} then records its session.
+   */
+  sessionlessParent(parentContext: Context): Span | undefined {
+    const parentId = trace.getSpanContext(parentContext)?.spanId;
+    const parent = parentId === undefined ? undefined : this.open.get(parentId);
+    return parent !== undefined && parent.session === undefined ? parent.span : undefined;
+  }
+
+  /** `spanId` (open) turned out to be a run: it and the spans started under it from now on are in `session`. */
+  adoptSession(spanId: string, session: SessionIdentity): void {
+    const entry = this.open.get(spanId);
+    if (entry !== undefined) entry.session = session;
   }
 
   /** Called from `onStart` with the span's {@link placeOf}; returns calls given up past the memory bound, to be reported. */
@@ -93,15 +110,14 @@ export class ModelCallTracker {
     const enclosing = parent && parentId !== undefined ? this.callOf(parentId, parent) : undefined;
     const { spanId } = span.spanContext();
     let call: string | undefined;
-    if (place.frameworkCall !== undefined) call = spanId;
-    else if (startsOwnScope(span.name, span.attributes)) call = undefined;
+    if (startsOwnScope(span.name, span.attributes)) call = undefined;
     else if (enclosing !== undefined) {
       call = enclosing;
       // Marked at once when known, so exporters behind other processors see it too.
       if (startsAsModelCall(span.name, span.attributes)) span.setAttribute(AUDIT_MODEL_CALL_RECORDED_BY, enclosing);
     } else if (startsAsModelCall(span.name, span.attributes)) call = spanId;
     // A call started in a session that has already ended (fire-and-forget work) has nothing left to wait for.
-    if (call === spanId && isFrameworkSpan(span)) this.frameworkCalls.started(spanId);
+    if (isFrameworkSpan(span)) this.frameworkCalls.started(span);
     const orphaned = session !== undefined && this.endedSessions.has(span.spanContext().traceId);
     this.open.set(spanId, { span, call, since: Date.now(), session, agent: place.agent, orphaned });
     return this.open.size > MAX_OPEN_SPANS ? this.evict() : [];
@@ -126,6 +142,10 @@ export class ModelCallTracker {
     const recordedBy = this.frameworkCalls.ended(spanId);
     if (this.reported.has(span)) return withAttribute(span, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, true);
     if (recordedBy !== undefined) return withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, recordedBy);
+    if (entry !== undefined && this.isLLMLevelCall(spanId, entry)) {
+      const framework = this.frameworkCalls.claim(spanId, span.startTime);
+      if (framework !== undefined) return this.inFrameworkSession(span, entry, this.open.get(framework));
+    }
     const enclosing = entry?.call;
     if (enclosing === undefined || enclosing === spanId || span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] !== undefined) return span;
     return startsAsModelCall(span.name, span.attributes) ? withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, enclosing) : span;
@@ -188,6 +208,21 @@ export class ModelCallTracker {
   private callOf(id: string, entry: OpenSpan): string | undefined {
     if (entry.call === undefined && startsAsModelCall(entry.span.name, entry.span.attributes)) entry.call = id;
     return entry.call;
+  }
+
+  /** An outermost model call written by an LLM-level instrumentation (not a framework's, not our helpers'). */
+  private isLLMLevelCall(id: string, entry: OpenSpan): boolean {
+    const scope = entry.span.instrumentationScope?.name;
+    return scope !== TRACER_NAME && !isFrameworkSpan(entry.span) && this.isOutermostCall(id, entry);
+  }
+
+  /** An LLM-level call matched to a framework call: it stands in the framework call's session, under its agent. */
+  private inFrameworkSession(span: ReadableSpan, own: OpenSpan, framework: OpenSpan | undefined): ReadableSpan {
+    const session = own.session ?? framework?.session;
+    const agent = framework?.agent ?? own.agent;
+    if (session === undefined) return span;
+    const missing = missingSessionAttributes(agent !== undefined ? { ...session, agentName: agent } : session, span.attributes);
+    return missing === undefined ? span : withAttributes(span, missing);
   }
 
   /** A model call (by now) not inside another: the one span that records its call. */

@@ -5,6 +5,7 @@
  * the user's other exporters, which must not see our marks: this is a view,
  * not a change.
  */
+import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 /**
@@ -15,4 +16,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
  */
 export function withAttribute(span: ReadableSpan, key: string, value: string | boolean): ReadableSpan {
   return Object.create(span, { attributes: { value: { ...span.attributes, [key]: value } } }) as ReadableSpan;
+}
+
+/** `span` with `attributes` added to its own; everything else read through. */
+export function withAttributes(span: ReadableSpan, attributes: Attributes): ReadableSpan {
+  return Object.create(span, { attributes: { value: { ...span.attributes, ...attributes } } }) as ReadableSpan;
 }
