@@ -1,7 +1,7 @@
 /**
  * The plumbing spans of agent frameworks: LangChain's chains and graph nodes
  * (both LangChain instrumentations), the OpenAI Agents SDK's task and turn
- * spans (OpenInference's bridge), Mastra's generation, step and chunk spans
+ * spans and its first agent's span (OpenInference's bridge), Mastra's generation, step and chunk spans
  * (its OpenTelemetry bridge). They carry no agent activity of their own —
  * their model calls, tools and agents have spans of their own — so they make
  * no events; an error on them is the same error their failing child already
@@ -26,8 +26,9 @@ export function isFrameworkStructure(span: ReadableSpan): boolean {
   if (scope === OPENINFERENCE_LANGCHAIN) return a['openinference.span.kind'] === 'CHAIN';
   if (scope === OPENINFERENCE_OPENAI_AGENTS) {
     const kind = a['openinference.span.kind'];
-    // The trace's own AGENT span names no agent: inside a session it is the run's frame.
-    return kind === 'CHAIN' || (kind === 'AGENT' && a['graph.node.id'] === undefined && a['agent.name'] === undefined);
+    // The trace's own AGENT span (it names no agent) and the agent the run
+    // started with are the run itself; an agent with a parent is a sub-agent's turn.
+    return kind === 'CHAIN' || (kind === 'AGENT' && a['graph.node.parent_id'] === undefined);
   }
   if (scope === TRACELOOP_LANGCHAIN) {
     const kind = a['traceloop.span.kind'];

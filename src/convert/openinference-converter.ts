@@ -106,9 +106,10 @@ function emitHandoff(span: ReadableSpan, out: SpanEventBuilder): void {
 /** What a custom operation event adds by kind: the agent an AGENT span names, a guardrail's name and verdict. */
 function operationFields(a: Attributes, kind: string): Record<string, unknown> | undefined {
   if (kind === 'AGENT') {
+    // Only a sub-agent (one agent handing over to or calling another) is an event of its own.
     const agent = agentNameOf(a);
     const parent = readString(a, 'graph.node.parent_id');
-    return agent === undefined ? undefined : { agent: agent, parent_agent: parent };
+    return agent === undefined || parent === undefined ? undefined : { agent: agent, parent_agent: parent };
   }
   if (kind === 'GUARDRAIL') {
     const triggered = a['guardrail.triggered'];

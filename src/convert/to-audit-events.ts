@@ -4,7 +4,7 @@
  * whatever a span holds, it never throws.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AUDIT_CARRIER_SPAN, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
+import { AUDIT_CARRIER_SPAN, AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import type { AuditEvent } from '../model/audit-event.js';
 import { isLateRunRoot } from '../model/agent-run-span.js';
 import { frameworkStructureConverter } from './framework-structure.js';
@@ -95,7 +95,9 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], l
     const converter = ownEvents && !sessionRoot ? converters.find((c) => c.matches(span)) : undefined;
     if (sessionRoot) emitSession(span, builder);
     else if (converter) converter.convert(span, builder);
-    emitErrorsAndCustomEvents(span, builder, !sessionRoot && (converter === undefined || converter.structural === true));
+    // Plumbing reports an error only when it failed by itself (reported-errors.ts).
+    const plumbing = converter?.structural === true && span.attributes[AUDIT_ERROR_RAISED_HERE] !== true;
+    emitErrorsAndCustomEvents(span, builder, !sessionRoot && (converter === undefined || plumbing));
     // A call given up as unfinished that ended after all: its prompt and errors
     // went out then; only its outcome is new.
     const events = span.attributes[AUDIT_MODEL_CALL_REPORTED_UNFINISHED] === true ? builder.out.filter((t) => t.event.type === 'completion') : builder.out;

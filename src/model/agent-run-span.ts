@@ -64,15 +64,16 @@ function agentFromSpanName(name: string): string | undefined {
 /**
  * The agent an agent span names as its own (not one stamped from the
  * session): OpenInference's `agent.name` or, from the OpenAI Agents bridge,
- * `graph.node.id` on `AGENT` spans; `gen_ai.agent.name` on a GenAI
- * `invoke_agent` span. Undefined for any other span. Read live: some
- * instrumentations name the agent only after the span started.
+ * `graph.node.id` on `AGENT` spans — and before the bridge writes either
+ * (at the span's end), the span's name, which is the agent's; `gen_ai.agent.name`
+ * on a GenAI `invoke_agent` span. Undefined for any other span. Read live:
+ * some instrumentations name the agent only after the span started.
  *
  * @example
  * agentNameOf({ 'openinference.span.kind': 'AGENT', 'graph.node.id': 'forecast-agent' }); // 'forecast-agent'
  */
-export function agentNameOf(attributes: Attributes): string | undefined {
-  if (attributes['openinference.span.kind'] === 'AGENT') return text(attributes['agent.name']) ?? text(attributes['graph.node.id']);
+export function agentNameOf(attributes: Attributes, spanName?: string): string | undefined {
+  if (attributes['openinference.span.kind'] === 'AGENT') return text(attributes['agent.name']) ?? text(attributes['graph.node.id']) ?? text(spanName);
   if (attributes['gen_ai.operation.name'] === 'invoke_agent') return text(attributes['gen_ai.agent.name']);
   return undefined;
 }

@@ -20,7 +20,7 @@
  */
 import { SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
-import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED } from '../model/attributes.js';
+import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import { agentNameOf } from '../model/agent-run-span.js';
 import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';
 import { missingSessionAttributes, type SessionIdentity } from '../model/session-context.js';
@@ -82,7 +82,7 @@ export class ModelCallTracker {
     const parentId = trace.getSpanContext(parentContext)?.spanId;
     const parent = parentId === undefined ? undefined : this.open.get(parentId);
     if (parent === undefined) return NOWHERE;
-    return { session: parent.session, agent: agentNameOf(parent.span.attributes) ?? parent.agent };
+    return { session: parent.session, agent: agentNameOf(parent.span.attributes, parent.span.name) ?? parent.agent };
   }
 
   /**
@@ -188,9 +188,14 @@ export class ModelCallTracker {
     return { reported, noted: this.notedAtExit.size };
   }
 
-  /** Every call still open (shutdown), as failed spans ending now. */
+  /**
+   * Every call still open (shutdown), as failed spans ending now; and every
+   * framework run standing for a session whose span is still open — some
+   * instrumentations never end it after a failure (OpenInference's OpenAI
+   * Agents bridge, when a guardrail trips) — so its session ends in the trail.
+   */
   allUnfinished(): ReadableSpan[] {
-    return this.take((id, entry) => this.isOutermostCall(id, entry), () => 'still open at shutdown');
+    return this.take((id, entry) => this.isOutermostCall(id, entry) || isFrameworkRun(entry.span), () => 'still open at shutdown');
   }
 
   private take(select: (id: string, entry: OpenSpan) => boolean, reason: (entry: OpenSpan) => string): ReadableSpan[] {
@@ -246,12 +251,18 @@ export class ModelCallTracker {
   /** A view of the open span that reads as ended now, failed, without touching the span itself. */
   private asFailed(span: Span, reason: string): ReadableSpan {
     this.reported.add(span);
+    const what = isFrameworkRun(span) ? "the agent run's span" : "the model call's span";
     return Object.create(span, {
       endTime: { value: nowHrTime() },
       ended: { value: true },
-      status: { value: { code: SpanStatusCode.ERROR, message: `the model call's span never ended (${reason}); its instrumentation most likely failed to end it after an error` } },
+      status: { value: { code: SpanStatusCode.ERROR, message: `${what} never ended (${reason}); its instrumentation most likely failed to end it after an error` } },
     }) as ReadableSpan;
   }
+}
+
+/** A framework's run that the processor made a session's root (not a `withSession` root: our helpers end theirs). */
+function isFrameworkRun(span: Span): boolean {
+  return span.attributes[AUDIT_SESSION_ROOT] === true && span.instrumentationScope?.name !== TRACER_NAME;
 }
 
 function nowHrTime(): HrTime {

@@ -1,7 +1,10 @@
 /**
  * Whether a failed Vercel AI SDK outer span (`ai.generateText`,
- * `ai.generateObject`, …) copies a child's error, already reported, or failed
- * by itself, so that it reports its own failure only then.
+ * `ai.generateObject`, …) or a framework's plumbing span (a LangChain chain,
+ * an OpenAI Agents turn; framework-structure.ts) copies a child's error,
+ * already reported, or failed by itself, so that it reports its own failure
+ * only then. (A tripped OpenAI Agents guardrail fails the turn, not the
+ * guardrail's span: the turn is where the failure shows.)
  *
  * Those outer spans carry a copy of their children's exception, so they yield
  * no events (one failure, one `error` event). But a failure raised in the
@@ -15,6 +18,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_ERROR_RAISED_HERE, AUDIT_RECORDED, EXCEPTION_EVENT } from '../model/attributes.js';
 import { DEFAULT_CONVERTERS } from '../convert/to-audit-events.js';
 import { isVercelAggregateSpan } from '../convert/vercel-converter.js';
+import { isFrameworkStructure } from '../convert/framework-structure.js';
 import { withAttribute } from './span-view.js';
 
 /** Parents waiting for their own end; the oldest are forgotten past this many. */
@@ -43,7 +47,7 @@ export class ReportedErrors {
     const failed = span.status.code === SpanStatusCode.ERROR || span.events.some((e) => e.name === EXCEPTION_EVENT);
     let view = span;
     let carries = false;
-    if (failed && isVercelAggregateSpan(span)) {
+    if (failed && (isVercelAggregateSpan(span) || isFrameworkStructure(span))) {
       if (!childCarried && !insideCall) view = withAttribute(span, AUDIT_ERROR_RAISED_HERE, true);
       carries = childCarried || !insideCall;
     } else if (failed) {

@@ -17,16 +17,16 @@
  * `INTEROP_CAPTURE=1` they are written to `captured/<name>-cli-otlp.json`.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startAuditReceiver, verifyTrail, type StoredAuditEvent } from '../../src/index.js';
-import { AUDIT_SEQUENCE_NUMBER, AUDIT_SEQUENCE_PREV_HASH, AUDIT_STREAM_ID, CHECKPOINT_NAME } from '../../src/chain/chain-fields.js';
+import { startAuditReceiver, verifyTrail } from '../../src/index.js';
+import { CHECKPOINT_NAME } from '../../src/chain/chain-fields.js';
 import { startFakeAnthropicServer, type AnthropicReply, type AnthropicRequest } from '../servers/fake-anthropic-server.js';
 import { listenOnLoopback, mediaTypeOf, parseJson, readBody, sendJson } from '../servers/loopback-server.js';
-import type { ScenarioRun } from './run-scenario.js';
+import { scenarioSpoolDir, withoutChainFields, type ScenarioRun } from './run-scenario.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -67,6 +67,7 @@ export async function runAnthropicScenario(
   const trap = await startEgressTrap();
   const otlp = options.otlpReceiver === true ? await startOtlpRecorder() : undefined;
   model.enqueue(...replies);
+  const spoolDir = scenarioSpoolDir();
   try {
     // The child sees none of this process's OTel, vendor or proxy settings.
     const inherited = Object.fromEntries(
@@ -85,6 +86,7 @@ export async function runAnthropicScenario(
         INTEROP_MODEL_URL: model.url,
         INTEROP_MODEL_KEY: model.apiKey,
         INTEROP_EGRESS_PROXY_URL: trap.url,
+        OTEL_AGENT_AUDIT_SPOOL_DIR: spoolDir,
         ...(otlp ? { INTEROP_OTLP_URL: otlp.url } : {}),
         ...capture,
         ...options.env,
@@ -104,12 +106,8 @@ export async function runAnthropicScenario(
     };
   } finally {
     await Promise.all([receiver.close(), model.close(), trap.close(), otlp?.close()]);
+    rmSync(spoolDir, { recursive: true, force: true });
   }
-}
-
-function withoutChainFields(event: StoredAuditEvent): StoredAuditEvent {
-  const { [AUDIT_STREAM_ID]: _stream, [AUDIT_SEQUENCE_NUMBER]: _sequence, [AUDIT_SEQUENCE_PREV_HASH]: _prev, ...payload } = event.payload;
-  return { ...event, payload };
 }
 
 /** A proxy on 127.0.0.1 that forwards nothing: every request and CONNECT is recorded and refused. */

@@ -7,6 +7,9 @@
  * `test/interop/captured/<scenario>.json` (fixtures for converter tests).
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startAuditReceiver, verifyTrail, type StoredAuditEvent, type TrailReport } from '../../src/index.js';
@@ -35,6 +38,15 @@ function weatherReplies(): ModelReply[] {
     textReply(SCRIPT.answer, { usage: SCRIPT.usage[1] }),
     errorReply(500),
   ];
+}
+
+/**
+ * A spool folder of the child's own (`OTEL_AGENT_AUDIT_SPOOL_DIR`): what
+ * another scenario's process left in the shared default folder is not this
+ * run's trail. The caller removes it.
+ */
+export function scenarioSpoolDir(): string {
+  return mkdtempSync(join(tmpdir(), 'interop-spool-'));
 }
 
 export interface ScenarioRun {
@@ -68,6 +80,7 @@ export async function runScenario(
   const receiver = await startAuditReceiver({ port: 0, apiKey: receiverKey });
   const model = await startFakeOpenAIServer();
   model.enqueue(...replies);
+  const spoolDir = scenarioSpoolDir();
   try {
     // The child sees none of this process's OTel or vendor settings.
     const inherited = Object.fromEntries(
@@ -85,6 +98,7 @@ export async function runScenario(
         INTEROP_RECEIVER_KEY: receiverKey,
         INTEROP_MODEL_URL: `${model.url}/v1`,
         INTEROP_MODEL_KEY: model.apiKey,
+        OTEL_AGENT_AUDIT_SPOOL_DIR: spoolDir,
         ...capture,
         ...env,
       },
@@ -93,10 +107,12 @@ export async function runScenario(
     return { events: stored.filter((e) => e.payload['name'] !== CHECKPOINT_NAME).map(withoutChainFields), trail: verifyTrail(stored), modelRequests: [...model.requests], stdout, stderr };
   } finally {
     await Promise.all([receiver.close(), model.close()]);
+    rmSync(spoolDir, { recursive: true, force: true });
   }
 }
 
-function withoutChainFields(event: StoredAuditEvent): StoredAuditEvent {
+/** `event` as the agent recorded it: without the hash chain's fields. */
+export function withoutChainFields(event: StoredAuditEvent): StoredAuditEvent {
   const { [AUDIT_STREAM_ID]: _stream, [AUDIT_SEQUENCE_NUMBER]: _sequence, [AUDIT_SEQUENCE_PREV_HASH]: _prev, ...payload } = event.payload;
   return { ...event, payload };
 }
