@@ -47,16 +47,17 @@ async function callTool(mcp, call) {
  * record says so, and the failure still goes back to the model.
  */
 async function recordedCallTool(mcp, call) {
+  let outcome;
   try {
-    return await withToolCall(call.function.name, JSON.parse(call.function.arguments), async () => {
-      const outcome = await callTool(mcp, call);
-      if (outcome.isError) throw Object.assign(new Error(outcome.text), { outcome });
+    await withToolCall(call.function.name, JSON.parse(call.function.arguments), async () => {
+      outcome = await callTool(mcp, call);
+      if (outcome.isError) throw new Error(outcome.text);
       return parsedText(outcome.text);
     }, { callId: call.id });
   } catch (error) {
-    if (error.outcome === undefined) throw error;
-    return error.outcome;
+    if (outcome?.isError !== true) throw error;
   }
+  return outcome;
 }
 
 function parsedText(text) {
