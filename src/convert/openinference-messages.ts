@@ -20,22 +20,30 @@ export function readIndexedMessages(attributes: Attributes, prefix: string, defa
 }
 
 function toMessage(group: IndexedGroup, defaultRole: string): GenAiMessage {
-  const role = str(group['message.role']) ?? defaultRole;
+  const written = str(group['message.role']) ?? defaultRole;
   const content = group['message.content'];
   const parts: GenAiPart[] = [];
-  if (role === 'tool' && group['message.tool_call_id'] !== undefined) {
-    parts.push({ type: 'tool_call_response', id: group['message.tool_call_id'], response: content });
+  // A message answering a tool call is the tool's result, whatever role it
+  // came in: OpenInference flattens Anthropic's `tool_result` block of a user
+  // turn onto the message itself (role user, tool_call_id, content).
+  const answers = str(group['message.tool_call_id']);
+  if (answers !== undefined) {
+    parts.push({ type: 'tool_call_response', id: answers, response: content });
   } else if (typeof content === 'string' && content !== '') {
     parts.push({ type: 'text', content });
   }
-  for (const item of regroupIndexed(group, 'message.contents')) parts.push(contentPart(item));
-  for (const call of regroupIndexed(group, 'message.tool_calls')) {
-    parts.push(toolCallPart(call['tool_call.id'], call['tool_call.function.name'], call['tool_call.function.arguments']));
+  // Anthropic's tool_use block is written twice, under tool_calls and under contents: it is one call.
+  const calls = regroupIndexed(group, 'message.tool_calls').map((call) => toolCallPart(call['tool_call.id'], call['tool_call.function.name'], call['tool_call.function.arguments']));
+  const callIds = new Set(calls.map((call) => call.id).filter((id) => id !== undefined));
+  for (const item of regroupIndexed(group, 'message.contents')) {
+    const part = contentPart(item);
+    if (part.type !== 'tool_call' || part.id === undefined || !callIds.has(part.id)) parts.push(part);
   }
+  parts.push(...calls);
   if (group['message.function_call_name'] !== undefined) {
     parts.push(toolCallPart(undefined, group['message.function_call_name'], group['message.function_call_arguments_json']));
   }
-  return { role, parts };
+  return { role: answers !== undefined ? 'tool' : written, parts };
 }
 
 /** Content part types that are text: OpenInference writes the Responses API's `input_text` / `output_text` as they came. */
@@ -45,6 +53,7 @@ function contentPart(item: IndexedGroup): GenAiPart {
   const type = str(item['message_content.type']) ?? 'text';
   if (TEXT_TYPES.has(type)) return { type: 'text', content: str(item['message_content.text']) ?? '' };
   if (type === 'image') return { type: 'uri', modality: 'image', uri: item['message_content.image.image.url'] };
+  if (type === 'tool_use') return toolCallPart(item['tool_call.id'], item['tool_call.function.name'], item['tool_call.function.arguments']);
   return { type, content: item['message_content.text'] };
 }
 

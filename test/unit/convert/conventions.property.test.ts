@@ -52,6 +52,12 @@ const CONVENTIONS: Record<string, Convention> = {
     indexed: [],
     names: ['ai.generateText', 'ai.generateText.doGenerate', 'ai.toolCall', 'ai.', 'ai.embed'],
   },
+  mastra: {
+    marker: ['mastra.span.type', ['agent_run', 'model_generation', 'model_step', 'model_chunk', 'tool_call', '']],
+    keys: ['gen_ai.operation.name', 'gen_ai.request.model', 'gen_ai.agent.name', 'gen_ai.conversation.id', 'mastra.metadata.runId', 'gen_ai.tool.name', 'gen_ai.input.messages'],
+    indexed: [],
+    names: ['agent run', 'chat gpt-4o-mini', 'step: 0', 'execute_tool get_weather'],
+  },
   genai: {
     keys: ['gen_ai.operation.name', 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens',
       'gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.total_tokens', 'gen_ai.tool.name', 'gen_ai.tool.call.arguments', 'mcp.method.name', 'gen_ai.input.messages'],
@@ -112,10 +118,13 @@ function randomAttributes(r: Random, convention: Convention): Attributes {
   return attributes;
 }
 
+/** Instrumentation scopes: Vercel's `ai`, the agent frameworks' (framework-structure.ts), any other. */
+const SCOPES = ['ai', 'other', '@arizeai/openinference-instrumentation-langchain', '@arizeai/openinference-instrumentation-openai-agents', '@traceloop/instrumentation-langchain'];
+
 function randomSpan(r: Random): void {
   const convention = pick(r, Object.values(CONVENTIONS));
   const name = r() < 0.7 ? pick(r, convention.names) : pick(r, JSON_TEXTS).slice(0, 60);
-  const span = trace.getTracer(pick(r, ['ai', 'other'])).startSpan(name, { attributes: randomAttributes(r, convention) });
+  const span = trace.getTracer(pick(r, SCOPES)).startSpan(name, { attributes: randomAttributes(r, convention) });
   for (let n = int(r, 3); n > 0; n--) {
     const event = pick(r, ['gen_ai.content.prompt', 'gen_ai.content.completion', 'exception']);
     span.addEvent(event, { [pick(r, ['gen_ai.prompt', 'gen_ai.completion', 'exception.message'])]: randomValue(r) });

@@ -11,8 +11,8 @@ const it = base.extend('convert', ({ spanEvents }) => (attributes: Attributes, n
 const customName = (events: AuditEvent[]) => events.find((e) => e.type === 'custom')?.payload.name;
 
 describe('which convention converts a span (span-conventions.md, "How to tell")', () => {
-  it('tries the vendor conventions before GenAI, in the documented order', () => {
-    expect(DEFAULT_CONVERTERS.map((c) => c.name)).toEqual(['openinference', 'langsmith', 'traceloop', 'vercel-ai', 'opentelemetry-genai']);
+  it("tries the frameworks' plumbing first, then the vendor conventions before GenAI, in the documented order", () => {
+    expect(DEFAULT_CONVERTERS.map((c) => c.name)).toEqual(['framework-structure', 'openinference', 'langsmith', 'traceloop', 'vercel-ai', 'opentelemetry-genai']);
   });
 
   it('gives openinference.span.kind precedence over LangSmith and GenAI markers on the same span', ({ convert }) => {
