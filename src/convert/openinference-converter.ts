@@ -18,6 +18,7 @@ import { readJson, readNumber, readString } from '../model/span-reader.js';
 import { emitToolCall } from './tool-call-event.js';
 import { readToolMessage } from './langchain-tool-message.js';
 import { agentNameOf } from '../model/agent-run-span.js';
+import { mcpToolResult } from './mcp-tool-result.js';
 
 const SPAN_KIND = 'openinference.span.kind';
 const INPUT_VALUE = 'input.value';
@@ -33,6 +34,9 @@ export const openInferenceConverter: SpanConverter = {
     const kind = String(span.attributes[SPAN_KIND]).toUpperCase();
     if (kind === 'LLM') emitModelCall(span, out, readModelCall(span));
     else if (kind === 'TOOL') convertTool(span, out);
+    // An agent with no parent agent is the run itself — the session, or inside
+    // one — and no event; a sub-agent (handed over to, or called) is one.
+    else if (kind === 'AGENT' && operationFields(span.attributes, kind) === undefined) return;
     else emitOperation(span, out, `openinference.${kind.toLowerCase()}`, readString(span.attributes, MODEL_NAME) ?? readString(span.attributes, 'embedding.model_name'), operationFields(span.attributes, kind));
   },
 };
@@ -86,7 +90,7 @@ function convertTool(span: ReadableSpan, out: SpanEventBuilder): void {
     name,
     callId: readString(a, 'tool_call.id') ?? readString(a, 'tool.id') ?? message?.callId,
     arguments: readJson(a, INPUT_VALUE),
-    result: message === undefined ? output : message.content,
+    result: message === undefined ? mcpToolResult(output) : message.content,
   });
 }
 

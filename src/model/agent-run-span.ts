@@ -19,6 +19,7 @@ const GENAI_RUN_OPERATIONS: ReadonlySet<unknown> = new Set(['invoke_agent', 'inv
 const TRACELOOP_RUN_KINDS: ReadonlySet<unknown> = new Set(['agent', 'workflow']);
 /** OpenInference's LangChain tracer: a root run (an agent, a graph, a chain) is the unit of work. */
 const OPENINFERENCE_LANGCHAIN = '@arizeai/openinference-instrumentation-langchain';
+const OPENINFERENCE_OPENAI_AGENTS = '@arizeai/openinference-instrumentation-openai-agents';
 /**
  * OpenLLMetry's LangChain handler drops the parent of every run it traces
  * (each span is a root), and its MCP session span is a connection: neither
@@ -65,15 +66,19 @@ function agentFromSpanName(name: string): string | undefined {
  * The agent an agent span names as its own (not one stamped from the
  * session): OpenInference's `agent.name` or, from the OpenAI Agents bridge,
  * `graph.node.id` on `AGENT` spans — and before the bridge writes either
- * (at the span's end), the span's name, which is the agent's; `gen_ai.agent.name`
+ * (at the span's end), the name of the bridge's span (`span`), which is the
+ * agent's; `gen_ai.agent.name`
  * on a GenAI `invoke_agent` span. Undefined for any other span. Read live:
  * some instrumentations name the agent only after the span started.
  *
  * @example
  * agentNameOf({ 'openinference.span.kind': 'AGENT', 'graph.node.id': 'forecast-agent' }); // 'forecast-agent'
  */
-export function agentNameOf(attributes: Attributes, spanName?: string): string | undefined {
-  if (attributes['openinference.span.kind'] === 'AGENT') return text(attributes['agent.name']) ?? text(attributes['graph.node.id']) ?? text(spanName);
+export function agentNameOf(attributes: Attributes, span?: { name: string; scope: string | undefined }): string | undefined {
+  if (attributes['openinference.span.kind'] === 'AGENT') {
+    const named = text(attributes['agent.name']) ?? text(attributes['graph.node.id']);
+    return named ?? (span?.scope === OPENINFERENCE_OPENAI_AGENTS ? text(span.name) : undefined);
+  }
   if (attributes['gen_ai.operation.name'] === 'invoke_agent') return text(attributes['gen_ai.agent.name']);
   return undefined;
 }

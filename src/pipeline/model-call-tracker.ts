@@ -82,7 +82,7 @@ export class ModelCallTracker {
     const parentId = trace.getSpanContext(parentContext)?.spanId;
     const parent = parentId === undefined ? undefined : this.open.get(parentId);
     if (parent === undefined) return NOWHERE;
-    return { session: parent.session, agent: agentNameOf(parent.span.attributes, parent.span.name) ?? parent.agent };
+    return { session: parent.session, agent: agentNameOf(parent.span.attributes, { name: parent.span.name, scope: parent.span.instrumentationScope?.name }) ?? parent.agent };
   }
 
   /**

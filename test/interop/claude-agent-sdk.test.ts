@@ -7,9 +7,9 @@
  *
  * The framework script — get_weather (ok), get_forecast (throws: the SDK
  * sends the model an `is_error` tool_result and goes on), the answer — must
- * leave exactly: the SDK's run as the session (start + end), one prompt and
- * one completion per model call, one tool_call per executed tool with
- * arguments and result, one error for the failing tool; also with
+ * leave exactly: the SDK's run as the session (start + end), one tool_call
+ * per executed tool with arguments and result, one error for the failing
+ * tool, and no model-call events (the instrumentation writes none); also with
  * OpenInference's Anthropic instrumentation on (it sees nothing: the CLI
  * makes the model calls in its own process); and inside withSession. The
  * CLI reached the fake server only: nothing else was requested, and nothing
@@ -53,12 +53,19 @@ function expectModelTraffic(run: AnthropicScenarioRun): void {
   expect(bodies[2]?.messages.at(-1)?.content).toEqual([expect.objectContaining({ type: 'tool_result', tool_use_id: IDS.forecast, is_error: true })]);
 }
 
+/**
+ * What the trail can hold of a Claude Agent SDK run: the instrumentation
+ * writes the run (`ClaudeAgent.query`, an AGENT span with the question, the
+ * answer and the run's summed tokens) and one TOOL span per executed tool —
+ * no span per model call, since the CLI makes the calls in its own process
+ * (README, "Supported conventions"). So: the run as the session, one
+ * tool_call per tool with arguments and result, one error for the failure,
+ * and no prompt or completion.
+ */
 function expectFrameworkTrail(run: AnthropicScenarioRun): void {
   expect(run.stdout).toContain(`result: success ${S.answer}`);
   const events = run.events;
-  expect.soft(events.map((e) => e.type).sort()).toEqual([
-    'completion', 'completion', 'completion', 'custom', 'custom', 'error', 'prompt', 'prompt', 'prompt', 'tool_call', 'tool_call',
-  ]);
+  expect.soft(events.map((e) => e.type).sort()).toEqual(['custom', 'custom', 'error', 'tool_call', 'tool_call']);
   const sessions = new Set(events.map((e) => e.payload.session_id));
   expect.soft(sessions.size).toBe(1);
   expect.soft([...sessions][0]).toEqual(expect.any(String));
@@ -67,17 +74,6 @@ function expectFrameworkTrail(run: AnthropicScenarioRun): void {
   const [start, end] = ofType(events, 'custom');
   expect.soft(start?.payload).toMatchObject({ name: 'session.start' });
   expect.soft(end?.payload).toMatchObject({ name: 'session.end', outcome: 'success' });
-
-  // No span carries a per-call token count (the CLI makes the calls), so none is asserted.
-  const prompts = ofType(events, 'prompt');
-  const completions = ofType(events, 'completion');
-  for (let i = 0; i < 3; i++) {
-    expect.soft(prompts[i]?.payload).toMatchObject({ model: MODEL, provider: 'anthropic' });
-    expect.soft(completions[i]?.payload).toMatchObject({ model: anthropicResponseModelFor(MODEL), provider: 'anthropic' });
-    expect.soft(completions[i]?.payload.span_id).toBe(prompts[i]?.payload.span_id);
-  }
-  expect.soft(String(prompts[0]?.payload.prompt)).toContain('What is the weather in Oslo');
-  expect.soft(completions[2]?.payload.response).toBe(S.answer);
 
   // The tool's own name or the MCP name the model called it by.
   const [weather, forecast] = ofType(events, 'tool_call');

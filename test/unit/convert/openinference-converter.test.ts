@@ -131,10 +131,26 @@ describe('OpenInference spans (from the semantic conventions)', () => {
   });
 
   // `for`, not `each`: only `for` hands the test its fixtures (after the row).
-  it.for(['AGENT', 'CHAIN', 'RETRIEVER', 'EMBEDDING', 'RERANKER', 'GUARDRAIL', 'EVALUATOR', 'PROMPT'])('turns a %s span into one custom event', (kind, { convert }) => {
+  it.for(['CHAIN', 'RETRIEVER', 'EMBEDDING', 'RERANKER', 'GUARDRAIL', 'EVALUATOR', 'PROMPT'])('turns a %s span into one custom event', (kind, { convert }) => {
     const events = convert({ 'openinference.span.kind': kind, 'agent.name': 'planner', 'session.id': 'chat-7' }, { name: 'step' });
     expect(events).toEqual([expect.objectContaining({ type: 'custom', sessionId: 'chat-7', agentName: 'planner' })]);
     expect(events[0]!.payload).toMatchObject({ name: `openinference.${kind.toLowerCase()}`, span_name: 'step' });
+  });
+
+  it('turns a sub-agent (an AGENT span naming its parent agent) into one custom event with both names; a top-level agent into none', ({ convert }) => {
+    const sub = convert({ 'openinference.span.kind': 'AGENT', 'graph.node.id': 'forecast-agent', 'graph.node.parent_id': 'weather-agent' }, { name: 'forecast-agent' });
+    expect(sub).toEqual([expect.objectContaining({ type: 'custom' })]);
+    expect(sub[0]!.payload).toMatchObject({ name: 'openinference.agent', agent: 'forecast-agent', parent_agent: 'weather-agent' });
+    // The run itself: the session stands for it (or it runs inside one).
+    expect(convert({ 'openinference.span.kind': 'AGENT', 'agent.name': 'planner' }, { name: 'planner' })).toEqual([]);
+  });
+
+  it('reads a tool result of MCP text blocks as its text, JSON parsed', ({ convert }) => {
+    const events = convert({
+      'openinference.span.kind': 'TOOL', 'tool.name': 'mcp__weather__get_weather', 'input.value': '{"city":"Oslo"}',
+      'output.value': JSON.stringify([{ type: 'text', text: '{"city":"Oslo",' }, { type: 'text', text: '"temperature_c":12}' }]),
+    });
+    expect(events[0]?.payload).toMatchObject({ arguments: { city: 'Oslo' }, result: { city: 'Oslo', temperature_c: 12 } });
   });
 
   it('prefers the whole request in input.value when the SDK dropped attributes of a long chat', ({ tracing }) => {
