@@ -45,7 +45,8 @@ describe.skipIf(!supported)(title, () => {
     expect.soft(sessionIds.size).toBe(1);
     expect.soft([...sessionIds][0]).toEqual(expect.any(String));
     expect.soft(new Set(run.events.map((e) => e.trace_id)).size).toBe(1);
-    for (const event of run.events) expect.soft(event.payload.agent_name).toBe('weather-agent');
+    // Mastra's bridge names the agent on its run and model spans, not on tool spans (README, "Supported conventions").
+    for (const event of run.events) expect.soft(event.payload.agent_name).toBe(['tool_call', 'error'].includes(event.type) ? undefined : 'weather-agent');
 
     const [start, end] = ofType(run, 'custom');
     expect.soft(start?.payload).toMatchObject({ name: 'session.start' });
