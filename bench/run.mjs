@@ -7,7 +7,8 @@
 //  (d) the write-ahead spool's append throughput with group commit;
 //  (e) the p99 event-loop delay the audit path adds at 1,000 events/s;
 //  (f) redaction and the hash chain: µs per event, and export throughput with both on vs. off;
-//  (g) `verify`: events/s over a chained trail.
+//  (g) `verify`: events/s over a chained trail;
+//  (h) conversion cost per span of each convention, on the spans the real instrumentations wrote.
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -21,6 +22,7 @@ import { eventLoopDelay } from './event-loop-delay.mjs';
 import { spoolAppendThroughput } from './spool-append.mjs';
 import { completion, discard, messages, nsPerCall } from './helper-workload.mjs';
 import { startProcess } from './processes.mjs';
+import { CAPTURES, conversionCost } from './conversion-cost.mjs';
 import { BENCH_SIGNING_KEY, conversation, exportWithTrust, reply, trustCostPerEvent, verifyThroughput } from './trust.mjs';
 
 const ROUNDS = 5;
@@ -266,7 +268,17 @@ async function verifySpeed() {
   }
 }
 
+function conversionPerConvention() {
+  console.log('\n(h) toAuditEvents per convention, on the spans of the interop captures (replayed through a real tracer), median of 7 rounds × ~20,000 spans');
+  const rows = CAPTURES.map(([label, scenario]) => [label, conversionCost(scenario)]);
+  const baseline = rows.at(-1)[1].perSpan;
+  for (const [label, r] of rows) {
+    const perEvent = r.perEvent === undefined ? '   —' : r.perEvent.toFixed(1).padStart(5);
+    console.log(`    ${label.padEnd(40)} ${String(r.spans).padStart(3)} spans → ${String(r.events).padStart(2)} events   ${r.perSpan.toFixed(1).padStart(5)} µs/span   ${perEvent} µs/event   ${(r.perSpan / baseline).toFixed(2)}× baseline per span`);
+  }
+}
+
 const only = process.argv.slice(2);
-const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay, f: trustCost, g: verifySpeed };
+const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay, f: trustCost, g: verifySpeed, h: conversionPerConvention };
 console.log(`otel-agent-audit benchmark — node ${process.version}, ${new Date().toISOString()}`);
 for (const [key, part] of Object.entries(parts)) if (only.length === 0 || only.includes(key)) await part();
