@@ -17,7 +17,6 @@
  * concurrently) the match would be a guess, so none is made and both are
  * recorded — the trail then shows the call twice rather than wrongly.
  */
-import type { HrTime } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/sdk-trace-base';
 import { startsAsModelCall } from '../model/model-call-span.js';
 
@@ -36,6 +35,8 @@ export function isFrameworkSpan(span: Pick<Span, 'instrumentationScope'>): boole
 
 interface OpenFrameworkSpan {
   readonly span: Span;
+  /** Its place in the order spans started in (the SDK's start times have a resolution of 1 ms). */
+  readonly order: number;
   /** The LLM-level call that claimed it: it records the call. */
   claimedBy: string | undefined;
 }
@@ -44,20 +45,20 @@ interface OpenFrameworkSpan {
 export class FrameworkCalls {
   private readonly open = new Map<string, OpenFrameworkSpan>();
 
-  /** A framework span started: whether it is a model call is read when an LLM-level call asks. */
-  started(span: Span): void {
-    this.open.set(span.spanContext().spanId, { span, claimedBy: undefined });
+  /** A framework span started (`order`: the order spans started in); whether it is a model call is read when an LLM-level call asks. */
+  started(span: Span, order: number): void {
+    this.open.set(span.spanContext().spanId, { span, order, claimedBy: undefined });
   }
 
   /**
-   * The one open framework model call, not yet claimed, that started no later
-   * than `innerStart`, claimed for `innerId`; or undefined when none or several are.
+   * The one open framework model call, not yet claimed, that started before
+   * the call started `innerOrder`-th, claimed for `innerId`; or undefined when none or several are.
    */
-  claim(innerId: string, innerStart: HrTime): string | undefined {
+  claim(innerId: string, innerOrder: number): string | undefined {
     let found: [string, OpenFrameworkSpan] | undefined;
     for (const entry of this.open) {
-      const { span, claimedBy } = entry[1];
-      if (claimedBy !== undefined || isLater(span.startTime, innerStart) || !startsAsModelCall(span.name, span.attributes)) continue;
+      const { span, order, claimedBy } = entry[1];
+      if (claimedBy !== undefined || order > innerOrder || !startsAsModelCall(span.name, span.attributes)) continue;
       if (found !== undefined) return undefined;
       found = entry;
     }
@@ -72,8 +73,4 @@ export class FrameworkCalls {
     this.open.delete(spanId);
     return entry?.claimedBy;
   }
-}
-
-function isLater(a: HrTime, b: HrTime): boolean {
-  return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 }

@@ -47,6 +47,8 @@ interface OpenSpan {
   readonly agent: string | undefined;
   /** Set once its session ended while it was open. */
   orphaned: boolean;
+  /** Its place in the order spans started in (the SDK's start times have a resolution of 1 ms). */
+  readonly order: number;
 }
 
 /** Where a starting span belongs (see {@link ModelCallTracker.placeOf}). */
@@ -64,6 +66,8 @@ export class ModelCallTracker {
   private readonly reported = new WeakSet<ReadableSpan>();
   /** Traces whose session has ended (the newest MAX_ENDED_SESSIONS): a call started there later is already orphaned. */
   private readonly endedSessions = new Set<string>();
+  /** How many spans have started: the order of each (a double counts exactly past any process's lifetime of spans). */
+  private started = 0;
   /** Calls open at the last `beforeExit`: still open at the next one, nothing can end them. */
   private notedAtExit = new Set<string>();
 
@@ -117,9 +121,10 @@ export class ModelCallTracker {
       if (startsAsModelCall(span.name, span.attributes)) span.setAttribute(AUDIT_MODEL_CALL_RECORDED_BY, enclosing);
     } else if (startsAsModelCall(span.name, span.attributes)) call = spanId;
     // A call started in a session that has already ended (fire-and-forget work) has nothing left to wait for.
-    if (isFrameworkSpan(span)) this.frameworkCalls.started(span);
+    const order = this.started++;
+    if (isFrameworkSpan(span)) this.frameworkCalls.started(span, order);
     const orphaned = session !== undefined && this.endedSessions.has(span.spanContext().traceId);
-    this.open.set(spanId, { span, call, since: Date.now(), session, agent: place.agent, orphaned });
+    this.open.set(spanId, { span, call, since: Date.now(), session, agent: place.agent, orphaned, order });
     return this.open.size > MAX_OPEN_SPANS ? this.evict() : [];
   }
 
@@ -143,7 +148,7 @@ export class ModelCallTracker {
     if (this.reported.has(span)) return withAttribute(span, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, true);
     if (recordedBy !== undefined) return withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, recordedBy);
     if (entry !== undefined && this.isLLMLevelCall(spanId, entry)) {
-      const framework = this.frameworkCalls.claim(spanId, span.startTime);
+      const framework = this.frameworkCalls.claim(spanId, entry.order);
       if (framework !== undefined) return this.inFrameworkSession(span, entry, this.open.get(framework));
     }
     const enclosing = entry?.call;
