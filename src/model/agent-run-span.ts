@@ -1,8 +1,9 @@
 /**
  * Which spans are an agent framework's *run* — the span an agent's whole
- * activity nests under — told from what a span carries when it starts. With
- * no `withSession` around it, such a run is the audit trail's session
- * (the audit span processor maps it so; see `FrameworkSessions`).
+ * activity nests under — told from what a span carries so far: at its start,
+ * or (for instrumentations that describe a span only just after starting
+ * it) when its first child starts. With no `withSession` around it, such a
+ * run is the audit trail's session (the audit span processor maps it so).
  */
 import type { Attributes } from '@opentelemetry/api';
 import { readAgentName, readSessionId } from './span-identity.js';
@@ -28,17 +29,17 @@ const OPENINFERENCE_OPENAI_AGENTS = '@arizeai/openinference-instrumentation-open
 const NOT_RUNS: ReadonlySet<string> = new Set(['@traceloop/instrumentation-langchain', '@traceloop/instrumentation-mcp']);
 
 /**
- * The run a span starting outside any session stands for, or undefined when
+ * The run a span outside any session stands for, or undefined when
  * it is not an agent run of any convention we read: an OpenInference `AGENT`
  * span or a root `CHAIN` of OpenInference's LangChain tracer, a GenAI
  * `invoke_agent` / `invoke_workflow` span, an OpenLLMetry `agent` /
  * `workflow` span. Never throws.
  *
  * @example
- * agentRunAtStart('Agent workflow', { 'openinference.span.kind': 'AGENT', 'agent.name': 'weather-agent' });
+ * agentRunOf('Agent workflow', { 'openinference.span.kind': 'AGENT', 'agent.name': 'weather-agent' });
  * // → { sessionId: undefined, agentName: 'weather-agent' }
  */
-export function agentRunAtStart(name: string, attributes: Attributes, scope?: string): AgentRun | undefined {
+export function agentRunOf(name: string, attributes: Attributes, scope?: string): AgentRun | undefined {
   if (scope !== undefined && NOT_RUNS.has(scope)) return undefined;
   const inferenceKind = attributes['openinference.span.kind'];
   const isRun =

@@ -2,7 +2,7 @@ import { TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../model/attributes.js';
-import { agentRunAtStart } from '../model/agent-run-span.js';
+import { agentRunOf } from '../model/agent-run-span.js';
 import { resolveOption } from '../config/resolve-option.js';
 import { resolveSpanQueueConfig, type SpanQueueConfig, type SpanQueueOptions } from '../config/resolve.js';
 import { resolveToolGate } from '../config/tool-decision-options.js';
@@ -309,7 +309,7 @@ function resolveProcessorSettings(options: ProcessorSettingsOptions): { queue: S
  * after the run's span (unique, and found again from any of its events).
  */
 function runSession(span: Span): SessionIdentity | undefined {
-  const run = agentRunAtStart(span.name, span.attributes, span.instrumentationScope?.name);
+  const run = agentRunOf(span.name, span.attributes, span.instrumentationScope?.name);
   if (run === undefined) return undefined;
   const { traceId, spanId } = span.spanContext();
   span.setAttribute(AUDIT_SESSION_ROOT, true);
