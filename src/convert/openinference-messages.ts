@@ -26,7 +26,8 @@ function toMessage(group: IndexedGroup, defaultRole: string): GenAiMessage {
   // A message answering a tool call is the tool's result, whatever role it
   // came in: OpenInference flattens Anthropic's `tool_result` block of a user
   // turn onto the message itself (role user, tool_call_id, content).
-  const answers = str(group['message.tool_call_id']);
+  const answered = group['message.tool_call_id'];
+  const answers = typeof answered === 'number' ? String(answered) : str(answered);
   if (answers !== undefined) {
     parts.push({ type: 'tool_call_response', id: answers, response: content });
   } else if (typeof content === 'string' && content !== '') {

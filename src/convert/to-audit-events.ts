@@ -7,6 +7,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_CARRIER_SPAN, AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import type { AuditEvent } from '../model/audit-event.js';
 import { isLateRunRoot } from '../model/agent-run-span.js';
+import { TRACER_NAME } from '../model/version.js';
 import { frameworkStructureConverter } from './framework-structure.js';
 import { genAiConverter } from './genai-converter.js';
 import type { LogContentSource } from './log-content-source.js';
@@ -95,9 +96,13 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], l
     const converter = ownEvents && !sessionRoot ? converters.find((c) => c.matches(span)) : undefined;
     if (sessionRoot) emitSession(span, builder);
     else if (converter) converter.convert(span, builder);
-    // Plumbing reports an error only when it failed by itself (reported-errors.ts).
-    const plumbing = converter?.structural === true && span.attributes[AUDIT_ERROR_RAISED_HERE] !== true;
-    emitErrorsAndCustomEvents(span, builder, !sessionRoot && (converter === undefined || plumbing));
+    // Plumbing and a framework's run report an error only when they failed by
+    // themselves (reported-errors.ts); our own session roots report theirs.
+    const raisedHere = span.attributes[AUDIT_ERROR_RAISED_HERE] === true;
+    const recordedOnly = sessionRoot
+      ? isFrameworkRunRoot(span) && !raisedHere
+      : converter === undefined || (converter.structural === true && !raisedHere);
+    emitErrorsAndCustomEvents(span, builder, recordedOnly);
     // A call given up as unfinished that ended after all: its prompt and errors
     // went out then; only its outcome is new.
     const events = span.attributes[AUDIT_MODEL_CALL_REPORTED_UNFINISHED] === true ? builder.out.filter((t) => t.event.type === 'completion') : builder.out;
@@ -106,6 +111,11 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], l
     // A converter bug must not lose the span silently: the trail says so.
     out.push(...conversionFailure(span, error));
   }
+}
+
+/** A session's root that a framework's instrumentation wrote (not a `withSession` span of our helpers). */
+function isFrameworkRunRoot(span: ReadableSpan): boolean {
+  return span.instrumentationScope?.name !== TRACER_NAME;
 }
 
 function conversionFailure(span: ReadableSpan, error: unknown): TimedAuditEvent[] {

@@ -35,30 +35,40 @@ export function isFrameworkSpan(span: Pick<Span, 'instrumentationScope'>): boole
 
 interface OpenFrameworkSpan {
   readonly span: Span;
+  /** When it started (ms): a call open longer than the unfinished-call timeout is most likely one its instrumentation never ended. */
+  readonly since: number;
   /** Its place in the order spans started in (the SDK's start times have a resolution of 1 ms). */
   readonly order: number;
   /** The LLM-level call that claimed it: it records the call. */
   claimedBy: string | undefined;
 }
 
-/** The framework spans open now; bounded by the open-span bound of the caller. */
+/**
+ * The framework spans open now. The caller ends each one it stops following
+ * (ended, given up, forgotten past its bound), so this map is bounded by its.
+ */
 export class FrameworkCalls {
   private readonly open = new Map<string, OpenFrameworkSpan>();
 
+  /** `maxAgeMillis`: calls open longer than this are no candidates (see `since`). */
+  constructor(private readonly maxAgeMillis: number) {}
+
   /** A framework span started (`order`: the order spans started in); whether it is a model call is read when an LLM-level call asks. */
   started(span: Span, order: number): void {
-    this.open.set(span.spanContext().spanId, { span, order, claimedBy: undefined });
+    this.open.set(span.spanContext().spanId, { span, order, since: Date.now(), claimedBy: undefined });
   }
 
   /**
    * The one open framework model call, not yet claimed, that started before
-   * the call started `innerOrder`-th, claimed for `innerId`; or undefined when none or several are.
+   * the call started `innerOrder`-th and that `eligible` accepts, claimed for
+   * `innerId`; or undefined when none or several are.
    */
-  claim(innerId: string, innerOrder: number): string | undefined {
+  claim(innerId: string, innerOrder: number, eligible: (spanId: string) => boolean): string | undefined {
+    const oldest = Date.now() - this.maxAgeMillis;
     let found: [string, OpenFrameworkSpan] | undefined;
     for (const entry of this.open) {
-      const { span, order, claimedBy } = entry[1];
-      if (claimedBy !== undefined || order > innerOrder || !startsAsModelCall(span.name, span.attributes)) continue;
+      const { span, order, since, claimedBy } = entry[1];
+      if (claimedBy !== undefined || order > innerOrder || since < oldest || !startsAsModelCall(span.name, span.attributes) || !eligible(entry[0])) continue;
       if (found !== undefined) return undefined;
       found = entry;
     }

@@ -20,7 +20,7 @@
  */
 import { SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
-import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
+import { AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import { agentNameOf } from '../model/agent-run-span.js';
 import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';
 import { missingSessionAttributes, type SessionIdentity } from '../model/session-context.js';
@@ -71,10 +71,12 @@ export class ModelCallTracker {
   /** Calls open at the last `beforeExit`: still open at the next one, nothing can end them. */
   private notedAtExit = new Set<string>();
 
-  constructor(private readonly timeoutMillis: number) {}
-
   /** Framework model calls, matched to the LLM-level span of the same call (framework-calls.ts). */
-  private readonly frameworkCalls = new FrameworkCalls();
+  private readonly frameworkCalls: FrameworkCalls;
+
+  constructor(private readonly timeoutMillis: number) {
+    this.frameworkCalls = new FrameworkCalls(timeoutMillis);
+  }
 
   /**
    * Where a starting span belongs, found through the open spans: the
@@ -148,8 +150,15 @@ export class ModelCallTracker {
     if (this.reported.has(span)) return withAttribute(span, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, true);
     if (recordedBy !== undefined) return withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, recordedBy);
     if (entry !== undefined && this.isLLMLevelCall(spanId, entry)) {
-      const framework = this.frameworkCalls.claim(spanId, entry.order);
-      if (framework !== undefined) return this.inFrameworkSession(span, entry, this.open.get(framework));
+      // Only a framework call of the same session (or of none, where this call has none) can be this call.
+      const sameSession = (id: string) => entry.session === undefined || this.open.get(id)?.session?.sessionId === entry.session.sessionId;
+      const frameworkId = this.frameworkCalls.claim(spanId, entry.order, sameSession);
+      const framework = frameworkId === undefined ? undefined : this.open.get(frameworkId);
+      if (framework !== undefined) {
+        // Part of this call now: not reported as unfinished should its span never end.
+        framework.call = spanId;
+        return this.inFrameworkSession(span, entry, framework);
+      }
     }
     const enclosing = entry?.call;
     if (enclosing === undefined || enclosing === spanId || span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] !== undefined) return span;
@@ -181,15 +190,17 @@ export class ModelCallTracker {
   }
 
   /**
-   * The process ran out of work (`beforeExit`): reports the calls noted at the
-   * previous `beforeExit` that are still open, and notes the calls open now.
+   * The process ran out of work (`beforeExit`): reports the calls (and
+   * framework runs, see {@link allUnfinished}) noted at the previous
+   * `beforeExit` that are still open, and notes the ones open now.
    * Returns how many were noted: the caller then lets the event loop turn once
    * more, so work an app's own `beforeExit` handler started gets its chance.
    */
   atExit(): { reported: ReadableSpan[]; noted: number } {
     const noted = this.notedAtExit;
-    const reported = this.take((id, entry) => noted.has(id) && this.isOutermostCall(id, entry), () => 'still open when the process ran out of work');
-    this.notedAtExit = new Set([...this.open].filter(([id, entry]) => this.isOutermostCall(id, entry)).map(([id]) => id));
+    const unfinished = (id: string, entry: OpenSpan) => this.isOutermostCall(id, entry) || isFrameworkRun(entry.span);
+    const reported = this.take((id, entry) => noted.has(id) && unfinished(id, entry), () => 'still open when the process ran out of work');
+    this.notedAtExit = new Set([...this.open].filter(([id, entry]) => unfinished(id, entry)).map(([id]) => id));
     return { reported, noted: this.notedAtExit.size };
   }
 
@@ -240,13 +251,23 @@ export class ModelCallTracker {
     return this.callOf(id, entry) === id;
   }
 
-  /** Forgets the oldest span that is not a call; only when every span is a call is the oldest call given up. */
+  /**
+   * Forgets the oldest span that is neither a call nor a session's root (the
+   * spans started under a root find their session through it), then the
+   * oldest root; only when every span is a call is the oldest call given up.
+   */
   private evict(): ReadableSpan[] {
-    for (const [id, entry] of this.open) {
-      if (this.isOutermostCall(id, entry)) continue;
-      this.open.delete(id);
-      return [];
-    }
+    const forget = (keep: (id: string, entry: OpenSpan) => boolean): boolean => {
+      for (const [id, entry] of this.open) {
+        if (keep(id, entry)) continue;
+        this.open.delete(id);
+        this.frameworkCalls.ended(id);
+        return true;
+      }
+      return false;
+    };
+    if (forget((id, entry) => this.isOutermostCall(id, entry) || entry.span.attributes[AUDIT_SESSION_ROOT] === true)) return [];
+    if (forget((id, entry) => this.isOutermostCall(id, entry))) return [];
     const [id, entry] = this.open.entries().next().value as [string, OpenSpan];
     this.open.delete(id);
     this.frameworkCalls.ended(id);
@@ -256,8 +277,11 @@ export class ModelCallTracker {
   /** A view of the open span that reads as ended now, failed, without touching the span itself. */
   private asFailed(span: Span, reason: string): ReadableSpan {
     this.reported.add(span);
-    const what = isFrameworkRun(span) ? "the agent run's span" : "the model call's span";
+    const run = isFrameworkRun(span);
+    const what = run ? "the agent run's span" : "the model call's span";
     return Object.create(span, {
+      // A run's failure is its own here, not a copy of a child's (reported-errors.ts).
+      ...(run && { attributes: { value: { ...span.attributes, [AUDIT_ERROR_RAISED_HERE]: true } } }),
       endTime: { value: nowHrTime() },
       ended: { value: true },
       status: { value: { code: SpanStatusCode.ERROR, message: `${what} never ended (${reason}); its instrumentation most likely failed to end it after an error` } },
@@ -266,7 +290,7 @@ export class ModelCallTracker {
 }
 
 /** A framework's run that the processor made a session's root (not a `withSession` root: our helpers end theirs). */
-function isFrameworkRun(span: Span): boolean {
+export function isFrameworkRun(span: Pick<ReadableSpan, 'attributes' | 'instrumentationScope'>): boolean {
   return span.attributes[AUDIT_SESSION_ROOT] === true && span.instrumentationScope?.name !== TRACER_NAME;
 }
 

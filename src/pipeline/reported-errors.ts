@@ -15,10 +15,12 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AUDIT_ERROR_RAISED_HERE, AUDIT_RECORDED, EXCEPTION_EVENT } from '../model/attributes.js';
+import { AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_RECORDED, EXCEPTION_EVENT } from '../model/attributes.js';
+import { isLateRunRoot } from '../model/agent-run-span.js';
 import { DEFAULT_CONVERTERS } from '../convert/to-audit-events.js';
 import { isVercelAggregateSpan } from '../convert/vercel-converter.js';
 import { isFrameworkStructure } from '../convert/framework-structure.js';
+import { isFrameworkRun } from './model-call-tracker.js';
 import { withAttribute } from './span-view.js';
 
 /** Parents waiting for their own end; the oldest are forgotten past this many. */
@@ -47,7 +49,7 @@ export class ReportedErrors {
     const failed = span.status.code === SpanStatusCode.ERROR || span.events.some((e) => e.name === EXCEPTION_EVENT);
     let view = span;
     let carries = false;
-    if (failed && (isVercelAggregateSpan(span) || isFrameworkStructure(span))) {
+    if (failed && (isVercelAggregateSpan(span) || isFrameworkStructure(span) || isFrameworkRun(span) || isLateRunRoot(span.attributes))) {
       if (!childCarried && !insideCall) view = withAttribute(span, AUDIT_ERROR_RAISED_HERE, true);
       carries = childCarried || !insideCall;
     } else if (failed) {
@@ -75,5 +77,7 @@ export class ReportedErrors {
  */
 function reportsErrors(span: ReadableSpan): boolean {
   if (span.events.some((e) => e.name === EXCEPTION_EVENT && e.attributes?.[AUDIT_RECORDED] === true)) return true;
+  // A framework's view of a call another span records reports nothing of its own.
+  if (span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] !== undefined) return false;
   return DEFAULT_CONVERTERS.some((converter) => converter.matches(span));
 }
