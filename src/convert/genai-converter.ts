@@ -32,7 +32,7 @@ import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';
 import { toolDecisionPayload } from './tool-decision-payload.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { durationMillis, parseJson, readJson, readString, readStringArray } from '../model/span-reader.js';
+import { durationMillis, parseJson, readJson, readJsonValue, readString, readStringArray } from '../model/span-reader.js';
 import { readGenAiTokenCounts } from './token-usage.js';
 
 /** The model is its own field, not a request parameter. */
@@ -86,8 +86,9 @@ function convertToolCall(span: ReadableSpan, out: SpanEventBuilder): void {
     tool_name: readString(a, GEN_AI_TOOL_NAME) ?? toolNameFromSpanName(span.name),
     tool_call_id: readString(a, GEN_AI_TOOL_CALL_ID),
     tool_type: readString(a, GEN_AI_TOOL_TYPE) ?? mcpToolType(a),
-    arguments: readJson(a, GEN_AI_TOOL_CALL_ARGUMENTS),
-    result: readJson(a, GEN_AI_TOOL_CALL_RESULT),
+    // GenAI defines both as JSON: a result 1 is the number 1.
+    arguments: readJsonValue(a, GEN_AI_TOOL_CALL_ARGUMENTS),
+    result: readJsonValue(a, GEN_AI_TOOL_CALL_RESULT),
     status: span.status.code === SpanStatusCode.ERROR ? 'error' : 'ok',
     duration_ms: durationMillis(span.startTime, span.endTime),
     decision: toolDecisionPayload(a),

@@ -37,6 +37,24 @@ export function readJson(attributes: Attributes, key: string): unknown {
   return typeof value === 'string' ? parseJson(value) : value;
 }
 
+/**
+ * An attribute the convention defines as JSON of any type (GenAI's
+ * `gen_ai.tool.call.arguments` / `result`): numbers, booleans and `null`
+ * keep their types (`"1"` is 1); text that is not valid JSON is returned as text.
+ *
+ * @example
+ * readJsonValue({ 'gen_ai.tool.call.result': '1' }, 'gen_ai.tool.call.result'); // 1
+ */
+export function readJsonValue(attributes: Attributes, key: string): unknown {
+  const value = attributes[key];
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 export function parseJson(text: string): unknown {
   const first = text.trimStart()[0];
   // Only text that looks like JSON is parsed: a plain string stays a string.

@@ -88,7 +88,7 @@ export function withToolCall<T>(name: string, args: unknown, fn: (span: Span) =>
     parent,
     (span): T | Promise<Awaited<T>> => {
       const current = (policy = policyOf(span));
-      const argumentsJson = args !== undefined && current.captureContent ? toSafeJson(args, current.maxContentLength) : undefined;
+      const argumentsJson = args !== undefined && current.captureContent ? toolValueJson(args, current.maxContentLength) : undefined;
       if (argumentsJson !== undefined) {
         try {
           span.setAttribute(GEN_AI_TOOL_CALL_ARGUMENTS, argumentsJson);
@@ -107,7 +107,7 @@ export function withToolCall<T>(name: string, args: unknown, fn: (span: Span) =>
     },
     (span, value) => {
       const current = policy ?? policyOf(span);
-      if (value !== undefined && current.captureContent) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toSafeJson(value, current.maxContentLength));
+      if (value !== undefined && current.captureContent) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toolValueJson(value, current.maxContentLength));
     },
   ) as Recorded<T>;
 }
@@ -131,5 +131,22 @@ function startAttributes(toolName: string, given: object | undefined, problems: 
   const description = textOption(given, 'description', problems);
   if (description) attributes[GEN_AI_TOOL_DESCRIPTION] = description;
   return attributes;
+}
+
+/**
+ * A tool's arguments or result as the attribute's JSON text, so that reading
+ * it back gives the same type: a string stays as it is (readable in any
+ * backend) unless it would read as other JSON — `"1"`, `"true"`, `"{}"` —
+ * which is then written quoted; everything else is JSON.
+ */
+function toolValueJson(value: unknown, maxLength: number): string {
+  const json = toSafeJson(value, maxLength);
+  if (typeof value !== 'string') return json;
+  try {
+    JSON.parse(json);
+    return JSON.stringify(json);
+  } catch {
+    return json;
+  }
 }
 

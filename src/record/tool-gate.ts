@@ -24,7 +24,7 @@ import type { ToolDecision } from '../model/tool-decision.js';
 import type { ToolGate } from '../model/tool-gate.js';
 import { auditEventId, type AuditEvent } from '../model/audit-event.js';
 import { AuditBlockedError } from '../errors.js';
-import { hrTimeToIso, readJson } from '../model/span-reader.js';
+import { hrTimeToIso, readJsonValue } from '../model/span-reader.js';
 import { auditNow } from '../model/clock.js';
 import { sessionFromContext } from '../model/session-context.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
@@ -157,7 +157,7 @@ function toolCallEvent(span: Span, toolName: string, attributes: Attributes, par
       tool_name: toolName,
       tool_call_id: attributes[GEN_AI_TOOL_CALL_ID],
       tool_type: attributes[GEN_AI_TOOL_TYPE],
-      arguments: readJson(attributes, GEN_AI_TOOL_CALL_ARGUMENTS), // as the converter reads it
+      arguments: readJsonValue(attributes, GEN_AI_TOOL_CALL_ARGUMENTS), // as the converter reads it
       status: 'pending',
     },
   };

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect } from 'vitest';
-import { withToolCall } from '../../../src/index.js';
+import { toAuditEvents, withToolCall } from '../../../src/index.js';
 import { it } from '../../support/audit-test.js';
 
 const LIMIT = 16_384; // DEFAULTS.maxContentLength
@@ -30,6 +30,16 @@ describe('withToolCall', () => {
   it('keeps string arguments and results as they are, not JSON-quoted', ({ spanAttributes: attributes }) => {
     withToolCall('echo', 'hello', () => 'world');
     expect(attributes()).toMatchObject({ 'gen_ai.tool.call.arguments': 'hello', 'gen_ai.tool.call.result': 'world' });
+  });
+
+  // Read back by the GenAI converter, which parses the attributes as JSON (GenAI defines them so).
+  it.for([
+    ['a number', 1], ['a boolean', true], ['null', null], ['a string that reads as a number', '1'],
+    ['a string that reads as JSON', '{"id":1}'], ['plain text', 'light rain'], ['an object', { id: 1 }],
+  ] as const)('keeps the JSON type of %s as the result', ([, value], { tracing }) => {
+    withToolCall('lookup', value, () => value);
+    const [event] = toAuditEvents(tracing.memory.getFinishedSpans());
+    expect(event?.payload).toMatchObject({ arguments: value, result: value });
   });
 
   it('records no arguments or result attribute when they are undefined', ({ spanAttributes: attributes }) => {
