@@ -16,6 +16,8 @@ export const DEFAULTS = Object.freeze({
   agentsudoBaseUrl: 'https://api.agentsudo.dev',
   /** Agent name registered with a backend when none is given. */
   agentName: 'agent',
+  /** The JSONL backend's file when `OTEL_AGENT_AUDIT_BACKENDS` names `jsonl` (relative: to the working directory). */
+  jsonlFile: 'audit-trail.jsonl',
 
   /** Message content in spans and audit events (env `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`). */
   captureContent: true,

@@ -38,6 +38,9 @@ function option<K extends OptionTypeName, const D extends ValueOfType<K> | undef
  * OPTIONS.maxQueueSize; // { type: 'positiveInteger', envKey: 'OTEL_AGENT_AUDIT_MAX_QUEUE_SIZE', default: 20000 }
  */
 export const OPTIONS = Object.freeze({
+  // Which backends an exporter given none sends to, and the JSONL backend's file.
+  backends: option({ type: 'backendList', envKey: 'OTEL_AGENT_AUDIT_BACKENDS', default: ['secureagentics'] }),
+  jsonlFile: option({ type: 'string', envKey: 'OTEL_AGENT_AUDIT_JSONL_FILE', default: DEFAULTS.jsonlFile }),
   // Backends (vendor names, vendor defaults).
   secureagenticsApiKey: option({ type: 'secret', envKey: 'SECUREAGENTICS_API_KEY', default: undefined }),
   secureagenticsAgentId: option({ type: 'string', envKey: 'SECUREAGENTICS_AGENT_ID', default: undefined }),

@@ -139,6 +139,27 @@ const matcherList: OptionType<readonly (string | RegExp)[]> = {
     Array.isArray(value) && value.every((item) => (typeof item === 'string' && item !== '') || item instanceof RegExp),
 };
 
+/** The backends `OTEL_AGENT_AUDIT_BACKENDS` can name (`none`, alone: no backend). */
+export const BACKEND_NAMES = Object.freeze(['secureagentics', 'agentops', 'agenticaudit', 'agentsudo', 'jsonl'] as const);
+
+/** One of {@link BACKEND_NAMES}. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+const isBackendName = (value: unknown): value is BackendName => (BACKEND_NAMES as readonly unknown[]).includes(value);
+
+// Backends by name: comma-separated in env, each named once; `none` alone is the empty list.
+const backendList: OptionType<readonly BackendName[]> = {
+  expected: `a comma-separated list of ${BACKEND_NAMES.join(', ')} (or none)`,
+  secret: false,
+  fromEnv: (raw) => {
+    const names = splitList(raw.toLowerCase());
+    if (names.length === 1 && names[0] === 'none') return [];
+    return names.length > 0 && backendList.accepts(names) ? names : undefined;
+  },
+  accepts: (value): value is readonly BackendName[] =>
+    Array.isArray(value) && value.every(isBackendName) && new Set(value).size === value.length,
+};
+
 const compiles = (source: string): boolean => {
   try {
     new RegExp(source, 'g');
@@ -186,6 +207,7 @@ export const OPTION_TYPES = Object.freeze({
   nameList,
   matcherList,
   patternTable,
+  backendList,
 });
 
 /** The name of an option type: `'positiveInteger'`, `'secret'`, … */
