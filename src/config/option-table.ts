@@ -65,6 +65,8 @@ export const OPTIONS = Object.freeze({
     envKey: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
     default: undefined,
   }),
+  /** Which exporters `setupAudit` puts beside the audit export; unset: OTLP when an endpoint variable is set. */
+  tracesExporter: option({ type: 'tracesExporterList', envKey: 'OTEL_TRACES_EXPORTER', default: undefined }),
   captureContent: option({ type: 'boolean', envKey: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', default: DEFAULTS.captureContent }),
   logLevel: option({ type: 'logLevel', envKey: 'OTEL_LOG_LEVEL', default: DEFAULTS.logLevel }),
 

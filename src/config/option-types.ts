@@ -160,6 +160,25 @@ const backendList: OptionType<readonly BackendName[]> = {
     Array.isArray(value) && value.every(isBackendName) && new Set(value).size === value.length,
 };
 
+/** The trace exporters `OTEL_TRACES_EXPORTER` can name that `setupAudit` builds (`none`, alone: none). */
+export const TRACES_EXPORTERS = Object.freeze(['otlp', 'console'] as const);
+
+/** One of {@link TRACES_EXPORTERS}. */
+export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
+
+// As the SDK reads OTEL_TRACES_EXPORTER: comma-separated, `none` alone turns export off.
+const tracesExporterList: OptionType<readonly TracesExporterName[]> = {
+  expected: `a comma-separated list of ${TRACES_EXPORTERS.join(', ')} (or none)`,
+  secret: false,
+  fromEnv: (raw) => {
+    const names = splitList(raw.toLowerCase());
+    if (names.length === 1 && names[0] === 'none') return [];
+    return names.length > 0 && tracesExporterList.accepts(names) ? names : undefined;
+  },
+  accepts: (value): value is readonly TracesExporterName[] =>
+    Array.isArray(value) && value.every((name) => (TRACES_EXPORTERS as readonly unknown[]).includes(name)),
+};
+
 const compiles = (source: string): boolean => {
   try {
     new RegExp(source, 'g');
@@ -208,6 +227,7 @@ export const OPTION_TYPES = Object.freeze({
   matcherList,
   patternTable,
   backendList,
+  tracesExporterList,
 });
 
 /** The name of an option type: `'positiveInteger'`, `'secret'`, … */

@@ -1,6 +1,6 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { readConfig } from '../config/env.js';
 import type { AuditStats } from '../pipeline/audit-stats.js';
@@ -82,10 +82,9 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   // policy counts process-wide from its construction: a setupAudit() that
   // threw leaves nothing live behind, and no handle is needed to undo it.
   const resource = buildResource(options);
-  const otlp = otlpExporter(options.otlp, options.redaction);
+  const beside = telemetryProcessors(options.otlp, options.redaction);
   const processor = auditSpanProcessor(options);
-  const spanProcessors: SpanProcessor[] = [processor];
-  if (otlp) spanProcessors.push(new BatchSpanProcessor(otlp));
+  const spanProcessors: SpanProcessor[] = [processor, ...beside];
 
   const provider = providerWith(resource, spanProcessors, processor);
   const registered = !globalTracerProviderExists();
@@ -125,9 +124,21 @@ function providerWith(resource: Resource, spanProcessors: SpanProcessor[], proce
   }
 }
 
-function otlpExporter(option: SetupAuditOptions['otlp'], auditRules: RedactionOptions | false | undefined): SpanExporter | undefined {
-  if (option === false) return undefined;
-  if (option === undefined && readConfig().otlpEndpoint === undefined) return undefined;
+/**
+ * The exporters beside the audit export. The `otlp` option wins; without it,
+ * `OTEL_TRACES_EXPORTER` decides as in the SDK (`otlp`, `console`, `none`);
+ * with neither, OTLP runs only when an endpoint variable is set — unlike the
+ * SDK, which then posts to localhost:4318 — so an audit setup never sends
+ * telemetry nobody asked for.
+ */
+function telemetryProcessors(option: SetupAuditOptions['otlp'], auditRules: RedactionOptions | false | undefined): SpanProcessor[] {
+  if (option !== undefined) return option === false ? [] : [new BatchSpanProcessor(otlpExporter(option, auditRules))];
+  const { tracesExporter, otlpEndpoint } = readConfig();
+  const names = tracesExporter ?? (otlpEndpoint === undefined ? [] : ['otlp']);
+  return names.map((name) => (name === 'otlp' ? new BatchSpanProcessor(otlpExporter(undefined, auditRules)) : new SimpleSpanProcessor(new ConsoleSpanExporter())));
+}
+
+function otlpExporter(option: SetupAuditOptions['otlp'], auditRules: RedactionOptions | false | undefined): SpanExporter {
   const settings = typeof option === 'object' ? option : {};
   const exporter = new OTLPTraceExporter({ ...(settings.url && { url: settings.url }), ...(settings.headers && { headers: settings.headers }) });
   if (settings.redact === undefined || settings.redact === false) return exporter;
