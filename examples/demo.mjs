@@ -3,7 +3,7 @@
 // audit receiver started in this process, and to nothing else. Then the audit
 // trail is printed, grouped by session and trace, with each event's policy
 // result.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -113,7 +113,12 @@ for (const event of chronological) {
   sessions.set(key, traces);
   traces.set(event.trace_id, [...(traces.get(event.trace_id) ?? []), event]);
 }
-console.log(`\nAudit trail: ${activity.length} events in ${sessions.size} sessions, ${events.length - activity.length} signed checkpoint (stored in ${trailFile})`);
+// Two kinds of event reach the receiver: what the exporter delivers (hash-chained), and each
+// tool call the gate put to the receiver before it ran (a decision request, outside the chain).
+const asked = activity.filter((event) => event.payload['audit.stream.id'] === undefined).length;
+const checkpoints = events.length - activity.length;
+console.log(`\nAudit trail: ${activity.length} events in ${sessions.size} sessions, ${checkpoints} signed checkpoint (stored in ${trailFile})`);
+console.log(`  ${activity.length - asked} recorded by the exporter + ${asked} tool calls the gate put to the receiver before they ran`);
 for (const [key, traces] of sessions) {
   const [sessionId, agentName] = key.split('\u0000');
   console.log(`\nSession ${sessionId} · agent ${agentName}`);
@@ -127,7 +132,7 @@ for (const [key, traces] of sessions) {
 }
 if (ran.includes('delete_customer')) throw new Error('demo: a denied tool ran');
 const delivery = stats.backends.secureagentics;
-console.log(`\nDelivery: ${delivery.delivered} delivered, ${delivery.failed} failed, ${delivery.dropped} dropped, ${delivery.retries} retries.`);
+console.log(`\nDelivery: ${delivery.delivered} delivered (${activity.length - asked} events + ${checkpoints} checkpoint), ${delivery.failed} failed, ${delivery.dropped} dropped, ${delivery.retries} retries.`);
 // Secrets and personal data never left the process: counted per rule, never shown.
 const answer = activity.find((event) => event.type === 'completion' && String(event.payload.response).includes('staging key'));
 console.log(`The model's answer, as the receiver stored it: "${answer.payload.response}"`);
@@ -136,6 +141,9 @@ console.log(`Redacted before sending: ${redacted.join(', ') || 'nothing'}.`);
 // The trail file is hash-chained and signed: the same check \`otel-agent-audit verify\` runs.
 const report = await verifyTrailSource(trailFile, { publicKeys: [stats.integrity.publicKey] });
 console.log(`\n${formatTrailReport(report)}`);
+// The receiver's file also holds its agent registrations; they and the gate's requests are not chained.
+const registrations = readFileSync(trailFile, 'utf8').split('\n').filter((line) => line.startsWith('{"record":"agent"')).length;
+console.log(`(not chained: ${asked} tool-gate requests and ${registrations} agent registrations the receiver keeps in the same file)`);
 if (!report.ok) throw new Error('demo: the trail did not verify');
 
 function fit(value, width) {

@@ -67,6 +67,10 @@ describe('examples', () => {
     const { stdout } = await runExample('examples/demo.mjs');
     // 19 exported in batches + the 3 tool calls put to the receiver before they ran.
     expect(stdout).toMatch(/Audit trail: 22 events in 2 sessions, 1 signed checkpoint/);
+    // Every number accounted for: what was delivered, what the gate asked, what verify skips.
+    expect(stdout).toContain('19 recorded by the exporter + 3 tool calls the gate put to the receiver before they ran');
+    expect(stdout).toContain('6 lines not chained events');
+    expect(stdout).toContain('(not chained: 3 tool-gate requests and 3 agent registrations the receiver keeps in the same file)');
     expect(stdout).toContain("Blocked before it ran: delete_customer (tool 'delete_customer' is on the deny list)");
     expect(stdout).toMatch(/tool_call\s+delete_customer .*\(asked before running\)\s+BLOCK: tool\.denylist/);
     // error_type is the error's type name (AuditBlockedError); its code TOOL_BLOCKED is error_code.
@@ -82,7 +86,7 @@ describe('examples', () => {
     expect(stdout).toContain('The model\'s answer, as the receiver stored it: "I may not delete customers. The staging key is [REDACTED:openai_key]."');
     expect(stdout).toMatch(/Redacted before sending: .*\bopenai_key\b/);
     // 19 events and the stream's close; the gate's 3 pending tool calls are outside the chain.
-    expect(stdout).toContain('Delivery: 20 delivered, 0 failed, 0 dropped, 0 retries.');
+    expect(stdout).toContain('Delivery: 20 delivered (19 events + 1 checkpoint), 0 failed, 0 dropped, 0 retries.');
     expect(stdout).toMatch(/tail closed — ok/);
     expect(stdout).toContain('verified: 20 events in 1 stream');
   });
