@@ -145,20 +145,28 @@ export const BACKEND_NAMES = Object.freeze(['secureagentics', 'agentops', 'agent
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-const isBackendName = (value: unknown): value is BackendName => (BACKEND_NAMES as readonly unknown[]).includes(value);
+/**
+ * A list of names out of `names`, comma-separated in env, where `none` alone
+ * is the empty list (as the SDK reads OTEL_TRACES_EXPORTER); `unique`: each
+ * name at most once.
+ */
+function namesOrNone<N extends string>(names: readonly N[], unique: boolean): OptionType<readonly N[]> {
+  const type: OptionType<readonly N[]> = {
+    expected: `a comma-separated list of ${names.join(', ')} (or none)`,
+    secret: false,
+    fromEnv: (raw) => {
+      const listed = splitList(raw.toLowerCase());
+      if (listed.length === 1 && listed[0] === 'none') return [];
+      return listed.length > 0 && type.accepts(listed) ? listed : undefined;
+    },
+    accepts: (value): value is readonly N[] =>
+      Array.isArray(value) && value.every((name) => (names as readonly unknown[]).includes(name)) && (!unique || new Set(value).size === value.length),
+  };
+  return type;
+}
 
-// Backends by name: comma-separated in env, each named once; `none` alone is the empty list.
-const backendList: OptionType<readonly BackendName[]> = {
-  expected: `a comma-separated list of ${BACKEND_NAMES.join(', ')} (or none)`,
-  secret: false,
-  fromEnv: (raw) => {
-    const names = splitList(raw.toLowerCase());
-    if (names.length === 1 && names[0] === 'none') return [];
-    return names.length > 0 && backendList.accepts(names) ? names : undefined;
-  },
-  accepts: (value): value is readonly BackendName[] =>
-    Array.isArray(value) && value.every(isBackendName) && new Set(value).size === value.length,
-};
+// Backends by name, each named once.
+const backendList = namesOrNone(BACKEND_NAMES, true);
 
 /** The trace exporters `OTEL_TRACES_EXPORTER` can name that `setupAudit` builds (`none`, alone: none). */
 export const TRACES_EXPORTERS = Object.freeze(['otlp', 'console'] as const);
@@ -166,18 +174,7 @@ export const TRACES_EXPORTERS = Object.freeze(['otlp', 'console'] as const);
 /** One of {@link TRACES_EXPORTERS}. */
 export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
 
-// As the SDK reads OTEL_TRACES_EXPORTER: comma-separated, `none` alone turns export off.
-const tracesExporterList: OptionType<readonly TracesExporterName[]> = {
-  expected: `a comma-separated list of ${TRACES_EXPORTERS.join(', ')} (or none)`,
-  secret: false,
-  fromEnv: (raw) => {
-    const names = splitList(raw.toLowerCase());
-    if (names.length === 1 && names[0] === 'none') return [];
-    return names.length > 0 && tracesExporterList.accepts(names) ? names : undefined;
-  },
-  accepts: (value): value is readonly TracesExporterName[] =>
-    Array.isArray(value) && value.every((name) => (TRACES_EXPORTERS as readonly unknown[]).includes(name)),
-};
+const tracesExporterList = namesOrNone(TRACES_EXPORTERS, false);
 
 const compiles = (source: string): boolean => {
   try {

@@ -4,6 +4,7 @@
  * what both LangChain instrumentations write as a tool's output, and the
  * only place they keep the tool's name, its call id and its result.
  */
+import { isJsonObject, parseJson } from '../model/span-reader.js';
 
 /** What a serialised ToolMessage says about one tool execution. */
 export interface ToolMessage {
@@ -25,26 +26,11 @@ export interface ToolMessage {
  * // → { name: 'get_weather', callId: 'call_1', content: { temp: 12 }, status: 'success' }
  */
 export function readToolMessage(value: unknown): ToolMessage | undefined {
-  const message = isRecord(value) && isRecord(value['output']) ? value['output'] : value;
-  if (!isRecord(message) || message['type'] !== 'constructor' || !Array.isArray(message['id'])) return undefined;
-  if (message['id'].at(-1) !== 'ToolMessage' || !isRecord(message['kwargs'])) return undefined;
+  const message = isJsonObject(value) && isJsonObject(value['output']) ? value['output'] : value;
+  if (!isJsonObject(message) || message['type'] !== 'constructor' || !Array.isArray(message['id'])) return undefined;
+  if (message['id'].at(-1) !== 'ToolMessage' || !isJsonObject(message['kwargs'])) return undefined;
   const kwargs = message['kwargs'];
-  return { name: text(kwargs['name']), callId: text(kwargs['tool_call_id']), content: contentOf(kwargs['content']), status: text(kwargs['status']) };
-}
-
-function contentOf(content: unknown): unknown {
-  if (typeof content !== 'string') return content;
-  const first = content.trimStart()[0];
-  if (first !== '{' && first !== '[') return content;
-  try {
-    return JSON.parse(content) as unknown;
-  } catch {
-    return content;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return { name: text(kwargs['name']), callId: text(kwargs['tool_call_id']), content: typeof kwargs['content'] === 'string' ? parseJson(kwargs['content']) : kwargs['content'], status: text(kwargs['status']) };
 }
 
 function text(value: unknown): string | undefined {

@@ -14,7 +14,7 @@ import { emitModelCall, type ModelCall } from './model-call-events.js';
 import { readIndexedMessages, readRawInput, readRawOutput } from './openinference-messages.js';
 import { emitOperation } from './operation-event.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { readJson, readNumber, readString } from '../model/span-reader.js';
+import { isJsonObject, readJson, readNumber, readString } from '../model/span-reader.js';
 import { emitToolCall } from './tool-call-event.js';
 import { readToolMessage } from './langchain-tool-message.js';
 import { agentNameOf } from '../model/agent-run-span.js';
@@ -100,7 +100,7 @@ const HANDOFF_PREFIX = 'handoff_to_';
 function emitHandoff(span: ReadableSpan, out: SpanEventBuilder): void {
   const from = readJson(span.attributes, INPUT_VALUE);
   const to = readJson(span.attributes, OUTPUT_VALUE);
-  const field = (value: unknown, key: string) => (value !== null && typeof value === 'object' && typeof (value as Record<string, unknown>)[key] === 'string' ? (value as Record<string, string>)[key] : undefined);
+  const field = (value: unknown, key: string) => (isJsonObject(value) && typeof value[key] === 'string' ? value[key] : undefined);
   emitOperation(span, out, 'openinference.handoff', undefined, {
     from_agent: field(from, 'from_agent'),
     to_agent: field(to, 'to_agent') ?? readString(span.attributes, 'tool.name')?.slice(HANDOFF_PREFIX.length),

@@ -6,8 +6,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_CARRIER_SPAN, AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import type { AuditEvent } from '../model/audit-event.js';
-import { isLateRunRoot } from '../model/agent-run-span.js';
-import { TRACER_NAME } from '../model/version.js';
+import { isFrameworkRun, isLateRunRoot } from '../model/agent-run-span.js';
 import { frameworkStructureConverter } from './framework-structure.js';
 import { genAiConverter } from './genai-converter.js';
 import type { LogContentSource } from './log-content-source.js';
@@ -100,7 +99,7 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], l
     // themselves (reported-errors.ts); our own session roots report theirs.
     const raisedHere = span.attributes[AUDIT_ERROR_RAISED_HERE] === true;
     const recordedOnly = sessionRoot
-      ? isFrameworkRunRoot(span) && !raisedHere
+      ? isFrameworkRun(span) && !raisedHere
       : converter === undefined || (converter.structural === true && !raisedHere);
     emitErrorsAndCustomEvents(span, builder, recordedOnly);
     // A call given up as unfinished that ended after all: its prompt and errors
@@ -111,11 +110,6 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], l
     // A converter bug must not lose the span silently: the trail says so.
     out.push(...conversionFailure(span, error));
   }
-}
-
-/** A session's root that a framework's instrumentation wrote (not a `withSession` span of our helpers). */
-function isFrameworkRunRoot(span: ReadableSpan): boolean {
-  return span.instrumentationScope?.name !== TRACER_NAME;
 }
 
 function conversionFailure(span: ReadableSpan, error: unknown): TimedAuditEvent[] {

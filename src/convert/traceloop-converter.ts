@@ -13,7 +13,7 @@ import { regroupIndexed, type IndexedGroup } from './indexed-attributes.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';
 import type { SpanConverter, SpanEventBuilder } from './span-converter.js';
-import { parseJson, readJson, readString, readStringArray } from '../model/span-reader.js';
+import { isJsonObject, parseJson, readJson, readString, readStringArray } from '../model/span-reader.js';
 import { readGenAiTokenCounts } from './token-usage.js';
 import { emitToolCall } from './tool-call-event.js';
 import { readToolMessage } from './langchain-tool-message.js';
@@ -97,18 +97,14 @@ function convertTool(span: ReadableSpan, entityName: string | undefined, out: Sp
 function convertMcpTool(span: ReadableSpan, entityName: string | undefined, out: SpanEventBuilder): void {
   const input = readJson(span.attributes, 'traceloop.entity.input');
   const output = readJson(span.attributes, 'traceloop.entity.output');
-  const call = isRecord(input) ? input : {};
-  const result = isRecord(output) ? output['result'] : undefined;
+  const call = isJsonObject(input) ? input : {};
+  const result = isJsonObject(output) ? output['result'] : undefined;
   emitToolCall(span, out, {
     name: entityName ?? (typeof call['tool_name'] === 'string' ? call['tool_name'] : span.name),
     type: 'mcp',
     arguments: 'arguments' in call ? call['arguments'] : input,
     result: typeof result === 'string' ? parseJson(result) : result,
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** `{"args":[…],"kwargs":{…}}` → the one argument, the keyword arguments, or both when there are both. */

@@ -6,7 +6,9 @@
  * run is the audit trail's session (the audit span processor maps it so).
  */
 import type { Attributes } from '@opentelemetry/api';
+import { AUDIT_SESSION_ROOT } from './attributes.js';
 import { readAgentName, readSessionId } from './span-identity.js';
+import { TRACER_NAME } from './version.js';
 
 /** What a run's span says about the session it stands for. */
 export interface AgentRun {
@@ -100,4 +102,13 @@ function text(value: unknown): string | undefined {
  */
 export function isLateRunRoot(attributes: Attributes): boolean {
   return attributes['mastra.span.type'] === 'agent_run' && attributes['gen_ai.conversation.id'] === undefined;
+}
+
+/**
+ * A framework's run that stands for a session: one the audit span processor
+ * made a session's root (not a `withSession` span of our helpers, which end
+ * theirs), or a run told only at its end ({@link isLateRunRoot}).
+ */
+export function isFrameworkRun(span: { readonly attributes: Attributes; readonly instrumentationScope?: { readonly name: string } }): boolean {
+  return (span.attributes[AUDIT_SESSION_ROOT] === true && span.instrumentationScope?.name !== TRACER_NAME) || isLateRunRoot(span.attributes);
 }

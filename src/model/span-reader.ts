@@ -31,6 +31,11 @@ export function readStringArray(attributes: Attributes, key: string): string[] |
   return [value];
 }
 
+/** True for a JSON object (not null, not an array): what a parsed attribute is checked with before reading its keys. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** A JSON attribute parsed; text that is not valid JSON is returned as text. */
 export function readJson(attributes: Attributes, key: string): unknown {
   const value = attributes[key];

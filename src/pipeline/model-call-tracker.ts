@@ -21,7 +21,7 @@
 import { SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
-import { agentNameOf } from '../model/agent-run-span.js';
+import { agentNameOf, isFrameworkRun } from '../model/agent-run-span.js';
 import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';
 import { missingSessionAttributes, type SessionIdentity } from '../model/session-context.js';
 import { TRACER_NAME } from '../model/version.js';
@@ -287,11 +287,6 @@ export class ModelCallTracker {
       status: { value: { code: SpanStatusCode.ERROR, message: `${what} never ended (${reason}); its instrumentation most likely failed to end it after an error` } },
     }) as ReadableSpan;
   }
-}
-
-/** A framework's run that the processor made a session's root (not a `withSession` root: our helpers end theirs). */
-export function isFrameworkRun(span: Pick<ReadableSpan, 'attributes' | 'instrumentationScope'>): boolean {
-  return span.attributes[AUDIT_SESSION_ROOT] === true && span.instrumentationScope?.name !== TRACER_NAME;
 }
 
 function nowHrTime(): HrTime {

@@ -16,11 +16,10 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_RECORDED, EXCEPTION_EVENT } from '../model/attributes.js';
-import { isLateRunRoot } from '../model/agent-run-span.js';
+import { isFrameworkRun } from '../model/agent-run-span.js';
 import { DEFAULT_CONVERTERS } from '../convert/to-audit-events.js';
 import { isVercelAggregateSpan } from '../convert/vercel-converter.js';
 import { isFrameworkStructure } from '../convert/framework-structure.js';
-import { isFrameworkRun } from './model-call-tracker.js';
 import { withAttribute } from './span-view.js';
 
 /** Parents waiting for their own end; the oldest are forgotten past this many. */
@@ -49,7 +48,7 @@ export class ReportedErrors {
     const failed = span.status.code === SpanStatusCode.ERROR || span.events.some((e) => e.name === EXCEPTION_EVENT);
     let view = span;
     let carries = false;
-    if (failed && (isVercelAggregateSpan(span) || isFrameworkStructure(span) || isFrameworkRun(span) || isLateRunRoot(span.attributes))) {
+    if (failed && (isVercelAggregateSpan(span) || isFrameworkStructure(span) || isFrameworkRun(span))) {
       if (!childCarried && !insideCall) view = withAttribute(span, AUDIT_ERROR_RAISED_HERE, true);
       carries = childCarried || !insideCall;
     } else if (failed) {

@@ -34,7 +34,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export interface AnthropicScenarioRun extends Omit<ScenarioRun, 'modelRequests'> {
   /** Requests the fake Anthropic server received, whatever their path. */
   modelRequests: readonly AnthropicRequest[];
-  /** What reached the egress trap: `CONNECT host:port` or `GET http://…`. */
+  /** What reached the egress trap: `CONNECT host:port` or `GET <absolute URL>`. */
   egress: readonly string[];
   /** OTLP JSON bodies the child's programs posted (with `otlpReceiver: true`), in arrival order. */
   otlp: ReadonlyArray<{ path: string; body: unknown }>;

@@ -16,7 +16,7 @@ import { captureDiag, resetOtelGlobals } from '../../support/tracing.js';
 const KEY = 'acme-key-0123456789';
 
 const ACME: HttpVendor = {
-  name: 'acme', factory: 'acme', title: 'Acme audit API', defaultBaseUrl: 'https://audit.acme.invalid',
+  name: 'acme', factory: 'acme', title: 'Acme audit API', defaultBaseUrl: 'http://127.0.0.1:9',
   envNames: { apiKey: 'ACME_API_KEY', baseUrl: 'ACME_BASE_URL' },
   fromEnv: () => ({}),
   authHeaders: (apiKey) => ({ 'x-acme-key': apiKey }),
@@ -71,7 +71,7 @@ describe('HttpBackend', () => {
   });
 
   it('refuses options in code that cannot work, naming the factory’s option', () => {
-    expect(() => acme({ baseUrl: 'ftp://audit.acme.invalid' })).toThrow(/'acme\.baseUrl' must be an http\(s\) URL/);
+    expect(() => acme({ baseUrl: 'ftp://127.0.0.1/audit' })).toThrow(/'acme\.baseUrl' must be an http\(s\) URL/);
     expect(() => acme({ requestTimeoutMillis: 0 })).toThrow(/acme\.requestTimeoutMillis/);
   });
 

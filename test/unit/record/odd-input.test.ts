@@ -247,7 +247,7 @@ describe('tool arguments and results that are partly unreadable or too long', ()
 
   it('keeps a long object result an object, its small members whole, within the content limit', ({ tracing }) => {
     const LIMIT = 16_384; // DEFAULTS.maxContentLength
-    withToolCall('fetch_page', { url: 'https://example.test' }, () => ({ status: 200, html: '<p>'.repeat(10_000) }));
+    withToolCall('fetch_page', { url: 'http://127.0.0.1/page' }, () => ({ status: 200, html: '<p>'.repeat(10_000) }));
     const result = tracing.memory.getFinishedSpans()[0]!.attributes['gen_ai.tool.call.result'] as string;
     expect(result.length).toBeLessThanOrEqual(LIMIT);
     const parsed = JSON.parse(result) as { status: number; html: string };
