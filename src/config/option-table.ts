@@ -65,6 +65,14 @@ export const OPTIONS = Object.freeze({
     envKey: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
     default: undefined,
   }),
+  /** The OTLP exporter's transport. The traces-specific variable wins, as in the SDK; its default is the SDK's. */
+  otlpProtocol: option({
+    type: 'otlpProtocol',
+    envKey: ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'],
+    default: DEFAULTS.otlpProtocol,
+  }),
+  /** `true`: `setupAudit` builds no pipeline and registers nothing, as NodeSDK starts nothing. */
+  sdkDisabled: option({ type: 'boolean', envKey: 'OTEL_SDK_DISABLED', default: false }),
   /** Which exporters `setupAudit` puts beside the audit export; unset: OTLP when an endpoint variable is set. */
   tracesExporter: option({ type: 'tracesExporterList', envKey: 'OTEL_TRACES_EXPORTER', default: undefined }),
   captureContent: option({ type: 'boolean', envKey: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', default: DEFAULTS.captureContent }),

@@ -176,6 +176,26 @@ export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
 
 const tracesExporterList = namesOrNone(TRACES_EXPORTERS, false);
 
+/**
+ * The OTLP transports `setupAudit` can build, as `OTEL_EXPORTER_OTLP_PROTOCOL`
+ * spells them. Not `grpc`: it would pull gRPC into every install; an app
+ * that wants it builds its exporter with NodeSDK.
+ */
+export const OTLP_PROTOCOLS = Object.freeze(['http/protobuf', 'http/json'] as const);
+
+/** One of {@link OTLP_PROTOCOLS}. */
+export type OtlpProtocolName = (typeof OTLP_PROTOCOLS)[number];
+
+const isOtlpProtocol = (value: unknown): value is OtlpProtocolName => (OTLP_PROTOCOLS as readonly unknown[]).includes(value);
+
+const otlpProtocol: OptionType<OtlpProtocolName> = {
+  expected: "'http/protobuf' or 'http/json' (grpc: build the exporter with NodeSDK)",
+  secret: false,
+  // Exact, as the SDK compares it.
+  fromEnv: (raw) => (isOtlpProtocol(raw) ? raw : undefined),
+  accepts: isOtlpProtocol,
+};
+
 const compiles = (source: string): boolean => {
   try {
     new RegExp(source, 'g');
@@ -225,6 +245,7 @@ export const OPTION_TYPES = Object.freeze({
   patternTable,
   backendList,
   tracesExporterList,
+  otlpProtocol,
 });
 
 /** The name of an option type: `'positiveInteger'`, `'secret'`, … */

@@ -1,11 +1,15 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { readConfig } from '../config/env.js';
+import type { OtlpProtocolName } from '../config/option-types.js';
+import { checkValue } from '../config/resolve-option.js';
 import type { AuditStats } from '../pipeline/audit-stats.js';
 import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../pipeline/audit-span-processor.js';
 import type { LogContentIntake } from '../pipeline/log-content-intake.js';
+import { GenAiLogContentStore } from '../pipeline/genai-log-content-store.js';
 import type { RedactionOptions } from '../config/resolve-trust.js';
 import { redactingSpanExporter } from '../pipeline/redacting-span-exporter.js';
 import { ensureDiagLogger } from './diag-logger.js';
@@ -19,6 +23,11 @@ export interface OtlpOptions {
   /** Full traces URL, e.g. `http://collector:4318/v1/traces`. */
   url?: string;
   headers?: Record<string, string>;
+  /**
+   * `'http/protobuf'` or `'http/json'`. Default: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`,
+   * else `OTEL_EXPORTER_OTLP_PROTOCOL`, else `'http/protobuf'` (the SDK's default).
+   */
+  protocol?: OtlpProtocolName;
   /**
    * Redact the spans sent over OTLP too, with the audit trail's rules
    * (`true`) or rules of their own (README "Redaction"). Default false: the
@@ -63,7 +72,9 @@ export interface AuditHandle {
 
 /**
  * Builds and registers a tracer provider that records agent activity and
- * exports it as audit events (and over OTLP/HTTP when configured). If a
+ * exports it as audit events (and over OTLP/HTTP when configured). With
+ * `OTEL_SDK_DISABLED=true` it builds and registers nothing, as NodeSDK then
+ * starts nothing: the handle's provider has no processors. If a
  * provider is already registered globally, it is left in place (never a
  * second global provider): `diag` says so; pass `auditSpanProcessor()` in
  * that provider's `spanProcessors` where it is built instead. When the app has set no
@@ -77,6 +88,7 @@ export interface AuditHandle {
  */
 export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   ensureDiagLogger();
+  if (readConfig().sdkDisabled) return disabledHandle();
 
   // What can throw on a bad option comes before the audit processor, whose
   // policy counts process-wide from its construction: a setupAudit() that
@@ -140,10 +152,33 @@ function telemetryProcessors(option: SetupAuditOptions['otlp'], auditRules: Reda
 
 function otlpExporter(option: SetupAuditOptions['otlp'], auditRules: RedactionOptions | false | undefined): SpanExporter {
   const settings = typeof option === 'object' ? option : {};
-  const exporter = new OTLPTraceExporter({ ...(settings.url && { url: settings.url }), ...(settings.headers && { headers: settings.headers }) });
+  const protocol = settings.protocol === undefined ? readConfig().otlpProtocol : checkValue('otlpProtocol', 'otlp.protocol', settings.protocol);
+  const Exporter = protocol === 'http/json' ? JsonTraceExporter : ProtobufTraceExporter;
+  const exporter = new Exporter({ ...(settings.url && { url: settings.url }), ...(settings.headers && { headers: settings.headers }) });
   if (settings.redact === undefined || settings.redact === false) return exporter;
   const rules = settings.redact === true ? auditRules || {} : settings.redact;
   return redactingSpanExporter(exporter, rules);
+}
+
+/**
+ * The handle of a disabled SDK: a provider with no processors, not
+ * registered (so the global API stays no-op, as with NodeSDK), and nothing
+ * to flush, deliver or count.
+ */
+function disabledHandle(): AuditHandle {
+  const provider = new NodeTracerProvider();
+  // Closed at once: content handed to it is held nowhere, as there is no pipeline to convert it.
+  const store = new GenAiLogContentStore();
+  store.close();
+  const intake: LogContentIntake = { store, captureContent: false, maxContentLength: 0 };
+  return {
+    provider,
+    registered: false,
+    flush: () => Promise.resolve(),
+    shutdown: () => provider.shutdown(),
+    stats: () => ({ eventsConverted: 0, spansQueued: 0, spansDropped: 0, backends: {} }),
+    logContentIntake: () => intake,
+  };
 }
 
 function buildResource(options: SetupAuditOptions): Resource {

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { CountWaiter } from './count-waiter.js';
 import { listenOnLoopback, mediaTypeOf, readBody, sendJson } from './loopback-server.js';
 import { countSpans, decodeSpans, OtlpDecodeError, type SinkSpan } from './otlp-json.js';
+import { protobufTraceRequest } from './otlp-protobuf.js';
 
 export type { SinkSpan } from './otlp-json.js';
 
@@ -16,6 +17,8 @@ export interface OtlpSink {
   url: string;
   /** Every request received, rejected ones included. */
   readonly requestCount: number;
+  /** The encoding of each accepted request, in arrival order. */
+  readonly encodings: readonly OtlpEncoding[];
   /** Spans accepted so far, counted in both modes. */
   readonly spanCount: number;
   /** Accepted spans in arrival order, flattened; always empty when `record: false`. */
@@ -26,16 +29,23 @@ export interface OtlpSink {
   close(): Promise<void>;
 }
 
-type Outcome = { status: number; message?: string };
+/** The two OTLP/HTTP encodings: `json` (http/json) and `protobuf` (http/protobuf, the SDK's default). */
+export type OtlpEncoding = 'json' | 'protobuf';
+
+/** The media type of each encoding (OTLP/HTTP spec). */
+const MEDIA_TYPES: Record<string, OtlpEncoding> = { 'application/json': 'json', 'application/x-protobuf': 'protobuf' };
+
+type Outcome = { status: number; message?: string; encoding?: OtlpEncoding };
 
 /** google.rpc.Code per HTTP status: INVALID_ARGUMENT, NOT_FOUND, UNIMPLEMENTED; INTERNAL otherwise. */
 const RPC_CODES: Record<number, number> = { 400: 3, 415: 3, 404: 5, 405: 12 };
 
 /**
  * Starts a loopback OTLP/HTTP trace receiver that accepts `POST /v1/traces`
- * in the JSON encoding (what @opentelemetry/exporter-trace-otlp-http sends),
- * gzip or plain, and answers 200 `{}`. Protobuf bodies get 415: this sink
- * checks our JSON path only. Independent of src/receiver on purpose.
+ * in the JSON encoding (what @opentelemetry/exporter-trace-otlp-http sends)
+ * or the protobuf one (exporter-trace-otlp-proto), gzip or plain, and answers
+ * 200 with an empty ExportTraceServiceResponse in the request's encoding.
+ * Any other media type gets 415. Independent of src/receiver on purpose.
  *
  * @example
  * const sink = await startOtlpSink();
@@ -49,23 +59,25 @@ export async function startOtlpSink(options: OtlpSinkOptions = {}): Promise<Otlp
   const recorded: SinkSpan[] = [];
   let requestCount = 0;
   let spanCount = 0;
+  const encodings: OtlpEncoding[] = [];
   const waiter = new CountWaiter(() => spanCount, 'spans', 'waitForSpans');
 
-  function accept(body: Buffer, encoding: string | undefined): Outcome {
-    let text: string;
-    if (encoding === undefined || encoding === 'identity') text = body.toString('utf8');
+  function accept(body: Buffer, contentEncoding: string | undefined, encoding: OtlpEncoding): Outcome {
+    let bytes: Buffer;
+    if (contentEncoding === undefined || contentEncoding === 'identity') bytes = body;
     // OTEL_EXPORTER_OTLP_COMPRESSION=gzip makes the exporter gzip its bodies.
-    else if (encoding === 'gzip') text = gunzipSync(body).toString('utf8');
-    else return { status: 415, message: `unsupported Content-Encoding ${encoding}` };
-    const parsed = JSON.parse(text) as unknown;
+    else if (contentEncoding === 'gzip') bytes = gunzipSync(body);
+    else return { status: 415, message: `unsupported Content-Encoding ${contentEncoding}` };
+    const parsed = encoding === 'json' ? (JSON.parse(bytes.toString('utf8')) as unknown) : protobufTraceRequest(bytes);
+    encodings.push(encoding);
     if (!record) {
       spanCount += countSpans(parsed);
-      return { status: 200 };
+      return { status: 200, encoding };
     }
     const spans = decodeSpans(parsed);
     recorded.push(...spans);
     spanCount += spans.length;
-    return { status: 200 };
+    return { status: 200, encoding };
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -76,16 +88,22 @@ export async function startOtlpSink(options: OtlpSinkOptions = {}): Promise<Otlp
       const body = await readBody(req);
       if (path !== '/v1/traces') outcome = { status: 404, message: `no route for ${path}` };
       else if (req.method !== 'POST') outcome = { status: 405, message: 'only POST is allowed' };
-      else if (mediaTypeOf(req.headers['content-type']) !== 'application/json') {
-        outcome = { status: 415, message: 'this sink accepts the OTLP JSON encoding only' };
-      } else outcome = accept(body, req.headers['content-encoding']?.toLowerCase());
+      else {
+        const encoding = MEDIA_TYPES[mediaTypeOf(req.headers['content-type']) ?? ''];
+        outcome =
+          encoding === undefined
+            ? { status: 415, message: 'OTLP/HTTP takes application/json or application/x-protobuf' }
+            : accept(body, req.headers['content-encoding']?.toLowerCase(), encoding);
+      }
     } catch (cause) {
       // Bad gzip, bad JSON or a malformed request: the collector's answer is 400.
       const known = cause instanceof OtlpDecodeError || cause instanceof SyntaxError || isZlibError(cause);
       outcome = { status: known ? 400 : 500, message: String(cause) };
     }
     if (outcome.status === 200) {
-      sendJson(res, 200, {});
+      // An empty ExportTraceServiceResponse: `{}` in JSON, zero bytes in protobuf.
+      if (outcome.encoding === 'protobuf') res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 }).end();
+      else sendJson(res, 200, {});
       waiter.notify();
     } else {
       // OTLP/HTTP carries errors as a google.rpc.Status; `message` is the part clients log.
@@ -102,6 +120,9 @@ export async function startOtlpSink(options: OtlpSinkOptions = {}): Promise<Otlp
     },
     get spanCount() {
       return spanCount;
+    },
+    get encodings() {
+      return [...encodings];
     },
     spans: () => [...recorded],
     waitForSpans: async (count, timeoutMillis) => {

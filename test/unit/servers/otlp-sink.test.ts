@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { context, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,6 +64,33 @@ describe('startOtlpSink', () => {
     expect(sink.requestCount).toBe(2);
   });
 
+  it('records spans the real protobuf exporter sends, the same as JSON ones', async () => {
+    sink = await startOtlpSink();
+    const exporter = new ProtobufTraceExporter({ url: `${sink.url}/v1/traces` });
+    provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const span = provider.getTracer('audit-test').startSpan('gen_ai.chat', {
+      attributes: { 'gen_ai.system': 'openai', tokens: 42, ratio: 0.5, ok: true, tags: ['a', 'b'] },
+    });
+    span.setStatus({ code: 2, message: 'boom' });
+    span.addEvent('gen_ai.choice', { index: 0 });
+    span.end();
+    await provider.forceFlush();
+
+    const [recorded] = await sink.waitForSpans(1);
+
+    expect(sink.encodings).toEqual(['protobuf']);
+    expect(recorded).toMatchObject({
+      traceId: span.spanContext().traceId,
+      spanId: span.spanContext().spanId,
+      name: 'gen_ai.chat',
+      attributes: { 'gen_ai.system': 'openai', tokens: 42, ratio: 0.5, ok: true, tags: ['a', 'b'] },
+      status: { code: 2, message: 'boom' },
+      events: [{ name: 'gen_ai.choice', attributes: { index: 0 } }],
+      scopeName: 'audit-test',
+    });
+    expect(recorded?.resourceAttributes['service.name']).toEqual(expect.any(String));
+  });
+
   it('decodes base64 ids and nested AnyValues to lowercase hex and plain values', async () => {
     sink = await startOtlpSink();
     const traceId = Buffer.from('0af7651916cd43dd8448eb211c80319c', 'hex').toString('base64');
@@ -95,20 +123,21 @@ describe('startOtlpSink', () => {
     expect(sink.spans()[0]?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
   });
 
-  it('rejects protobuf, malformed JSON, bad ids and wrong paths without recording', async () => {
+  it('rejects other media types, malformed protobuf and JSON, bad ids and wrong paths without recording', async () => {
     sink = await startOtlpSink();
 
     const statuses = [
-      (await post('x', { 'content-type': 'application/x-protobuf' })).status,
+      (await post('x', { 'content-type': 'text/plain' })).status,
+      (await post(Buffer.from([0x0a, 0xff, 0xff]), { 'content-type': 'application/x-protobuf' })).status,
       (await post('{"resourceSpans": [')).status,
       (await post(JSON.stringify(request('abc', 'b7ad6b7169203331')))).status,
       (await post(JSON.stringify({ resourceSpans: {} }))).status,
       (await fetch(`${sink.url}/v1/metrics`, { method: 'POST', body: '{}' })).status,
     ];
 
-    expect(statuses).toEqual([415, 400, 400, 400, 404]);
+    expect(statuses).toEqual([415, 400, 400, 400, 400, 404]);
     expect(sink.spans()).toEqual([]);
-    expect(sink.requestCount).toBe(5);
+    expect(sink.requestCount).toBe(6);
   });
 
   it('only counts requests and spans when record is false', async () => {
