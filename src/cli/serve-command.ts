@@ -1,76 +1,86 @@
 // `otel-agent-audit serve`: runs the local audit receiver in the foreground
 // until SIGINT, SIGTERM or the caller's abort signal.
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { startAuditReceiver, type AuditReceiverOptions, type StoredAuditEvent } from '../receiver/receiver.js';
 import { processIo, type CliIo, type TextSink } from './cli-io.js';
+import { runAlone, usageOf } from './cli-program.js';
+import { runAction, type CommandContext } from './command-context.js';
+import { EXIT_OK } from './exit-codes.js';
+import { untilStopped } from './stop-request.js';
 import { UsageError } from './usage-error.js';
 
 /** The port `serve` listens on without `--port`. */
 export const DEFAULT_SERVE_PORT = 8787;
 
-/** Help text for `serve`. */
-export const SERVE_USAGE = `Usage: otel-agent-audit serve [options]
+/** What commander parsed from serve's flags. */
+interface ServeFlags {
+  port: string;
+  host?: string;
+  file?: string;
+  apiKey?: string;
+  denyTool?: string[];
+  quiet?: boolean;
+}
 
-Runs a local audit receiver that speaks the Secureagentics API
-(POST /v1/agents, POST /v1/agents/{id}/events[/batch], GET /v1/agents/{id}/events).
+const EXAMPLES = `
+Examples:
+  $ otel-agent-audit serve
+  $ otel-agent-audit serve --port 0 --file audit-trail.jsonl
+  $ otel-agent-audit serve --file audit-trail.jsonl --deny-tool delete_customer --deny-tool wire_money
+  $ otel-agent-audit serve --host 0.0.0.0 --api-key "$AUDIT_KEY" --quiet`;
 
-Options:
-  -p, --port <port>      port to listen on, 0 for any free port (default ${DEFAULT_SERVE_PORT})
-      --host <host>      interface to bind (default 127.0.0.1)
-  -f, --file <path>      append-only JSONL audit trail, reloaded on start; a
-                         request is answered once its events are fsynced
-                         (default: none, events kept in memory only)
-      --api-key <key>    require 'Authorization: Bearer <key>'
-                         (default: any bearer token is accepted)
-      --deny-tool <name> block tool_call events for this tool; repeatable
-  -q, --quiet            do not print a line per stored event
-  -h, --help             show this help
-`;
+/**
+ * The `serve` command. Each flag is one `.option` here and one line in
+ * {@link receiverOptions}: that is all a new flag takes.
+ *
+ * @example
+ * createProgram(context, [serveCommand]);
+ */
+export function serveCommand(context: CommandContext): Command {
+  const command = new Command('serve')
+    .summary('run a local audit receiver (Secureagentics API, JSONL trail)')
+    .description(
+      'Runs a local audit receiver that speaks the Secureagentics API\n' +
+        '(POST /v1/agents, POST /v1/agents/{id}/events[/batch], GET /v1/agents/{id}/events)\n' +
+        'until Ctrl+C, printing one line per stored event.',
+    )
+    .option('-p, --port <port>', 'port to listen on, 0 for any free port', String(DEFAULT_SERVE_PORT))
+    .option('--host <host>', 'interface to bind (default: 127.0.0.1)')
+    .option(
+      '-f, --file <path>',
+      'append-only JSONL audit trail, reloaded on start; a request is answered once its events are fsynced (default: none, events kept in memory only)',
+    )
+    .option('--api-key <key>', "require 'Authorization: Bearer <key>' (default: any bearer token is accepted)")
+    .option('--deny-tool <name>', 'block tool_call events for this tool; repeatable', collect, [])
+    .option('-q, --quiet', 'do not print a line per stored event')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', EXAMPLES);
+  return runAction(command, context, (flags: ServeFlags) => runServe(flags, context.io));
+}
+
+/** Help text for `serve`, as `serve --help` prints it. */
+export const SERVE_USAGE = usageOf(serveCommand);
 
 /**
  * Runs `serve` with `args` (the words after `serve`): starts the receiver,
  * prints its URL, waits for SIGINT, SIGTERM or `io.signal`, then closes it
- * (flushing the trail) and resolves with the exit code.
+ * (flushing the trail) and resolves with the exit code: 0 after a clean
+ * stop, 1 when the receiver cannot start (port taken, file unreadable), 2
+ * for a usage mistake. Never rejects.
  *
- * @throws UsageError for an invalid flag value, and parseArgs' `ERR_PARSE_ARGS_*` errors for unknown flags.
- * @throws Error when the receiver cannot start (port taken, file unreadable).
  * @example
  * const stop = new AbortController();
  * const done = serve(['--port', '0'], { stdout: process.stdout, stderr: process.stderr, signal: stop.signal });
  * stop.abort(); await done; // 0
  */
-export async function serve(args: string[], io: CliIo = processIo()): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      file: { type: 'string', short: 'f' },
-      'api-key': { type: 'string' },
-      'deny-tool': { type: 'string', multiple: true },
-      quiet: { type: 'boolean', short: 'q' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    io.stdout.write(SERVE_USAGE);
-    return 0;
-  }
+export function serve(args: string[], io: CliIo = processIo()): Promise<number> {
+  return runAlone(serveCommand, args, io);
+}
 
-  const options: AuditReceiverOptions = { port: parsePort(values.port) };
-  if (values.host !== undefined) options.host = values.host;
-  if (values.file !== undefined) options.file = values.file;
-  if (values['api-key'] !== undefined) options.apiKey = values['api-key'];
-  if (values['deny-tool'] !== undefined) options.deniedTools = values['deny-tool'];
-  if (!values.quiet) options.onEvent = createEventLog(io.stdout);
-  // The receiver's own problems (a trail it cannot write, lines skipped on
-  // load, no key beyond loopback) reach the terminal with no diag logger set up.
-  options.onWarning = (message) => io.stderr.write(`otel-agent-audit receiver: ${message}\n`);
-
+async function runServe(flags: ServeFlags, io: CliIo): Promise<number> {
+  const options = receiverOptions(flags, io);
   const receiver = await startAuditReceiver(options);
-  const stop = untilStopped(io);
+  const stop = untilStopped(io, 'second signal, exiting without waiting for the receiver to close');
   const trail = options.file === undefined ? 'memory only, no --file' : `trail ${options.file}`;
   io.stdout.write(`otel-agent-audit receiver listening on ${receiver.url} (${trail}); Ctrl+C to stop\n`);
 
@@ -81,11 +91,28 @@ export async function serve(args: string[], io: CliIo = processIo()): Promise<nu
     stop.dispose();
   }
   io.stdout.write('otel-agent-audit receiver stopped\n');
-  return 0;
+  return EXIT_OK;
 }
 
-function parsePort(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_SERVE_PORT;
+/** The receiver's options from the flags. @throws UsageError for a bad --port. */
+function receiverOptions(flags: ServeFlags, io: CliIo): AuditReceiverOptions {
+  const options: AuditReceiverOptions = { port: parsePort(flags.port) };
+  if (flags.host !== undefined) options.host = flags.host;
+  if (flags.file !== undefined) options.file = flags.file;
+  if (flags.apiKey !== undefined) options.apiKey = flags.apiKey;
+  if (flags.denyTool !== undefined && flags.denyTool.length > 0) options.deniedTools = flags.denyTool;
+  if (!flags.quiet) options.onEvent = createEventLog(io.stdout);
+  // The receiver's own problems (a trail it cannot write, lines skipped on
+  // load, no key beyond loopback) reach the terminal with no diag logger set up.
+  options.onWarning = (message) => io.stderr.write(`otel-agent-audit receiver: ${message}\n`);
+  return options;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parsePort(raw: string): number {
   // Digits only: Number() would also take '', ' 80', '0x50' and '1e3'.
   const port = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(port <= 65535)) throw new UsageError(`--port must be an integer from 0 to 65535, got '${raw}'`);
@@ -109,39 +136,5 @@ function createEventLog(out: TextSink): (event: StoredAuditEvent) => void {
     const { decision, violations } = event.policy_result;
     const why = violations.length === 0 ? '' : ` (${violations.map((v) => v.policy).join(', ')})`;
     pending.push(`${event.timestamp} ${event.agent_id} ${event.type} ${decision}${why}\n`);
-  };
-}
-
-interface StopRequest {
-  /** Resolves on the first SIGINT, SIGTERM or abort of `io.signal`. */
-  requested: Promise<void>;
-  /** Removes every listener this added (the CLI may run in-process, many times). */
-  dispose(): void;
-}
-
-/** After the first stop request, a second signal exits at once instead of waiting for the receiver to close. */
-function untilStopped(io: CliIo): StopRequest {
-  const forceExit = (): void => {
-    io.stderr.write('otel-agent-audit: second signal, exiting without waiting for the receiver to close\n');
-    process.exit(130);
-  };
-  let stop = (): void => {};
-  const requested = new Promise<void>((resolve) => {
-    stop = () => {
-      process.off('SIGINT', stop).off('SIGTERM', stop);
-      io.signal?.removeEventListener('abort', stop);
-      process.once('SIGINT', forceExit).once('SIGTERM', forceExit);
-      resolve();
-    };
-  });
-  process.on('SIGINT', stop).on('SIGTERM', stop);
-  if (io.signal?.aborted) stop();
-  else io.signal?.addEventListener('abort', stop, { once: true });
-  return {
-    requested,
-    dispose: () => {
-      process.off('SIGINT', stop).off('SIGTERM', stop).off('SIGINT', forceExit).off('SIGTERM', forceExit);
-      io.signal?.removeEventListener('abort', stop);
-    },
   };
 }

@@ -1,0 +1,64 @@
+/**
+ * Chunks of a trail in, whole numbered lines out. The last line is held
+ * until its newline arrives (a writer mid-append, a `tail` that reads
+ * between two writes); bytes are decoded with a StringDecoder, so a UTF-8
+ * character split across two reads is not garbled.
+ */
+import { StringDecoder } from 'node:string_decoder';
+
+/** One line, without its `\n` or `\r\n`. */
+export interface NumberedLine {
+  text: string;
+  /** 1-based. */
+  number: number;
+}
+
+/**
+ * Splits a stream of chunks into lines, counting them.
+ *
+ * @example
+ * const lines = new LineSplitter();
+ * lines.push(Buffer.from('{"a":1}\n{"b"')); // [{ text: '{"a":1}', number: 1 }]
+ * lines.push(Buffer.from(':2}\n'));          // [{ text: '{"b":2}', number: 2 }]
+ */
+export class LineSplitter {
+  private decoder = new StringDecoder('utf8');
+  private rest = '';
+  private count = 0;
+
+  /** Whether a line without its newline is held (`tail` says so when it stops). */
+  get holdsPartialLine(): boolean {
+    return this.rest !== '';
+  }
+
+  /** The whole lines `chunk` completes. */
+  push(chunk: Buffer | string): NumberedLine[] {
+    const text = this.rest + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    const lines: NumberedLine[] = [];
+    let start = 0;
+    for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+      lines.push({ text: withoutCarriageReturn(text.slice(start, end)), number: ++this.count });
+      start = end + 1;
+    }
+    this.rest = text.slice(start);
+    return lines;
+  }
+
+  /** The last line when the input ended without a newline (a whole file read to its end). */
+  end(): NumberedLine | undefined {
+    const text = this.rest + this.decoder.end();
+    this.rest = '';
+    return text === '' ? undefined : { text: withoutCarriageReturn(text), number: ++this.count };
+  }
+
+  /** Forgets everything: the file was truncated or replaced, and is read again from its start. */
+  reset(): void {
+    this.decoder = new StringDecoder('utf8');
+    this.rest = '';
+    this.count = 0;
+  }
+}
+
+function withoutCarriageReturn(text: string): string {
+  return text.endsWith('\r') ? text.slice(0, -1) : text;
+}
