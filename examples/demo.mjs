@@ -11,12 +11,12 @@ import {
   isAuditBlockedError,
   secureagentics,
   setupAudit,
-  startAuditReceiver,
   verifyTrailSource,
   withLLMCall,
   withSession,
   withToolCall,
 } from 'otel-agent-audit';
+import { startAuditReceiver } from 'otel-agent-audit/receiver';
 
 const trailFile = join(mkdtempSync(join(tmpdir(), 'otel-agent-audit-demo-')), 'audit-trail.jsonl');
 const receiver = await startAuditReceiver({ port: 0, file: trailFile, deniedTools: ['delete_customer'] });

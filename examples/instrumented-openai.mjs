@@ -14,7 +14,8 @@ import { logs } from '@opentelemetry/api-logs';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { auditLogRecordProcessor, secureagentics, setupAudit, startAuditReceiver, withSession, withToolCall } from 'otel-agent-audit';
+import { auditLogRecordProcessor, secureagentics, setupAudit, withSession, withToolCall } from 'otel-agent-audit';
+import { startAuditReceiver } from 'otel-agent-audit/receiver';
 
 const receiver = await startAuditReceiver({ port: 0 });
 const modelServer = await startFakeModel();

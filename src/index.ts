@@ -52,9 +52,8 @@ export type { AuditBackend } from './model/audit-backend.js';
 export type { DeliveryOutcome } from './model/delivery-outcome.js';
 export type { ToolDecision } from './model/tool-decision.js';
 
-// The local audit receiver.
-export { startAuditReceiver } from './receiver/receiver.js';
-export type { AuditReceiver, AuditReceiverOptions, StoredAuditEvent, StoredAgenticAuditEvent, PolicyResult } from './receiver/receiver.js';
+// The local audit receiver is a subpath of its own, `otel-agent-audit/receiver`
+// (src/receiver/index.ts), so that loading the core does not load its server.
 
 // Verifying a trail.
 export { verifyTrail } from './chain/verify-trail.js';

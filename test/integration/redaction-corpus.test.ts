@@ -25,11 +25,11 @@ import {
   recordEvent,
   redactingSpanExporter,
   secureagentics,
-  startAuditReceiver,
   withLLMCall,
   withSession,
   withToolCall,
 } from '../../src/index.js';
+import { startAuditReceiver } from '../../src/receiver/index.js';
 import { it } from '../support/audit-test.js';
 import { SECRET_CORPUS, type CorpusSecret } from '../support/secret-corpus.js';
 import { FAST_RETRY } from '../support/tracing.js';

@@ -1,5 +1,6 @@
 import { describe, expect, onTestFinished } from 'vitest';
-import { agenticAudit, secureagentics, startAuditReceiver, withToolCall } from '../../src/index.js';
+import { agenticAudit, secureagentics, withToolCall } from '../../src/index.js';
+import { startAuditReceiver } from '../../src/receiver/index.js';
 import { startSecureagenticsServer } from '../servers/secureagentics-server.js';
 import { it } from '../support/audit-test.js';
 import { resetOtelGlobals } from '../support/tracing.js';

@@ -22,7 +22,7 @@
  * `claude_code.tool` per executed tool with the toolu id.
  */
 import { describe, expect, it } from 'vitest';
-import type { StoredAuditEvent } from '../../src/index.js';
+import type { StoredAuditEvent } from '../../src/receiver/index.js';
 import { anthropicResponseModelFor, anthropicTextReply, toolUseReply, type AnthropicReply } from '../servers/fake-anthropic-server.js';
 import { FRAMEWORK_SCRIPT as S } from './framework-script.js';
 import { runAnthropicScenario, type AnthropicScenarioRun } from './run-anthropic-scenario.js';

@@ -7,7 +7,7 @@
  * {@link FrameworkWrites}.
  */
 import { expect } from 'vitest';
-import type { StoredAuditEvent } from '../../src/index.js';
+import type { StoredAuditEvent } from '../../src/receiver/index.js';
 import { responseModelFor } from '../servers/fake-openai-server.js';
 import { FRAMEWORK_SCRIPT } from './framework-script.js';
 

@@ -6,7 +6,7 @@
  * id, not the `fc_…` item id), one tool_call for the executed tool, session.end.
  */
 import { expect } from 'vitest';
-import type { StoredAuditEvent } from '../../src/index.js';
+import type { StoredAuditEvent } from '../../src/receiver/index.js';
 import { responseModelFor, textReply, toolCallReply, type ModelReply } from '../servers/fake-openai-server.js';
 import { SCRIPT, type ScenarioRun } from './run-scenario.js';
 

@@ -6,7 +6,7 @@
  * for the HTTP client spans beside them.
  */
 import { expect } from 'vitest';
-import type { StoredAuditEvent } from '../../src/index.js';
+import type { StoredAuditEvent } from '../../src/receiver/index.js';
 import { responseModelFor } from '../servers/fake-openai-server.js';
 import { SCRIPT, type ScenarioRun } from './run-scenario.js';
 

@@ -19,7 +19,7 @@
  *    since the bridge never ends a run a guardrail stopped.
  */
 import { describe, expect, it } from 'vitest';
-import type { StoredAuditEvent } from '../../src/index.js';
+import type { StoredAuditEvent } from '../../src/receiver/index.js';
 import { textReply, toolCallReply } from '../servers/fake-openai-server.js';
 import { expectFrameworkTrail, type FrameworkWrites } from './expect-framework-trail.js';
 import { FRAMEWORK_SCRIPT, frameworkReplies } from './framework-script.js';

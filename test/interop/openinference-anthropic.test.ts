@@ -9,7 +9,7 @@
  * `message.tool_call_id`, `message.content`), which reads like user text.
  */
 import { describe, expect, it } from 'vitest';
-import type { StoredAuditEvent } from '../../src/index.js';
+import type { StoredAuditEvent } from '../../src/receiver/index.js';
 import { anthropicResponseModelFor, anthropicTextReply, toolUseReply } from '../servers/fake-anthropic-server.js';
 import { runAnthropicScenario } from './run-anthropic-scenario.js';
 

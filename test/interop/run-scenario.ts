@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startAuditReceiver, verifyTrail, type StoredAuditEvent, type TrailReport } from '../../src/index.js';
+import { verifyTrail, type TrailReport } from '../../src/index.js';
+import { startAuditReceiver, type StoredAuditEvent } from '../../src/receiver/index.js';
 import { AUDIT_SEQUENCE_NUMBER, AUDIT_SEQUENCE_PREV_HASH, AUDIT_STREAM_ID, CHECKPOINT_NAME } from '../../src/chain/chain-fields.js';
 import { errorReply, startFakeOpenAIServer, textReply, toolCallReply, type ModelReply, type ModelRequest } from '../servers/fake-openai-server.js';
 

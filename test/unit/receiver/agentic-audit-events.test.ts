@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, onTestFinished } from 'vitest';
-import { agenticAudit, withToolCall, type AgenticAuditResult, type StoredAgenticAuditEvent } from '../../../src/index.js';
+import { agenticAudit, withToolCall, type AgenticAuditResult } from '../../../src/index.js';
+import type { StoredAgenticAuditEvent } from '../../../src/receiver/index.js';
 import { it } from '../../support/audit-test.js';
 import { startTestReceiver, type TestClient } from './receiver-client.js';
 

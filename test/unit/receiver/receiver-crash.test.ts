@@ -19,7 +19,7 @@ let dir: string;
 
 beforeAll(() => {
   // The child loads the built package, as the integration tests do.
-  if (!existsSync(join(root, 'dist/esm/index.js')) && process.env['RECEIVER_TEST_MODULE'] === undefined) {
+  if (!existsSync(join(root, 'dist/esm/receiver/index.js')) && process.env['RECEIVER_TEST_MODULE'] === undefined) {
     throw new Error('these tests run the built receiver in a child process: run `npm run build` first (`npm test` does)');
   }
 });
