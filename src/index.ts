@@ -65,4 +65,5 @@ export { AuditError, isAuditError, AuditBlockedError, isAuditBlockedError } from
 export type { AuditErrorCode } from './errors.js';
 export { DEFAULTS } from './config/defaults.js';
 export { CONFIG_WARNING_CODE } from './config/config-warning.js';
+export { DELIVERY_WARNING_CODE } from './deliver/delivery-notices.js';
 export { VERSION } from './model/version.js';

@@ -7,7 +7,7 @@
  * nothing says it a second time.
  */
 import type { DeliveryOutcome } from '../model/delivery-outcome.js';
-import { scrubbedLogger } from '../redact/scrubbed-logger.js';
+import { PROCESS_NOTICE_SINKS, SAID_AS_CONFIG_PROBLEM, type NoticeSinks } from '../deliver/delivery-notices.js';
 
 /** A rejection only the user can fix, as a backend first meets it. */
 export interface ConfigurationFailure {
@@ -40,11 +40,16 @@ export function configurationFailure(problem: string, reason: string): Configura
  */
 export class ConfigurationProblems {
   private readonly said = new Set<string>();
-  private readonly log;
 
-  /** @param saidAtSetup a problem the backend reported as its `configProblem`: the pipeline says that one at setup. */
-  constructor(backend: string, saidAtSetup?: ConfigurationFailure) {
-    this.log = scrubbedLogger(`otel-agent-audit:${backend}`);
+  /**
+   * @param saidAtSetup a problem the backend reported as its `configProblem`: the pipeline says that one at setup.
+   * @param sinks where it is said: a process warning, visible without any logger set up.
+   */
+  constructor(
+    _backend: string,
+    saidAtSetup?: ConfigurationFailure,
+    private readonly sinks: NoticeSinks = PROCESS_NOTICE_SINKS,
+  ) {
     if (saidAtSetup) this.said.add(saidAtSetup.problem);
   }
 
@@ -59,9 +64,9 @@ export class ConfigurationProblems {
     if (problem === undefined) return outcome;
     if (!this.said.has(problem)) {
       this.said.add(problem);
-      this.log.error(outcome.reason ?? problem);
+      this.sinks.warn(outcome.reason ?? problem);
     }
-    return { kind: 'rejected', reason: `${problem} — a configuration error, reported once with what to check` };
+    return { kind: 'rejected', reason: `${problem} — ${SAID_AS_CONFIG_PROBLEM}` };
   }
 }
 

@@ -90,6 +90,8 @@ export const DEFAULTS = Object.freeze({
   checkpointIntervalMillis: 10_000,
   /** Level of the console diag logger set up when the app has none (env `OTEL_LOG_LEVEL`), as NodeSDK does. */
   logLevel: 'WARN',
+  /** One line on stderr at the first successful delivery of each backend, as a sign that export works. */
+  announceDelivery: true,
   /** The OTLP exporter's transport when `OTEL_EXPORTER_OTLP_PROTOCOL` is unset: the SDK's default. */
   otlpProtocol: 'http/protobuf',
 });

@@ -107,6 +107,7 @@ export const OPTIONS = Object.freeze({
   // The write-ahead spool. Default folder: none here, it is derived per user and service (spool-location.ts).
   spoolDir: option({ type: 'folderOrOff', envKey: 'OTEL_AGENT_AUDIT_SPOOL_DIR', default: undefined }),
   spoolMaxBytes: option({ type: 'positiveInteger', envKey: 'OTEL_AGENT_AUDIT_SPOOL_MAX_BYTES', default: DEFAULTS.spoolMaxBytes }),
+  announceDelivery: option({ type: 'boolean', envKey: 'OTEL_AGENT_AUDIT_ANNOUNCE_DELIVERY', default: DEFAULTS.announceDelivery }),
   spoolFlushMillis: option({ type: 'nonNegativeNumber', envKey: 'OTEL_AGENT_AUDIT_SPOOL_FLUSH_MILLIS', default: DEFAULTS.spoolFlushMillis }),
 
   // Redaction, before anything leaves the process (src/redact/).

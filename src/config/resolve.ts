@@ -45,6 +45,8 @@ export interface DeliveryOptions {
   spoolMaxBytes?: number;
   /** Group commit: spooled events are written and fsynced at most this long after they were appended. Default 100; env `OTEL_AGENT_AUDIT_SPOOL_FLUSH_MILLIS`. */
   spoolFlushMillis?: number;
+  /** One line on stderr at the first successful delivery of each backend, a sign that export works. Default true (env `OTEL_AGENT_AUDIT_ANNOUNCE_DELIVERY`). */
+  announceDelivery?: boolean;
 }
 
 /** Where and how the spool is kept, resolved; `dir` false: memory only. */
@@ -76,6 +78,7 @@ export interface DeliveryConfig {
   lossReportIntervalMillis: number;
   maxEventAgeMillis: number;
   spool: SpoolOptionsResolved;
+  announceDelivery: boolean;
 }
 
 /**
@@ -106,6 +109,7 @@ export function resolveDeliveryConfig(options: DeliveryOptions, config: AuditCon
       maxBytes: resolveOption('spoolMaxBytes', options.spoolMaxBytes, settings),
       flushMillis: resolveOption('spoolFlushMillis', options.spoolFlushMillis, settings),
     },
+    announceDelivery: resolveOption('announceDelivery', options.announceDelivery, settings),
     // Not an option: how often losses are summarised is ours to keep readable.
     lossReportIntervalMillis: DEFAULTS.lossReportIntervalMillis,
   };

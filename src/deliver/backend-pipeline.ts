@@ -15,6 +15,7 @@ import { auditEventId, type AuditEvent } from '../model/audit-event.js';
 import { DeliveryQueue, type DeliveryStats } from './delivery-queue.js';
 import { untilAborted } from './until-aborted.js';
 import { LossReporter } from './loss-reporter.js';
+import { DeliveryNotices } from './delivery-notices.js';
 import type { EventSpool } from './spool/event-spool.js';
 import type { SpoolEntry } from './spool/spool-entry.js';
 import type { SpoolFeed } from './spool/spool-feed.js';
@@ -64,13 +65,18 @@ export class BackendPipeline {
     source: PipelineSource = { key: backend.name },
   ) {
     this.label = backendLabel(backend);
-    this.reporter = new LossReporter(backend.name, config.lossReportIntervalMillis, source.onLossReport);
+    const notices = new DeliveryNotices(backend.name, { announce: config.announceDelivery });
+    this.reporter = new LossReporter(backend.name, config.lossReportIntervalMillis, source.onLossReport, (reason) => notices.configProblem(reason));
     if (backend.configProblem) this.reporter.onConfigError(backend.configProblem);
     const forBackend = backend.decide ? (e: AuditEvent) => this.afterDecision(e) : (e: AuditEvent) => e;
     const durable = source.spool !== undefined;
     this.queue = new DeliveryQueue<SpoolEntry>(
       // The exporter's own HTTP calls must not become spans (and audit events) themselves.
-      (batch, signal) => context.with(suppressTracing(context.active()), () => backend.send(batch.map((e) => forBackend(e.event)), signal)),
+      async (batch, signal) => {
+        const outcome = await context.with(suppressTracing(context.active()), () => backend.send(batch.map((e) => forBackend(e.event)), signal));
+        notices.afterAttempt(outcome, batch.length);
+        return outcome;
+      },
       {
         maxQueueSize: config.maxQueueSize,
         maxBatchSize: backend.maxBatchSize,
@@ -89,7 +95,11 @@ export class BackendPipeline {
         onRoom: () => this.feed?.pull(),
         onReachability: (reachable, reason) => {
           if (reachable) log.warn(`${backend.name}: ${reason}; sending what waited.`);
-          else log.warn(`${backend.name}: cannot reach the service (${reason}); ${durable ? 'events wait in the spool' : 'events wait in memory'} and are sent when it answers again.`);
+          else {
+            const outage = `${backend.name}: cannot reach the service (${reason}); ${durable ? 'events wait in the spool' : 'events wait in memory'} and are sent when it answers again.`;
+            // The first is a warning anyone sees, with the URL to check; later ones go to diag.
+            if (!notices.unreachable(`otel-agent-audit: ${outage} If it persists, check that the service is up and the backend's base URL (its _BASE_URL variable or the baseUrl option). Later outages are reported through diag (OTEL_LOG_LEVEL).`)) log.warn(outage);
+          }
         },
       },
     );

@@ -37,6 +37,8 @@ export class LossReporter {
     private readonly backend: string,
     private readonly intervalMillis: number,
     private readonly onReport: (summary: LossSummary) => void = () => {},
+    /** Says a configuration error; default: through diag. */
+    private readonly sayConfigError: (reason: string) => void = (reason) => log.error(reason),
   ) {}
 
   onConfigError(reason: string): void {
@@ -44,7 +46,7 @@ export class LossReporter {
     const kind = reason.replace(/\d+ events/g, 'N events').replace(/'[^']*'/g, "'…'").replace(/agt_\w+/g, 'agt_…');
     if (this.reportedConfigErrors.has(kind)) return;
     this.reportedConfigErrors.add(kind);
-    log.error(reason);
+    this.sayConfigError(reason);
   }
 
   /** `events`: the lost events when known (their ids and times go into the summary). */

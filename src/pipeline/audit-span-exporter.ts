@@ -302,7 +302,7 @@ function openSpool(config: DeliveryConfig, root: string, serviceDir: string, hea
   });
   if (opened instanceof EventSpool) return opened;
   const message = `otel-agent-audit: ${opened.problem}. Audit events are kept in memory only: a crash or an outage longer than the queue holds loses them. Set spoolDir (OTEL_AGENT_AUDIT_SPOOL_DIR) to a writable folder, or to false / none to keep them in memory on purpose.`;
-  log.warn(message);
+  // A process warning only: visible without a logger, and not said twice where setupAudit's console logger is on.
   process.emitWarning(message, { code: SPOOL_WARNING_CODE });
   return undefined;
 }

@@ -196,16 +196,16 @@ describe('AgenticAudit failures', () => {
     expect(counted).toBe(5);
   });
 
-  it('does not retry a 401, reports it once with the env var to check, and never prints the key', async ({ agenticAuditServer: server, audit, diagnostics }) => {
+  it('does not retry a 401, reports it once with the env var to check, and never prints the key', async ({ agenticAuditServer: server, audit, diagnostics, deliveryWarnings }) => {
     const { processor } = audit({ apiKey: 'aa_live_wrong' });
     withToolCall('t1', {}, () => 1);
     withToolCall('t2', {}, () => 2);
     await processor.forceFlush();
     expect(activityRequests(server.requests).map((r) => r.status)).toEqual([401, 401]);
-    const authErrors = diagnostics.errors.filter((m) => m.includes('401'));
+    const authErrors = (await deliveryWarnings.said()).filter((m) => m.includes('401'));
     expect(authErrors).toHaveLength(1);
     expect(authErrors[0]).toContain('AGENTAUDIT_KEY');
-    expect(diagnostics.errors.join('\n') + diagnostics.warnings.join('\n')).not.toContain('aa_live_wrong');
+    expect((await deliveryWarnings.said()).join('\n') + diagnostics.warnings.join('\n')).not.toContain('aa_live_wrong');
     // The two tool calls, and the audit.loss records of their loss (refused too; not reported again).
     expect(processor.stats().backends['agentic-audit']).toMatchObject({ failed: 2 + server.requests.filter(isLossRecordRequest).length, retries: 0 });
   });
@@ -219,12 +219,12 @@ describe('AgenticAudit failures', () => {
     expect(processor.stats().backends['agentic-audit']).toMatchObject({ delivered: 1, retries: 1 });
   });
 
-  it('reports a missing key once and sends nothing', async ({ agenticAuditServer: server, audit, diagnostics }) => {
+  it('reports a missing key once and sends nothing', async ({ agenticAuditServer: server, audit, diagnostics, deliveryWarnings }) => {
     const { processor } = audit({ apiKey: '' });
     withToolCall('t', {}, () => 1);
     await processor.forceFlush();
     expect(server.requests).toHaveLength(0);
-    expect(diagnostics.errors.filter((m) => m.includes('AGENTAUDIT_KEY'))).toHaveLength(1);
+    expect((await deliveryWarnings.said()).filter((m) => m.includes('AGENTAUDIT_KEY'))).toHaveLength(1);
     // The tool call, and the audit.loss event that records its loss (sent to every backend, this one too; not reported again).
     expect(processor.stats().backends['agentic-audit']).toMatchObject({ failed: 2 });
   });

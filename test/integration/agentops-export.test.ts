@@ -200,7 +200,7 @@ describe('AgentOps events without a session', () => {
 });
 
 describe('AgentOps configuration errors', () => {
-  it('reports a refused API key once, saying what to check, and never retries it', async ({ audit, calls, diagnostics }) => {
+  it('reports a refused API key once, saying what to check, and never retries it', async ({ audit, calls, diagnostics, deliveryWarnings }) => {
     const { processor } = audit({ apiKey: 'wrong-key' });
     await withSession({ agentName: 'a' }, () => withToolCall('t1', {}, () => 1));
     await processor.forceFlush();
@@ -210,7 +210,7 @@ describe('AgentOps configuration errors', () => {
     // The third: the no-session session the audit.loss record of the first loss is sent in (refused too, and not reported again).
     expect(calls().slice(0, 2)).toEqual(['create_session 401', 'create_session 401']);
     expect(new Set(calls())).toEqual(new Set(['create_session 401']));
-    const authErrors = diagnostics.errors.filter((m) => m.includes('401'));
+    const authErrors = (await deliveryWarnings.said()).filter((m) => m.includes('401'));
     expect(authErrors).toHaveLength(1);
     expect(authErrors[0]).toContain('AGENTOPS_API_KEY');
     expect(authErrors[0]).not.toContain('wrong-key');
@@ -218,7 +218,7 @@ describe('AgentOps configuration errors', () => {
     expect(processor.stats().backends.agentops!.failed).toBeGreaterThanOrEqual(6);
   });
 
-  it('gives up after one renewal when the renewed JWT is refused too, and says so once', async ({ agentOpsServer: server, audit, calls, diagnostics }) => {
+  it('gives up after one renewal when the renewed JWT is refused too, and says so once', async ({ agentOpsServer: server, audit, calls, diagnostics, deliveryWarnings }) => {
     server.script((req) => (req.path === '/v2/create_events' ? { status: 401, body: { error: 'Token has expired' } } : undefined));
     const { processor } = audit();
     await withSession({ agentName: 'x' }, () => withToolCall('t', {}, () => 1));
@@ -226,18 +226,18 @@ describe('AgentOps configuration errors', () => {
 
     // Then the audit.loss record of the lost events goes the same way (in the no-session session), and is not reported again.
     expect(calls().slice(0, 5)).toEqual(['create_session 200', 'create_agent 200', 'create_events 401', 'reauthorize_jwt 200', 'create_events 401']);
-    const errors = diagnostics.errors.filter((m) => m.includes('reauthorize_jwt'));
+    const errors = (await deliveryWarnings.said()).filter((m) => m.includes('reauthorize_jwt'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('AGENTOPS_BASE_URL');
     expect(processor.stats().backends.agentops).toMatchObject({ retries: 0 });
     expect(processor.stats().backends.agentops!.failed).toBeGreaterThanOrEqual(3);
   });
 
-  it('reports a missing API key once and sends nothing', async ({ agentOpsServer: server, audit, diagnostics }) => {
+  it('reports a missing API key once and sends nothing', async ({ agentOpsServer: server, audit, diagnostics, deliveryWarnings }) => {
     const { processor } = audit({ apiKey: '' });
     await withSession({ agentName: 'a' }, () => withToolCall('t', {}, () => 1));
     await processor.forceFlush();
     expect(server.requests).toEqual([]);
-    expect(diagnostics.errors.filter((m) => m.includes('AGENTOPS_API_KEY'))).toHaveLength(1);
+    expect((await deliveryWarnings.said()).filter((m) => m.includes('AGENTOPS_API_KEY'))).toHaveLength(1);
   });
 });

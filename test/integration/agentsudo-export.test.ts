@@ -122,17 +122,17 @@ describe('AgentSudo failures', () => {
     expect(diagnostics.warnings.join('\n')).toContain('agentsudo: 400 on POST /ingest-event (Missing required fields: scope)');
   });
 
-  it('does not retry a 401 and reports it once, naming AGENTSUDO_API_KEY and not the key', async ({ agentSudoServer: server, audit, diagnostics }) => {
+  it('does not retry a 401 and reports it once, naming AGENTSUDO_API_KEY and not the key', async ({ agentSudoServer: server, audit, diagnostics, deliveryWarnings }) => {
     const { processor } = audit({ apiKey: 'as_wrong_key' });
     recordEvent('a', {});
     recordEvent('b', {});
     await processor.forceFlush();
     expect(activityRequests(server.requests).map((r) => r.status)).toEqual([401, 401]);
-    const authErrors = diagnostics.errors.filter((m) => m.includes('401'));
+    const authErrors = (await deliveryWarnings.said()).filter((m) => m.includes('401'));
     expect(authErrors).toHaveLength(1);
     expect(authErrors[0]).toContain('agentsudo: 401 on POST /ingest-event (Invalid API key)');
     expect(authErrors[0]).toContain('AGENTSUDO_API_KEY');
-    expect([...diagnostics.errors, ...diagnostics.warnings].join('\n')).not.toContain('as_wrong_key');
+    expect([...(await deliveryWarnings.said()), ...diagnostics.warnings].join('\n')).not.toContain('as_wrong_key');
   });
 
   it('waits out a 429 RATE_LIMITED with Retry-After, then delivers', async ({ agentSudoServer: server, audit }) => {

@@ -140,14 +140,14 @@ describe('Secureagentics batching and retries', () => {
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 1, retries: 2, failed: 0 });
   });
 
-  it('does not retry a 401 and reports it once, saying what to check', async ({ secureagenticsServer: server, audit, batchRequests, diagnostics }) => {
+  it('does not retry a 401 and reports it once, saying what to check', async ({ secureagenticsServer: server, audit, batchRequests, diagnostics, deliveryWarnings }) => {
     const { processor } = audit({ apiKey: 'wrong-key', agentId: server.addAgent('a') });
     withToolCall('t1', {}, () => 1);
     await processor.forceFlush();
     withToolCall('t2', {}, () => 2);
     await processor.forceFlush();
     expect(activityRequests(batchRequests()).map((r) => r.status)).toEqual([401, 401]);
-    const authErrors = diagnostics.errors.filter((m) => m.includes('401'));
+    const authErrors = (await deliveryWarnings.said()).filter((m) => m.includes('401'));
     expect(authErrors).toHaveLength(1);
     expect(authErrors[0]).toContain('SECUREAGENTICS_API_KEY');
     expect(authErrors[0]).not.toContain('wrong-key');
@@ -156,7 +156,7 @@ describe('Secureagentics batching and retries', () => {
     expect(processor.stats().backends.secureagentics!.delivered).toBe(0);
   });
 
-  it('keeps the agent working while the backend is down; events wait in the spool, with no attempt cap, and it says so once', async ({ secureagenticsServer: server, audit, diagnostics }) => {
+  it('keeps the agent working while the backend is down; events wait in the spool, with no attempt cap, and it says so once', async ({ secureagenticsServer: server, audit, diagnostics, deliveryWarnings }) => {
     const deadUrl = server.url;
     await server.close();
     const { processor } = audit({ baseUrl: deadUrl, agentId: 'agt_1' }, { maxAttempts: 2, shutdownTimeoutMillis: 300 });
@@ -168,7 +168,7 @@ describe('Secureagentics batching and retries', () => {
     await processor.forceFlush();
     // Refused connections pause the backend: nothing is given up after maxAttempts.
     expect(processor.stats().backends.secureagentics).toMatchObject({ delivered: 0, failed: 0, dropped: 0 });
-    const unreachable = diagnostics.warnings.filter((w) => w.includes('cannot reach the service'));
+    const unreachable = (await deliveryWarnings.said()).filter((w) => w.includes('cannot reach the service'));
     expect(unreachable).toHaveLength(1);
     expect(unreachable[0]).toContain('events wait in the spool');
     await processor.shutdown();

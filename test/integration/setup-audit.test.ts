@@ -70,11 +70,11 @@ describe('setupAudit', () => {
     await existing.shutdown();
   });
 
-  it('reports a missing API key once at setup instead of throwing', async ({ secureagenticsServer: server, diagnostics }) => {
+  it('reports a missing API key once at setup instead of throwing', async ({ secureagenticsServer: server, diagnostics, deliveryWarnings }) => {
     const audit = setupAudit({ backends: [secureagentics({ baseUrl: server.url, apiKey: '' })], otlp: false, ...FAST_RETRY });
     await withToolCall('t', {}, () => 1);
     await audit.flush();
-    expect(diagnostics.errors.filter((m) => m.includes('SECUREAGENTICS_API_KEY'))).toHaveLength(1);
+    expect((await deliveryWarnings.said()).filter((m) => m.includes('SECUREAGENTICS_API_KEY'))).toHaveLength(1);
     // The tool call, and the audit.loss event that records its loss (which is not reported again).
     expect(audit.stats().backends.secureagentics).toMatchObject({ failed: 2, delivered: 0 });
     expect(server.requests).toHaveLength(0);
@@ -127,7 +127,9 @@ describe('setupAudit diagnostics', () => {
 
   it('keeps the app’s own diag logger', async ({ secureagenticsServer: server, diagnostics }) => {
     const audit = setupAudit({ backends: [secureagentics({ baseUrl: server.url, apiKey: '' })], otlp: false });
+    await withToolCall('t', {}, () => 1);
     await audit.shutdown();
-    expect(diagnostics.errors.join('\n')).toContain('no API key');
+    // The loss report goes through diag, to the app's logger.
+    expect(diagnostics.warnings.join('\n')).toContain('secureagentics: 1 audit event not delivered — 1 failed: secureagentics: no API key');
   });
 });

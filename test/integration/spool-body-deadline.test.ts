@@ -46,7 +46,7 @@ async function startTricklingServer(): Promise<TricklingServer> {
 }
 
 describe('whole-answer deadline', () => {
-  it('ends an attempt whose answer trickles in past requestTimeoutMillis, pauses the backend, and delivers once the server answers', async ({ install, diagnostics, onTestFinished }) => {
+  it('ends an attempt whose answer trickles in past requestTimeoutMillis, pauses the backend, and delivers once the server answers', async ({ install, diagnostics, deliveryWarnings, onTestFinished }) => {
     const server = await startTricklingServer();
     onTestFinished(() => server.close());
     const { processor } = install.backends(
@@ -55,11 +55,11 @@ describe('whole-answer deadline', () => {
     );
     for (let i = 0; i < 5; i++) withToolCall(`t${i}`, { i }, () => i);
 
-    const unreachable = (): string | undefined => diagnostics.warnings.find((w) => w.includes('cannot reach the service'));
+    const unreachable = async (): Promise<string | undefined> => (await deliveryWarnings.said()).find((w) => w.includes('cannot reach the service'));
     await expect.poll(() => server.arrivals.length, { timeout: 5_000 }).toBeGreaterThan(0);
     await expect.poll(unreachable, { timeout: 5_000 }).toBeDefined();
     const failedAt = Date.now();
-    expect(unreachable()).toMatch(/timeout/i);
+    expect(await unreachable()).toMatch(/timeout/i);
     expect(failedAt - server.arrivals[0]!).toBeLessThan(3_000);
     // Paused, not given up: it probes again.
     await expect.poll(() => server.arrivals.length, { timeout: 10_000 }).toBeGreaterThan(1);

@@ -54,7 +54,7 @@ describe('spool delivery', () => {
     expect(upServer.allEvents().at(-1)!.payload['tool_name']).toBe('second_run');
   });
 
-  it('loses nothing through an outage: the backend refuses connections for 2 s, then answers; says so once each way', async ({ install, diagnostics, onTestFinished }) => {
+  it('loses nothing through an outage: the backend refuses connections for 2 s, then answers; says so once each way', async ({ install, diagnostics, deliveryWarnings, onTestFinished }) => {
     const port = await closedPort();
     const { processor } = install.backends(
       [secureagentics({ apiKey: 'sa_test_key_0123456789', baseUrl: `http://127.0.0.1:${port}`, agentId: 'agt_1' })],
@@ -76,7 +76,7 @@ describe('spool delivery', () => {
     expect(new Set(eventIds(server.allEvents())).size).toBe(44);
     expect(activity(server.allEvents())).toHaveLength(44);
     expect(processor.stats().backends['secureagentics']).toMatchObject({ failed: 0, dropped: 0, queued: 0, backlog: 0 });
-    expect(diagnostics.warnings.filter((w) => w.includes('cannot reach the service'))).toHaveLength(1);
+    expect((await deliveryWarnings.said()).filter((w) => w.includes('cannot reach the service'))).toHaveLength(1);
     expect(diagnostics.warnings.filter((w) => w.includes('reachable again'))).toHaveLength(1);
   });
 

@@ -37,6 +37,7 @@ import { startFakeOpenAIServer, type FakeOpenAIServer } from '../servers/fake-op
 import { startOtlpSink, type OtlpSink } from '../servers/otlp-sink.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../servers/secureagentics-server.js';
 import { installBackends } from './install-backends.js';
+import { captureProcessWarnings, type CapturedWarnings } from './process-warnings.js';
 import { recordingBackend, recordingProcessor, type RecordingBackend } from './recording-backend.js';
 import { captureDiag, installAudit, installTracing, onlySpanAttributes, resetOtelGlobals, type TestTracing } from './tracing.js';
 
@@ -88,6 +89,8 @@ export interface AuditFixtures {
   tracing: TestTracing;
   /** `diag` messages at WARN and above, captured from the start of the test. */
   diagnostics: CapturedDiag;
+  /** Delivery warnings (code OTEL_AGENT_AUDIT_DELIVERY), as a user with no logger sees them, captured from the start of the test. */
+  deliveryWarnings: CapturedWarnings;
   /**
    * Ends one span on `tracing` (its exporter cleared first) and returns the
    * audit events `toAuditEvents` makes of it: a converter test's act step.
@@ -142,6 +145,7 @@ export const test = base.extend<AuditFixtures>({
     { auto: true },
   ],
   tracing: async ({ install }, use) => use(install.tracing()),
+  deliveryWarnings: async ({}, use) => use(captureProcessWarnings()),
   diagnostics: async ({}, use) => {
     await use(captureDiag());
     // Only diag: the providers, still to shut down, need the other globals.

@@ -2,12 +2,13 @@
  * A local append-only audit log: one JSON object per line, for teams that
  * keep their own trail or ship files (Vector, Fluent Bit, a SIEM agent).
  */
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { AuditEvent } from '../../model/audit-event.js';
 import { invalidOption } from '../../errors.js';
 import type { DeliveryOutcome } from '../../model/delivery-outcome.js';
 import { untilAborted } from '../../deliver/until-aborted.js';
+import { makeDirectory } from '../../deliver/make-directory.js';
 import type { AuditBackend } from '../../model/audit-backend.js';
 import { configurationFailure, ConfigurationProblems } from '../configuration-problems.js';
 import { eventCount } from '../../model/event-count.js';
@@ -73,7 +74,7 @@ class JsonlFileBackend implements AuditBackend {
       if (TRANSIENT.has(code)) return { kind: 'retryable', reason };
       this.handle = undefined; // e.g. the directory was fixed: the next batch opens again
       const problem = `jsonl-file: cannot write ${this.path}${code ? ` (${code})` : ''}`;
-      return configurationFailure(problem, `${reason}. Check that the directory exists and is writable.`);
+      return configurationFailure(problem, `${reason}. Check that the directory exists and is writable, or point OTEL_AGENT_AUDIT_JSONL_FILE (or the jsonlFile path option) elsewhere.`);
     }
   }
 
@@ -96,7 +97,7 @@ class JsonlFileBackend implements AuditBackend {
 }
 
 async function openForAppend(path: string): Promise<FileHandle> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectory(dirname(path));
   const handle = await open(path, 'a+');
   try {
     const { size } = await handle.stat();

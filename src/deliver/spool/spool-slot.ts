@@ -11,9 +11,10 @@
  * time. A stale lock is replaced only by the process that made the slot's
  * takeover file (also exclusive), after it read the lock again.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { makeDirectorySync } from '../make-directory.js';
 
 /** Slots tried per service before giving up (then the caller keeps events in memory). */
 const MAX_SLOTS = 64;
@@ -56,7 +57,7 @@ interface LockOwner {
  * slot.dir; // '…/checkout/0'
  */
 export function claimSpoolSlot(serviceDir: string, hasData: (slotDir: string) => boolean): SpoolSlot {
-  mkdirSync(serviceDir, { recursive: true, mode: 0o700 });
+  makeDirectorySync(serviceDir, 0o700);
   const existing = readdirSync(serviceDir).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
   // A dead process's data first, so it is drained soon; then any free slot.
   for (const index of existing) {
@@ -68,7 +69,7 @@ export function claimSpoolSlot(serviceDir: string, hasData: (slotDir: string) =>
   }
   for (let index = 0; index < MAX_SLOTS; index++) {
     const dir = join(serviceDir, String(index));
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirectorySync(dir, 0o700);
     const slot = tryClaim(dir);
     if (slot) return slot;
   }

@@ -16,6 +16,7 @@ import { startAgenticAuditServer } from '../../servers/agentic-audit-server.js';
 import { startAgentOpsServer } from '../../servers/agentops-server.js';
 import { startAgentSudoServer } from '../../servers/agentsudo-server.js';
 import { startSecureagenticsServer, type SecureagenticsTestServer } from '../../servers/secureagentics-server.js';
+import { captureProcessWarnings } from '../../support/process-warnings.js';
 import { captureDiag, resetOtelGlobals } from '../../support/tracing.js';
 
 const WRONG_KEY = 'wrong-key-0123456789';
@@ -85,11 +86,12 @@ async function deliverTwice(pipeline: BackendPipeline, events: AuditEvent[] = [e
 describe('configuration failures of the HTTP backends', () => {
   it.each(VENDORS)('$name: says a refused key once, naming the call, what was lost and the variable to check', async (vendor) => {
     const diagnostics = captureDiag();
+    const warnings = captureProcessWarnings();
     const pipeline = pipelineOf(vendor.backend(await started(vendor), WRONG_KEY));
 
     await deliverTwice(pipeline);
 
-    const said = [...diagnostics.errors, ...diagnostics.warnings];
+    const said = [...(await warnings.said()), ...diagnostics.errors, ...diagnostics.warnings];
     const diagnoses = said.filter((m) => m.includes(vendor.keyVariable));
     expect(diagnoses).toHaveLength(1);
     // AgentOps names the session the event belongs to.
@@ -105,12 +107,13 @@ describe('configuration failures of the HTTP backends', () => {
 
   it.each(VENDORS)('$name: a missing key is said once at setup, not again with each loss', async (vendor) => {
     const diagnostics = captureDiag();
+    const warnings = captureProcessWarnings();
     const server = await started(vendor);
     const pipeline = pipelineOf(vendor.backend(server, ''));
 
     await deliverTwice(pipeline);
 
-    const said = [...diagnostics.errors, ...diagnostics.warnings];
+    const said = [...(await warnings.said()), ...diagnostics.errors, ...diagnostics.warnings];
     expect(said.filter((m) => m.includes(vendor.keyVariable))).toEqual([
       expect.stringContaining(`${vendor.name}: no API key. Set ${vendor.keyVariable} or pass { apiKey }`),
     ]);
@@ -119,6 +122,7 @@ describe('configuration failures of the HTTP backends', () => {
 
   it('says it once per backend: two backends with the same refused key each say it once', async () => {
     const diagnostics = captureDiag();
+    const warnings = captureProcessWarnings();
     const vendor = VENDORS[0]!;
     const server = await started(vendor);
     const first = pipelineOf(vendor.backend(server, WRONG_KEY));
@@ -127,36 +131,39 @@ describe('configuration failures of the HTTP backends', () => {
     await deliverTwice(first);
     await deliverTwice(second);
 
-    expect([...diagnostics.errors, ...diagnostics.warnings].filter((m) => m.includes('SECUREAGENTICS_API_KEY'))).toHaveLength(2);
+    expect([...(await warnings.said()), ...diagnostics.errors, ...diagnostics.warnings].filter((m) => m.includes('SECUREAGENTICS_API_KEY'))).toHaveLength(2);
   });
 
   it('one kind whatever the ids: agents refused at registration under different names are said once', async () => {
     const diagnostics = captureDiag();
+    const warnings = captureProcessWarnings();
     const server = await started(VENDORS[0]!);
     const pipeline = pipelineOf(secureagentics({ baseUrl: server.url, apiKey: WRONG_KEY }));
 
     await deliverTwice(pipeline, [event(1, 'alpha'), event(2, 'beta')]);
 
-    const diagnoses = [...diagnostics.errors, ...diagnostics.warnings].filter((m) => m.includes('SECUREAGENTICS_API_KEY'));
+    const diagnoses = [...(await warnings.said()), ...diagnostics.errors, ...diagnostics.warnings].filter((m) => m.includes('SECUREAGENTICS_API_KEY'));
     expect(diagnoses).toHaveLength(1);
     expect(diagnoses[0]).toContain("secureagentics: 401 on POST /v1/agents (registering agent 'alpha') (unauthorized) — its events not delivered.");
   });
 
   it('never prints the key, even when the service echoes it in its error', async () => {
     const diagnostics = captureDiag();
+    const warnings = captureProcessWarnings();
     const server = (await started(VENDORS[0]!)) as SecureagenticsTestServer;
     server.script(() => ({ status: 401, body: { error: `API key ${WRONG_KEY} is not valid` } }));
     const pipeline = pipelineOf(secureagentics({ baseUrl: server.url, apiKey: WRONG_KEY, agentId: 'agt_1' }));
 
     await deliverTwice(pipeline);
 
-    const said = [...diagnostics.errors, ...diagnostics.warnings].join('\n');
+    const said = [...(await warnings.said()), ...diagnostics.errors, ...diagnostics.warnings].join('\n');
     expect(said).toContain('secureagentics: 401 on POST /v1/agents/agt_1/events/batch (API key … is not valid)');
     expect(said).not.toContain(WRONG_KEY);
   });
 
   it('agentops: a JWT refused right after its renewal is said once', async () => {
     const diagnostics = captureDiag();
+    const warnings = captureProcessWarnings();
     const server = await startAgentOpsServer();
     closing.push(() => server.close());
     server.script((req) => (req.path === '/v2/create_events' ? { status: 401, body: { error: 'Token has expired' } } : undefined));
@@ -164,7 +171,7 @@ describe('configuration failures of the HTTP backends', () => {
 
     await deliverTwice(pipeline);
 
-    const diagnoses = [...diagnostics.errors, ...diagnostics.warnings].filter((m) => m.includes('AGENTOPS_BASE_URL'));
+    const diagnoses = [...(await warnings.said()), ...diagnostics.errors, ...diagnostics.warnings].filter((m) => m.includes('AGENTOPS_BASE_URL'));
     expect(diagnoses).toHaveLength(1);
     expect(diagnoses[0]).toMatch(/agentops: 401 on POST \/v2\/create_events with a JWT just renewed by POST \/v2\/reauthorize_jwt — 1 event of session '[^']+' not delivered\./);
   });
@@ -173,6 +180,7 @@ describe('configuration failures of the HTTP backends', () => {
 describe('configuration failures of jsonlFile', () => {
   it('says an unwritable file once, with its path, and then only counts the losses', async () => {
     const diagnostics = captureDiag();
+    const warnings = captureProcessWarnings();
     const dir = await mkdtemp(join(tmpdir(), 'configuration-failures-'));
     closing.push(() => rm(dir, { recursive: true, force: true }));
     const blocker = join(dir, 'not-a-dir');
@@ -181,7 +189,7 @@ describe('configuration failures of jsonlFile', () => {
 
     await deliverTwice(pipeline);
 
-    const diagnoses = [...diagnostics.errors, ...diagnostics.warnings].filter((m) => m.includes('writable'));
+    const diagnoses = [...(await warnings.said()), ...diagnostics.errors, ...diagnostics.warnings].filter((m) => m.includes('writable'));
     expect(diagnoses).toHaveLength(1);
     expect(diagnoses[0]).toContain(`jsonl-file: could not append 1 event to ${join(blocker, 'audit.jsonl')}`);
     expect(pipeline.stats()).toMatchObject({ delivered: 0, failed: 2 });

@@ -11,6 +11,7 @@ import type { HttpVendor } from '../../../src/backends/http-vendor.js';
 import type { AuditEvent } from '../../../src/model/audit-event.js';
 import type { DeliveryOutcome } from '../../../src/model/delivery-outcome.js';
 import { startRecordingServer, type RecordingServer } from '../../servers/recording-server.js';
+import { captureProcessWarnings } from '../../support/process-warnings.js';
 import { captureDiag, resetOtelGlobals } from '../../support/tracing.js';
 
 const KEY = 'acme-key-0123456789';
@@ -88,12 +89,14 @@ describe('HttpBackend', () => {
 
   it('says a 401 once in full, and gives the queue a rejection that only names it', async () => {
     const diagnostics = captureDiag();
+    const warnings = captureProcessWarnings();
     await serve(401, { error: 'bad key' });
     backend = acme({ apiKey: KEY, baseUrl: server!.url });
 
     const outcomes = [await send(backend), await send(backend, [event(2), event(3)])];
 
-    expect(diagnostics.errors).toEqual([
+    expect(diagnostics.errors).toEqual([]);
+    expect(await warnings.said()).toEqual([
       expect.stringContaining('acme: 401 on POST /events (bad key) — 1 event not delivered. Check ACME_API_KEY (or the apiKey option).'),
     ]);
     for (const outcome of outcomes) {
@@ -102,12 +105,12 @@ describe('HttpBackend', () => {
   });
 
   it('hints at the base URL on a 404, naming the call the vendor should serve', async () => {
-    const diagnostics = captureDiag();
+    const warnings = captureProcessWarnings();
     backend = acme({ apiKey: KEY, baseUrl: (await serve(404, { error: 'no route' })).url });
 
     await send(backend);
 
-    expect(diagnostics.errors[0]).toContain(
+    expect((await warnings.said())[0]).toContain(
       'acme: 404 on POST /events (no route) — 1 event not delivered. Check ACME_BASE_URL (or the baseUrl option): it must be the origin of the Acme audit API, which serves POST /events.',
     );
   });

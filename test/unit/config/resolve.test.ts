@@ -96,6 +96,7 @@ describe('resolveDeliveryConfig', () => {
       lossReportIntervalMillis: DEFAULTS.lossReportIntervalMillis,
       maxEventAgeMillis: DEFAULTS.maxEventAgeMillis,
       spool: { root: defaultSpoolRoot(), maxBytes: DEFAULTS.spoolMaxBytes, flushMillis: DEFAULTS.spoolFlushMillis },
+      announceDelivery: true,
     });
   });
 
@@ -127,6 +128,7 @@ describe('resolveDeliveryConfig', () => {
       maxRetryElapsedMillis: 7,
       shutdownTimeoutMillis: 8,
       maxEventAgeMillis: 9,
+      announceDelivery: false,
     };
     const { retry, spool, ...rest } = resolveDeliveryConfig({ ...options, spoolDir: '/s', spoolMaxBytes: 10, spoolFlushMillis: 11 }, envConfig({}));
     expect({ ...rest, ...retry }).toEqual({ ...options, lossReportIntervalMillis: DEFAULTS.lossReportIntervalMillis });
