@@ -1,6 +1,7 @@
 // The options of startAuditReceiver, their defaults and their validation.
 import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from './http-json.js';
+import { isLoopbackAddress } from './loopback.js';
 import { stderrNotices, type NoticeSink } from './operator-notices.js';
 import type { StoredAuditEvent } from './stored-event.js';
 import { MAX_TRAIL_JSON_DEPTH } from './trail.js';
@@ -15,6 +16,12 @@ export interface AuditReceiverOptions {
   file?: string;
   /** When set, requests must carry `Authorization: Bearer <apiKey>` exactly; when unset any non-empty bearer token is accepted (a missing/malformed header is still 401). */
   apiKey?: string;
+  /**
+   * Serve the trail viewer, a web page of the stored sessions, under `/ui/`
+   * (README "Trail viewer"). Default: on when `host` is a loopback address or
+   * `localhost`, off otherwise; when off, `/ui` paths are 404 like any unknown route.
+   */
+  ui?: boolean;
   /** Tool names whose tool_call events the deny-list policy blocks. Default []. */
   deniedTools?: string[];
   /** Called with each event once it is stored, e.g. to log it. Errors it throws are reported through `diag` and otherwise ignored. Default: none. */
@@ -51,6 +58,7 @@ export interface ReceiverConfig {
   host: string;
   file: string | undefined;
   apiKey: string | undefined;
+  ui: boolean;
   deniedTools: string[];
   onEvent: ((event: StoredAuditEvent) => void) | undefined;
   onAgenticAuditEvent: ((event: StoredAgenticAuditEvent) => void) | undefined;
@@ -98,6 +106,9 @@ export function resolveReceiverOptions(options: AuditReceiverOptions): ReceiverC
   if (apiKey !== undefined && (typeof apiKey !== 'string' || !/^\S+$/.test(apiKey))) {
     throw new TypeError('startAuditReceiver: apiKey must be a non-empty string without whitespace when given');
   }
+  // Only a page for this machine by default: beyond loopback it is asked for.
+  const { ui = host === 'localhost' || isLoopbackAddress(host) } = options;
+  if (typeof ui !== 'boolean') throw new TypeError(`startAuditReceiver: ui must be a boolean when given, got ${String(ui)}`);
   if (!Array.isArray(deniedTools) || !deniedTools.every((tool) => typeof tool === 'string')) {
     throw new TypeError('startAuditReceiver: deniedTools must be an array of tool names');
   }
@@ -120,5 +131,5 @@ export function resolveReceiverOptions(options: AuditReceiverOptions): ReceiverC
       `startAuditReceiver: headersTimeoutMillis (${limits.headersTimeoutMillis}) must not exceed requestTimeoutMillis (${limits.requestTimeoutMillis})`,
     );
   }
-  return { port, host, file, apiKey, deniedTools, onEvent, onAgenticAuditEvent, onWarning, ...limits };
+  return { port, host, file, apiKey, ui, deniedTools, onEvent, onAgenticAuditEvent, onWarning, ...limits };
 }

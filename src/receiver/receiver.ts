@@ -18,6 +18,8 @@ import { AuditStore, type TrailStats } from './store.js';
 import type { StoredAuditEvent } from './stored-event.js';
 import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 import { storageRefusal, TrailWriteError } from './trail-write-error.js';
+import { createTrailViewer } from './viewer/trail-viewer.js';
+import { skipsToken } from './viewer/viewer-access.js';
 
 export type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 export type { PolicyResult } from './policies.js';
@@ -37,6 +39,8 @@ export interface AuditReceiver {
   readonly url: string;
   /** The bound port (useful with `port: 0`). */
   readonly port: number;
+  /** The trail viewer's page, `<url>/ui/`, when the receiver serves it (option `ui`); else `undefined`. */
+  readonly viewerUrl: string | undefined;
   /** Stored events, in arrival order (for in-process inspection, e.g. the demo/tests). */
   events(): readonly StoredAuditEvent[];
   /** Stored AgenticAudit events (`POST /v1/events`), in arrival order. */
@@ -57,7 +61,10 @@ export interface AuditReceiver {
  * demonstration policies (`pii.email`, `secret.api_key` flag; `tool.denylist`
  * blocks) and, with `file`, keeps an append-only JSONL trail that is replayed
  * on start. With a file, a write is answered only once it is fsynced
- * (requests that arrive together share one fsync).
+ * (requests that arrive together share one fsync). With `ui` (on by default
+ * on loopback) it also serves the trail viewer, a web page of its sessions,
+ * at `/ui/` (`viewerUrl`), with a read-only JSON API and a live event stream
+ * under `/ui/api/`.
  *
  * Status codes: 201 agent or single event created; 200 batch and listing;
  * 400 invalid body or query (a batch with any invalid event is rejected whole,
@@ -90,6 +97,10 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
   };
   if (onEvent !== undefined) ctx.onStored = (events) => callEach(onEvent, events);
   if (onAgenticAuditEvent !== undefined) ctx.onAgenticStored = (event) => callEach(onAgenticAuditEvent, [event]);
+  const viewer = config.ui ? createTrailViewer(store, config.idleTimeoutMillis) : undefined;
+  if (viewer !== undefined) ctx.viewer = viewer;
+  // Set once bound: whether the viewer's API needs no token (no key, loopback only).
+  let viewerApiOpen = false;
 
   let closing = false;
   const pending = new Set<ServerResponse>();
@@ -101,7 +112,8 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
     pending.add(res);
     answering.set(req.socket, res);
     res.once('close', () => pending.delete(res));
-    const refusal = authorize(req.headers.authorization);
+    const open = viewer !== undefined && skipsToken(pathOf(req.url), viewerApiOpen);
+    const refusal = open ? undefined : authorize(req.headers.authorization);
     if (refusal !== undefined) return sendError(res, 401, refusal);
     route(req, res, ctx).catch((error: unknown) => fail(req, res, error));
   });
@@ -126,17 +138,23 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
 
   const address = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  if (apiKey === undefined && !isLoopbackAddress(address.address)) warnExposed(notify, `${urlHost}:${address.port}`);
+  const loopback = isLoopbackAddress(address.address);
+  if (apiKey === undefined && !loopback) warnExposed(notify, `${urlHost}:${address.port}`);
+  viewerApiOpen = apiKey === undefined && loopback;
+  const url = `http://${urlHost}:${address.port}`;
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     port: address.port,
+    viewerUrl: viewer === undefined ? undefined : `${url}/ui/`,
     events: () => store.events(),
     agenticAuditEvents: () => store.agentic.events(),
     trailStats: () => store.trailStats(),
     close: () => {
       closed ??= (async () => {
         closing = true;
+        // Open event streams never end by themselves; end them first, or close waits out its grace period.
+        viewer?.close();
         for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -149,6 +167,13 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
       return closed;
     },
   };
+}
+
+/** The path of a request target, without its query. */
+function pathOf(url: string | undefined): string {
+  const target = url ?? '/';
+  const queryStart = target.indexOf('?');
+  return queryStart === -1 ? target : target.slice(0, queryStart);
 }
 
 /** Turns a handler failure into the one error shape; never throws. */

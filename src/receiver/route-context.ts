@@ -6,6 +6,7 @@ import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 import type { BodyLimits } from './http-json.js';
 import type { AuditStore } from './store.js';
 import type { StoredAuditEvent } from './stored-event.js';
+import type { TrailViewer } from './viewer/trail-viewer.js';
 
 /** What every handler needs from the running receiver. */
 export interface RouteContext {
@@ -15,6 +16,8 @@ export interface RouteContext {
   limits: BodyLimits;
   /** Called with each request's events once stored (on disk, with a file); absent on the hot path of a bare receiver. */
   onStored?: (events: readonly StoredAuditEvent[]) => void;
+  /** The trail viewer, when the receiver serves it (`ui`); without it `/ui` paths are unknown routes. */
+  viewer?: TrailViewer;
   /** Called with each AgenticAudit event once stored. */
   onAgenticStored?: (event: StoredAgenticAuditEvent) => void;
 }

@@ -1,5 +1,6 @@
 // The Secureagentics API routes (audit-apis.md §1) and their handlers, plus
-// AgenticAudit's `POST /v1/events` (agentic-audit-routes.ts).
+// AgenticAudit's `POST /v1/events` (agentic-audit-routes.ts), and the trail
+// viewer's `/ui` routes when it is on (viewer/viewer-routes.ts).
 // Status codes: 201 for creates (an agent, a single event), 200 for a batch
 // (it answers a summary, `{results, total}`) and for listings. A write is
 // answered only once it is on disk (store.ts); one the disk refused throws a
@@ -16,6 +17,7 @@ import { eventIdOf } from './store.js';
 import type { RouteContext } from './route-context.js';
 import { storageRefusal, TrailWriteError } from './trail-write-error.js';
 import { toStoredEntry, type StoredEntry } from './stored-event.js';
+import { isViewerPath, routeViewer } from './viewer/viewer-routes.js';
 export type { RouteContext } from './route-context.js';
 import { validateAgentRegistration, validateBatch, validateEvent, type ArrivalTime, type ValidEvent } from './validation.js';
 
@@ -41,6 +43,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const search = queryStart === -1 ? '' : url.slice(queryStart + 1);
 
+  if (ctx.viewer !== undefined && isViewerPath(path)) return routeViewer(req, res, ctx.viewer, path);
   const matched = match(path);
   if (matched === undefined) throw new HttpError(404, `no route for ${req.method} ${path}`);
   const handler = matched.methods[req.method ?? ''];

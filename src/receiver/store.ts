@@ -32,6 +32,9 @@ export interface TrailStats {
   writeFailures: number;
 }
 
+/** Told of each request's events once they are indexed (listed); must not throw. */
+export type StoredListener = (entries: readonly StoredEntry[]) => void;
+
 /** One page of an event listing, as serialised events. */
 export interface EventPage {
   items: string[];
@@ -62,6 +65,9 @@ export class AuditStore {
   /** Events written but not yet fsynced, by `agentId + \n + payload.event_id`, for retries that arrive meanwhile. */
   private readonly pending = new PendingWrites();
   private trimmedWarned = false;
+  /** Events dropped from the front of the index so far: slot `i` holds ordinal `dropped + i`. */
+  private dropped = 0;
+  private readonly listeners = new Set<StoredListener>();
   private readonly writeProblems: TrailWriteProblems | undefined;
   private loaded: Pick<TrailStats, 'loadedRecords' | 'skippedLines'> = {
     loadedRecords: 0,
@@ -186,6 +192,41 @@ export class AuditStore {
     return { items, total };
   }
 
+  /**
+   * Calls `listener` with each request's events once they are indexed (with a
+   * file: once fsynced), in index order. Replayed records are not announced.
+   * Returns the function that unsubscribes it.
+   */
+  subscribe(listener: StoredListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Ordinals number indexed events from 0 in arrival order and never change,
+   * so a reader can resume where it stopped: events
+   * `[firstOrdinal, endOrdinal)` are in memory; below `firstOrdinal` they were
+   * dropped (maxEventsInMemory).
+   */
+  get firstOrdinal(): number {
+    return this.dropped;
+  }
+
+  /** One past the ordinal of the newest indexed event. */
+  get endOrdinal(): number {
+    return this.dropped + this.jsons.length;
+  }
+
+  /** The stored JSON of the event with this ordinal, or `undefined` once it is dropped or not yet indexed. */
+  jsonAt(ordinal: number): string | undefined {
+    return this.jsons[ordinal - this.dropped];
+  }
+
+  /** The timestamp (µs since the epoch) of the event with this ordinal, or `NaN` when it is not in memory. */
+  microsAt(ordinal: number): number {
+    return this.micros[ordinal - this.dropped] ?? NaN;
+  }
+
   /** Every stored event in arrival order, parsed afresh (for inspection, not the hot path). */
   events(): StoredAuditEvent[] {
     return this.jsons.map((json) => JSON.parse(json) as StoredAuditEvent);
@@ -199,6 +240,14 @@ export class AuditStore {
   private indexEntries(state: AgentState, entries: readonly StoredEntry[]): void {
     for (const entry of entries) {
       this.index(state, entry.event.type, entry.json, entry.timestampMicros, eventIdOf(entry.event.payload));
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(entries);
+      } catch {
+        // The events are stored whatever a listener does; a failing listener
+        // (a viewer's stream) must not turn a stored write into an error answer.
+      }
     }
   }
 
@@ -244,6 +293,7 @@ export class AuditStore {
       const byEventId = this.owners[i]!.byEventId;
       if (eventId !== undefined && byEventId.get(eventId) === this.jsons[i]) byEventId.delete(eventId);
     }
+    this.dropped += drop;
     this.eventIds.splice(0, drop);
     this.owners.splice(0, drop);
     this.jsons.splice(0, drop);
