@@ -19,6 +19,8 @@ interface ServeFlags {
   file?: string;
   apiKey?: string;
   denyTool?: string[];
+  /** Set by --ui (true) or --no-ui (false); unset, the receiver's default (on when bound on loopback). */
+  ui?: boolean;
   quiet?: boolean;
 }
 
@@ -26,6 +28,7 @@ const EXAMPLES = `
 Examples:
   $ otel-agent-audit serve
   $ otel-agent-audit serve --port 0 --file audit-trail.jsonl
+  $ otel-agent-audit serve --ui --file audit-trail.jsonl        # then open the printed viewer URL
   $ otel-agent-audit serve --file audit-trail.jsonl --deny-tool delete_customer --deny-tool wire_money
   $ otel-agent-audit serve --host 0.0.0.0 --api-key "$AUDIT_KEY" --quiet`;
 
@@ -42,7 +45,8 @@ export function serveCommand(context: CommandContext): Command {
     .description(
       'Runs a local audit receiver that speaks the Secureagentics API\n' +
         '(POST /v1/agents, POST /v1/agents/{id}/events[/batch], GET /v1/agents/{id}/events)\n' +
-        'until Ctrl+C, printing one line per stored event.',
+        'until Ctrl+C, printing one line per stored event. On loopback it also serves\n' +
+        'a web trail viewer at /ui/ (--ui, --no-ui).',
     )
     .option('-p, --port <port>', 'port to listen on, 0 for any free port', String(DEFAULT_SERVE_PORT))
     .option('--host <host>', 'interface to bind (default: 127.0.0.1)')
@@ -52,6 +56,8 @@ export function serveCommand(context: CommandContext): Command {
     )
     .option('--api-key <key>', "require 'Authorization: Bearer <key>' (default: any bearer token is accepted)")
     .option('--deny-tool <name>', 'block tool_call events for this tool; repeatable', collect, [])
+    .option('--ui', 'serve the trail viewer at /ui/ (default: on when bound on loopback)')
+    .option('--no-ui', 'do not serve the trail viewer')
     .option('-q, --quiet', 'do not print a line per stored event')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES);
@@ -83,6 +89,7 @@ async function runServe(flags: ServeFlags, io: CliIo): Promise<number> {
   const stop = untilStopped(io, 'second signal, exiting without waiting for the receiver to close');
   const trail = options.file === undefined ? 'memory only, no --file' : `trail ${options.file}`;
   io.stdout.write(`otel-agent-audit receiver listening on ${receiver.url} (${trail}); Ctrl+C to stop\n`);
+  if (receiver.viewerUrl !== undefined) io.stdout.write(`trail viewer: ${receiver.viewerUrl}\n`);
 
   await stop.requested;
   try {
@@ -101,6 +108,7 @@ function receiverOptions(flags: ServeFlags, io: CliIo): AuditReceiverOptions {
   if (flags.file !== undefined) options.file = flags.file;
   if (flags.apiKey !== undefined) options.apiKey = flags.apiKey;
   if (flags.denyTool !== undefined && flags.denyTool.length > 0) options.deniedTools = flags.denyTool;
+  if (flags.ui !== undefined) options.ui = flags.ui;
   if (!flags.quiet) options.onEvent = createEventLog(io.stdout);
   // The receiver's own problems (a trail it cannot write, lines skipped on
   // load, no key beyond loopback) reach the terminal with no diag logger set up.

@@ -111,6 +111,23 @@ describe('serve', () => {
     await served.io.stdout.waitFor(/tool_call block \(tool\.denylist\)\n/);
   });
 
+  it('serves the trail viewer on loopback by default and prints its URL', async () => {
+    const served = await startServe(['--port', '0']);
+    expect(served.io.stdout.text).toContain(`trail viewer: ${served.url}/ui/\n`);
+    const page = await request(`${served.url}/ui/`);
+    expect([page.statusCode, page.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
+    await page.body.text();
+  });
+
+  it('with --no-ui, serves no viewer and prints no viewer URL; --ui turns it on', async () => {
+    const off = await startServe(['--port', '0', '--no-ui']);
+    expect(off.io.stdout.text).not.toContain('trail viewer');
+    expect((await call(off.url, 'GET', '/ui/api/sessions')).status).toBe(404);
+    const on = await startServe(['--port', '0', '--ui']);
+    expect(on.io.stdout.text).toContain(`trail viewer: ${on.url}/ui/`);
+    expect((await call(on.url, 'GET', '/ui/api/sessions')).status).toBe(200);
+  });
+
   it('with --quiet, prints no line per event', async () => {
     const served = await startServe(['--port', '0', '-q']);
     const agent = await registerAgent(served.url);
@@ -144,6 +161,6 @@ describe('serve', () => {
     controller.abort();
     const io = captureIo(controller.signal);
     expect(await serve(['--port', '0'], io)).toBe(0);
-    expect(io.stdout.text).toMatch(/listening on .*\n.*stopped\n$/);
+    expect(io.stdout.text).toMatch(/listening on .*\ntrail viewer: .*\/ui\/\n.*stopped\n$/);
   });
 });
