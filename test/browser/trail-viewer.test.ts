@@ -19,6 +19,11 @@ let receiver: AuditReceiver;
 let page: Page;
 let errors: string[] = [];
 
+/** An element's `data-*` attributes, as the page reads them (the tests compile without the DOM types). */
+interface Dataset {
+  dataset: Record<string, string | undefined>;
+}
+
 interface Session {
   id: string;
   agentId: string;
@@ -49,7 +54,7 @@ async function sessionOf(agentName: string): Promise<Session> {
 
 /** The timeline rows the filters leave visible, as their `data-type`. */
 function visibleTypes(): Promise<string[]> {
-  return page.locator('#timeline li.event:visible').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['type']!));
+  return page.locator('#timeline li.event:visible').evaluateAll((rows) => rows.map((row) => (row as unknown as Dataset).dataset['type']!));
 }
 
 async function openSession(agentName: string): Promise<Session> {
@@ -92,7 +97,7 @@ describe('the trail viewer', () => {
     await load();
     const expected = await sessions();
     await expect.poll(() => page.locator('#sessions li.session').count()).toBe(expected.length);
-    const ids = await page.locator('#sessions li.session').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset['sessionId']));
+    const ids = await page.locator('#sessions li.session').evaluateAll((items) => items.map((item) => (item as unknown as Dataset).dataset['sessionId']));
     expect(ids).toEqual(expected.map((session) => session.id));
     const ops = page.locator(`#sessions li.session[data-session-id="${(await sessionOf('ops-bot')).id}"]`);
     await expect.poll(() => ops.locator('.badge.block').textContent()).toBe('1 blocked') // the gate's request and the outcome are one call;
@@ -131,7 +136,7 @@ describe('the trail viewer', () => {
     const shown = await page.locator('#timeline li.event:visible').count();
     expect(shown).toBeLessThan(await page.locator('#timeline li.event').count());
     // Every row shown holds the text (in what it shows or in its raw event).
-    const rows = await page.locator('#timeline li.event:visible').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset['eventId']));
+    const rows = await page.locator('#timeline li.event:visible').evaluateAll((items) => items.map((item) => (item as unknown as Dataset).dataset['eventId']));
     const events = (await (await fetch(`${receiver.url}/ui/api/sessions/${encodeURIComponent((await sessionOf('support-bot')).id)}/events`)).json()) as { events: Array<{ id: string }> };
     const matching = events.events.filter((event) => JSON.stringify(event).toLowerCase().includes('postnord')).map((event) => event.id);
     expect(rows.sort()).toEqual(matching.sort());
@@ -141,7 +146,7 @@ describe('the trail viewer', () => {
   it('shows an event stored after the page loaded, and a new session, without a reload', async () => {
     await load();
     const support = await openSession('support-bot');
-    await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
+    await page.evaluate(() => ((globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true));
 
     const late = await post(receiver, `/v1/agents/${support.agentId}/events`, {
       type: 'tool_call',
@@ -151,7 +156,7 @@ describe('the trail viewer', () => {
     expect(await page.locator(`#timeline li.event[data-event-id="${late.id}"] .title`).textContent()).toBe('refund_order');
     await post(receiver, `/v1/agents/${support.agentId}/events`, { type: 'prompt', payload: { session_id: 'late-session', agent_name: 'late-bot', prompt: 'hello' } });
     await page.locator('#sessions li.session[data-session-id="late-session"]').waitFor();
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
     await screenshot(page, 'live');
   });
 
@@ -160,7 +165,7 @@ describe('the trail viewer', () => {
     await page.locator('#sessions li.session[data-session-id="markup-session"]').click();
     await expect.poll(() => page.locator('#timeline li.event .text').first().textContent()).toBe(XSS);
     expect(await page.locator('#timeline img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await screenshot(page, 'markup-as-text');
   });
 });

@@ -150,6 +150,28 @@ describe('the installed package', () => {
     expect(JSON.parse(stdout)).toEqual({ core: 'undefined', cjs: 'function', esm: 'function' });
   });
 
+  it('serves the trail viewer page and its script from the installed receiver (the assets are in the package)', async () => {
+    const probe = [
+      "import { startAuditReceiver } from 'otel-agent-audit/receiver';",
+      "const receiver = await startAuditReceiver({ port: 0, host: '127.0.0.1', ui: true });",
+      'const answers = [];',
+      "for (const path of ['/ui/', '/ui/viewer.js', '/ui/viewer.css']) {",
+      '  const response = await fetch(receiver.url + path);',
+      '  const body = await response.text();',
+      "  answers.push([path, response.status, response.headers.get('content-type'), body.length > 500]);",
+      '}',
+      'await receiver.close();',
+      'console.log(JSON.stringify(answers));',
+    ].join('\n');
+    await writeFile(join(minimal, 'viewer-probe.mjs'), probe);
+    const { stdout } = await node(minimal, ['viewer-probe.mjs']);
+    expect(JSON.parse(stdout)).toEqual([
+      ['/ui/', 200, 'text/html; charset=utf-8', true],
+      ['/ui/viewer.js', 200, 'text/javascript; charset=utf-8', true],
+      ['/ui/viewer.css', 200, 'text/css; charset=utf-8', true],
+    ]);
+  });
+
   it('gives TypeScript the types of both entries, with node16+ and with node10 module resolution', async () => {
     // In types.cts (CommonJS under nodenext) these imports compile to require().
     const source = [
