@@ -112,7 +112,7 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
     pending.add(res);
     answering.set(req.socket, res);
     res.once('close', () => pending.delete(res));
-    const open = viewer !== undefined && skipsToken(pathOf(req.url), viewerApiOpen);
+    const open = viewer !== undefined && skipsToken(pathOf(req.url), viewerApiOpen, req.headers.host);
     const refusal = open ? undefined : authorize(req.headers.authorization);
     if (refusal !== undefined) return sendError(res, 401, refusal);
     route(req, res, ctx).catch((error: unknown) => fail(req, res, error));

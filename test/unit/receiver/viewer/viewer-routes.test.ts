@@ -1,5 +1,6 @@
 // The trail viewer's routes on a real receiver (127.0.0.1:0, fetch): the
 // assets and their headers, who may call what, and the `ui` option.
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAuditReceiver, type AuditReceiver, type AuditReceiverOptions } from '../../../../src/receiver/receiver.js';
 import { resolveReceiverOptions } from '../../../../src/receiver/receiver-options.js';
@@ -99,6 +100,27 @@ describe('who may read the viewer', () => {
     expect((await get(target, '/ui/api/summary')).status).toBe(200);
     // The rest of the receiver keeps its rule.
     expect((await get(target, '/v1/agents/agt_x/events')).status).toBe(401);
+  });
+
+  it('without an API key, still asks for a token when the Host is not a loopback name (a DNS-rebound page)', async () => {
+    const target = await start();
+    // fetch will not send a Host of our choosing; node:http does. The connection itself goes to 127.0.0.1.
+    const statusWithHost = (host: string, path: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: target.port, path, headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await statusWithHost('rebound.invalid:8787', '/ui/api/sessions')).toBe(401);
+    expect(await statusWithHost('rebound.invalid', '/ui/api/stream')).toBe(401);
+    // The page itself holds no data; it loads, and then asks for the key.
+    expect(await statusWithHost('rebound.invalid', '/ui/')).toBe(200);
+    for (const host of [`localhost:${target.port}`, `127.0.0.1:${target.port}`, `[::1]:${target.port}`]) {
+      expect(await statusWithHost(host, '/ui/api/summary'), host).toBe(200);
+    }
   });
 
   it('with an API key: the page without a token, its API only with the key', async () => {
