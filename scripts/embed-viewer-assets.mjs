@@ -33,7 +33,7 @@ function render() {
     '  body: string;',
     '}',
     '',
-    '/** The trail viewer page\'s files by name (`index.html`, `viewer.css`, `viewer.js`). */',
+    '/** The trail viewer page\'s files by name (`index.html`, `viewer.css`, `viewer.js`, `event-rows.js`). */',
     'export const VIEWER_ASSETS: Readonly<Record<string, ViewerAsset>> = {',
     entries.join('').replace(/\n$/, ''),
     '};',

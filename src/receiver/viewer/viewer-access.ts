@@ -4,7 +4,7 @@ import { isLoopbackAddress } from '../loopback.js';
 import { isViewerAssetPath, isViewerPath } from './viewer-routes.js';
 
 /**
- * Whether a request for `path` skips the token check. The page and its two
+ * Whether a request for `path` skips the token check. The page and its
  * assets always do: they hold no trail data, and a browser cannot send a
  * header when it opens a URL, so the page must load to ask for the key.
  * The API (`/ui/api/*`) does only when `openApi` (the receiver has no

@@ -1,4 +1,4 @@
-// The trail viewer's routes under /ui: the page and its two assets, and a
+// The trail viewer's routes under /ui: the page and its assets, and a
 // read-only JSON API over the store. GET only. Who may call them is decided
 // before routing (receiver.ts, viewer-access.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +14,7 @@ const SESSION_EVENTS = /^\/ui\/api\/sessions\/([^/]+)\/events$/;
 /** The files of the page, by path. */
 const ASSET_PATHS: Readonly<Record<string, string>> = {
   '/ui/': 'index.html',
+  '/ui/event-rows.js': 'event-rows.js',
   '/ui/viewer.js': 'viewer.js',
   '/ui/viewer.css': 'viewer.css',
 };

@@ -28,11 +28,14 @@ describe('viewer-assets.generated.ts', () => {
 
   it('has the page load its script from a file, with no inline script for the CSP to refuse', () => {
     const html = VIEWER_ASSETS['index.html']!.body;
-    expect(html).toContain('<script src="viewer.js" defer></script>');
+    // event-rows.js first: deferred scripts run in order, and viewer.js takes the row builders from it.
+    expect(html).toContain('<script src="event-rows.js" defer></script>\n  <script src="viewer.js" defer></script>');
     expect(html).toContain('<link rel="stylesheet" href="viewer.css">');
   });
 
   it('has the page write trail content as text only: no innerHTML, outerHTML, insertAdjacentHTML or document.write', () => {
-    expect(VIEWER_ASSETS['viewer.js']!.body).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    for (const script of ['viewer.js', 'event-rows.js']) {
+      expect(VIEWER_ASSETS[script]!.body, script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    }
   });
 });

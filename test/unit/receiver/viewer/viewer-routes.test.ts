@@ -28,6 +28,7 @@ describe('the trail viewer assets', () => {
   it.each([
     ['/ui/', 'text/html; charset=utf-8', '<script src="viewer.js" defer></script>'],
     ['/ui/viewer.js', 'text/javascript; charset=utf-8', "'use strict';"],
+    ['/ui/event-rows.js', 'text/javascript; charset=utf-8', 'window.TrailRows'],
     ['/ui/viewer.css', 'text/css; charset=utf-8', ':root {'],
   ])('serves %s as %s, with no-cache, a strict CSP and nosniff', async (path, contentType, content) => {
     const response = await get(await start(), path);
