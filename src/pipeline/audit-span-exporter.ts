@@ -148,10 +148,13 @@ export class AuditSpanExporter implements SpanExporter {
 
   /**
    * Queues the `session.start` event of a session that has just begun.
-   * Returns false when there is none to send (not a session root, or shut down).
+   * Returns false when there is none to send (not a session root, or shut
+   * down) and when there is no backend to send it to: then the span must not
+   * be marked as sent, so that whoever converts it downstream (the app's own
+   * exporter to a gateway) still emits the session's start.
    */
   exportSessionStart(span: ReadableSpan): boolean {
-    if (this.stopped) return false;
+    if (this.stopped || this.pipelines.length === 0) return false;
     const events = toSessionStartEvents(span, { captureContent: this.captureContent });
     if (events.length === 0) return false;
     this.dispatch(events);
