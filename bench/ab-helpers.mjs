@@ -41,7 +41,7 @@ async function measure(path) {
     import('./helper-workload.mjs'),
   ]);
   const { auditSpanProcessor, withLLMCall, withToolCall } = await import(path);
-  const provider = new NodeTracerProvider({ spanProcessors: [auditSpanProcessor({ backends: [discard] })] });
+  const provider = new NodeTracerProvider({ spanProcessors: [auditSpanProcessor({ backends: [discard], announceDelivery: false })] });
   provider.register();
   const tracer = trace.getTracer('bench');
   const variants = {

@@ -20,6 +20,7 @@ export async function eventLoopDelay(variant, sinkUrl, { seconds = 4, rate = 1_0
           auditSpanProcessor({
             backends: [secureagentics({ apiKey: 'bench', baseUrl: sinkUrl, agentName: 'bench-agent' })],
             spoolDir: variant === 'audit, spool' ? mkdtempSync(join(tmpdir(), 'otel-agent-audit-bench-eld-')) : false,
+            announceDelivery: false,
           }),
         ];
   const provider = new NodeTracerProvider({ spanProcessors: processors });

@@ -39,7 +39,7 @@ function install(processor) {
 }
 
 async function helperOverhead() {
-  const uninstall = install(auditSpanProcessor({ backends: [discard] }));
+  const uninstall = install(auditSpanProcessor({ backends: [discard], announceDelivery: false }));
   const tracer = trace.getTracer('bench');
   // What a developer would write by hand to record the same attributes.
   const handTool = (i) =>
@@ -102,6 +102,7 @@ async function auditExport(spans, receiverUrl, spool = false) {
     // Each run a spool of its own: what one run leaves must not be delivered by the next.
     spoolDir: spool ? mkdtempSync(join(tmpdir(), 'otel-agent-audit-bench-export-')) : false,
     integrity: { signingKey: BENCH_SIGNING_KEY }, // one key: no run makes (and prints) its own
+    announceDelivery: false, // each throwaway pipeline would print its first delivery
     backends: [secureagentics({ apiKey: 'bench', baseUrl: receiverUrl, agentName: 'bench-agent' })],
   });
   const start = process.hrtime.bigint();
@@ -179,7 +180,7 @@ async function latencyWithBackendDown() {
   const samples = { healthy: [], down: [] };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [state, baseUrl] of [['healthy', receiver.url], ['down', 'http://127.0.0.1:9']]) {
-      const processor = auditSpanProcessor({ backends: [secureagentics({ apiKey: 'bench', baseUrl })], maxAttempts: 3, initialBackoffMillis: 50, spoolDir: false });
+      const processor = auditSpanProcessor({ backends: [secureagentics({ apiKey: 'bench', baseUrl })], maxAttempts: 3, initialBackoffMillis: 50, spoolDir: false, announceDelivery: false });
       const uninstall = install(processor);
       samples[state].push(await nsPerCall(run, 10_000));
       await uninstall();

@@ -83,6 +83,7 @@ export async function exportWithTrust(spans, sinkUrl, trust) {
     backends: [secureagentics({ apiKey: 'bench', baseUrl: sinkUrl, agentName: 'bench-agent' })],
     redaction: trust ? {} : false,
     integrity: trust ? { signingKey: BENCH_SIGNING_KEY } : false,
+    announceDelivery: false,
   });
   const start = process.hrtime.bigint();
   for (let i = 0; i < spans.length; i += 128) {
