@@ -16,6 +16,7 @@ import { DeliveryQueue, type DeliveryStats } from './delivery-queue.js';
 import { untilAborted } from './until-aborted.js';
 import { LossReporter } from './loss-reporter.js';
 import { DeliveryNotices } from './delivery-notices.js';
+import type { DeliveryOutcome } from '../model/delivery-outcome.js';
 import type { EventSpool } from './spool/event-spool.js';
 import type { SpoolEntry } from './spool/spool-entry.js';
 import type { SpoolFeed } from './spool/spool-feed.js';
@@ -73,7 +74,14 @@ export class BackendPipeline {
     this.queue = new DeliveryQueue<SpoolEntry>(
       // The exporter's own HTTP calls must not become spans (and audit events) themselves.
       async (batch, signal) => {
-        const outcome = await context.with(suppressTracing(context.active()), () => backend.send(batch.map((e) => forBackend(e.event)), signal));
+        let outcome: DeliveryOutcome;
+        try {
+          outcome = await context.with(suppressTracing(context.active()), () => backend.send(batch.map((e) => forBackend(e.event)), signal));
+        } catch (error) {
+          // The queue turns the throw into a retryable outcome; the user still hears of it once.
+          notices.afterThrow(error, batch.length);
+          throw error;
+        }
         notices.afterAttempt(outcome, batch.length);
         return outcome;
       },

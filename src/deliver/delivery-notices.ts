@@ -43,6 +43,7 @@ export const PROCESS_NOTICE_SINKS: NoticeSinks = {
  */
 export class DeliveryNotices {
   private failureSaid = false;
+  private outageSaid = false;
   private deliverySaid = false;
 
   constructor(
@@ -58,32 +59,53 @@ export class DeliveryNotices {
   }
 
   /**
-   * The service stopped answering (the pipeline's outage notice): said as a
-   * warning when it is the backend's first failure. Returns whether it was
-   * said, so the pipeline sends later outages to diag only.
+   * The service stopped answering (the pipeline's outage notice): the first
+   * outage is said as a warning, whatever failed before it. Returns whether
+   * it was said, so the pipeline sends later outages to diag only.
    */
   unreachable(message: string): boolean {
-    if (this.failureSaid) return false;
+    if (this.outageSaid) return false;
+    this.outageSaid = true;
     this.failureSaid = true;
     this.sinks.warn(message);
     return true;
   }
 
-  /** Told of each attempt's outcome: the first success and the first failure other than a configuration problem are said. */
+  /** `send` threw instead of answering an outcome (a backend's bug): said as its first failure. */
+  afterThrow(error: unknown, events: number): void {
+    this.firstFailure(`the backend threw while sending ${eventCount(events, 'audit')} (${error instanceof Error ? error.message : String(error)})`, 'it is retried as an unexpected error');
+  }
+
+  /** Told of each attempt's outcome: the first success and the first failure other than a configuration problem or an outage are said. */
   afterAttempt(outcome: DeliveryOutcome, events: number): void {
     if (outcome.kind === 'delivered') {
-      if (this.deliverySaid) return;
-      this.deliverySaid = true;
-      if (this.settings.announce) {
-        this.sinks.info(`otel-agent-audit: ${this.backend} took its first batch (${eventCount(events, 'audit')}); audit export works. (Set OTEL_AGENT_AUDIT_ANNOUNCE_DELIVERY=false to hide this line.)`);
+      const refused = Math.min(outcome.rejected ?? 0, events);
+      // "Export works" only for events the service kept; what it refused is a failure.
+      if (events - refused > 0) this.firstDelivery(events - refused);
+      if (refused > 0) {
+        this.firstFailure(`the service took the request but did not keep ${refused} of its ${eventCount(events, 'audit')}${outcome.reason ? ` (${outcome.reason})` : ''}`, 'those events are counted as failed');
       }
       return;
     }
     // A configuration problem is said by configProblem, with what to check; an unreachable service by unreachable().
-    if (this.failureSaid || (outcome.kind === 'retryable' && outcome.unreachable === true)) return;
+    if (outcome.kind === 'retryable' && outcome.unreachable === true) return;
     if (outcome.kind === 'rejected' && (outcome.configError === true || outcome.reason.endsWith(SAID_AS_CONFIG_PROBLEM))) return;
-    this.failureSaid = true;
+    // Too large for one request: the queue splits the batch, so only a single event's refusal is final.
+    if (outcome.kind === 'rejected' && outcome.tooLarge === true && events > 1) return;
     const next = outcome.kind === 'retryable' ? 'it is retried, and the events wait until it is taken' : 'it is not retried, and those events are counted as failed';
-    this.sinks.warn(`otel-agent-audit: ${this.backend}: a delivery failed (${outcome.reason}); ${next}. Later failures are reported through diag (OTEL_LOG_LEVEL) and in stats().`);
+    this.firstFailure(outcome.reason, next);
+  }
+
+  private firstDelivery(kept: number): void {
+    if (this.deliverySaid) return;
+    this.deliverySaid = true;
+    if (!this.settings.announce) return;
+    this.sinks.info(`otel-agent-audit: ${this.backend} took its first batch (${eventCount(kept, 'audit')}); audit export works. (Set OTEL_AGENT_AUDIT_ANNOUNCE_DELIVERY=false to hide this line.)`);
+  }
+
+  private firstFailure(reason: string, next: string): void {
+    if (this.failureSaid) return;
+    this.failureSaid = true;
+    this.sinks.warn(`otel-agent-audit: ${this.backend}: a delivery failed (${reason}); ${next}. Later failures are reported through diag (OTEL_LOG_LEVEL) and in stats().`);
   }
 }

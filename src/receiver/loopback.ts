@@ -15,3 +15,18 @@ export function isLoopbackAddress(address: string): boolean {
   const v4 = lower.startsWith('::ffff:') ? lower.slice('::ffff:'.length) : lower;
   return isIPv4(v4) && v4.startsWith('127.');
 }
+
+/**
+ * Whether an HTTP `Host` header names this machine: `localhost`, `127.x.x.x`
+ * or `[::1]`, with or without a port. A page whose domain an attacker
+ * rebound to 127.0.0.1 (DNS rebinding) sends its own domain here.
+ *
+ * @example
+ * isLoopbackHost('localhost:8787'); // true
+ * isLoopbackHost('rebound.invalid:8787'); // false
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  return name.toLowerCase() === 'localhost' || isLoopbackAddress(name);
+}

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createAuthorizer } from './auth.js';
 import { HttpError } from './http-error.js';
 import { sendError } from './http-json.js';
-import { isLoopbackAddress } from './loopback.js';
+import { isLoopbackAddress, isLoopbackHost } from './loopback.js';
 import { operatorNotices, type NoticeSink } from './operator-notices.js';
 import { resolveReceiverOptions, type AuditReceiverOptions } from './receiver-options.js';
 import { route, type RouteContext } from './routes.js';
@@ -99,8 +99,8 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
   if (onAgenticAuditEvent !== undefined) ctx.onAgenticStored = (event) => callEach(onAgenticAuditEvent, [event]);
   const viewer = config.ui ? createTrailViewer(store, config.idleTimeoutMillis) : undefined;
   if (viewer !== undefined) ctx.viewer = viewer;
-  // Set once bound: whether the viewer's API needs no token (no key, loopback only).
-  let viewerApiOpen = false;
+  // Set once bound: no key and loopback only. Then the viewer's API needs no token, and every request must name a loopback host.
+  let openOnLoopback = false;
 
   let closing = false;
   const pending = new Set<ServerResponse>();
@@ -112,7 +112,9 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
     pending.add(res);
     answering.set(req.socket, res);
     res.once('close', () => pending.delete(res));
-    const open = viewer !== undefined && skipsToken(pathOf(req.url), viewerApiOpen, req.headers.host);
+    // No key on loopback accepts any token, so a DNS-rebound web page must not get in by naming its own host.
+    if (openOnLoopback && !isLoopbackHost(req.headers.host)) return sendError(res, 403, misdirected(req.headers.host));
+    const open = viewer !== undefined && skipsToken(pathOf(req.url), openOnLoopback);
     const refusal = open ? undefined : authorize(req.headers.authorization);
     if (refusal !== undefined) return sendError(res, 401, refusal);
     route(req, res, ctx).catch((error: unknown) => fail(req, res, error));
@@ -140,7 +142,7 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const loopback = isLoopbackAddress(address.address);
   if (apiKey === undefined && !loopback) warnExposed(notify, `${urlHost}:${address.port}`);
-  viewerApiOpen = apiKey === undefined && loopback;
+  openOnLoopback = apiKey === undefined && loopback;
   const url = `http://${urlHost}:${address.port}`;
   let closed: Promise<void> | undefined;
   return {
@@ -197,6 +199,11 @@ function warnExposed(notify: NoticeSink, where: string): void {
     `listening on ${where}, beyond loopback, without an API key: anyone who can reach it can write to and read the ` +
       'audit trail with any bearer token. Set apiKey (--api-key), or bind 127.0.0.1.',
   );
+}
+
+function misdirected(host: string | undefined): string {
+  const named = host === undefined ? 'no Host header' : `Host '${host.slice(0, 100)}'`;
+  return `${named}: this receiver has no API key and answers only requests addressed to localhost, 127.0.0.1 or [::1] (a guard against DNS rebinding). Set apiKey (--api-key) to accept other host names.`;
 }
 
 function callEach<E extends { id: string }>(onEvent: (event: E) => void, events: readonly E[]): void {

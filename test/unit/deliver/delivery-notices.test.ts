@@ -54,12 +54,46 @@ describe('DeliveryNotices', () => {
     expect(warned).toEqual(['acme: 401 on POST /events (bad key). Check ACME_API_KEY.']);
   });
 
-  it('leaves an unreachable service to the outage notice, which is said only as the first failure', () => {
+  it('leaves an unreachable service to the outage notice, whose first is said even after another failure', () => {
     const { notices: n, warned } = notices();
+    n.afterAttempt({ kind: 'retryable', reason: 'acme: 500 on POST /events' }, 1);
     n.afterAttempt({ kind: 'retryable', reason: 'acme: ECONNREFUSED', unreachable: true }, 1);
-    expect(warned).toEqual([]);
+    expect(warned).toHaveLength(1);
     expect(n.unreachable('acme: cannot reach the service')).toBe(true);
     expect(n.unreachable('acme: cannot reach the service')).toBe(false);
-    expect(warned).toEqual(['acme: cannot reach the service']);
+    expect(warned.slice(1)).toEqual(['acme: cannot reach the service']);
+    n.afterAttempt({ kind: 'retryable', reason: 'acme: 503' }, 1);
+    expect(warned).toHaveLength(2);
+  });
+
+  it('does not call a batch the service kept none of a first delivery, and warns of what it refused', () => {
+    const none = notices();
+    none.notices.afterAttempt({ kind: 'delivered', rejected: 2, reason: 'stored: false' }, 2);
+    expect(none.told).toEqual([]);
+    expect(none.warned).toEqual([
+      'otel-agent-audit: acme: a delivery failed (the service took the request but did not keep 2 of its 2 audit events (stored: false)); those events are counted as failed. Later failures are reported through diag (OTEL_LOG_LEVEL) and in stats().',
+    ]);
+
+    const some = notices();
+    some.notices.afterAttempt({ kind: 'delivered', rejected: 1 }, 3);
+    expect(some.told).toEqual([expect.stringContaining('acme took its first batch (2 audit events)')]);
+    expect(some.warned).toEqual([expect.stringContaining('did not keep 1 of its 3 audit events')]);
+  });
+
+  it('waits for the split of a batch too large for one request: only a single event refused for its size is a failure', () => {
+    const { notices: n, warned } = notices();
+    n.afterAttempt({ kind: 'rejected', reason: 'acme: 413 on POST /events', tooLarge: true }, 100);
+    expect(warned).toEqual([]);
+    n.afterAttempt({ kind: 'rejected', reason: 'acme: 413 on POST /events', tooLarge: true }, 1);
+    expect(warned).toEqual([expect.stringContaining('a delivery failed (acme: 413 on POST /events); it is not retried')]);
+  });
+
+  it('says a send that threw, once, as the first failure', () => {
+    const { notices: n, warned } = notices();
+    n.afterThrow(new TypeError('cannot read properties of undefined'), 4);
+    n.afterThrow(new TypeError('cannot read properties of undefined'), 4);
+    expect(warned).toEqual([
+      'otel-agent-audit: acme: a delivery failed (the backend threw while sending 4 audit events (cannot read properties of undefined)); it is retried as an unexpected error. Later failures are reported through diag (OTEL_LOG_LEVEL) and in stats().',
+    ]);
   });
 });

@@ -125,7 +125,14 @@
     history.replaceState(null, '', `#session=${encodeURIComponent(id)}`);
     for (const item of $('sessions').children) item.classList.toggle('selected', item.dataset.sessionId === id);
     state.arrivedWhileLoading = [];
-    const found = await api(`api/sessions/${encodeURIComponent(id)}/events`);
+    let found;
+    try {
+      found = await api(`api/sessions/${encodeURIComponent(id)}/events`);
+    } catch (error) {
+      // Not left buffering: live events of a session that failed to load (gone from memory) must not pile up.
+      if (loading === state.loading) state.arrivedWhileLoading = null;
+      throw error;
+    }
     if (loading !== state.loading) return;
     const arrived = state.arrivedWhileLoading;
     state.arrivedWhileLoading = null;
@@ -279,7 +286,14 @@
   async function start() {
     // A reload keeps the session it showed (the address's #session=…).
     const wanted = /^#session=(.+)$/.exec(location.hash);
-    if (wanted !== null && state.selected === null) state.selected = decodeURIComponent(wanted[1]);
+    if (wanted !== null && state.selected === null) {
+      // A hand-edited or cut-off address must not leave the page blank.
+      try {
+        state.selected = decodeURIComponent(wanted[1]);
+      } catch {
+        state.selected = null;
+      }
+    }
     try {
       await refresh();
     } catch (error) {

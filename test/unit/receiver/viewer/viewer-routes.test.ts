@@ -103,25 +103,42 @@ describe('who may read the viewer', () => {
     expect((await get(target, '/v1/agents/agt_x/events')).status).toBe(401);
   });
 
-  it('without an API key, still asks for a token when the Host is not a loopback name (a DNS-rebound page)', async () => {
+  it('without an API key on loopback, refuses every request addressed to another host name (a DNS-rebound page), token or not', async () => {
     const target = await start();
     // fetch will not send a Host of our choosing; node:http does. The connection itself goes to 127.0.0.1.
-    const statusWithHost = (host: string, path: string): Promise<number> =>
+    const answer = (host: string, path: string, token?: string): Promise<{ status: number; body: string }> =>
       new Promise((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: target.port, path, headers: { host } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
+        const headers: Record<string, string> = { host, ...(token !== undefined && { authorization: `Bearer ${token}` }) };
+        const req = request({ host: '127.0.0.1', port: target.port, path, headers }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
         });
         req.on('error', reject);
         req.end();
       });
-    expect(await statusWithHost('rebound.invalid:8787', '/ui/api/sessions')).toBe(401);
-    expect(await statusWithHost('rebound.invalid', '/ui/api/stream')).toBe(401);
-    // The page itself holds no data; it loads, and then asks for the key.
-    expect(await statusWithHost('rebound.invalid', '/ui/')).toBe(200);
-    for (const host of [`localhost:${target.port}`, `127.0.0.1:${target.port}`, `[::1]:${target.port}`]) {
-      expect(await statusWithHost(host, '/ui/api/summary'), host).toBe(200);
+    for (const path of ['/ui/api/sessions', '/ui/api/stream', '/ui/', '/v1/agents/agt_x/events']) {
+      expect((await answer('rebound.invalid:8787', path)).status, path).toBe(403);
+      // Any token is accepted without a key, so a token must not open the door either.
+      expect((await answer('rebound.invalid:8787', path, 'x')).status, path).toBe(403);
     }
+    expect(JSON.parse((await answer('rebound.invalid', '/ui/api/summary')).body).error).toContain("Host 'rebound.invalid': this receiver has no API key");
+    for (const host of [`localhost:${target.port}`, `127.0.0.1:${target.port}`, `[::1]:${target.port}`]) {
+      expect((await answer(host, '/ui/api/summary')).status, host).toBe(200);
+    }
+  });
+
+  it('with an API key, answers any host name, as a receiver behind a proxy must', async () => {
+    const target = await start({ apiKey: 'viewer-key' });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: target.port, path: '/ui/api/summary', headers: { host: 'audit.internal', authorization: 'Bearer viewer-key' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
   });
 
   it('with an API key: the page without a token, its API only with the key', async () => {
