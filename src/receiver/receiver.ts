@@ -67,6 +67,8 @@ export interface AuditReceiver {
  * under `/ui/api/`.
  *
  * Status codes: 201 agent or single event created; 200 batch and listing;
+ * 403 a request naming a Host other than localhost / 127.x / [::1] to a
+ * receiver without `apiKey` on loopback (a DNS-rebinding guard);
  * 400 invalid body or query (a batch with any invalid event is rejected whole,
  * the message names `events[i].field`), or a body nested deeper than
  * `maxJsonDepth`; 401 missing, malformed or wrong bearer token; 404 unknown
