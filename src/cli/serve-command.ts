@@ -2,12 +2,16 @@
 // until SIGINT, SIGTERM or the caller's abort signal.
 import { Command } from 'commander';
 import { startAuditReceiver, type AuditReceiverOptions, type StoredAuditEvent } from '../receiver/receiver.js';
+import { displayStoreUrl } from '../receiver/store-url.js';
 import { processIo, type CliIo, type TextSink } from './cli-io.js';
 import { runAlone, usageOf } from './cli-program.js';
 import { runAction, type CommandContext } from './command-context.js';
 import { EXIT_OK } from './exit-codes.js';
 import { untilStopped } from './stop-request.js';
 import { UsageError } from './usage-error.js';
+
+/** The environment variable `serve` reads the `--store` URL from when the flag is absent. */
+export const STORE_ENV = 'OTEL_AGENT_AUDIT_RECEIVER_STORE';
 
 /** The port `serve` listens on without `--port`. */
 export const DEFAULT_SERVE_PORT = 8787;
@@ -17,6 +21,7 @@ interface ServeFlags {
   port: string;
   host?: string;
   file?: string;
+  store?: string;
   apiKey?: string;
   denyTool?: string[];
   /** Set by --ui (true) or --no-ui (false); unset, the receiver's default (on when bound on loopback). */
@@ -29,6 +34,7 @@ Examples:
   $ otel-agent-audit serve
   $ otel-agent-audit serve --port 0 --file audit-trail.jsonl
   $ otel-agent-audit serve --ui --file audit-trail.jsonl        # then open the printed viewer URL
+  $ otel-agent-audit serve --store postgres://audit@127.0.0.1:5432/audit   # or OTEL_AGENT_AUDIT_RECEIVER_STORE
   $ otel-agent-audit serve --file audit-trail.jsonl --deny-tool delete_customer --deny-tool wire_money
   $ otel-agent-audit serve --host 0.0.0.0 --api-key "$AUDIT_KEY" --quiet`;
 
@@ -41,7 +47,7 @@ Examples:
  */
 export function serveCommand(context: CommandContext): Command {
   const command = new Command('serve')
-    .summary('run a local audit receiver (Secureagentics API, JSONL trail)')
+    .summary('run a local audit receiver (Secureagentics API, JSONL trail or PostgreSQL)')
     .description(
       'Runs a local audit receiver that speaks the Secureagentics API\n' +
         '(POST /v1/agents, POST /v1/agents/{id}/events[/batch], GET /v1/agents/{id}/events)\n' +
@@ -53,6 +59,10 @@ export function serveCommand(context: CommandContext): Command {
     .option(
       '-f, --file <path>',
       'append-only JSONL audit trail, reloaded on start; a request is answered once its events are fsynced (default: none, events kept in memory only)',
+    )
+    .option(
+      '--store <url>',
+      `keep agents and events in PostgreSQL (postgres://user:password@host:port/database), shared by every receiver of that database; not with --file (default: $${STORE_ENV})`,
     )
     .option('--api-key <key>', "require 'Authorization: Bearer <key>' (default: any bearer token is accepted)")
     .option('--deny-tool <name>', 'block tool_call events for this tool; repeatable', collect, [])
@@ -71,7 +81,8 @@ export const SERVE_USAGE = usageOf(serveCommand);
  * Runs `serve` with `args` (the words after `serve`): starts the receiver,
  * prints its URL, waits for SIGINT, SIGTERM or `io.signal`, then closes it
  * (flushing the trail) and resolves with the exit code: 0 after a clean
- * stop, 1 when the receiver cannot start (port taken, file unreadable), 2
+ * stop, 1 when the receiver cannot start (port taken, file unreadable,
+ * PostgreSQL unreachable), 2
  * for a usage mistake. Never rejects.
  *
  * @example
@@ -87,7 +98,8 @@ async function runServe(flags: ServeFlags, io: CliIo): Promise<number> {
   const options = receiverOptions(flags, io);
   const receiver = await startAuditReceiver(options);
   const stop = untilStopped(io, 'second signal, exiting without waiting for the receiver to close');
-  const trail = options.file === undefined ? 'memory only, no --file' : `trail ${options.file}`;
+  const trail =
+    options.store !== undefined ? `store ${displayStoreUrl(options.store)}` : options.file === undefined ? 'memory only, no --file' : `trail ${options.file}`;
   io.stdout.write(`otel-agent-audit receiver listening on ${receiver.url} (${trail}); Ctrl+C to stop\n`);
   if (receiver.viewerUrl !== undefined) io.stdout.write(`trail viewer: ${receiver.viewerUrl}\n`);
 
@@ -106,6 +118,9 @@ function receiverOptions(flags: ServeFlags, io: CliIo): AuditReceiverOptions {
   const options: AuditReceiverOptions = { port: parsePort(flags.port) };
   if (flags.host !== undefined) options.host = flags.host;
   if (flags.file !== undefined) options.file = flags.file;
+  // Flag over environment; an empty variable counts as unset.
+  const store = flags.store ?? (io.env?.[STORE_ENV] || undefined);
+  if (store !== undefined) options.store = store;
   if (flags.apiKey !== undefined) options.apiKey = flags.apiKey;
   if (flags.denyTool !== undefined && flags.denyTool.length > 0) options.deniedTools = flags.denyTool;
   if (flags.ui !== undefined) options.ui = flags.ui;

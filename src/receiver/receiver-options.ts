@@ -4,6 +4,7 @@ import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from './http-json.js';
 import { isLoopbackAddress } from './loopback.js';
 import { stderrNotices, type NoticeSink } from './operator-notices.js';
 import type { StoredAuditEvent } from './stored-event.js';
+import { displayStoreUrl, isPostgresUrl } from './store-url.js';
 import { MAX_TRAIL_JSON_DEPTH } from './trail.js';
 
 /** Options for `startAuditReceiver`; all optional. */
@@ -14,6 +15,13 @@ export interface AuditReceiverOptions {
   host?: string;
   /** Append-only JSONL file; a request is answered 2xx only once its lines are fsynced to it. Default: none (memory only). */
   file?: string;
+  /**
+   * Keep agents and events in PostgreSQL: a `postgres://` or `postgresql://`
+   * URL (README "PostgreSQL store"). Several receivers can share one database;
+   * the receiver creates and migrates its tables on start. Not together with
+   * `file`. Default: none (memory, and `file` when given).
+   */
+  store?: string;
   /** When set, requests must carry `Authorization: Bearer <apiKey>` exactly; when unset any non-empty bearer token is accepted (a missing/malformed header is still 401). */
   apiKey?: string;
   /**
@@ -57,6 +65,7 @@ export interface ReceiverConfig {
   port: number;
   host: string;
   file: string | undefined;
+  store: string | undefined;
   apiKey: string | undefined;
   ui: boolean;
   deniedTools: string[];
@@ -94,7 +103,7 @@ type LimitName = (typeof LIMITS)[number][0];
  * @throws TypeError naming the option when one is invalid.
  */
 export function resolveReceiverOptions(options: AuditReceiverOptions): ReceiverConfig {
-  const { port = 8787, host = '127.0.0.1', file, apiKey, deniedTools = [], onEvent, onAgenticAuditEvent } = options;
+  const { port = 8787, host = '127.0.0.1', file, store, apiKey, deniedTools = [], onEvent, onAgenticAuditEvent } = options;
   const { onWarning = stderrNotices } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(`startAuditReceiver: port must be an integer from 0 to 65535, got ${String(port)}`);
@@ -103,6 +112,7 @@ export function resolveReceiverOptions(options: AuditReceiverOptions): ReceiverC
   if (file !== undefined && (typeof file !== 'string' || file === '')) {
     throw new TypeError('startAuditReceiver: file must be a non-empty path when given');
   }
+  checkStore(store, file);
   if (apiKey !== undefined && (typeof apiKey !== 'string' || !/^\S+$/.test(apiKey))) {
     throw new TypeError('startAuditReceiver: apiKey must be a non-empty string without whitespace when given');
   }
@@ -131,5 +141,17 @@ export function resolveReceiverOptions(options: AuditReceiverOptions): ReceiverC
       `startAuditReceiver: headersTimeoutMillis (${limits.headersTimeoutMillis}) must not exceed requestTimeoutMillis (${limits.requestTimeoutMillis})`,
     );
   }
-  return { port, host, file, apiKey, ui, deniedTools, onEvent, onAgenticAuditEvent, onWarning, ...limits };
+  return { port, host, file, store, apiKey, ui, deniedTools, onEvent, onAgenticAuditEvent, onWarning, ...limits };
+}
+
+/** @throws TypeError when `store` is not a PostgreSQL URL, or comes with `file`; never shows its password. */
+function checkStore(store: string | undefined, file: string | undefined): void {
+  if (store === undefined) return;
+  if (typeof store !== 'string' || !isPostgresUrl(store)) {
+    const shown = typeof store === 'string' ? displayStoreUrl(store) : String(store);
+    throw new TypeError(`startAuditReceiver: store must be a postgres:// or postgresql:// URL, got ${shown}`);
+  }
+  if (file !== undefined) {
+    throw new TypeError('startAuditReceiver: give either file (a JSONL trail) or store (PostgreSQL), not both');
+  }
 }

@@ -7,14 +7,17 @@ import { diag } from '@opentelemetry/api';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createAuthorizer } from './auth.js';
+import type { EventStore } from './event-store.js';
 import { HttpError } from './http-error.js';
 import { sendError } from './http-json.js';
 import { isLoopbackAddress, isLoopbackHost } from './loopback.js';
+import { memoryEventStore } from './memory-event-store.js';
 import { operatorNotices, type NoticeSink } from './operator-notices.js';
 import { resolveReceiverOptions, type AuditReceiverOptions } from './receiver-options.js';
 import { route, type RouteContext } from './routes.js';
 import { closeIdleSockets, serverTimeoutOptions } from './server-timeouts.js';
 import { AuditStore, type TrailStats } from './store.js';
+import { displayStoreUrl } from './store-url.js';
 import type { StoredAuditEvent } from './stored-event.js';
 import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 import { storageRefusal, TrailWriteError } from './trail-write-error.js';
@@ -41,7 +44,7 @@ export interface AuditReceiver {
   readonly port: number;
   /** The trail viewer's page, `<url>/ui/`, when the receiver serves it (option `ui`); else `undefined`. */
   readonly viewerUrl: string | undefined;
-  /** Stored events, in arrival order (for in-process inspection, e.g. the demo/tests). */
+  /** Stored events, in arrival order (for in-process inspection, e.g. the demo/tests); with `store`, those this receiver stored since it started (what its viewer shows). */
   events(): readonly StoredAuditEvent[];
   /** Stored AgenticAudit events (`POST /v1/events`), in arrival order. */
   agenticAuditEvents(): readonly StoredAgenticAuditEvent[];
@@ -61,7 +64,9 @@ export interface AuditReceiver {
  * demonstration policies (`pii.email`, `secret.api_key` flag; `tool.denylist`
  * blocks) and, with `file`, keeps an append-only JSONL trail that is replayed
  * on start. With a file, a write is answered only once it is fsynced
- * (requests that arrive together share one fsync). With `ui` (on by default
+ * (requests that arrive together share one fsync). With `store`
+ * (`postgres://…`) agents and events are kept in PostgreSQL instead, shared
+ * by every receiver of that database, and a write is answered once committed. With `ui` (on by default
  * on loopback) it also serves the trail viewer, a web page of its sessions,
  * at `/ui/` (`viewerUrl`), with a read-only JSON API and a live event stream
  * under `/ui/api/`.
@@ -75,12 +80,13 @@ export interface AuditReceiver {
  * route or agent; 405 wrong method (with `Allow`); 408 headers or body not
  * received in time; 413 body over `maxBodyBytes`; 415 not `application/json`;
  * 422 an invalid `POST /v1/events` body (as AgenticAudit answers); 500
- * unexpected failure; 503 the trail could not be written, 507 because the
+ * unexpected failure; 503 the trail could not be written (or PostgreSQL could not be reached), 507 because the
  * disk is full (nothing from that request is stored). Every error body the
  * receiver writes is `{"error": "<message>"}` (Node sends the 408 itself, bodiless).
  *
  * @throws TypeError when an option is invalid.
- * @throws Error when the port cannot be bound or the file cannot be opened.
+ * @throws Error when the port cannot be bound, the file cannot be opened, or the
+ *   PostgreSQL store cannot be reached or migrated (named without its password).
  * @example
  * const receiver = await startAuditReceiver({ port: 0, file: './audit-trail.jsonl' });
  * // point the exporter at receiver.url …
@@ -90,9 +96,11 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
   const config = resolveReceiverOptions(options);
   const { port, host, file, apiKey, onEvent, onAgenticAuditEvent } = config;
   const notify = operatorNotices(config.onWarning);
-  const store = await AuditStore.open(file, config.maxEventsInMemory, notify);
+  const store = await AuditStore.open(file, config.maxEventsInMemory, notify, config.store && displayStoreUrl(config.store));
+  const events = await openEventStore(config.store, store, notify);
   const authorize = createAuthorizer(apiKey);
   const ctx: RouteContext = {
+    events,
     store,
     deniedTools: new Set(config.deniedTools),
     limits: { maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth },
@@ -135,6 +143,7 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
       });
     });
   } catch (error) {
+    await events.close();
     await store.close();
     throw new Error(`audit receiver could not listen on ${host}:${port}: ${(error as Error).message}`);
   }
@@ -166,11 +175,24 @@ export async function startAuditReceiver(options: AuditReceiverOptions = {}): Pr
         cut.unref();
         await stopped;
         clearTimeout(cut);
+        await events.close();
         await store.close();
       })();
       return closed;
     },
   };
+}
+
+/**
+ * The memory store (with its trail), or PostgreSQL when `store` names a
+ * database: the driver is loaded only then, so `import 'otel-agent-audit/receiver'` does not load it.
+ *
+ * @throws Error naming the URL (without its password) when the database cannot be opened.
+ */
+async function openEventStore(url: string | undefined, store: AuditStore, notify: NoticeSink): Promise<EventStore> {
+  if (url === undefined) return memoryEventStore(store);
+  const { PostgresEventStore } = await import('./postgres/postgres-event-store.js');
+  return PostgresEventStore.open(url, store, notify);
 }
 
 /** The path of a request target, without its query. */

@@ -3,6 +3,7 @@
  * policies' settings, the body limits and the hooks of the running receiver.
  */
 import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
+import type { EventStore } from './event-store.js';
 import type { BodyLimits } from './http-json.js';
 import type { AuditStore } from './store.js';
 import type { StoredAuditEvent } from './stored-event.js';
@@ -10,6 +11,9 @@ import type { TrailViewer } from './viewer/trail-viewer.js';
 
 /** What every handler needs from the running receiver. */
 export interface RouteContext {
+  /** Agents and Secureagentics events: the memory store below, or PostgreSQL (`store` option). */
+  events: EventStore;
+  /** The receiver's memory: AgenticAudit's events, and what the trail viewer shows. */
   store: AuditStore;
   deniedTools: ReadonlySet<string>;
   /** How large and how deeply nested a request body may be. */

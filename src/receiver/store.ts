@@ -1,4 +1,5 @@
 import { AgenticEventLog } from './agentic-event-log.js';
+import { eventIdOf } from './event-id.js';
 import { isRetryOf } from './event-retry.js';
 import { newId } from './ids.js';
 import { JsonlAppender } from './jsonl-appender.js';
@@ -80,6 +81,8 @@ export class AuditStore {
     private readonly maxEventsInMemory: number,
     private readonly file: string | undefined,
     private readonly notify: NoticeSink,
+    /** Set when this memory mirrors a database (its URL, without password): only then the viewer's window on it. */
+    private readonly mirrorOf?: string,
   ) {
     this.agentic = new AgenticEventLog(maxEventsInMemory, (line) => this.appender?.append(line), notify);
     if (file !== undefined) this.writeProblems = new TrailWriteProblems(file, notify);
@@ -92,11 +95,13 @@ export class AuditStore {
    * dropped from memory (they stay in the file), so a long benchmark cannot
    * exhaust the heap. Lines of the file that are not valid records are
    * skipped, counted and reported once through `notify`; a torn last line is cut off.
+   * With `mirrorOf` (a PostgreSQL store's URL, without password) it holds what this
+   * receiver stored there, for the viewer, and says so when it drops events.
    *
    * @throws Error when the file exists but cannot be read, or cannot be opened for appending.
    */
-  static async open(file: string | undefined, maxEventsInMemory: number, notify: NoticeSink): Promise<AuditStore> {
-    const store = new AuditStore(maxEventsInMemory, file, notify);
+  static async open(file: string | undefined, maxEventsInMemory: number, notify: NoticeSink, mirrorOf?: string): Promise<AuditStore> {
+    const store = new AuditStore(maxEventsInMemory, file, notify, mirrorOf);
     if (file === undefined) return store;
     const load = await readTrail(file, (record) => store.replay(record));
     store.loaded = { loadedRecords: load.records, skippedLines: load.skipped };
@@ -114,6 +119,14 @@ export class AuditStore {
   /** Whether an agent with this id is registered. */
   hasAgent(agentId: string): boolean {
     return this.agents.has(agentId);
+  }
+
+  /**
+   * Knows an agent registered elsewhere (in the PostgreSQL store this memory
+   * mirrors), so its events can be indexed here; writes nothing.
+   */
+  adoptAgent(record: AgentRecord): void {
+    if (!this.agents.has(record.id)) this.agents.set(record.id, newAgentState(record));
   }
 
   /**
@@ -306,6 +319,13 @@ export class AuditStore {
     }
     if (this.trimmedWarned) return;
     this.trimmedWarned = true;
+    if (this.mirrorOf !== undefined) {
+      this.notify(
+        `the receiver holds more than ${this.maxEventsInMemory} events in memory; the trail viewer no longer shows the ` +
+          `oldest (they remain in ${this.mirrorOf}, and listed by GET /v1/agents/{id}/events). Raise maxEventsInMemory to show more.`,
+      );
+      return;
+    }
     const where = this.file === undefined ? 'are gone (no file is kept)' : `remain in ${this.file}`;
     this.notify(
       `the receiver holds more than ${this.maxEventsInMemory} events; the oldest are no longer listed ` +
@@ -343,10 +363,4 @@ function pendingKey(agentId: string, eventId: string): string {
 
 function newAgentState(record: AgentRecord): AgentState {
   return { record, order: [], unsorted: false, newestMicros: -Infinity, byEventId: new Map() };
-}
-
-/** The client's own id for an event (`payload.event_id`), used to store a retried event once. */
-export function eventIdOf(payload: Record<string, unknown>): string | undefined {
-  const id = payload.event_id;
-  return typeof id === 'string' && id !== '' ? id : undefined;
 }
