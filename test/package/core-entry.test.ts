@@ -49,12 +49,14 @@ describe('the core entry', () => {
     const loaded = await esmModulesLoadedBy('otel-agent-audit');
     expect(loaded.some((url) => url.endsWith('/dist/esm/index.js'))).toBe(true);
     expect(loaded.filter((url) => url.includes('/dist/esm/receiver/'))).toEqual([]);
+    expect(loaded.filter((url) => url.includes('/node_modules/pg'))).toEqual([]);
   });
 
   it('loads no receiver module from the CommonJS build', async () => {
     const loaded = await cjsModulesLoadedBy('otel-agent-audit');
     expect(loaded.some((path) => path.endsWith('/dist/cjs/index.js'))).toBe(true);
     expect(loaded.filter((path) => path.includes('/dist/cjs/receiver/'))).toEqual([]);
+    expect(loaded.filter((path) => path.includes('/node_modules/pg'))).toEqual([]);
   });
 });
 
@@ -63,5 +65,11 @@ describe('the receiver entry', () => {
     const [esm, cjs] = await Promise.all([esmModulesLoadedBy('otel-agent-audit/receiver'), cjsModulesLoadedBy('otel-agent-audit/receiver')]);
     expect(esm).toContainEqual(expect.stringMatching(/\/dist\/esm\/receiver\/receiver\.js$/));
     expect(cjs).toContainEqual(expect.stringMatching(/\/dist\/cjs\/receiver\/receiver\.js$/));
+  });
+
+  it('loads no PostgreSQL driver until a postgres store is asked for', async () => {
+    const [esm, cjs] = await Promise.all([esmModulesLoadedBy('otel-agent-audit/receiver'), cjsModulesLoadedBy('otel-agent-audit/receiver')]);
+    expect(esm.filter((url) => url.includes('/node_modules/pg') || url.includes('/receiver/postgres/'))).toEqual([]);
+    expect(cjs.filter((path) => path.includes('/node_modules/pg') || path.includes('/receiver/postgres/'))).toEqual([]);
   });
 });

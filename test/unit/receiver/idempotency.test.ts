@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestReceiver, type TestClient } from './receiver-client.js';
+import { receiverStores } from './receiver-stores.js';
 
 let client: TestClient | undefined;
 afterEach(async () => {
@@ -12,9 +13,9 @@ afterEach(async () => {
 
 const event = (eventId: string, text = 'hello') => ({ type: 'prompt', payload: { event_id: eventId, prompt: text } });
 
-describe('receiver idempotency on payload.event_id', () => {
+describe.each(receiverStores())('receiver idempotency on payload.event_id (%s store)', (_name, storeOptions) => {
   it('stores a retried batch once and answers with the stored events', async () => {
-    client = await startTestReceiver();
+    client = await startTestReceiver(await storeOptions());
     const agent = await client.registerAgent();
     const first = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: [event('a'), event('b')] });
     const retry = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: [event('a'), event('b'), event('c')] });
@@ -25,7 +26,7 @@ describe('receiver idempotency on payload.event_id', () => {
   });
 
   it('stores an id repeated within one batch once, and a repeated single event once', async () => {
-    client = await startTestReceiver();
+    client = await startTestReceiver(await storeOptions());
     const agent = await client.registerAgent();
     const batch = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: [event('x'), event('x')] });
     expect(batch.body.results[0].id).toBe(batch.body.results[1].id);
@@ -35,7 +36,7 @@ describe('receiver idempotency on payload.event_id', () => {
   });
 
   it('keeps events without an event_id, and the same event_id under another agent, apart', async () => {
-    client = await startTestReceiver();
+    client = await startTestReceiver(await storeOptions());
     const [a, b] = [await client.registerAgent('a'), await client.registerAgent('b')];
     const plain = { type: 'custom', payload: { name: 'n' } };
     await client.request('POST', `/v1/agents/${a}/events/batch`, { events: [plain, plain, event('same')] });
@@ -43,21 +44,8 @@ describe('receiver idempotency on payload.event_id', () => {
     expect(client.receiver.events()).toHaveLength(4);
   });
 
-  it('forgets only the ids of events trimmed from memory', async () => {
-    client = await startTestReceiver({ maxEventsInMemory: 1000 });
-    const [a, b] = [await client.registerAgent('a'), await client.registerAgent('b')];
-    const post = (agent: string, from: number, count: number) =>
-      client!.request('POST', `/v1/agents/${agent}/events/batch`, { events: Array.from({ length: count }, (_, i) => event(`${agent}-${from + i}`)) });
-    for (let i = 0; i < 600; i += 100) await post(b, i, 100);
-    for (let i = 0; i < 400; i += 100) await post(a, i, 100);
-    await post(a, 400, 1); // 1001 events: the oldest 251 (all b's) leave memory
-    await post(a, 0, 100); // a retry of a's first batch, still in memory
-    const listed = await client.request('GET', `/v1/agents/${a}/events?limit=500`);
-    expect(listed.body.total).toBe(401);
-  });
-
   it('stores a different event under a reused id as a new record, and answers its retry with it', async () => {
-    client = await startTestReceiver();
+    client = await startTestReceiver(await storeOptions());
     const agent = await client.registerAgent();
     // The tool gate posts a gated call as pending; the exporter later sends its final copy under the same id.
     const toolCall = (status: string) => ({ type: 'tool_call', payload: { event_id: 't1', tool_name: 'refund', status } });
@@ -72,7 +60,7 @@ describe('receiver idempotency on payload.event_id', () => {
   });
 
   it('compares type, payload, trace_id and a given timestamp, within a batch too', async () => {
-    client = await startTestReceiver();
+    client = await startTestReceiver(await storeOptions());
     const agent = await client.registerAgent();
     const base = { type: 'prompt', payload: { event_id: 'p', prompt: 'hi' }, trace_id: 'trace-1', timestamp: '2026-05-04T10:00:00Z' };
     const variants = [
@@ -92,6 +80,21 @@ describe('receiver idempotency on payload.event_id', () => {
     const retry = await client.request('POST', `/v1/agents/${agent}/events`, untimed);
     expect(retry.body.id).toBe(ids[5]);
     expect(client.receiver.events()).toHaveLength(5);
+  });
+});
+
+describe('receiver idempotency on payload.event_id (memory store)', () => {
+  it('forgets only the ids of events trimmed from memory', async () => {
+    client = await startTestReceiver({ maxEventsInMemory: 1000 });
+    const [a, b] = [await client.registerAgent('a'), await client.registerAgent('b')];
+    const post = (agent: string, from: number, count: number) =>
+      client!.request('POST', `/v1/agents/${agent}/events/batch`, { events: Array.from({ length: count }, (_, i) => event(`${agent}-${from + i}`)) });
+    for (let i = 0; i < 600; i += 100) await post(b, i, 100);
+    for (let i = 0; i < 400; i += 100) await post(a, i, 100);
+    await post(a, 400, 1); // 1001 events: the oldest 251 (all b's) leave memory
+    await post(a, 0, 100); // a retry of a's first batch, still in memory
+    const listed = await client.request('GET', `/v1/agents/${a}/events?limit=500`);
+    expect(listed.body.total).toBe(401);
   });
 
   it('keeps the id of a newer event when an older one under the same id is trimmed', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestReceiver, type TestClient } from './receiver-client.js';
+import { receiverStores } from './receiver-stores.js';
 
 let client: TestClient;
 let agent: string;
@@ -15,17 +16,6 @@ const SEEDED = [
   { type: 'prompt', payload: { n: 6 }, timestamp: '2026-05-02T02:00:00+02:00' },
 ];
 
-beforeEach(async () => {
-  client = await startTestReceiver();
-  agent = await client.registerAgent();
-  const reply = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: SEEDED });
-  expect(reply.status).toBe(200);
-});
-
-afterEach(async () => {
-  await client.receiver.close();
-});
-
 async function list(query: string): Promise<{ ns: number[]; total: number; status: number; error?: string }> {
   const reply = await client.request('GET', `/v1/agents/${agent}/events${query}`);
   if (reply.status !== 200) return { ns: [], total: 0, status: reply.status, error: reply.body.error };
@@ -36,7 +26,18 @@ async function list(query: string): Promise<{ ns: number[]; total: number; statu
   };
 }
 
-describe('GET /v1/agents/{id}/events', () => {
+describe.each(receiverStores())('GET /v1/agents/{id}/events (%s store)', (_name, storeOptions) => {
+  beforeEach(async () => {
+    client = await startTestReceiver(await storeOptions());
+    agent = await client.registerAgent();
+    const reply = await client.request('POST', `/v1/agents/${agent}/events/batch`, { events: SEEDED });
+    expect(reply.status).toBe(200);
+  });
+
+  afterEach(async () => {
+    await client.receiver.close();
+  });
+
   it('lists all events sorted by timestamp, ties in arrival order', async () => {
     expect(await list('')).toMatchObject({ ns: [1, 2, 6, 3, 4, 5], total: 6 });
   });

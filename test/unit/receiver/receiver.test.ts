@@ -2,6 +2,9 @@ import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredAuditEvent } from '../../../src/receiver/receiver.js';
 import { startTestReceiver, type TestClient } from './receiver-client.js';
+import { receiverStores } from './receiver-stores.js';
+
+const stores = receiverStores();
 
 let client: TestClient | undefined;
 
@@ -95,9 +98,9 @@ describe('authorization', () => {
   });
 });
 
-describe('POST /v1/agents', () => {
+describe.each(stores)('POST /v1/agents (%s store)', (_name, storeOptions) => {
   it('registers an agent and answers 201 with its agt_ id', async () => {
-    const { request } = await start();
+    const { request } = await start(await storeOptions());
     const reply = await request('POST', '/v1/agents', { name: 'my-agent', framework: 'custom', description: 'd' });
     expect(reply.status).toBe(201);
     expect(reply.body).toMatchObject({ name: 'my-agent', framework: 'custom', description: 'd' });
@@ -106,7 +109,7 @@ describe('POST /v1/agents', () => {
   });
 
   it('gives the same name a new agent each time', async () => {
-    const { registerAgent } = await start();
+    const { registerAgent } = await start(await storeOptions());
     expect(await registerAgent('same')).not.toBe(await registerAgent('same'));
   });
 
@@ -117,7 +120,7 @@ describe('POST /v1/agents', () => {
     [{ name: 'a', framework: 'custom', colour: 'red' }, /colour/],
     [[], /object/],
   ])('answers 400 for %j', async (body, message) => {
-    const { request } = await start();
+    const { request } = await start(await storeOptions());
     const reply = await request('POST', '/v1/agents', body);
     expect(reply.status).toBe(400);
     expect(reply.body.error).toMatch(message);
@@ -158,9 +161,9 @@ describe('request framing', () => {
   });
 });
 
-describe('POST /v1/agents/{id}/events', () => {
+describe.each(stores)('POST /v1/agents/{id}/events (%s store)', (_name, storeOptions) => {
   it('stores one event and answers 201 with id, agent_id and policy_result', async () => {
-    const { request, registerAgent, receiver } = await start();
+    const { request, registerAgent, receiver } = await start(await storeOptions());
     const agent = await registerAgent();
     const event = { type: 'prompt', payload: { prompt: 'hi', model: 'm' }, trace_id: 't1', timestamp: '2026-05-04T10:30:00Z' };
     const reply = await request('POST', `/v1/agents/${agent}/events`, event);
@@ -171,7 +174,7 @@ describe('POST /v1/agents/{id}/events', () => {
   });
 
   it('uses the server time when the timestamp is absent', async () => {
-    const { request, registerAgent } = await start();
+    const { request, registerAgent } = await start(await storeOptions());
     const agent = await registerAgent();
     const before = Date.now();
     const reply = await request('POST', `/v1/agents/${agent}/events`, { type: 'custom', payload: {} });
@@ -180,7 +183,7 @@ describe('POST /v1/agents/{id}/events', () => {
   });
 
   it('answers 400, not 500, for a payload nested too deeply to store', async () => {
-    const { request, registerAgent } = await start();
+    const { request, registerAgent } = await start(await storeOptions());
     const agent = await registerAgent();
     const nested = '{"type":"custom","payload":{"a":' + '['.repeat(20_000) + ']'.repeat(20_000) + '}}';
     const reply = await request('POST', `/v1/agents/${agent}/events`, nested);
@@ -189,7 +192,7 @@ describe('POST /v1/agents/{id}/events', () => {
   });
 
   it('answers 404 for an unknown agent', async () => {
-    const { request } = await start();
+    const { request } = await start(await storeOptions());
     const reply = await request('POST', '/v1/agents/agt_nope/events', { type: 'prompt', payload: {} });
     expect(reply.status).toBe(404);
     expect(reply.body.error).toMatch(/agt_nope/);
@@ -207,7 +210,7 @@ describe('POST /v1/agents/{id}/events', () => {
     [{ type: 'prompt', payload: {}, timestamp: 1714816200 }, /timestamp/],
     [{ type: 'prompt', payload: {}, id: 'evt_mine' }, /id is not a known event field/],
   ])('answers 400 for %j', async (event, message) => {
-    const { request, registerAgent } = await start();
+    const { request, registerAgent } = await start(await storeOptions());
     const agent = await registerAgent();
     const reply = await request('POST', `/v1/agents/${agent}/events`, event);
     expect(reply.status).toBe(400);
@@ -215,9 +218,9 @@ describe('POST /v1/agents/{id}/events', () => {
   });
 });
 
-describe('POST /v1/agents/{id}/events/batch', () => {
+describe.each(stores)('POST /v1/agents/{id}/events/batch (%s store)', (_name, storeOptions) => {
   it('stores 100 events and answers 200 with results in order and total', async () => {
-    const { request, registerAgent, receiver } = await start();
+    const { request, registerAgent, receiver } = await start(await storeOptions());
     const agent = await registerAgent();
     const reply = await request('POST', `/v1/agents/${agent}/events/batch`, { events: events(100) });
     expect(reply.status).toBe(200);
@@ -235,7 +238,7 @@ describe('POST /v1/agents/{id}/events/batch', () => {
     [events(2), /not a bare array/],
     [{ events: events(2), extra: 1 }, /extra/],
   ])('answers 400 for a malformed batch (%#)', async (body, message) => {
-    const { request, registerAgent } = await start();
+    const { request, registerAgent } = await start(await storeOptions());
     const agent = await registerAgent();
     const reply = await request('POST', `/v1/agents/${agent}/events/batch`, body);
     expect(reply.status).toBe(400);
@@ -243,7 +246,7 @@ describe('POST /v1/agents/{id}/events/batch', () => {
   });
 
   it('rejects the whole batch, naming index and field, when one event is invalid', async () => {
-    const { request, registerAgent, receiver } = await start();
+    const { request, registerAgent, receiver } = await start(await storeOptions());
     const agent = await registerAgent();
     const batch = events(5);
     batch[3] = { type: 'prompt', payload: {}, timestamp: 'not a date' };
@@ -255,7 +258,7 @@ describe('POST /v1/agents/{id}/events/batch', () => {
   });
 
   it('answers 404 for an unknown agent', async () => {
-    const { request } = await start();
+    const { request } = await start(await storeOptions());
     const reply = await request('POST', '/v1/agents/agt_nope/events/batch', { events: events(1) });
     expect(reply.status).toBe(404);
   });
