@@ -15,8 +15,9 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /**
- * `url` with its password replaced by `***`, for messages; a string that is
- * not a URL at all is not shown.
+ * `url` with its password replaced by `***`, for messages. Of a string that
+ * is not a PostgreSQL URL only the scheme is shown (`mysql:…`): `user:secret`
+ * parses as a URL whose scheme is `user:`, so nothing else of it is safe to show.
  *
  * @example
  * displayStoreUrl('postgres://audit:s3cret@127.0.0.1:5432/audit'); // 'postgres://audit:***@127.0.0.1:5432/audit'
@@ -24,6 +25,7 @@ export function isPostgresUrl(url: string): boolean {
 export function displayStoreUrl(url: string): string {
   const parsed = parse(url);
   if (parsed === undefined) return '(a value that is not a URL)';
+  if (!PROTOCOLS.has(parsed.protocol)) return `${parsed.protocol}…`;
   if (parsed.password !== '') parsed.password = HIDDEN;
   for (const name of [...parsed.searchParams.keys()]) {
     if (/pass/i.test(name)) parsed.searchParams.set(name, HIDDEN);

@@ -6,7 +6,7 @@
 import { HttpError } from '../http-error.js';
 import type { NoticeSink } from '../operator-notices.js';
 
-/** Counts failed requests and says when the store stops and starts working. */
+/** Counts failures (requests, and connections the server dropped) and says when the store stops and starts working. */
 export class StoreOutage {
   private failures = 0;
   private failingSince: number | undefined;
@@ -38,7 +38,7 @@ export class StoreOutage {
     if (this.failingSince === undefined) return;
     const failed = this.failures - this.failingSince + 1;
     this.failingSince = undefined;
-    this.notify(`the PostgreSQL store ${this.shownUrl} works again, after ${failed} failed request(s).`);
+    this.notify(`the PostgreSQL store ${this.shownUrl} works again, after ${failed} failure(s).`);
   }
 }
 
