@@ -23,28 +23,19 @@ import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/expor
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { BatchSpanProcessor, type IdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect } from 'vitest';
-import { AUDIT_SEQUENCE_NUMBER, AUDIT_SEQUENCE_PREV_HASH, AUDIT_STREAM_ID, CHECKPOINT_NAME } from '../../src/chain/chain-fields.js';
 import { startAuditGateway } from '../../src/gateway/audit-gateway.js';
 import { auditLogRecordProcessor, auditSpanProcessor, recordError, withLLMCall, withSession, withToolCall } from '../../src/index.js';
 import type { AuditEvent } from '../../src/model/audit-event.js';
 import { it, type TracingInstaller } from '../support/audit-test.js';
 import { recordingBackend } from '../support/recording-backend.js';
 import { FAST_RETRY, freshSpoolDir } from '../support/tracing.js';
+import { comparableTrail, sequenceIds } from '../support/trail-comparison.js';
 
 const RESOURCE = resourceFromAttributes({ 'service.name': 'support-bot', 'deployment.environment.name': 'test' });
 // One error object for both runs: its stack names the same frames.
 const DECLINED = Object.assign(new Error('card declined'), { code: 'card_declined' });
-
-/** Span ids 1, 2, 3 … in order of creation: two runs of one program get the same ids. */
-function sequenceIds(): IdGenerator {
-  let n = 0;
-  return {
-    generateTraceId: () => (++n).toString(16).padStart(32, '0'),
-    generateSpanId: () => (++n).toString(16).padStart(16, '0'),
-  };
-}
 
 /** The agent: our helpers, an instrumented client's span inside our model call, and one on its own with its content in log records. */
 async function agentRun(): Promise<void> {
@@ -88,20 +79,6 @@ async function run(install: TracingInstaller, spanProcessors: SpanProcessor[], l
   }
 }
 
-/** An event without what depends on the clock or on the order of chaining. */
-function comparable(event: AuditEvent): unknown {
-  const { timestamp: _time, payload, ...rest } = event;
-  const { duration_ms: _duration, [AUDIT_STREAM_ID]: _stream, [AUDIT_SEQUENCE_NUMBER]: _seq, [AUDIT_SEQUENCE_PREV_HASH]: _prev, ...kept } = payload;
-  return { ...rest, payload: kept };
-}
-
-function trailOf(events: AuditEvent[]): unknown[] {
-  return events
-    .filter((e) => e.payload['name'] !== CHECKPOINT_NAME)
-    .map(comparable)
-    .sort((a, b) => String((a as AuditEvent).id).localeCompare(String((b as AuditEvent).id)));
-}
-
 async function inProcessTrail(install: TracingInstaller): Promise<AuditEvent[]> {
   const backend = recordingBackend();
   const processor = auditSpanProcessor({ backends: [backend], ...FAST_RETRY });
@@ -125,7 +102,7 @@ describe('the audit gateway', () => {
       await run(install, [new BatchSpanProcessor(traces)], [new BatchLogRecordProcessor({ exporter: logExporter })]);
       await gateway.close();
 
-      expect(trailOf(backend.events())).toEqual(trailOf(expected));
+      expect(comparableTrail(backend.events())).toEqual(comparableTrail(expected));
       expect(expected.map((e) => e.type)).toEqual(expect.arrayContaining(['prompt', 'completion', 'tool_call', 'error', 'custom']));
       expect(gateway.stats()).toMatchObject({ spansReceived: 5, logRecordsReceived: 4 });
     });

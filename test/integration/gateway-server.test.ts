@@ -4,7 +4,7 @@
  * the request's events are in the spool on disk, and refuses what is not an
  * OTLP request with the status OTLP/HTTP asks for and a reason.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -82,6 +82,21 @@ describe('startAuditGateway', () => {
     // session.start, tool_call, session.end: each id is on disk, though no backend has taken any.
     const onDisk = spoolBytes(spoolDir);
     expect(onDisk.split(`"id":"${traceId}-`).length - 1).toBe(3);
+  });
+
+  it('answers 503 with Retry-After when the spool cannot write the events, so the exporter retries', async ({ tracing }) => {
+    const { gateway, spoolDir } = await startGateway();
+    // A directory where the spool's first segment file goes: its write fails (EISDIR), for root too.
+    const service = join(spoolDir, 'otel-agent-audit-gateway');
+    const slot = readdirSync(service).map((name) => join(service, name)).find((dir) => readdirSync(dir).includes('lock'))!;
+    mkdirSync(join(slot, 'segment-0000000000.log'));
+
+    const reply = await post(gateway.url, await recordedSession(tracing), { 'content-type': 'application/x-protobuf' });
+
+    expect(reply.status).toBe(503);
+    expect(reply.headers['retry-after']).toBe('5');
+    expect(reply.headers['content-type']).toBe('application/x-protobuf');
+    expect(gateway.stats().spool?.writeFailures).toBe(1);
   });
 
   it('answers an empty JSON response ({}) to a JSON request', async ({ tracing }) => {
