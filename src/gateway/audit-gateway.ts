@@ -8,7 +8,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIPv4 } from 'node:net';
+import { resolveDeliveryConfig } from '../config/resolve.js';
 import type { AuditExporterOptions } from '../pipeline/audit-span-exporter.js';
+import { admission, type AdmissionConfig } from './admission.js';
+import { GatewayMetrics, PROMETHEUS_CONTENT_TYPE } from './gateway-metrics.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 import { bearerCheck } from './bearer-auth.js';
 import { GatewayPipeline } from './gateway-pipeline.js';
@@ -35,6 +38,14 @@ export interface AuditGatewayOptions extends AuditExporterOptions {
   headersTimeoutMillis?: number;
   /** Time a client has to send a whole request. Default 30000. */
   requestTimeoutMillis?: number;
+  /**
+   * Trace requests are refused with 429 and `Retry-After` while a backend is
+   * this many events behind (queued, in flight, waiting in the spool). Default 100000.
+   * (A spool past 90% of `spoolMaxBytes` is refused with 503.)
+   */
+  maxBacklogEvents?: number;
+  /** What `Retry-After` says on 429 and 503, in seconds. Default 5. */
+  retryAfterSeconds?: number;
   /** Said when something needs the operator's attention (no key beyond loopback). Default: through `diag`. */
   onWarning?: (message: string) => void;
 }
@@ -53,7 +64,9 @@ export interface AuditGateway {
 /**
  * Starts the gateway: `POST /v1/traces` and `POST /v1/logs` (OTLP/HTTP,
  * protobuf or JSON, gzip or plain), `GET /healthz` (the process answers),
- * `GET /readyz` (it takes requests: 503 once closing).
+ * `GET /readyz` (it takes requests: 503 once closing, or while trace requests
+ * are refused for back-pressure), `GET /metrics` (Prometheus text; behind the
+ * API key when one is set).
  *
  * @throws Error when it cannot listen (port taken); {@link AuditError} `INVALID_OPTION` for an invalid audit option.
  * @example
@@ -64,11 +77,19 @@ export interface AuditGateway {
  * process.on('SIGTERM', () => void gateway.close());
  */
 export async function startAuditGateway(options: AuditGatewayOptions = {}): Promise<AuditGateway> {
-  const { host = '127.0.0.1', port = 4318, apiKey, maxBodyBytes = 4 * 1024 * 1024, headersTimeoutMillis = 10_000, requestTimeoutMillis = 30_000, onWarning, ...audit } = options;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new TypeError(`maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}`);
+  const { host = '127.0.0.1', port = 4318, apiKey, maxBodyBytes = 4 * 1024 * 1024, headersTimeoutMillis = 10_000, requestTimeoutMillis = 30_000, onWarning, ...rest } = options;
+  const { maxBacklogEvents = 100_000, retryAfterSeconds = 5, ...audit } = rest;
+  for (const [name, value] of Object.entries({ maxBodyBytes, maxBacklogEvents })) {
+    if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 0) throw new TypeError(`retryAfterSeconds must be a non-negative integer, got ${String(retryAfterSeconds)}`);
   const notify = onWarning ?? ((message: string) => log.warn(message));
   const refuse = bearerCheck(apiKey);
+  // The limits the exporter resolves too (option > env > default), read here for back-pressure.
+  const delivery = resolveDeliveryConfig(audit);
+  const limits: AdmissionConfig = { spoolMaxBytes: delivery.spool.maxBytes, maxQueueSize: delivery.maxQueueSize, maxBacklogEvents, retryAfterSeconds };
   const pipeline = new GatewayPipeline(audit);
+  const metrics = new GatewayMetrics();
   let closing = false;
 
   const server = createServer({ headersTimeout: headersTimeoutMillis, requestTimeout: requestTimeoutMillis, connectionsCheckingInterval: Math.max(1, Math.min(1000, Math.floor(headersTimeoutMillis / 4))) }, (req, res) => {
@@ -81,18 +102,28 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz' || path === '/readyz') {
-      const ready = path === '/healthz' || !closing;
-      return void res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ok\n' : 'closing\n');
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    res.once('finish', () => metrics.answered(path, res.statusCode));
+    if (path === '/healthz') return sendText(res, 200, 'ok\n');
+    if (path === '/readyz') {
+      const busy = closing ? 'closing' : admission(pipeline.stats(), limits)?.reason;
+      return sendText(res, busy === undefined ? 200 : 503, `${busy ?? 'ok'}\n`);
+    }
+    const refusal = refuse(req.headers.authorization);
+    if (path === '/metrics') {
+      if (refusal !== undefined) return sendText(res, 401, `${refusal}\n`, { 'www-authenticate': 'Bearer' });
+      return sendText(res, 200, metrics.text(pipeline.stats()), {}, PROMETHEUS_CONTENT_TYPE);
     }
     if (path !== '/v1/traces' && path !== '/v1/logs') return sendOtlpFailure(res, 404, undefined, `no route for ${path}; OTLP/HTTP takes /v1/traces and /v1/logs`);
     if (req.method !== 'POST') return sendOtlpFailure(res, 405, undefined, `${path} takes POST only`, { allow: 'POST' });
-    const refusal = refuse(req.headers.authorization);
     if (refusal !== undefined) return sendOtlpFailure(res, 401, undefined, refusal, { 'www-authenticate': 'Bearer' });
     const encoding = otlpEncodingOf(req.headers['content-type']);
     if (encoding === undefined) return sendOtlpFailure(res, 415, undefined, `Content-Type '${req.headers['content-type'] ?? ''}' is not OTLP/HTTP; send application/x-protobuf or application/json`);
-    if (closing) return sendOtlpFailure(res, 503, encoding, 'the gateway is shutting down', { 'retry-after': '5' });
+    const retryAfter = { 'retry-after': String(retryAfterSeconds) };
+    if (closing) return sendOtlpFailure(res, 503, encoding, 'the gateway is shutting down', retryAfter);
+    // Judged before the body is read: a refused request costs no decoding. Log records make no events and are always taken.
+    const busy = path === '/v1/traces' ? admission(pipeline.stats(), limits) : undefined;
+    if (busy !== undefined) return sendOtlpFailure(res, busy.status, encoding, `not taking spans now: ${busy.reason}`, { ...retryAfter, connection: 'close' });
     try {
       const body = await readBody(req, maxBodyBytes);
       const contentEncoding = req.headers['content-encoding'];
@@ -112,7 +143,7 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
     if (result.outcome === 'spooled' || result.outcome === 'queued') return sendOtlpSuccess(res, encoding);
     // Not safe yet: the exporter retries (OTLP/HTTP: 503 is retryable), and a retry re-sends the same event ids.
     const why = result.outcome === 'unspooled' ? 'the spool could not write them (see the gateway log)' : (result.error?.message ?? 'conversion failed');
-    sendOtlpFailure(res, 503, encoding, `the events of ${spans.length} spans are not safe: ${why}`, { 'retry-after': '5' });
+    sendOtlpFailure(res, 503, encoding, `the events of ${spans.length} spans are not safe: ${why}`, { 'retry-after': String(retryAfterSeconds) });
   }
 
   try {
@@ -152,6 +183,11 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
       return closed;
     },
   };
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}, contentType = 'text/plain; charset=utf-8'): void {
+  const body = Buffer.from(text);
+  res.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': body.length }).end(body);
 }
 
 /** 127.0.0.0/8, ::1, or 127.x mapped into IPv6. */

@@ -142,6 +142,27 @@ describe('startAuditGateway', () => {
     expect(wrong.json().message).not.toContain('nope');
   });
 
+  it('refuses spans with 429 and Retry-After while a backend is far behind, says so at /readyz and counts it in /metrics', async ({ tracing }) => {
+    const { gateway } = await startGateway({ maxBacklogEvents: 2, retryAfterSeconds: 3 });
+    const body = await recordedSession(tracing);
+
+    const first = await post(gateway.url, body, { 'content-type': 'application/x-protobuf' });
+    const second = await post(gateway.url, body, { 'content-type': 'application/json' });
+    const ready = await request(`${gateway.url}/readyz`);
+    const metrics = await request(`${gateway.url}/metrics`);
+    const text = await metrics.body.text();
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(429);
+    expect(second.headers['retry-after']).toBe('3');
+    expect(second.json().message).toBe('not taking spans now: backend held is 3 events behind (maxBacklogEvents 2)');
+    expect(ready.statusCode).toBe(503);
+    expect(await ready.body.text()).toContain('events behind');
+    expect(metrics.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(text).toContain('otel_agent_audit_gateway_requests_total{route="/v1/traces",status="429"} 1\n');
+    expect(text).toContain('otel_agent_audit_gateway_spans_received_total 2\n');
+  });
+
   it('says it is healthy and ready while running', async () => {
     const { gateway } = await startGateway();
 
