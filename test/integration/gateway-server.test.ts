@@ -5,6 +5,7 @@
  * OTLP request with the status OTLP/HTTP asks for and a reason.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -161,6 +162,20 @@ describe('startAuditGateway', () => {
     expect(metrics.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(text).toContain('otel_agent_audit_gateway_requests_total{route="/v1/traces",status="429"} 1\n');
     expect(text).toContain('otel_agent_audit_gateway_spans_received_total 2\n');
+  });
+
+  it('answers 408 and closes a connection whose headers do not arrive in time (slowloris)', async () => {
+    const { gateway } = await startGateway({ headersTimeoutMillis: 200, requestTimeoutMillis: 400 });
+    const socket = connect(gateway.port, '127.0.0.1');
+    socket.write('POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk) => (text += String(chunk)));
+      socket.on('close', () => resolve(text));
+    });
+
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('says it is healthy and ready while running', async () => {
