@@ -14,6 +14,8 @@
  * - **One model call, one pair of events**: a model-call span inside another
  *   (no tool or agent span between them) is marked recorded by the outermost
  *   one (`audit.model_call.recorded_by`), as `ModelCallTracker` marks it.
+ * - **A framework's model call and the client's span of it** (no parent link
+ *   between them): framework-call-matching.ts.
  * - **Errors already reported** by a child (`ReportedErrors`, fed children
  *   before parents, as spans end).
  *
@@ -31,19 +33,13 @@ import { missingSessionAttributes, type SessionIdentity } from '../model/session
 import { TRACER_NAME } from '../model/version.js';
 import { ReportedErrors } from '../pipeline/reported-errors.js';
 import { withAttributes } from '../pipeline/span-view.js';
+import { matchFrameworkCalls, type FrameworkMatches } from './framework-call-matching.js';
+import type { SpanPlace } from './span-place.js';
 
 /** How many spans' places, and traces' sessions, are remembered across requests (oldest forgotten first). */
 const MAX_REMEMBERED = 8192;
 
-/** What a span passes on to the spans under it (the processor's `OpenSpan`, finished). */
-interface Place {
-  /** The session its children are in (a framework run's own, or the one it is in). */
-  readonly session: SessionIdentity | undefined;
-  /** The agent acting for its children: the one it names, else its parent's. */
-  readonly agent: string | undefined;
-  /** The outermost model call it is part of (its own id when it is that call). */
-  readonly call: string | undefined;
-}
+type Place = SpanPlace;
 
 /**
  * Stitches finished spans, request by request. One per gateway: it remembers
@@ -80,13 +76,11 @@ export class FinishedSpanStitcher {
       return place;
     };
     const ended = [...spans].sort((a, b) => compareTime(a.endTime, b.endTime));
+    const matches = matchFrameworkCalls(ended, (span) => placeOf(span, 0));
     return ended.map((span) => {
-      const parentId = span.parentSpanContext?.spanId;
-      const parentSpan = parentId === undefined ? undefined : byId.get(parentId);
-      const parent = parentSpan !== undefined ? placeOf(parentSpan, 1) : parentId === undefined ? undefined : this.places.get(parentId);
       const own = placeOf(span, 0);
       this.remember(span.spanContext().spanId, own);
-      return this.view(span, parent, own);
+      return this.view(span, own, matches, (framework) => placeOf(framework, 0));
     });
   }
 
@@ -103,25 +97,31 @@ export class FinishedSpanStitcher {
     if (startsOwnScope(span.name, a)) call = undefined;
     else if (parent?.call !== undefined) call = parent.call;
     else if (startsAsModelCall(span.name, a)) call = spanId;
-    return { session, agent, call };
+    // The session it started in is its parent's (or, for a run made the session, its own).
+    const startedIn = traceSession ?? parent?.session ?? run;
+    return { session, agent, call, startedIn, startAgent: parent?.agent, runRoot: run !== undefined && a[AUDIT_SESSION_ROOT] !== true };
   }
 
-  /** The view the processor's exporter would see: session stamps, the call mark, the run's root mark, reported errors. */
-  private view(span: ReadableSpan, parent: Place | undefined, own: Place): ReadableSpan {
-    const { traceId, spanId } = span.spanContext();
+  /** The view the processor's exporter would see: session stamps, the call marks, the run's root mark, reported errors. */
+  private view(span: ReadableSpan, own: Place, matches: FrameworkMatches, placeOf: (span: ReadableSpan) => Place): ReadableSpan {
+    const { spanId } = span.spanContext();
     const a = span.attributes;
     const added: Attributes = {};
-    // The session the span started in is its parent's (or, for a run made the session, its own).
-    const traceSession = this.traceSessions.get(traceId);
-    const madeRoot = traceSession === undefined && parent?.session === undefined && own.session !== undefined && a[AUDIT_SESSION_ROOT] !== true && agentRunOf(span.name, a, span.instrumentationScope?.name) !== undefined;
-    if (madeRoot) added[AUDIT_SESSION_ROOT] = true;
-    const session = traceSession ?? parent?.session ?? (madeRoot ? own.session : undefined);
-    if (session !== undefined) {
-      const acting = parent?.agent !== undefined && parent.agent !== session.agentName ? { ...session, agentName: parent.agent } : session;
-      Object.assign(added, missingSessionAttributes(acting, a));
+    if (own.runRoot) added[AUDIT_SESSION_ROOT] = true;
+    if (own.startedIn !== undefined) Object.assign(added, missingSessionAttributes(acting(own.startedIn, own.startAgent), a));
+    const recordedBy = matches.recordedBy.get(spanId);
+    const framework = matches.frameworkOf.get(spanId);
+    if (framework !== undefined) {
+      // The client's span of a framework's call stands in that call's session, under its agent (model-call-tracker.ts `inFrameworkSession`).
+      const theirs = placeOf(framework);
+      const session = own.startedIn ?? theirs.startedIn;
+      if (session !== undefined) Object.assign(added, missingSessionAttributes(acting(session, theirs.startAgent ?? own.startAgent), { ...a, ...added }));
     }
-    const insideCall = own.call !== undefined && own.call !== spanId;
-    if (insideCall && startsAsModelCall(span.name, a) && a[AUDIT_MODEL_CALL_RECORDED_BY] === undefined) added[AUDIT_MODEL_CALL_RECORDED_BY] = own.call as string;
+    const insideCall = recordedBy !== undefined || (own.call !== undefined && own.call !== spanId);
+    if (a[AUDIT_MODEL_CALL_RECORDED_BY] === undefined) {
+      if (recordedBy !== undefined) added[AUDIT_MODEL_CALL_RECORDED_BY] = recordedBy;
+      else if (insideCall && startsAsModelCall(span.name, a)) added[AUDIT_MODEL_CALL_RECORDED_BY] = own.call as string;
+    }
     const view = Object.keys(added).length === 0 ? span : withAttributes(span, added);
     return this.reportedErrors.onEnd(view, insideCall);
   }
@@ -146,6 +146,11 @@ export class FinishedSpanStitcher {
     this.places.set(spanId, place);
     if (this.places.size > MAX_REMEMBERED) this.places.delete(this.places.keys().next().value as string);
   }
+}
+
+/** Under a framework's agent span, the agent it names is the one acting. */
+function acting(session: SessionIdentity, agent: string | undefined): SessionIdentity {
+  return agent !== undefined && agent !== session.agentName ? { ...session, agentName: agent } : session;
 }
 
 /** The session a `withSession` root (ours: `audit.session.root` with its identity) stands for. */

@@ -52,6 +52,18 @@ const PROGRAMS: Record<string, Program> = {
         span('llm-client', 'chat gpt-4o-mini', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini' }),
       );
     }),
+  "a framework's model call is recorded by the client's span of it, which has no parent link to it": () => {
+    const framework = trace.getTracer('@arizeai/openinference-instrumentation-langchain');
+    framework.startActiveSpan('RunnableSequence', { attributes: { 'openinference.span.kind': 'CHAIN' } }, (chain) => {
+      // LangChain's model-call span is never made the active context: the client's span starts in a trace of its own.
+      const llm = framework.startSpan('ChatOpenAI', { attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o' } });
+      context.with(trace.deleteSpan(context.active()), () =>
+        span('@arizeai/openinference-instrumentation-openai', 'OpenAI Chat Completions', { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-2024-08-06', 'llm.token_count.prompt': 9 }),
+      );
+      llm.end();
+      chain.end();
+    });
+  },
   'a model-call span inside another is recorded by the outer one': () =>
     span('wrapper-lib', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' }, () =>
       span('llm-client', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.id': 'resp_1' }),
