@@ -110,14 +110,16 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
       return sendText(res, busy === undefined ? 200 : 503, `${busy ?? 'ok'}\n`);
     }
     const refusal = refuse(req.headers.authorization);
+    // OTLP/HTTP: an error body is in the encoding the request used (JSON when it named none we know).
+    const requested = otlpEncodingOf(req.headers['content-type']);
     if (path === '/metrics') {
       if (refusal !== undefined) return sendText(res, 401, `${refusal}\n`, { 'www-authenticate': 'Bearer' });
       return sendText(res, 200, metrics.text(pipeline.stats()), {}, PROMETHEUS_CONTENT_TYPE);
     }
-    if (path !== '/v1/traces' && path !== '/v1/logs') return sendOtlpFailure(res, 404, undefined, `no route for ${path}; OTLP/HTTP takes /v1/traces and /v1/logs`);
-    if (req.method !== 'POST') return sendOtlpFailure(res, 405, undefined, `${path} takes POST only`, { allow: 'POST' });
-    if (refusal !== undefined) return sendOtlpFailure(res, 401, undefined, refusal, { 'www-authenticate': 'Bearer' });
-    const encoding = otlpEncodingOf(req.headers['content-type']);
+    if (path !== '/v1/traces' && path !== '/v1/logs') return sendOtlpFailure(res, 404, requested, `no route for ${path}; OTLP/HTTP takes /v1/traces and /v1/logs`);
+    if (req.method !== 'POST') return sendOtlpFailure(res, 405, requested, `${path} takes POST only`, { allow: 'POST' });
+    if (refusal !== undefined) return sendOtlpFailure(res, 401, requested, refusal, { 'www-authenticate': 'Bearer' });
+    const encoding = requested;
     if (encoding === undefined) return sendOtlpFailure(res, 415, undefined, `Content-Type '${req.headers['content-type'] ?? ''}' is not OTLP/HTTP; send application/x-protobuf or application/json`);
     const retryAfter = { 'retry-after': String(retryAfterSeconds) };
     if (closing) return sendOtlpFailure(res, 503, encoding, 'the gateway is shutting down', retryAfter);

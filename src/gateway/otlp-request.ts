@@ -38,9 +38,6 @@ export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding | 
   return undefined;
 }
 
-/** What a request to `/v1/traces` or `/v1/logs` carries. */
-export type OtlpSignal = 'traces' | 'logs';
-
 /**
  * Decodes a request body of `signal` in `encoding`, inflating it first when
  * `contentEncoding` is gzip; the inflated body may be at most `maxBytes`.

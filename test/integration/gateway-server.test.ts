@@ -140,7 +140,10 @@ describe('startAuditGateway', () => {
 
     expect([without.status, wrong.status, right.status]).toEqual([401, 401, 200]);
     expect(without.headers['www-authenticate']).toBe('Bearer');
-    expect(wrong.json().message).not.toContain('nope');
+    // The google.rpc.Status comes in the request's encoding: protobuf here (field 2, the message, is readable in the bytes).
+    expect(without.headers['content-type']).toBe('application/x-protobuf');
+    expect(without.bytes.toString('latin1')).toContain('missing Authorization header');
+    expect(wrong.bytes.toString('latin1')).not.toContain('nope');
   });
 
   it('refuses spans with 429 and Retry-After while a backend is far behind, says so at /readyz and counts it in /metrics', async ({ tracing }) => {
