@@ -12,7 +12,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { request } from 'undici';
 import { describe, expect, onTestFinished } from 'vitest';
 import { startAuditGateway, type AuditGatewayOptions } from '../../src/gateway/audit-gateway.js';
-import { withSession, withToolCall } from '../../src/index.js';
+import { jsonlFile, verifyTrailSource, withSession, withToolCall } from '../../src/index.js';
 import type { AuditBackend } from '../../src/model/audit-backend.js';
 import type { DeliveryOutcome } from '../../src/model/delivery-outcome.js';
 import { it } from '../support/audit-test.js';
@@ -98,6 +98,19 @@ describe('startAuditGateway', () => {
     expect(reply.headers['retry-after']).toBe('5');
     expect(reply.headers['content-type']).toBe('application/x-protobuf');
     expect(gateway.stats().spool?.writeFailures).toBe(1);
+  });
+
+  it('with tamper evidence on (as users get it), writes a trail that verifies: chained, and closed at shutdown', async ({ tracing }) => {
+    const file = join(freshSpoolDir(), 'trail.jsonl');
+    const gateway = await startAuditGateway({ host: '127.0.0.1', port: 0, backends: [jsonlFile({ path: file })], ...FAST_RETRY, spoolDir: freshSpoolDir(), integrity: {} });
+    onTestFinished(() => gateway.close());
+
+    const reply = await post(gateway.url, await recordedSession(tracing), { 'content-type': 'application/x-protobuf' });
+    await gateway.close();
+
+    expect(reply.status).toBe(200);
+    // session.start, tool_call, session.end, and the stream's signed close.
+    expect(await verifyTrailSource(file)).toMatchObject({ ok: true, events: 4, streams: [{ ok: true, tail: 'closed', firstSequence: 1, lastSequence: 4 }] });
   });
 
   it('answers an empty JSON response ({}) to a JSON request', async ({ tracing }) => {
