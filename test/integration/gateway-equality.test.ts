@@ -9,7 +9,7 @@
  * "The same run" is the same program run twice, once per path, with the same
  * span ids (one deterministic IdGenerator sequence each). The clock is the
  * one thing two runs cannot share: timestamps and durations are left out of
- * the comparison, as are the hash-chain fields (numbers and hashes of each
+ * the comparison, as are the hash-chain fields (on here, as users get it: numbers and hashes of each
  * stream, which differ with the order events are chained in: in process a
  * session's start is chained when the session starts, in the gateway when its
  * root span arrives).
@@ -81,7 +81,7 @@ async function run(install: TracingInstaller, spanProcessors: SpanProcessor[], l
 
 async function inProcessTrail(install: TracingInstaller): Promise<AuditEvent[]> {
   const backend = recordingBackend();
-  const processor = auditSpanProcessor({ backends: [backend], ...FAST_RETRY });
+  const processor = auditSpanProcessor({ backends: [backend], ...FAST_RETRY, integrity: {} });
   await run(install, [processor], [auditLogRecordProcessor(processor)]);
   return backend.events();
 }
@@ -96,7 +96,7 @@ describe('the audit gateway', () => {
     it(`yields the in-process path's events from the real OTLP exporters (${encoding})`, async ({ install }) => {
       const expected = await inProcessTrail(install);
       const backend = recordingBackend();
-      const gateway = await startAuditGateway({ host: '127.0.0.1', port: 0, backends: [backend], ...FAST_RETRY, spoolDir: freshSpoolDir() });
+      const gateway = await startAuditGateway({ host: '127.0.0.1', port: 0, backends: [backend], ...FAST_RETRY, spoolDir: freshSpoolDir(), integrity: {} });
       const { traces, logs: logExporter } = exporters(gateway.url);
 
       await run(install, [new BatchSpanProcessor(traces)], [new BatchLogRecordProcessor({ exporter: logExporter })]);
