@@ -7,7 +7,7 @@
 import { context, SpanKind, trace, type Attributes } from '@opentelemetry/api';
 import { describe, expect } from 'vitest';
 import { GatewayPipeline } from '../../../src/gateway/gateway-pipeline.js';
-import { auditSpanProcessor } from '../../../src/index.js';
+import { auditSpanProcessor, withSession, withToolCall } from '../../../src/index.js';
 import type { AuditEvent } from '../../../src/model/audit-event.js';
 import { it, type TracingInstaller } from '../../support/audit-test.js';
 import { recordingBackend } from '../../support/recording-backend.js';
@@ -24,20 +24,22 @@ function span(scope: string, name: string, attributes: Attributes, inside: () =>
   });
 }
 
-async function inProcess(install: TracingInstaller, program: Program): Promise<AuditEvent[]> {
+async function inProcess(install: TracingInstaller, program: Program | (() => Promise<void>)): Promise<AuditEvent[]> {
   const backend = recordingBackend();
   const tracing = install.tracing([auditSpanProcessor({ backends: [backend], ...FAST_RETRY })], { idGenerator: sequenceIds() });
-  program();
+  await program();
   await tracing.close();
   return backend.events();
 }
 
-async function throughGateway(install: TracingInstaller, program: Program): Promise<AuditEvent[]> {
+/** `program` through the gateway's pipeline: its spans in one request, or (`oneByOne`) each in a request of its own, in the order they ended. */
+async function throughGateway(install: TracingInstaller, program: Program | (() => Promise<void>), oneByOne = false): Promise<AuditEvent[]> {
   const backend = recordingBackend();
   const tracing = install.tracing([], { idGenerator: sequenceIds() });
-  program();
+  await program();
   const pipeline = new GatewayPipeline({ backends: [backend], ...FAST_RETRY });
-  await pipeline.acceptSpans(tracing.memory.getFinishedSpans());
+  const spans = tracing.memory.getFinishedSpans();
+  for (const request of oneByOne ? spans.map((s) => [s]) : [spans]) await pipeline.acceptSpans(request);
   await pipeline.shutdown();
   await tracing.close();
   return backend.events();
@@ -81,4 +83,19 @@ describe('FinishedSpanStitcher', () => {
       expect(expected.length).toBeGreaterThan(1);
     });
   }
+
+  it('stitches a withSession trace whose spans come one request each: the trace is the session', async ({ install }) => {
+    const program = () =>
+      withSession({ sessionId: 'sess-apart', agentName: 'bot' }, async () => {
+        await withToolCall('lookup', { id: 1 }, () => 'ok');
+        // Another library's call in the session: it learns the session from the tool's span, sent before it.
+        span('llm-client', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' });
+      });
+    const expected = await inProcess(install, program);
+
+    const got = await throughGateway(install, program, true);
+
+    expect(comparableTrail(got)).toEqual(comparableTrail(expected));
+    expect(got.filter((e) => e.type === 'prompt').map((e) => e.sessionId)).toEqual(['sess-apart']);
+  });
 });
