@@ -18,6 +18,7 @@ const HELP_WIDTH = 80;
 const PROGRAM_HELP = `
 Examples:
   $ ${PROGRAM_NAME} serve --file audit-trail.jsonl --deny-tool delete_customer
+  $ ${PROGRAM_NAME} gateway --port 4318
   $ ${PROGRAM_NAME} show audit-trail.jsonl --type tool_call --policy block
   $ ${PROGRAM_NAME} tail audit-trail.jsonl -n 0
   $ ${PROGRAM_NAME} export audit-trail.jsonl --format csv --output audit.csv

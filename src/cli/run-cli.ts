@@ -4,13 +4,14 @@ import { processIo, type CliIo } from './cli-io.js';
 import { createProgram, programUsage, runProgram, type CommandFactory } from './cli-program.js';
 import { newCommandContext } from './command-context.js';
 import { exportCommand } from './export-command.js';
+import { gatewayCommand } from './gateway-command.js';
 import { serveCommand } from './serve-command.js';
 import { showCommand } from './show-command.js';
 import { tailCommand } from './tail-command.js';
 import { verifyCommand } from './verify-command.js';
 
 /** Every command, in the order the help lists them. */
-const COMMANDS: readonly CommandFactory[] = [serveCommand, showCommand, tailCommand, exportCommand, verifyCommand];
+const COMMANDS: readonly CommandFactory[] = [serveCommand, gatewayCommand, showCommand, tailCommand, exportCommand, verifyCommand];
 
 /** Help text for the top level, as `otel-agent-audit --help` prints it. */
 export const USAGE = programUsage(COMMANDS);

@@ -8,6 +8,7 @@ import { abandonedSessionEnd } from '../model/abandoned-session-end.js';
 import { auditLossEvent } from '../model/audit-loss-event.js';
 import type { LossSummary } from '../model/loss-summary.js';
 import { EventSpool, SPOOL_WARNING_CODE } from '../deliver/spool/event-spool.js';
+import type { SpoolEntry } from '../deliver/spool/spool-entry.js';
 import { resolveOption } from '../config/resolve-option.js';
 import { resolveIntegrity, resolveRedaction, type IntegrityOptions, type RedactionOptions } from '../config/resolve-trust.js';
 import { redactEvent } from '../redact/redact-event.js';
@@ -128,22 +129,39 @@ export class AuditSpanExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    if (this.stopped) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('otel-agent-audit: exporter is shut down') });
-      return;
-    }
+    const outcome = this.convertAndSend(spans);
+    resultCallback(outcome instanceof Error ? { code: ExportResultCode.FAILED, error: outcome } : { code: ExportResultCode.SUCCESS });
+  }
+
+  /**
+   * Like `export`, for a caller that acknowledges spans to someone else (the
+   * OTLP gateway): resolves once the spans' events are safe — `spooled`: on
+   * disk in the spool (or already delivered everywhere); `queued`: there is no
+   * spool, they are in each backend's memory queue; `unspooled`: the spool
+   * could not write them (they are in memory only); `failed`: shut down, or
+   * conversion failed. Never rejects.
+   */
+  async exportDurably(spans: readonly ReadableSpan[]): Promise<{ readonly outcome: 'spooled' | 'queued' | 'unspooled' | 'failed'; readonly events: number; readonly error?: Error }> {
+    const sent = this.convertAndSend(spans);
+    if (sent instanceof Error) return { outcome: 'failed', events: 0, error: sent };
+    if (this.spool === undefined || this.spoolClosed) return { outcome: 'queued', events: sent.length };
+    return { outcome: (await this.spool.durable(sent)) ? 'spooled' : 'unspooled', events: sent.length };
+  }
+
+  /** Converts and sends; the spool entries made (none without a spool), or the error that failed the whole batch. */
+  private convertAndSend(spans: readonly ReadableSpan[]): SpoolEntry[] | Error {
+    if (this.stopped) return new Error('otel-agent-audit: exporter is shut down');
     try {
-      this.dispatch(toAuditEvents(spans, { logContent: this.logContent, captureContent: this.captureContent }));
+      const entries = this.dispatch(toAuditEvents(spans, { logContent: this.logContent, captureContent: this.captureContent }));
       // Converted, with or without it: each span's log-record content is no longer needed.
       for (const span of spans) this.logContent.release(span.spanContext().traceId, span.spanContext().spanId);
+      return entries;
     } catch (error) {
       // Conversion is total by design; should a bug break that, it fails this
       // export (counted by the caller) instead of throwing into a timer of the agent.
       log.error(`could not convert ${spans.length === 1 ? '1 span' : `${spans.length} spans`} into audit events; ${spans.length === 1 ? 'it is' : 'they are'} not delivered`, error);
-      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
-      return;
+      return error instanceof Error ? error : new Error(String(error));
     }
-    resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
   /**
@@ -219,9 +237,9 @@ export class AuditSpanExporter implements SpanExporter {
     return { store: this.logContent, captureContent: this.captureContent, maxContentLength: this.maxContentLength };
   }
 
-  private dispatch(events: AuditEvent[]): void {
+  private dispatch(events: AuditEvent[]): SpoolEntry[] {
     this.eventsConverted += events.length;
-    this.send(events);
+    return this.send(events);
   }
 
   /**
@@ -234,15 +252,17 @@ export class AuditSpanExporter implements SpanExporter {
   }
 
   /** Redaction, then the hash chain, then delivery: what is spooled is what is chained, and nothing unredacted is either. */
-  private send(events: AuditEvent[]): void {
+  private send(events: AuditEvent[]): SpoolEntry[] {
     const redacted = this.redactor ? events.map((event) => this.redacted(event)) : events;
-    this.deliver(this.integrity ? this.integrity.link(redacted) : redacted);
+    return this.deliver(this.integrity ? this.integrity.link(redacted) : redacted);
   }
 
-  private deliver(events: AuditEvent[]): void {
-    if (events.length === 0) return;
-    if (this.spool) this.spool.append(events);
-    else for (const pipeline of this.pipelines) pipeline.enqueue(events);
+  /** Into the spool (its entries returned), or without one into each backend's queue. */
+  private deliver(events: AuditEvent[]): SpoolEntry[] {
+    if (events.length === 0) return [];
+    if (this.spool) return this.spool.append(events);
+    for (const pipeline of this.pipelines) pipeline.enqueue(events);
+    return [];
   }
 
   /** A backend gave events up: the trail itself says so, at every backend (`audit.loss`). */

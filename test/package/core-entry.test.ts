@@ -1,10 +1,11 @@
 /**
- * The receiver is a subpath of its own (`otel-agent-audit/receiver`) so that
- * an application that imports the library loads no HTTP server code. Each
+ * The receiver and the gateway are subpaths of their own
+ * (`otel-agent-audit/receiver`, `otel-agent-audit/gateway`) so that an
+ * application that imports the library loads no HTTP server code. Each
  * check loads the built entry by package name in a fresh process and lists
  * the modules that process loaded: ESM through a module `load` hook (the only
- * record ESM keeps), CommonJS through `require.cache`. The receiver's own
- * entry is the control: the same check must see its modules.
+ * record ESM keeps), CommonJS through `require.cache`. The receiver's and
+ * the gateway's own entries are the control: the same check must see their modules.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -45,17 +46,17 @@ async function cjsModulesLoadedBy(specifier: string): Promise<string[]> {
 }
 
 describe('the core entry', () => {
-  it('loads no receiver module from the ESM build', async () => {
+  it('loads no receiver or gateway module from the ESM build', async () => {
     const loaded = await esmModulesLoadedBy('otel-agent-audit');
     expect(loaded.some((url) => url.endsWith('/dist/esm/index.js'))).toBe(true);
-    expect(loaded.filter((url) => url.includes('/dist/esm/receiver/'))).toEqual([]);
+    expect(loaded.filter((url) => url.includes('/dist/esm/receiver/') || url.includes('/dist/esm/gateway/'))).toEqual([]);
     expect(loaded.filter((url) => url.includes('/node_modules/pg'))).toEqual([]);
   });
 
-  it('loads no receiver module from the CommonJS build', async () => {
+  it('loads no receiver or gateway module from the CommonJS build', async () => {
     const loaded = await cjsModulesLoadedBy('otel-agent-audit');
     expect(loaded.some((path) => path.endsWith('/dist/cjs/index.js'))).toBe(true);
-    expect(loaded.filter((path) => path.includes('/dist/cjs/receiver/'))).toEqual([]);
+    expect(loaded.filter((path) => path.includes('/dist/cjs/receiver/') || path.includes('/dist/cjs/gateway/'))).toEqual([]);
     expect(loaded.filter((path) => path.includes('/node_modules/pg'))).toEqual([]);
   });
 });
@@ -71,5 +72,13 @@ describe('the receiver entry', () => {
     const [esm, cjs] = await Promise.all([esmModulesLoadedBy('otel-agent-audit/receiver'), cjsModulesLoadedBy('otel-agent-audit/receiver')]);
     expect(esm.filter((url) => url.includes('/node_modules/pg') || url.includes('/receiver/postgres/'))).toEqual([]);
     expect(cjs.filter((path) => path.includes('/node_modules/pg') || path.includes('/receiver/postgres/'))).toEqual([]);
+  });
+});
+
+describe('the gateway entry', () => {
+  it('loads the gateway from otel-agent-audit/gateway in both builds', async () => {
+    const [esm, cjs] = await Promise.all([esmModulesLoadedBy('otel-agent-audit/gateway'), cjsModulesLoadedBy('otel-agent-audit/gateway')]);
+    expect(esm).toContainEqual(expect.stringMatching(/\/dist\/esm\/gateway\/audit-gateway\.js$/));
+    expect(cjs).toContainEqual(expect.stringMatching(/\/dist\/cjs\/gateway\/audit-gateway\.js$/));
   });
 });

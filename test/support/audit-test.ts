@@ -23,7 +23,7 @@
  */
 import { diag, trace, type Attributes, type SpanKind, type SpanStatusCode } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { IdGenerator, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { test as base } from 'vitest';
 import type { SecureagenticsOptions } from '../../src/backends/secureagentics/secureagentics.js';
 import { toAuditEvents } from '../../src/convert/to-audit-events.js';
@@ -54,7 +54,7 @@ export interface InstalledAudit {
  */
 export interface TracingInstaller {
   /** A fresh provider with `processors` before the in-memory exporter, and this resource if given (see `installTracing`). */
-  tracing(processors?: SpanProcessor[], options?: { resource?: Resource }): TestTracing;
+  tracing(processors?: SpanProcessor[], options?: { resource?: Resource; idGenerator?: IdGenerator }): TestTracing;
   /** The audit processor with one Secureagentics backend on `server`, fast retries (see `installAudit`). */
   audit(server: { url: string; apiKey: string }, backendOptions?: SecureagenticsOptions, delivery?: AuditProcessorOptions): InstalledAudit;
   /** The audit processor with these backends, on a provider with `TEST_RESOURCE`, fast retries (see `installBackends`). */

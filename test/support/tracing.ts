@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context, diag, DiagLogLevel, propagation, trace, type Attributes, type DiagLogger } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, type IdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { secureagentics, type SecureagenticsOptions } from '../../src/backends/secureagentics/secureagentics.js';
 import { auditSpanProcessor, type AuditProcessorOptions, type AuditSpanProcessor } from '../../src/pipeline/audit-span-processor.js';
@@ -21,9 +21,11 @@ export interface TestTracing {
 
 /**
  * Registers a fresh provider: `processors` first, then an in-memory exporter
- * that keeps every finished span. `resource` is the SDK default unless given.
+ * that keeps every finished span. `resource` is the SDK default unless given;
+ * `idGenerator` the SDK's random one (a test that compares two runs span by
+ * span gives both the same sequence).
  */
-export function installTracing(processors: SpanProcessor[] = [], options: { resource?: Resource } = {}): TestTracing {
+export function installTracing(processors: SpanProcessor[] = [], options: { resource?: Resource; idGenerator?: IdGenerator } = {}): TestTracing {
   const memory = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ ...options, spanProcessors: [...processors, new SimpleSpanProcessor(memory)] });
   provider.register();

@@ -267,6 +267,20 @@ export class EventSpool implements FeedSource {
     return this.log.commit();
   }
 
+  /**
+   * Commits now (not at the group-commit timer) and resolves once a commit
+   * is done with `entries` (appended earlier): true when every one of them
+   * is on disk or needed no disk (every backend settled it from memory
+   * first, so it is delivered), false when a write failed and some are in
+   * memory only. For a caller that must not acknowledge events before they
+   * are safe (the OTLP gateway answers 200 only then).
+   */
+  async durable(entries: readonly SpoolEntry[]): Promise<boolean> {
+    // append() buffers into the next commit; commit() waits out one under way, then writes what is pending.
+    await this.log.commit();
+    return entries.every((entry) => entry.offset !== NOT_WRITTEN);
+  }
+
   stats(): SpoolStats {
     return {
       dir: this.slot.dir,

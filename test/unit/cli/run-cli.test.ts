@@ -36,10 +36,10 @@ describe('runCli', () => {
   });
 
   it('lists every command and the exit codes in the top-level help', () => {
-    for (const command of ['serve', 'show', 'tail', 'export', 'verify']) expect(USAGE).toMatch(new RegExp(`\n {2}${command} `));
+    for (const command of ['serve', 'gateway', 'show', 'tail', 'export', 'verify']) expect(USAGE).toMatch(new RegExp(`\n {2}${command} `));
     expect(USAGE).toContain('-V, --version');
     expect(USAGE).toMatch(/Exit status:\n {2}0 {2}success[^]*\n {2}1 {2}failure[^]*\n {2}2 {2}usage mistake/);
-    for (const command of ['serve', 'show', 'tail', 'export', 'verify']) expect(USAGE).toContain(`\n  $ otel-agent-audit ${command} `);
+    for (const command of ['serve', 'gateway', 'show', 'tail', 'export', 'verify']) expect(USAGE).toContain(`\n  $ otel-agent-audit ${command} `);
     expect(USAGE).toContain('NO_COLOR');
   });
 

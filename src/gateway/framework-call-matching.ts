@@ -1,0 +1,60 @@
+/**
+ * The processor's framework-call rule (pipeline/framework-calls.ts) applied
+ * to finished spans: an LLM-level model call (an instrumented client's span,
+ * no part of another call) that started while exactly one framework model
+ * call not yet matched was open, and ended while it was still open, is that
+ * call. The LLM-level span records it and takes the framework call's session
+ * and agent; the framework's span is marked recorded by it. With several
+ * candidates the match would be a guess, so none is made (as in process).
+ *
+ * "Open at the start" and "still open at the end" are read from start and end
+ * times, where the processor saw the order spans started and ended in: a tie
+ * of start times counts as started before. Only spans of one request are
+ * matched: the framework's span ends after the call it wraps, so it must come
+ * in the same request (the SDK's batch) to be found.
+ */
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { startsAsModelCall } from '../model/model-call-span.js';
+import { TRACER_NAME } from '../model/version.js';
+import { isFrameworkSpan } from '../pipeline/framework-calls.js';
+import type { SpanPlace } from './span-place.js';
+
+/** The matches of one request: LLM-level call id → the framework span it records, and back. */
+export interface FrameworkMatches {
+  readonly frameworkOf: ReadonlyMap<string, ReadableSpan>;
+  readonly recordedBy: ReadonlyMap<string, string>;
+}
+
+/**
+ * Matches the calls of `ended` (spans in the order they ended), given each
+ * span's place.
+ *
+ * @example
+ * const { frameworkOf, recordedBy } = matchFrameworkCalls(ended, placeOf);
+ */
+export function matchFrameworkCalls(ended: readonly ReadableSpan[], placeOf: (span: ReadableSpan) => SpanPlace): FrameworkMatches {
+  const frameworkOf = new Map<string, ReadableSpan>();
+  const recordedBy = new Map<string, string>();
+  const framework = ended.filter((span) => isFrameworkSpan(span) && startsAsModelCall(span.name, span.attributes));
+  if (framework.length === 0) return { frameworkOf, recordedBy };
+  for (const call of ended) {
+    const id = call.spanContext().spanId;
+    if (call.instrumentationScope?.name === TRACER_NAME || isFrameworkSpan(call) || placeOf(call).call !== id) continue;
+    const session = placeOf(call).startedIn;
+    const candidates = framework.filter((f) => {
+      if (recordedBy.has(f.spanContext().spanId)) return false;
+      if (compare(f.startTime, call.startTime) > 0 || compare(f.endTime, call.endTime) < 0) return false;
+      // Only a framework call of the same session (or of none, where this call has none) can be this call.
+      return session === undefined || placeOf(f).startedIn?.sessionId === session.sessionId;
+    });
+    const [only] = candidates;
+    if (only === undefined || candidates.length > 1) continue;
+    frameworkOf.set(id, only);
+    recordedBy.set(only.spanContext().spanId, id);
+  }
+  return { frameworkOf, recordedBy };
+}
+
+function compare(a: readonly [number, number], b: readonly [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}

@@ -1,0 +1,101 @@
+/**
+ * What the audit span processor learns at each span's start, worked out by
+ * the gateway from finished spans: for spans of other libraries (no helper of
+ * ours involved), the events through the gateway's pipeline equal those of
+ * the in-process processor for the same program, run once each way.
+ */
+import { context, SpanKind, trace, type Attributes } from '@opentelemetry/api';
+import { describe, expect } from 'vitest';
+import { GatewayPipeline } from '../../../src/gateway/gateway-pipeline.js';
+import { auditSpanProcessor, withSession, withToolCall } from '../../../src/index.js';
+import type { AuditEvent } from '../../../src/model/audit-event.js';
+import { it, type TracingInstaller } from '../../support/audit-test.js';
+import { recordingBackend } from '../../support/recording-backend.js';
+import { comparableTrail, sequenceIds } from '../../support/trail-comparison.js';
+import { FAST_RETRY } from '../../support/tracing.js';
+
+type Program = () => void;
+
+/** Starts a span of `scope` as the active one, runs `inside`, ends it. */
+function span(scope: string, name: string, attributes: Attributes, inside: () => void = () => undefined): void {
+  trace.getTracer(scope).startActiveSpan(name, { kind: SpanKind.INTERNAL, attributes }, context.active(), (s) => {
+    inside();
+    s.end();
+  });
+}
+
+async function inProcess(install: TracingInstaller, program: Program | (() => Promise<void>)): Promise<AuditEvent[]> {
+  const backend = recordingBackend();
+  const tracing = install.tracing([auditSpanProcessor({ backends: [backend], ...FAST_RETRY })], { idGenerator: sequenceIds() });
+  await program();
+  await tracing.close();
+  return backend.events();
+}
+
+/** `program` through the gateway's pipeline: its spans in one request, or (`oneByOne`) each in a request of its own, in the order they ended. */
+async function throughGateway(install: TracingInstaller, program: Program | (() => Promise<void>), oneByOne = false): Promise<AuditEvent[]> {
+  const backend = recordingBackend();
+  const tracing = install.tracing([], { idGenerator: sequenceIds() });
+  await program();
+  const pipeline = new GatewayPipeline({ backends: [backend], ...FAST_RETRY });
+  const spans = tracing.memory.getFinishedSpans();
+  for (const request of oneByOne ? spans.map((s) => [s]) : [spans]) await pipeline.acceptSpans(request);
+  await pipeline.shutdown();
+  await tracing.close();
+  return backend.events();
+}
+
+const PROGRAMS: Record<string, Program> = {
+  "a framework's run outside any session becomes the session of the spans under it": () =>
+    span('agent-framework', 'invoke_agent planner', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' }, () => {
+      span('agent-framework', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.provider.name': 'openai' });
+      span('agent-framework', 'execute_tool search', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' }, () =>
+        // A sub-agent's call inside a tool is a call of its own.
+        span('llm-client', 'chat gpt-4o-mini', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini' }),
+      );
+    }),
+  "a framework's model call is recorded by the client's span of it, which has no parent link to it": () => {
+    const framework = trace.getTracer('@arizeai/openinference-instrumentation-langchain');
+    framework.startActiveSpan('RunnableSequence', { attributes: { 'openinference.span.kind': 'CHAIN' } }, (chain) => {
+      // LangChain's model-call span is never made the active context: the client's span starts in a trace of its own.
+      const llm = framework.startSpan('ChatOpenAI', { attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o' } });
+      context.with(trace.deleteSpan(context.active()), () =>
+        span('@arizeai/openinference-instrumentation-openai', 'OpenAI Chat Completions', { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-2024-08-06', 'llm.token_count.prompt': 9 }),
+      );
+      llm.end();
+      chain.end();
+    });
+  },
+  'a model-call span inside another is recorded by the outer one': () =>
+    span('wrapper-lib', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' }, () =>
+      span('llm-client', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.id': 'resp_1' }),
+    ),
+};
+
+describe('FinishedSpanStitcher', () => {
+  for (const [what, program] of Object.entries(PROGRAMS)) {
+    it(`matches the processor: ${what}`, async ({ install }) => {
+      const expected = await inProcess(install, program);
+
+      const got = await throughGateway(install, program);
+
+      expect(comparableTrail(got)).toEqual(comparableTrail(expected));
+      expect(expected.length).toBeGreaterThan(1);
+    });
+  }
+
+  it('stitches a withSession trace whose spans come one request each: the trace is the session', async ({ install }) => {
+    const program = () =>
+      withSession({ sessionId: 'sess-apart', agentName: 'bot' }, async () => {
+        await withToolCall('lookup', { id: 1 }, () => 'ok');
+        // Another library's call in the session: it learns the session from the tool's span, sent before it.
+        span('llm-client', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' });
+      });
+    const expected = await inProcess(install, program);
+
+    const got = await throughGateway(install, program, true);
+
+    expect(comparableTrail(got)).toEqual(comparableTrail(expected));
+    expect(got.filter((e) => e.type === 'prompt').map((e) => e.sessionId)).toEqual(['sess-apart']);
+  });
+});
