@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isIPv4 } from 'node:net';
+import { isLoopbackAddress, isLoopbackHost } from '../model/loopback.js';
 import { resolveDeliveryConfig } from '../config/resolve.js';
 import type { AuditExporterOptions } from '../pipeline/audit-span-exporter.js';
 import { admission, type AdmissionConfig } from './admission.js';
@@ -92,6 +92,10 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
   const metrics = new GatewayMetrics();
   let closing = false;
 
+  // Set once bound: no key and loopback only. Then every request must name a loopback host, so a
+  // DNS-rebound web page cannot write to the audit trail.
+  let openOnLoopback = false;
+
   const server = createServer({ headersTimeout: headersTimeoutMillis, requestTimeout: requestTimeoutMillis, connectionsCheckingInterval: Math.max(1, Math.min(1000, Math.floor(headersTimeoutMillis / 4))) }, (req, res) => {
     if (closing) res.setHeader('connection', 'close');
     handle(req, res).catch((error: unknown) => {
@@ -119,6 +123,10 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
     if (path !== '/v1/traces' && path !== '/v1/logs') return sendOtlpFailure(res, 404, requested, `no route for ${path}; OTLP/HTTP takes /v1/traces and /v1/logs`);
     if (req.method !== 'POST') return sendOtlpFailure(res, 405, requested, `${path} takes POST only`, { allow: 'POST' });
     if (refusal !== undefined) return sendOtlpFailure(res, 401, requested, refusal, { 'www-authenticate': 'Bearer' });
+    if (openOnLoopback && !isLoopbackHost(req.headers.host)) {
+      const named = req.headers.host === undefined ? 'no Host header' : `Host '${req.headers.host.slice(0, 100)}'`;
+      return sendOtlpFailure(res, 403, requested, `${named}: this gateway has no API key and takes spans only addressed to localhost, 127.0.0.1 or [::1] (a guard against DNS rebinding); set apiKey (--api-key) to accept other host names`);
+    }
     const encoding = requested;
     if (encoding === undefined) return sendOtlpFailure(res, 415, undefined, `Content-Type '${req.headers['content-type'] ?? ''}' is not OTLP/HTTP; send application/x-protobuf or application/json`);
     const retryAfter = { 'retry-after': String(retryAfterSeconds) };
@@ -163,7 +171,8 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
   server.on('error', (error) => log.error(`audit gateway server error: ${error.message}`));
   const address = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  if (apiKey === undefined && !isLoopback(address.address)) {
+  openOnLoopback = apiKey === undefined && isLoopbackAddress(address.address);
+  if (apiKey === undefined && !openOnLoopback) {
     notify(`listening on ${urlHost}:${address.port}, beyond loopback, without an API key: anyone who can reach it can write to the audit trail. Set apiKey (--api-key), or bind 127.0.0.1.`);
   }
   let closed: Promise<void> | undefined;
@@ -192,10 +201,3 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
   res.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': body.length }).end(body);
 }
 
-/** 127.0.0.0/8, ::1, or 127.x mapped into IPv6. */
-function isLoopback(address: string): boolean {
-  const lower = address.toLowerCase();
-  if (lower === '::1') return true;
-  const v4 = lower.startsWith('::ffff:') ? lower.slice('::ffff:'.length) : lower;
-  return isIPv4(v4) && v4.startsWith('127.');
-}

@@ -1,7 +1,7 @@
 // The options of startAuditReceiver, their defaults and their validation.
 import type { StoredAgenticAuditEvent } from './agentic-audit-event.js';
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from './http-json.js';
-import { isLoopbackAddress } from './loopback.js';
+import { isLoopbackAddress } from '../model/loopback.js';
 import { stderrNotices, type NoticeSink } from './operator-notices.js';
 import type { StoredAuditEvent } from './stored-event.js';
 import { displayStoreUrl, isPostgresUrl } from './store-url.js';

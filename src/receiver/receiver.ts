@@ -10,7 +10,7 @@ import { createAuthorizer } from './auth.js';
 import type { EventStore } from './event-store.js';
 import { HttpError } from './http-error.js';
 import { sendError } from './http-json.js';
-import { isLoopbackAddress, isLoopbackHost } from './loopback.js';
+import { isLoopbackAddress, isLoopbackHost } from '../model/loopback.js';
 import { memoryEventStore } from './memory-event-store.js';
 import { operatorNotices, type NoticeSink } from './operator-notices.js';
 import { resolveReceiverOptions, type AuditReceiverOptions } from './receiver-options.js';

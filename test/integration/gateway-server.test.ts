@@ -159,6 +159,20 @@ describe('startAuditGateway', () => {
     expect(wrong.bytes.toString('latin1')).not.toContain('nope');
   });
 
+  it('without an API key on loopback, refuses spans addressed to another host name (a DNS-rebound page) with 403', async ({ tracing }) => {
+    const { gateway } = await startGateway();
+    const body = await recordedSession(tracing);
+
+    // The connection still goes to 127.0.0.1; only the Host header names another site.
+    const rebound = await post(gateway.url, body, { 'content-type': 'application/x-protobuf', host: 'rebound.invalid:4318' });
+    const local = await post(gateway.url, body, { 'content-type': 'application/x-protobuf', host: `localhost:${gateway.port}` });
+
+    expect([rebound.status, local.status]).toEqual([403, 200]);
+    expect(rebound.bytes.toString('latin1')).toContain("Host 'rebound.invalid:4318': this gateway has no API key");
+    // Only the local request's spans were taken.
+    expect(gateway.stats().spansReceived).toBe(tracing.memory.getFinishedSpans().length);
+  });
+
   it('refuses spans with 429 and Retry-After while a backend is far behind, says so at /readyz and counts it in /metrics', async ({ tracing }) => {
     const { gateway } = await startGateway({ maxBacklogEvents: 2, retryAfterSeconds: 3 });
     const body = await recordedSession(tracing);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
-import { isLoopbackAddress } from '../../../src/receiver/loopback.js';
+import { isLoopbackAddress } from '../../../src/model/loopback.js';
 import { startAuditReceiver, type AuditReceiver } from '../../../src/receiver/receiver.js';
 import { captureIo } from '../cli/cli-streams.js';
 

@@ -1,4 +1,10 @@
-import { isIPv4 } from 'node:net';
+/**
+ * Loopback, as addresses and as host names: what the receiver and the
+ * gateway check before they serve without a key. Plain string checks (the
+ * vocabulary imports no `node:net`).
+ */
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /**
  * Whether `address`, as a bound server reports it (`server.address().address`),
@@ -12,8 +18,8 @@ import { isIPv4 } from 'node:net';
 export function isLoopbackAddress(address: string): boolean {
   const lower = address.toLowerCase();
   if (lower === '::1') return true;
-  const v4 = lower.startsWith('::ffff:') ? lower.slice('::ffff:'.length) : lower;
-  return isIPv4(v4) && v4.startsWith('127.');
+  const v4 = IPV4.exec(lower.startsWith('::ffff:') ? lower.slice('::ffff:'.length) : lower);
+  return v4 !== null && v4[1] === '127' && v4.slice(2).every((part) => Number(part) <= 255);
 }
 
 /**
