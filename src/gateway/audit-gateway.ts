@@ -110,7 +110,8 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
     res.once('finish', () => metrics.answered(path, res.statusCode));
     if (path === '/healthz') return sendText(res, 200, 'ok\n');
     if (path === '/readyz') {
-      const busy = closing ? 'closing' : admission(pipeline.stats(), limits)?.reason;
+      // Served without the key, so it says only whether spans are taken; why is in /metrics (behind the key) and the log.
+      const busy = closing ? 'closing' : admission(pipeline.stats(), limits) === undefined ? undefined : 'busy';
       return sendText(res, busy === undefined ? 200 : 503, `${busy ?? 'ok'}\n`);
     }
     const refusal = refuse(req.headers.authorization);
@@ -151,9 +152,12 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
   async function acceptSpans(res: ServerResponse, encoding: OtlpEncoding, spans: Parameters<GatewayPipeline['acceptSpans']>[0]): Promise<void> {
     const result = await pipeline.acceptSpans(spans);
     if (result.outcome === 'spooled' || result.outcome === 'queued') return sendOtlpSuccess(res, encoding);
-    // Not safe yet: the exporter retries (OTLP/HTTP: 503 is retryable), and a retry re-sends the same event ids.
-    const why = result.outcome === 'unspooled' ? 'the spool could not write them (see the gateway log)' : (result.error?.message ?? 'conversion failed');
-    sendOtlpFailure(res, 503, encoding, `the events of ${spans.length} spans are not safe: ${why}`, { 'retry-after': String(retryAfterSeconds) });
+    if (result.outcome === 'unspooled') {
+      // Not safe yet: the exporter retries (OTLP/HTTP: 503 is retryable), and a retry re-sends the same event ids.
+      return sendOtlpFailure(res, 503, encoding, `the events of ${spans.length} spans are not safe: the spool could not write them (see the gateway log)`, { 'retry-after': String(retryAfterSeconds) });
+    }
+    // A batch the pipeline could not convert would fail the same way each time: 500, which exporters do not retry.
+    sendOtlpFailure(res, 500, encoding, `the ${spans.length} spans could not be converted into audit events (${result.error?.message ?? 'conversion failed'}); they are not retried`);
   }
 
   try {

@@ -60,14 +60,16 @@ export class FinishedSpanStitcher {
    */
   stitch(spans: readonly ReadableSpan[]): ReadableSpan[] {
     const byId = new Map<string, ReadableSpan>();
-    for (const span of spans) byId.set(span.spanContext().spanId, span);
+    for (const span of spans) byId.set(spanKey(span.spanContext().traceId, span.spanContext().spanId), span);
     for (const span of spans) this.learnTraceSession(span);
     const computed = new Map<string, Place>();
     const placeOf = (span: ReadableSpan, depth: number): Place => {
-      const id = span.spanContext().spanId;
+      const { traceId, spanId } = span.spanContext();
+      const id = spanKey(traceId, spanId);
       const known = computed.get(id) ?? this.places.get(id);
       if (known !== undefined) return known;
-      const parentId = span.parentSpanContext?.spanId;
+      // By trace and span id: a span id alone would let one app's span claim another trace's session.
+      const parentId = span.parentSpanContext === undefined ? undefined : spanKey(span.parentSpanContext.traceId, span.parentSpanContext.spanId);
       const parentSpan = parentId === undefined ? undefined : byId.get(parentId);
       // A cycle or a pathological depth cannot come from the SDK; stop rather than overflow the stack.
       const parent = parentSpan !== undefined && depth < 256 ? placeOf(parentSpan, depth + 1) : parentId === undefined ? undefined : this.places.get(parentId);
@@ -79,7 +81,7 @@ export class FinishedSpanStitcher {
     const matches = matchFrameworkCalls(ended, (span) => placeOf(span, 0));
     return ended.map((span) => {
       const own = placeOf(span, 0);
-      this.remember(span.spanContext().spanId, own);
+      this.remember(spanKey(span.spanContext().traceId, span.spanContext().spanId), own);
       return this.view(span, own, matches, (framework) => placeOf(framework, 0));
     });
   }
@@ -142,8 +144,8 @@ export class FinishedSpanStitcher {
     if (this.traceSessions.size > MAX_REMEMBERED) this.traceSessions.delete(this.traceSessions.keys().next().value as string);
   }
 
-  private remember(spanId: string, place: Place): void {
-    this.places.set(spanId, place);
+  private remember(key: string, place: Place): void {
+    this.places.set(key, place);
     if (this.places.size > MAX_REMEMBERED) this.places.delete(this.places.keys().next().value as string);
   }
 }
@@ -176,4 +178,9 @@ function runSession(span: ReadableSpan): SessionIdentity | undefined {
 
 function compareTime(a: readonly [number, number], b: readonly [number, number]): number {
   return a[0] - b[0] || a[1] - b[1];
+}
+
+/** The key of a remembered span: its trace id and span id together. */
+function spanKey(traceId: string, spanId: string): string {
+  return `${traceId}:${spanId}`;
 }

@@ -126,7 +126,8 @@ export function keyValuesOf(owner: OtlpObject, name: string, where: string): Rec
     const key = stringOf(kv, 'key', `${where}.${name}[${i}]`);
     const value = anyValueOf(kv.value, `${where}.${name}[${i}].value`);
     // An empty AnyValue is no value: the SDK drops undefined attributes too.
-    if (value !== undefined) out[key] = value;
+    // Defined, not assigned: a key `__proto__` must be an attribute like any other, not the object's prototype.
+    if (value !== undefined) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   });
   return out;
 }

@@ -69,6 +69,11 @@ export class PostgresEventStore implements EventStore {
       max: POOL_SIZE,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MILLIS,
       query_timeout: QUERY_TIMEOUT_MILLIS,
+      // The server gives up too: a statement (or a wait for an agent's lock) the client stopped waiting for must not
+      // keep holding the lock and a connection slot; nor may a transaction left idle by a dropped client.
+      statement_timeout: QUERY_TIMEOUT_MILLIS,
+      lock_timeout: QUERY_TIMEOUT_MILLIS,
+      idle_in_transaction_session_timeout: 2 * QUERY_TIMEOUT_MILLIS,
     });
     const store = new PostgresEventStore(pool, url, mirror, new StoreOutage(shown, notify));
     // An idle connection the server drops (a restart) is reported here; without a listener it would crash the process.

@@ -98,4 +98,28 @@ describe('FinishedSpanStitcher', () => {
     expect(comparableTrail(got)).toEqual(comparableTrail(expected));
     expect(got.filter((e) => e.type === 'prompt').map((e) => e.sessionId)).toEqual(['sess-apart']);
   });
+
+  it("does not lend a remembered span's session to a span of another trace that names the same parent span id", async ({ install }) => {
+    const backend = recordingBackend();
+    const tracing = install.tracing([]);
+    span('agent-framework', 'invoke_agent planner', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' }, () =>
+      span('agent-framework', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' }),
+    );
+    const [first] = [tracing.memory.getFinishedSpans()];
+    const run = first.find((s) => s.name === 'invoke_agent planner')!.spanContext();
+    // Another app, another trace, a parent span id copied from the first.
+    const foreignParent = trace.setSpanContext(context.active(), { traceId: 'f'.repeat(32), spanId: run.spanId, traceFlags: 1, isRemote: true });
+    trace.getTracer('other-app').startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini' } }, foreignParent).end();
+    const foreign = tracing.memory.getFinishedSpans().filter((s) => !first.includes(s));
+    const pipeline = new GatewayPipeline({ backends: [backend], ...FAST_RETRY });
+
+    await pipeline.acceptSpans([...first]);
+    await pipeline.acceptSpans(foreign);
+    await pipeline.shutdown();
+
+    const sessionOf = (traceId: string) => new Set(backend.events().filter((e) => e.type === 'prompt' && e.traceId === traceId).map((e) => e.sessionId));
+    const runSessions = sessionOf(run.traceId);
+    expect(runSessions.size).toBe(1);
+    expect([...sessionOf('f'.repeat(32))].some((id) => runSessions.has(id))).toBe(false);
+  });
 });

@@ -142,6 +142,26 @@ describe('decodeOtlpTraces', () => {
     expect(span!.instrumentationScope).toEqual({ name: 'manual', version: '0.1.0' });
   });
 
+  it('keeps an attribute named __proto__ as an attribute, not as the prototype of the attributes', async () => {
+    const request = {
+      resourceSpans: [{ scopeSpans: [{ spans: [{
+        traceId: '5b8efff798038103d269b633813fc60c',
+        spanId: 'eee19b7ec3c1b174',
+        name: 'work',
+        startTimeUnixNano: '1544712660000000000',
+        endTimeUnixNano: '1544712661000000000',
+        attributes: [{ key: '__proto__', value: { kvlistValue: { values: [{ key: 'polluted', value: { boolValue: true } }] } } }],
+      }] }] }],
+    };
+
+    const [span] = await decodeOtlpTraces(Buffer.from(JSON.stringify(request)), 'json', undefined, LIMIT);
+
+    expect(Object.keys(span!.attributes)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(span!.attributes)).toBe(Object.prototype);
+    expect((span!.attributes as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(span!.attributes, '__proto__')?.value).toEqual({ polluted: true });
+  });
+
   it('answers 400 naming the field for a span without a valid id', async () => {
     const request = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: 'EEE19B7EC3C1B174', name: 'a' }] }] }] };
 
