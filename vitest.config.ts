@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Each file gets its own process: tests register global OTel state.
     pool: 'forks',
-    setupFiles: ['test/support/spool-folder.ts', 'test/support/integrity-off.ts'],
+    setupFiles: ['test/support/spool-folder.ts', 'test/support/integrity-off.ts', 'test/support/announce-off.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
