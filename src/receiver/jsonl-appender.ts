@@ -2,7 +2,8 @@
 // is acknowledged only once its lines are written and fsynced; requests that
 // arrive while an fsync runs are gathered and share the next one, so the
 // disk sees one write and one fsync per group, not per request.
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { makeDirectory } from '../deliver/make-directory.js';
 import { dirname } from 'node:path';
 import { TrailWriteError } from './trail-write-error.js';
 import type { TrailWriteProblems } from './trail-write-problems.js';
@@ -51,7 +52,8 @@ export class JsonlAppender {
    * @throws Error when the file cannot be opened or repaired; the receiver then does not start.
    */
   static async open(file: string, end: TrailEnd, problems: TrailWriteProblems): Promise<JsonlAppender> {
-    await mkdir(dirname(file), { recursive: true });
+    // Not a recursive mkdir: under /proc it never returns (deliver/make-directory.ts).
+    await makeDirectory(dirname(file));
     const handle = await open(file, 'a');
     try {
       const { size } = await handle.stat();
