@@ -181,20 +181,22 @@ export class PostgresEventStore implements EventStore {
     let client: pg.PoolClient | undefined;
     // A connection that breaks between two statements emits 'error' rather than failing a query: unheard, it would crash the process.
     const ignore = (): void => undefined;
+    let result: T;
     try {
       client = await this.pool.connect();
       client.on('error', ignore);
-      const result = await work(client);
+      result = await work(client);
       client.off('error', ignore);
       client.release();
-      this.outage.succeeded();
-      return result;
     } catch (error) {
       // Dropping the connection rolls its transaction back; a ROLLBACK could wait on a connection that hangs.
       client?.off('error', ignore);
       client?.release(true);
       throw this.outage.failed(withoutPassword(causeOf(error), this.url), writing);
     }
+    // Outside the try: the client is released once, whatever saying the recovery does.
+    this.outage.succeeded();
+    return result;
   }
 
   private know(record: AgentRecord): void {
