@@ -43,7 +43,9 @@ export function matchFrameworkCalls(ended: readonly ReadableSpan[], placeOf: (sp
     const session = placeOf(call).startedIn;
     const candidates = framework.filter((f) => {
       if (recordedBy.has(f.spanContext().spanId)) return false;
-      if (compare(f.startTime, call.startTime) > 0 || compare(f.endTime, call.endTime) < 0) return false;
+      // Within a slack: the SDK takes a span's start from Date.now() corrected by performance.now(), so spans started in
+      // the same millisecond can be out of order by up to about a millisecond.
+      if (nanosBetween(f.startTime, call.startTime) < -CLOCK_SLACK_NANOS || nanosBetween(call.endTime, f.endTime) < -CLOCK_SLACK_NANOS) return false;
       // Only a framework call of the same session (or of none, where this call has none) can be this call.
       return session === undefined || placeOf(f).startedIn?.sessionId === session.sessionId;
     });
@@ -55,6 +57,10 @@ export function matchFrameworkCalls(ended: readonly ReadableSpan[], placeOf: (sp
   return { frameworkOf, recordedBy };
 }
 
-function compare(a: readonly [number, number], b: readonly [number, number]): number {
-  return a[0] - b[0] || a[1] - b[1];
+/** How far apart two spans' times may be and still count as one inside the other. */
+const CLOCK_SLACK_NANOS = 2_000_000;
+
+/** `b - a` in nanoseconds (a number: spans minutes apart stay well inside its exact range). */
+function nanosBetween(a: readonly [number, number], b: readonly [number, number]): number {
+  return (b[0] - a[0]) * 1e9 + (b[1] - a[1]);
 }
