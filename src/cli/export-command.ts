@@ -3,12 +3,12 @@
 import { constants } from 'node:fs';
 import { access, open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { commandPath, runAction, type CommandContext } from './command-context.js';
 import { csvHeader, eventCsvRecord } from './event-csv.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
-import { addFilterOptions, filterOf, type FilterFlags } from './filter-options.js';
+import { filterOf, trailReadingCommand, type FilterFlags } from './filter-options.js';
 import { readTrailEvents, trailName } from './read-trail-events.js';
 import type { TrailEvent } from './trail-event.js';
 import { isFiltering, matchesFilter } from './trail-filter.js';
@@ -44,11 +44,8 @@ Examples:
  * createProgram(context, [exportCommand]);
  */
 export function exportCommand(context: CommandContext): Command {
-  const command = new Command('export')
-    .summary('write the filtered events of a trail as JSONL or CSV')
-    .description(DESCRIPTION)
-    .argument('<file>', 'the trail: a JSONL file, or - for stdin');
-  addFilterOptions(command, context.io.now ?? Date.now)
+  const command = trailReadingCommand('export', 'write the filtered events of a trail as JSONL or CSV', DESCRIPTION, context.io.now ?? Date.now);
+  command
     .option('-o, --output <path>', 'write to this file, replacing it (default: stdout)')
     .addOption(new Option('--format <format>', 'jsonl or csv').choices(EXPORT_FORMATS).default('jsonl'))
     .helpOption('-h, --help', 'show this help')

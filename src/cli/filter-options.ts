@@ -3,7 +3,7 @@
  * `--session`, `--type`, `--since`, `--until`, `--policy`. Bad values are
  * usage mistakes, found while parsing (exit 2, with the usage).
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { POLICY_VERDICTS } from './event-policy.js';
 import { parseTimeBound } from './time-bound.js';
 import { EVENT_TYPES } from './trail-event.js';
@@ -84,4 +84,16 @@ function timeBound(flag: string, text: string, now: () => number): number {
   const millis = parseTimeBound(text, now());
   if (millis === undefined) throw new InvalidArgumentError(`${flag} takes an ISO 8601 time (2026-05-04T10:30:00Z) or a span back from now (90s, 10m, 2h, 7d).`);
   return millis;
+}
+
+/**
+ * A command that reads one trail (`show`, `tail`, `export`): its name, texts,
+ * the `<file>` argument and the shared filters; the caller adds its own options.
+ *
+ * @example
+ * trailReadingCommand('show', 'print a trail', DESCRIPTION, Date.now).option('--json', '…');
+ */
+export function trailReadingCommand(name: string, summary: string, description: string, now: () => number): Command {
+  const command = new Command(name).summary(summary).description(description).argument('<file>', 'the trail: a JSONL file, or - for stdin');
+  return addFilterOptions(command, now);
 }

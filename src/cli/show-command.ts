@@ -1,11 +1,11 @@
 // `otel-agent-audit show`: prints a trail grouped by session and trace, one
 // readable line per event, or the matching lines as JSONL with --json.
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { commandPath, runAction, type CommandContext } from './command-context.js';
 import { eventLine } from './event-line.js';
 import { EXIT_OK } from './exit-codes.js';
-import { addFilterOptions, filterOf, type FilterFlags } from './filter-options.js';
+import { filterOf, trailReadingCommand, type FilterFlags } from './filter-options.js';
 import { readTrailEvents, trailName } from './read-trail-events.js';
 import { styleFor, type TerminalStyle } from './terminal-style.js';
 import type { TrailEvent } from './trail-event.js';
@@ -41,11 +41,8 @@ Examples:
  * createProgram(context, [showCommand]);
  */
 export function showCommand(context: CommandContext): Command {
-  const command = new Command('show')
-    .summary('print a trail grouped by session and trace, one line per event')
-    .description(DESCRIPTION)
-    .argument('<file>', 'the trail: a JSONL file, or - for stdin');
-  addFilterOptions(command, context.io.now ?? Date.now)
+  const command = trailReadingCommand('show', 'print a trail grouped by session and trace, one line per event', DESCRIPTION, context.io.now ?? Date.now);
+  command
     .option('--json', 'print the matching events as JSONL (each line as read), in file order')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES);

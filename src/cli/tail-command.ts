@@ -1,11 +1,11 @@
 // `otel-agent-audit tail`: prints the last events of a trail, then each new
 // one as it is appended, until Ctrl+C (or the caller's abort signal).
-import { Command, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { commandPath, runAction, type CommandContext } from './command-context.js';
 import { eventLine } from './event-line.js';
 import { EXIT_OK } from './exit-codes.js';
-import { addFilterOptions, filterOf, type FilterFlags } from './filter-options.js';
+import { filterOf, trailReadingCommand, type FilterFlags } from './filter-options.js';
 import { followFile } from './follow-file.js';
 import { LineSplitter, type NumberedLine } from './line-splitter.js';
 import { trailName } from './read-trail-events.js';
@@ -47,11 +47,8 @@ Examples:
  * createProgram(context, [tailCommand]);
  */
 export function tailCommand(context: CommandContext): Command {
-  const command = new Command('tail')
-    .summary('print the last events of a trail, then new ones as they are appended')
-    .description(DESCRIPTION)
-    .argument('<file>', 'the trail: a JSONL file, or - for stdin');
-  addFilterOptions(command, context.io.now ?? Date.now)
+  const command = trailReadingCommand('tail', 'print the last events of a trail, then new ones as they are appended', DESCRIPTION, context.io.now ?? Date.now);
+  command
     .option('-n, --lines <count>', `how many of the events already in the trail to print first: a number (0: only new ones) or all`, parseLines, DEFAULT_TAIL_LINES)
     .option('--json', 'print each event as JSONL (the line as read)')
     .option('--poll-interval <millis>', 'how often to look for changes when no file-system event comes', parseMillis, DEFAULT_POLL_MILLIS)
