@@ -36,3 +36,20 @@ function resourceJson(resource: object): string {
   }
   return json;
 }
+
+/**
+ * The event a spool record's payload holds; undefined for one that does not
+ * parse or lacks an event's id, type or trace id (damage, counted by the reader).
+ *
+ * @example
+ * eventFromJson(Buffer.from(eventJson(event))); // deep-equals the event
+ */
+export function eventFromJson(payload: Buffer): AuditEvent | undefined {
+  try {
+    const value = JSON.parse(payload.toString('utf8')) as Partial<AuditEvent> | null;
+    if (typeof value?.id !== 'string' || typeof value.type !== 'string' || typeof value.traceId !== 'string') return undefined;
+    return value as AuditEvent;
+  } catch {
+    return undefined;
+  }
+}

@@ -13,7 +13,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../../model/audit-event.js';
 import { eventCount } from '../../model/event-count.js';
-import { eventJson } from './event-json.js';
+import { eventFromJson, eventJson } from './event-json.js';
+import { newestRecordValue } from './newest-record.js';
 import { OpenSessions } from './open-sessions.js';
 import { ensurePrivateFolder } from './private-folder.js';
 import { ReplacedJsonFile } from './replaced-json-file.js';
@@ -84,8 +85,10 @@ export class EventSpool implements FeedSource {
   private readonly cursorFile: ReplacedJsonFile<SavedCursors>;
   private readonly savedCursors: Record<string, number> | undefined;
   /** The previous owner's `head`, when it did not close the spool (it died). */
-  private readonly headLeftBehind: unknown;
+  private headLeftBehind: unknown;
   private head: unknown;
+  /** The head of the last cursors save. */
+  private headSaved: unknown;
   private readonly sessions: OpenSessions;
   /** Entries appended whose write has not completed, oldest first. */
   private unsynced: SpoolEntry[] = [];
@@ -139,6 +142,15 @@ export class EventSpool implements FeedSource {
       firstFree,
     );
     this.sessions = new OpenSessions(slot.dir);
+    if (saved?.clean !== true && config.headOf) {
+      // The saved head can lag behind the last commit (it is saved with the cursors); the segments cannot.
+      const headOf = config.headOf;
+      const committed = newestRecordValue(this.log.segments, (payload) => {
+        const event = eventFromJson(payload);
+        return event === undefined ? undefined : headOrUndefined(headOf, event);
+      });
+      if (committed !== undefined) this.headLeftBehind = this.head = committed;
+    }
   }
 
   /**
@@ -278,6 +290,12 @@ export class EventSpool implements FeedSource {
   async durable(entries: readonly SpoolEntry[]): Promise<boolean> {
     // append() buffers into the next commit; commit() waits out one under way, then writes what is pending.
     await this.log.commit();
+    // Whoever waits on this (the gateway) answers for the events next, and may be killed the moment after. Records
+    // delivered before the commit are not written, so the segments alone do not tell a next owner how far the chain got.
+    if (this.started && !this.closed && this.head !== this.headSaved) {
+      this.saveCursors();
+      await this.cursorFile.settled();
+    }
     return entries.every((entry) => entry.offset !== NOT_WRITTEN);
   }
 
@@ -309,6 +327,7 @@ export class EventSpool implements FeedSource {
     const cursors: Record<string, number> = { ...this.savedCursors };
     for (const feed of this.feeds) cursors[feed.key] = feed.cursor.position;
     this.cursorFile.save({ cursors, ...(this.head !== undefined && { head: this.head }), ...(clean && { clean: true }) });
+    this.headSaved = this.head;
   }
 
   /** Deletes the segments every backend is done with. */

@@ -9,6 +9,7 @@
 import { eventCount } from '../../model/event-count.js';
 import type { AuditEvent } from '../../model/audit-event.js';
 import { DeliveryCursor } from './delivery-cursor.js';
+import { eventFromJson } from './event-json.js';
 import { decodeRecord, RECORD_HEADER_BYTES } from './spool-record.js';
 import { positionOf, segmentOf } from './spool-position.js';
 import type { SpoolEntry } from './spool-entry.js';
@@ -250,7 +251,7 @@ export class SpoolFeed {
       }
       const { position, appendedAt, payload } = step.record;
       if (position < this.readPosition) continue; // before the saved cursor: done before the crash
-      const event = parseEvent(payload);
+      const event = eventFromJson(payload);
       this.readPosition = position + 1;
       if (event === undefined) {
         corrupt++;
@@ -308,15 +309,5 @@ export class SpoolFeed {
     this.readSegment = segmentNumber;
     this.readOffset = 0;
     this.readPosition = Math.max(this.readPosition, positionOf(segmentNumber, 0));
-  }
-}
-
-function parseEvent(payload: Buffer): AuditEvent | undefined {
-  try {
-    const value = JSON.parse(payload.toString('utf8')) as Partial<AuditEvent> | null;
-    if (typeof value?.id !== 'string' || typeof value.type !== 'string' || typeof value.traceId !== 'string') return undefined;
-    return value as AuditEvent;
-  } catch {
-    return undefined;
   }
 }
