@@ -15,19 +15,24 @@ export const DEFAULT_GATEWAY_PORT = 4318;
 /** What commander parsed from gateway's flags. */
 interface GatewayFlags {
   port: string;
+  grpcPort?: string;
   host?: string;
   apiKey?: string;
 }
+
+/** The variable `--api-key` defaults to: a key in the environment is not shown by `ps`, as one on the command line is. */
+export const GATEWAY_API_KEY_ENV = 'OTEL_AGENT_AUDIT_GATEWAY_API_KEY';
 
 const EXAMPLES = `
 Examples:
   $ OTEL_AGENT_AUDIT_BACKENDS=jsonl OTEL_AGENT_AUDIT_JSONL_FILE=audit-trail.jsonl otel-agent-audit gateway
   $ otel-agent-audit gateway --port 0
-  $ otel-agent-audit gateway --host 0.0.0.0 --api-key "$GATEWAY_KEY"
+  $ OTEL_AGENT_AUDIT_GATEWAY_API_KEY=… otel-agent-audit gateway --host 0.0.0.0 --grpc-port 4317
 
 Backends, spool, redaction and tamper evidence are configured by the same
 OTEL_AGENT_AUDIT_* variables as the library (README "Configuration").
-Point apps at it with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318.`;
+Point apps at it with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318; point
+a Collector's loadbalancing exporter (OTLP/gRPC) at --grpc-port.`;
 
 /**
  * The `gateway` command.
@@ -42,11 +47,13 @@ export function gatewayCommand(context: CommandContext): Command {
       'Takes OTLP/HTTP (POST /v1/traces, /v1/logs; protobuf or JSON, gzip) from apps\n' +
         'that have no audit processor, converts their spans and GenAI log records into\n' +
         'audit events as the library does in process, and delivers them to the backends\n' +
-        'the environment configures. Answers 200 once the events are spooled.',
+        'the environment configures. Answers 200 once the events are spooled. With\n' +
+        '--grpc-port it also takes OTLP/gRPC (TraceService/Export, LogsService/Export).',
     )
     .option('-p, --port <port>', 'port to listen on, 0 for any free port', String(DEFAULT_GATEWAY_PORT))
+    .option('--grpc-port <port>', 'also take OTLP/gRPC on this port, 0 for any free port (default: no gRPC)')
     .option('--host <host>', 'interface to bind (default: 127.0.0.1)')
-    .option('--api-key <key>', "require 'Authorization: Bearer <key>' on /v1/* (default: none; then keep to loopback)")
+    .option('--api-key <key>', `require 'Authorization: Bearer <key>' on /v1/* and gRPC calls (default: $${GATEWAY_API_KEY_ENV}, else none; then keep to loopback)`)
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES);
   return runAction(command, context, (flags: GatewayFlags) => runGateway(flags, context.io));
@@ -71,15 +78,18 @@ export function gateway(args: string[], io: CliIo = processIo()): Promise<number
 }
 
 async function runGateway(flags: GatewayFlags, io: CliIo): Promise<number> {
+  const apiKey = flags.apiKey ?? (io.env?.[GATEWAY_API_KEY_ENV] || undefined);
   const options: AuditGatewayOptions = {
-    port: parsePort(flags.port),
+    port: parsePort(flags.port, '--port'),
+    ...(flags.grpcPort !== undefined && { grpcPort: parsePort(flags.grpcPort, '--grpc-port') }),
     ...(flags.host !== undefined && { host: flags.host }),
-    ...(flags.apiKey !== undefined && { apiKey: flags.apiKey }),
+    ...(apiKey !== undefined && { apiKey }),
     onWarning: (message) => io.stderr.write(`otel-agent-audit gateway: ${message}\n`),
   };
   const running = await startAuditGateway(options);
   const stop = untilStopped(io, 'second signal, exiting without waiting for the gateway to deliver what it holds');
-  io.stdout.write(`otel-agent-audit gateway listening on ${running.url} (OTLP/HTTP: /v1/traces, /v1/logs); Ctrl+C to stop\n`);
+  const grpc = running.grpcAddress === undefined ? '' : `, and on ${running.grpcAddress} (OTLP/gRPC)`;
+  io.stdout.write(`otel-agent-audit gateway listening on ${running.url} (OTLP/HTTP: /v1/traces, /v1/logs)${grpc}; Ctrl+C to stop\n`);
   await stop.requested;
   try {
     await running.close();
@@ -90,9 +100,9 @@ async function runGateway(flags: GatewayFlags, io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-function parsePort(raw: string): number {
+function parsePort(raw: string, flag: string): number {
   // Digits only: Number() would also take '', ' 80', '0x50' and '1e3'.
   const port = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(port <= 65535)) throw new UsageError(`--port must be an integer from 0 to 65535, got '${raw}'`);
+  if (!(port <= 65535)) throw new UsageError(`${flag} must be an integer from 0 to 65535, got '${raw}'`);
   return port;
 }

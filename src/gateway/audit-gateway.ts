@@ -15,6 +15,7 @@ import { GatewayMetrics, PROMETHEUS_CONTENT_TYPE } from './gateway-metrics.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 import { bearerCheck } from './bearer-auth.js';
 import { GatewayPipeline } from './gateway-pipeline.js';
+import { startOtlpGrpcServer, type OtlpGrpcServer } from './otlp-grpc-server.js';
 import { sendOtlpFailure, sendOtlpSuccess } from './otlp-answer.js';
 import { decodeOtlpLogs, decodeOtlpTraces, otlpEncodingOf, OtlpRequestError, type OtlpEncoding } from './otlp-request.js';
 import { readBody } from './read-body.js';
@@ -30,6 +31,11 @@ export interface AuditGatewayOptions extends AuditExporterOptions {
   host?: string;
   /** Port; 0 picks a free one. Default 4318, OTLP/HTTP's. */
   port?: number;
+  /**
+   * Also take OTLP/gRPC on this port of `host` (4317 is OTLP/gRPC's; 0 picks a
+   * free one), as the Collector's `loadbalancing` exporter sends. Default: no gRPC.
+   */
+  grpcPort?: number;
   /** Require `Authorization: Bearer <apiKey>` on `/v1/*`. Default: none (then bind loopback only). */
   apiKey?: string;
   /** Largest request body, compressed and inflated alike. Default 4 MiB. */
@@ -55,6 +61,8 @@ export interface AuditGateway {
   /** `http://<host>:<port>`; exporters send to `${url}/v1/traces` and `${url}/v1/logs`. */
   readonly url: string;
   readonly port: number;
+  /** `<host>:<port>` of the OTLP/gRPC listener (with `grpcPort`); else undefined. */
+  readonly grpcAddress: string | undefined;
   /** The pipeline's counters (`AuditStats`, plus spans and log records received). */
   stats(): ReturnType<GatewayPipeline['stats']>;
   /** Stops taking requests, answers those in flight, then delivers what is queued within the shutdown timeout. Idempotent. */
@@ -77,7 +85,7 @@ export interface AuditGateway {
  * process.on('SIGTERM', () => void gateway.close());
  */
 export async function startAuditGateway(options: AuditGatewayOptions = {}): Promise<AuditGateway> {
-  const { host = '127.0.0.1', port = 4318, apiKey, maxBodyBytes = 4 * 1024 * 1024, headersTimeoutMillis = 10_000, requestTimeoutMillis = 30_000, onWarning, ...rest } = options;
+  const { host = '127.0.0.1', port = 4318, grpcPort, apiKey, maxBodyBytes = 4 * 1024 * 1024, headersTimeoutMillis = 10_000, requestTimeoutMillis = 30_000, onWarning, ...rest } = options;
   const { maxBacklogEvents = 100_000, retryAfterSeconds = 5, ...audit } = rest;
   for (const [name, value] of Object.entries({ maxBodyBytes, maxBacklogEvents })) {
     if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
@@ -172,6 +180,16 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
     await pipeline.shutdown();
     throw new Error(`audit gateway could not listen on ${host}:${port}: ${(error as Error).message}`);
   }
+  let grpc: OtlpGrpcServer | undefined;
+  if (grpcPort !== undefined) {
+    try {
+      grpc = await startOtlpGrpcServer(host, grpcPort, { pipeline, limits, metrics, refuse, maxBodyBytes, closing: () => closing });
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pipeline.shutdown();
+      throw new Error(`audit gateway could not listen for OTLP/gRPC on ${host}:${grpcPort}: ${(error as Error).message}`);
+    }
+  }
   server.on('error', (error) => log.error(`audit gateway server error: ${error.message}`));
   const address = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -183,6 +201,7 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
   return {
     url: `http://${urlHost}:${address.port}`,
     port: address.port,
+    grpcAddress: grpc === undefined ? undefined : `${urlHost}:${grpc.port}`,
     stats: () => pipeline.stats(),
     close: () => {
       closed ??= (async () => {
@@ -191,7 +210,7 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
         server.closeIdleConnections();
         const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MILLIS);
         cut.unref();
-        await stopped;
+        await Promise.all([stopped, grpc?.close()]);
         clearTimeout(cut);
         await pipeline.shutdown();
       })();

@@ -11,7 +11,10 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 
 const PREFIX = 'otel_agent_audit_gateway_';
 /** Routes named in the `route` label; anything else is `other`, so a scanner cannot grow the series without bound. */
-const ROUTES: ReadonlySet<string> = new Set(['/v1/traces', '/v1/logs', '/healthz', '/readyz', '/metrics']);
+/** The gRPC methods, as the `route` label names them. */
+export const GRPC_TRACES_ROUTE = 'grpc:TraceService/Export';
+export const GRPC_LOGS_ROUTE = 'grpc:LogsService/Export';
+const ROUTES: ReadonlySet<string> = new Set(['/v1/traces', '/v1/logs', '/healthz', '/readyz', '/metrics', GRPC_TRACES_ROUTE, GRPC_LOGS_ROUTE]);
 
 /** What the pipeline reports, plus what the gateway received. */
 export type GatewayStats = AuditStats & { readonly spansReceived: number; readonly logRecordsReceived: number };
@@ -27,8 +30,8 @@ export type GatewayStats = AuditStats & { readonly spansReceived: number; readon
 export class GatewayMetrics {
   private readonly requests = new Map<string, number>();
 
-  /** Counts one answer (`path` without its query). */
-  answered(path: string, status: number): void {
+  /** Counts one answer (`path` without its query): an HTTP status, or a gRPC status name for the gRPC routes. */
+  answered(path: string, status: number | string): void {
     const key = `${ROUTES.has(path) ? path : 'other'} ${status}`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
   }
@@ -40,7 +43,7 @@ export class GatewayMetrics {
       out.push(`# HELP ${PREFIX}${name} ${help}`, `# TYPE ${PREFIX}${name} ${type}`);
       for (const [labels, value] of samples) out.push(`${PREFIX}${name}${labelText(labels)} ${value}`);
     };
-    family('requests_total', 'counter', 'Requests answered, by route and HTTP status.', [...this.requests].map(([key, n]) => {
+    family('requests_total', 'counter', 'Requests answered, by route and status (HTTP status; gRPC status name for the grpc: routes).', [...this.requests].map(([key, n]) => {
       const [route = 'other', status = ''] = key.split(' ');
       return [{ route, status }, n];
     }));

@@ -16,8 +16,10 @@
  */
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
@@ -25,7 +27,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect } from 'vitest';
-import { startAuditGateway } from '../../src/gateway/audit-gateway.js';
+import { startAuditGateway, type AuditGateway } from '../../src/gateway/audit-gateway.js';
 import { auditLogRecordProcessor, auditSpanProcessor, recordError, withLLMCall, withSession, withToolCall } from '../../src/index.js';
 import type { AuditEvent } from '../../src/model/audit-event.js';
 import { it, type TracingInstaller } from '../support/audit-test.js';
@@ -87,8 +89,10 @@ async function inProcessTrail(install: TracingInstaller): Promise<AuditEvent[]> 
 }
 
 const EXPORTERS = {
-  protobuf: (url: string) => ({ traces: new ProtobufTraceExporter({ url: `${url}/v1/traces` }), logs: new ProtobufLogExporter({ url: `${url}/v1/logs` }) }),
-  'json with gzip': (url: string) => ({ traces: new JsonTraceExporter({ url: `${url}/v1/traces`, compression: CompressionAlgorithm.GZIP }), logs: new JsonLogExporter({ url: `${url}/v1/logs`, compression: CompressionAlgorithm.GZIP }) }),
+  protobuf: ({ url }: AuditGateway) => ({ traces: new ProtobufTraceExporter({ url: `${url}/v1/traces` }), logs: new ProtobufLogExporter({ url: `${url}/v1/logs` }) }),
+  'json with gzip': ({ url }: AuditGateway) => ({ traces: new JsonTraceExporter({ url: `${url}/v1/traces`, compression: CompressionAlgorithm.GZIP }), logs: new JsonLogExporter({ url: `${url}/v1/logs`, compression: CompressionAlgorithm.GZIP }) }),
+  // What the Collector's loadbalancing exporter sends: OTLP/gRPC, here gzip-compressed as well.
+  'grpc with gzip': ({ grpcAddress }: AuditGateway) => ({ traces: new GrpcTraceExporter({ url: `http://${grpcAddress}`, compression: CompressionAlgorithm.GZIP }), logs: new GrpcLogExporter({ url: `http://${grpcAddress}`, compression: CompressionAlgorithm.GZIP }) }),
 };
 
 describe('the audit gateway', () => {
@@ -96,8 +100,8 @@ describe('the audit gateway', () => {
     it(`yields the in-process path's events from the real OTLP exporters (${encoding})`, async ({ install }) => {
       const expected = await inProcessTrail(install);
       const backend = recordingBackend();
-      const gateway = await startAuditGateway({ host: '127.0.0.1', port: 0, backends: [backend], ...FAST_RETRY, spoolDir: freshSpoolDir(), integrity: {} });
-      const { traces, logs: logExporter } = exporters(gateway.url);
+      const gateway = await startAuditGateway({ host: '127.0.0.1', port: 0, grpcPort: 0, backends: [backend], ...FAST_RETRY, spoolDir: freshSpoolDir(), integrity: {} });
+      const { traces, logs: logExporter } = exporters(gateway);
 
       await run(install, [new BatchSpanProcessor(traces)], [new BatchLogRecordProcessor({ exporter: logExporter })]);
       await gateway.close();

@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { request } from 'undici';
 import { describe, expect } from 'vitest';
@@ -19,9 +20,9 @@ process.env['OTEL_AGENT_AUDIT_BACKENDS'] = 'jsonl';
 process.env['OTEL_AGENT_AUDIT_JSONL_FILE'] = trail;
 process.env['OTEL_AGENT_AUDIT_ANNOUNCE_DELIVERY'] = 'false';
 
-async function startGateway(args: string[]) {
+async function startGateway(args: string[], env: Record<string, string> = {}) {
   const controller = new AbortController();
-  const io = captureIo(controller.signal);
+  const io = { ...captureIo(controller.signal), env };
   const exit = runCli(['gateway', ...args], io);
   const failed = exit.then((code) => Promise.reject(new Error(`gateway exited ${code} before listening: ${io.stderr.text}`)));
   const [, url] = await Promise.race([io.stdout.waitFor(/listening on (http:\/\/\S+)/), failed]);
@@ -55,12 +56,36 @@ describe('gateway', () => {
     expect(await gateway.stop()).toBe(0);
   });
 
+  it('with --grpc-port, takes OTLP/gRPC too; the API key can come from OTEL_AGENT_AUDIT_GATEWAY_API_KEY and then guards both', async () => {
+    const gateway = await startGateway(['--port', '0', '--grpc-port', '0'], { OTEL_AGENT_AUDIT_GATEWAY_API_KEY: 'env-gw-key' });
+    const [, grpcAddress] = /, and on (127\.0\.0\.1:\d+) \(OTLP\/gRPC\)/.exec(gateway.io.stdout.text) ?? [];
+    expect(grpcAddress).toBeDefined();
+
+    const withoutKey = await request(`${gateway.url}/v1/traces`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    await withoutKey.body.dump();
+    const withKey = await request(`${gateway.url}/v1/traces`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: 'Bearer env-gw-key' } });
+    await withKey.body.dump();
+    const client = new Client(grpcAddress!, credentials.createInsecure());
+    const grpcError = await new Promise<ServiceError | null>((resolve) => {
+      const bytes = (value: Buffer) => value;
+      client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', bytes, bytes, Buffer.alloc(0), new Metadata(), (error) => resolve(error));
+    });
+    client.close();
+
+    expect([withoutKey.statusCode, withKey.statusCode]).toEqual([401, 200]);
+    expect(grpcError?.code).toBe(status.UNAUTHENTICATED);
+    expect(gateway.io.stdout.text + gateway.io.stderr.text).not.toContain('env-gw-key');
+    expect(await gateway.stop()).toBe(0);
+  });
+
   it('names a bad --port and exits 2; documents its flags', async () => {
     const io = captureIo();
 
     expect(await runCli(['gateway', '--port', '70000'], io)).toBe(2);
     expect(io.stderr.text).toContain("otel-agent-audit gateway: --port must be an integer from 0 to 65535, got '70000'");
-    for (const flag of ['--port', '--host', '--api-key']) expect(GATEWAY_USAGE).toContain(flag);
+    expect(await runCli(['gateway', '--grpc-port', 'x'], io)).toBe(2);
+    expect(io.stderr.text).toContain("--grpc-port must be an integer from 0 to 65535, got 'x'");
+    for (const flag of ['--port', '--grpc-port', '--host', '--api-key', 'OTEL_AGENT_AUDIT_GATEWAY_API_KEY']) expect(GATEWAY_USAGE).toContain(flag);
     expect(GATEWAY_USAGE).toContain('OTEL_AGENT_AUDIT_');
   });
 });
