@@ -128,6 +128,15 @@ export class AuditSpanExporter implements SpanExporter {
     liveRecordingPolicies().add(this, { captureContent: this.captureContent, maxContentLength: this.maxContentLength, toolGate: undefined });
   }
 
+  /**
+   * No backend: the processor in front only stamps spans (session, agent,
+   * recording policy) for the app's own exporter to carry to a gateway, and
+   * converts nothing.
+   */
+  get stampsOnly(): boolean {
+    return this.pipelines.length === 0;
+  }
+
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     const outcome = this.convertAndSend(spans);
     resultCallback(outcome instanceof Error ? { code: ExportResultCode.FAILED, error: outcome } : { code: ExportResultCode.SUCCESS });

@@ -149,6 +149,8 @@ export class AuditSpanProcessor implements SpanProcessor {
   }
 
   private enqueue(span: ReadableSpan): void {
+    // Stamp-only (no backend): converting would make events nobody takes; the app's own exporter carries the span.
+    if (this.exporter.stampsOnly) return;
     if (this.stopped || this.buffer.length >= this.config.maxSpanQueueSize) {
       this.dropSpan(this.stopped ? 'ended after shutdown' : `span queue full (${this.config.maxSpanQueueSize})`);
       return;
