@@ -47,8 +47,8 @@ describe('spool bound', () => {
     expect(peakDisk).toBeLessThanOrEqual(5 * MAX_BYTES);
     expect(peakDisk).toBeGreaterThan(MAX_BYTES - 2 * SEGMENT_BYTES);
     // Once the agent pauses, the spool is within its bound, give or take the segment being written.
-    await expect.poll(() => processor.stats().spool!.bytes, { timeout: 10_000 }).toBeLessThanOrEqual(MAX_BYTES + SEGMENT_BYTES);
-    expect(bytesOnDisk(slotDir)).toBeLessThanOrEqual(MAX_BYTES + SEGMENT_BYTES);
+    // Both read in one poll: a commit landing between a passing stats read and the disk read could put the disk past it for a moment.
+    await expect.poll(() => Math.max(processor.stats().spool!.bytes, bytesOnDisk(slotDir)), { timeout: 10_000 }).toBeLessThanOrEqual(MAX_BYTES + SEGMENT_BYTES);
     const down = processor.stats().backends['secureagentics']!;
     expect(down.dropped).toBeGreaterThan(1_000);
     expect(down.delivered).toBe(0);
