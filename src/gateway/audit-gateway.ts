@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { isLoopbackAddress, isLoopbackHost } from '../model/loopback.js';
 import { resolveDeliveryConfig } from '../config/resolve.js';
 import type { AuditExporterOptions } from '../pipeline/audit-span-exporter.js';
+import { SPOOL_FULL_SHARE } from '../deliver/spool/spool-room.js';
 import { admission, type AdmissionConfig } from './admission.js';
 import { GatewayMetrics, PROMETHEUS_CONTENT_TYPE } from './gateway-metrics.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
@@ -151,13 +152,27 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
 
   async function acceptSpans(res: ServerResponse, encoding: OtlpEncoding, spans: Parameters<GatewayPipeline['acceptSpans']>[0]): Promise<void> {
     const result = await pipeline.acceptSpans(spans);
-    if (result.outcome === 'spooled' || result.outcome === 'queued') return sendOtlpSuccess(res, encoding);
-    if (result.outcome === 'unspooled') {
-      // Not safe yet: the exporter retries (OTLP/HTTP: 503 is retryable), and a retry re-sends the same event ids.
-      return sendOtlpFailure(res, 503, encoding, `the events of ${spans.length} spans are not safe: the spool could not write them (see the gateway log)`, { 'retry-after': String(retryAfterSeconds) });
+    const retryAfter = { 'retry-after': String(retryAfterSeconds) };
+    switch (result.outcome) {
+      case 'spooled':
+      case 'queued':
+        return sendOtlpSuccess(res, encoding);
+      case 'unspooled':
+        // Not safe yet: the exporter retries (OTLP/HTTP: 503 is retryable), and a retry re-sends the same event ids.
+        return sendOtlpFailure(res, 503, encoding, `the events of ${spans.length} spans are not safe: the spool could not write them (see the gateway log)`, retryAfter);
+      case 'full':
+      case 'too-large': {
+        const { events, bytes, spoolBytes, limitBytes } = result.shortage;
+        const limit = `${limitBytes} bytes, ${SPOOL_FULL_SHARE * 100}% of spoolMaxBytes ${limits.spoolMaxBytes}`;
+        // Nothing was spooled, sent or chained: the retry converts the same spans into the same events.
+        if (result.outcome === 'full') return sendOtlpFailure(res, 503, encoding, `not taking spans now: the spool has no room for the ${events} events of these ${spans.length} spans (${bytes} bytes) while its backends are behind: it holds ${spoolBytes} bytes and takes requests up to ${limit}`, retryAfter);
+        // Would never fit: 413, which exporters do not retry, with what to change.
+        return sendOtlpFailure(res, 413, encoding, `the ${events} events of these ${spans.length} spans take ${bytes} bytes in the spool, more than it takes at once (${limit}); export smaller batches (the BatchSpanProcessor's maxExportBatchSize) or raise spoolMaxBytes`);
+      }
+      case 'failed':
+        // A batch the pipeline could not convert would fail the same way each time: 500, which exporters do not retry.
+        return sendOtlpFailure(res, 500, encoding, `the ${spans.length} spans could not be converted into audit events (${result.error.message}); they are not retried`);
     }
-    // A batch the pipeline could not convert would fail the same way each time: 500, which exporters do not retry.
-    sendOtlpFailure(res, 500, encoding, `the ${spans.length} spans could not be converted into audit events (${result.error?.message ?? 'conversion failed'}); they are not retried`);
   }
 
   try {
