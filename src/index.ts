@@ -23,6 +23,8 @@ export { auditLogRecordProcessor } from './pipeline/audit-log-record-processor.j
 export type { LogContentTarget, LogContentIntake } from './pipeline/log-content-intake.js';
 export { AuditSpanExporter } from './pipeline/audit-span-exporter.js';
 export type { AuditExporterOptions } from './pipeline/audit-span-exporter.js';
+export type { DurableExportResult } from './pipeline/durable-export-result.js';
+export type { SpoolShortage } from './deliver/spool/spool-room.js';
 export type { AuditStats } from './pipeline/audit-stats.js';
 export type { DeliveryOptions, SpanQueueOptions } from './config/resolve.js';
 export type { DeliveryStats } from './deliver/delivery-queue.js';

@@ -20,6 +20,21 @@ export interface ChainHead {
   readonly hash: string;
 }
 
+/**
+ * Events linked as the next of a stream, not yet the stream's: see
+ * {@link StreamChain.draft}.
+ */
+export interface ChainDraft {
+  /** The linked events (a checkpoint may follow them), as `link` would have returned them. */
+  readonly events: AuditEvent[];
+  /**
+   * Makes them the stream's: the next events link on after them.
+   *
+   * @throws Error when the stream moved since the draft was made (a bug: its sequence numbers would be given twice).
+   */
+  keep(): void;
+}
+
 /** Options of {@link StreamChain}. */
 export interface StreamChainOptions {
   /** Signs the checkpoints. */
@@ -101,6 +116,34 @@ export class StreamChain {
     }
     if (this.closed && this.uncovered > 0) out.push(this.ownCheckpoint('close'));
     return out;
+  }
+
+  /**
+   * The events as {@link link} would link them now, without giving them
+   * their sequence numbers yet: `keep()` does, and must come before anything
+   * else is linked (in the same synchronous step). A draft not kept leaves
+   * the stream as it was, so events refused after they were linked (a full
+   * spool: their size is known only then) take no numbers and leave no gap.
+   *
+   * @example
+   * const draft = chain.draft(events);
+   * if (spool.shortage(draft.events) === undefined) { draft.keep(); spool.append(draft.events); }
+   */
+  draft(events: readonly AuditEvent[]): ChainDraft {
+    const before = { last: this.last, uncovered: this.uncovered };
+    const linked = this.link(events);
+    const after = { last: this.last, uncovered: this.uncovered };
+    // Back as it was: what link() changed is all in these two fields (closed is only read).
+    this.last = before.last;
+    this.uncovered = before.uncovered;
+    return {
+      events: linked,
+      keep: () => {
+        if (this.last !== before.last || this.uncovered !== before.uncovered) throw new Error(`stream ${this.streamId} moved since this draft was made; its events were not kept`);
+        this.last = after.last;
+        this.uncovered = after.uncovered;
+      },
+    };
   }
 
   /**

@@ -6,7 +6,10 @@
  * drop would turn an overload into silent-looking losses; refusing with
  * `Retry-After` makes the app's exporter hold and retry them instead
  * (OTLP/HTTP "Throttling": 429 and 503 are retryable, `Retry-After` honoured).
+ * A request let in here is judged once more by its size, once converted
+ * (`EventSpool.shortage`, through `AuditSpanExporter.exportDurably`).
  */
+import { SPOOL_FULL_SHARE } from '../deliver/spool/spool-room.js';
 import type { AuditStats } from '../pipeline/audit-stats.js';
 
 /** The limits a request is judged against (resolved: every field set). */
@@ -27,9 +30,6 @@ export interface Refusal {
   readonly retryAfterSeconds: number;
   readonly reason: string;
 }
-
-/** Past this share of `spoolMaxBytes` the spool counts as full: the next commits would start deleting undelivered events. */
-const SPOOL_FULL_SHARE = 0.9;
 
 /**
  * Undefined when a request may be taken; else the refusal. A full spool is

@@ -15,6 +15,7 @@ import { GatewayMetrics, PROMETHEUS_CONTENT_TYPE } from './gateway-metrics.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 import { bearerCheck } from './bearer-auth.js';
 import { GatewayPipeline } from './gateway-pipeline.js';
+import { verdictOf } from './export-verdict.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from './otlp-grpc-server.js';
 import { sendOtlpFailure, sendOtlpSuccess } from './otlp-answer.js';
 import { decodeOtlpLogs, decodeOtlpTraces, otlpEncodingOf, OtlpRequestError, type OtlpEncoding } from './otlp-request.js';
@@ -158,15 +159,13 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
   }
 
   async function acceptSpans(res: ServerResponse, encoding: OtlpEncoding, spans: Parameters<GatewayPipeline['acceptSpans']>[0]): Promise<void> {
-    const result = await pipeline.acceptSpans(spans);
-    if (result.outcome === 'spooled' || result.outcome === 'queued') return sendOtlpSuccess(res, encoding);
-    if (result.outcome === 'unspooled') {
-      // Not safe yet: the exporter retries (OTLP/HTTP: 503 is retryable), and a retry re-sends the same event ids.
-      return sendOtlpFailure(res, 503, encoding, `the events of ${spans.length} spans are not safe: the spool could not write them (see the gateway log)`, { 'retry-after': String(retryAfterSeconds) });
-    }
-    // A batch the pipeline could not convert would fail the same way each time: 500, which exporters do not retry.
-    sendOtlpFailure(res, 500, encoding, `the ${spans.length} spans could not be converted into audit events (${result.error?.message ?? 'conversion failed'}); they are not retried`);
+    const verdict = verdictOf(await pipeline.acceptSpans(spans), spans.length, limits.spoolMaxBytes);
+    if (verdict.kind === 'accepted') return sendOtlpSuccess(res, encoding);
+    // 503 is retried by exporters (honouring Retry-After); 413 and 500 are not, as a retry would fail the same way.
+    if (verdict.kind === 'retry-later') return sendOtlpFailure(res, 503, encoding, verdict.message, { 'retry-after': String(retryAfterSeconds) });
+    sendOtlpFailure(res, verdict.kind === 'too-large' ? 413 : 500, encoding, verdict.message);
   }
+
 
   try {
     await new Promise<void>((resolve, reject) => {

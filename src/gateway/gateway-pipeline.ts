@@ -38,7 +38,12 @@ export class GatewayPipeline {
     this.logs = auditLogRecordProcessor(this.exporter);
   }
 
-  /** Converts and delivers the spans of one request; resolves once their events are safe (spooled, or queued without a spool). */
+  /**
+   * Converts and delivers the spans of one request; resolves once their
+   * events are safe (spooled, or queued without a spool), or says why not —
+   * among them, refused whole (`full`, `too-large`) when the spool has no room
+   * for them without pushing out events a backend has not settled.
+   */
   acceptSpans(spans: readonly ReadableSpan[]): Promise<SpansOutcome> {
     this.spansReceived += spans.length;
     return this.exporter.exportDurably(this.stitcher.stitch(spans));

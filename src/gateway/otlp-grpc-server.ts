@@ -7,16 +7,19 @@
  * protobuf the HTTP routes decode (otlp-request.ts), and gzip-compressed
  * messages are inflated by grpc-js itself.
  *
- * Status codes follow OTLP/gRPC: refusals for back-pressure, a spool that
- * could not write, and shutting down are `UNAVAILABLE`, which senders retry
- * (the Collector with its `retry_on_failure` backoff); a message that is not a
- * valid request is `INVALID_ARGUMENT`, one past the size limit
- * `RESOURCE_EXHAUSTED` (from grpc-js), a missing or wrong key `UNAUTHENTICATED`.
+ * Status codes follow OTLP/gRPC: refusals for back-pressure (before decoding,
+ * or a spool with no room for the request's events), a spool that could not
+ * write, and shutting down are `UNAVAILABLE`, which senders retry (the
+ * Collector with its `retry_on_failure` backoff); a message that is not a
+ * valid request is `INVALID_ARGUMENT`; one past the size limit, or whose
+ * events alone would not fit the spool, `RESOURCE_EXHAUSTED`; a missing or
+ * wrong key `UNAUTHENTICATED`.
  */
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import { admission, type AdmissionConfig } from './admission.js';
 import { GRPC_LOGS_ROUTE, GRPC_TRACES_ROUTE, type GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayPipeline } from './gateway-pipeline.js';
+import { verdictOf } from './export-verdict.js';
 import { decodeOtlpLogs, decodeOtlpTraces, OtlpRequestError } from './otlp-request.js';
 
 /** An empty `Export…ServiceResponse`: a message with no fields is zero bytes. */
@@ -114,10 +117,10 @@ async function exportSpans(body: Buffer, context: OtlpGrpcContext): Promise<Fail
   } catch (error) {
     return invalid(error);
   }
-  const result = await context.pipeline.acceptSpans(spans);
-  if (result.outcome === 'spooled' || result.outcome === 'queued') return undefined;
-  if (result.outcome === 'unspooled') return { code: status.UNAVAILABLE, details: `the events of ${spans.length} spans are not safe: the spool could not write them (see the gateway log)` };
-  return { code: status.INTERNAL, details: `the ${spans.length} spans could not be converted into audit events (${result.error?.message ?? 'conversion failed'}); they are not retried` };
+  const verdict = verdictOf(await context.pipeline.acceptSpans(spans), spans.length, context.limits.spoolMaxBytes);
+  if (verdict.kind === 'accepted') return undefined;
+  // RESOURCE_EXHAUSTED without RetryInfo is not retried (OTLP/gRPC), as a request too large for the spool should not be.
+  return { code: verdict.kind === 'retry-later' ? status.UNAVAILABLE : verdict.kind === 'too-large' ? status.RESOURCE_EXHAUSTED : status.INTERNAL, details: verdict.message };
 }
 
 async function exportLogRecords(body: Buffer, context: OtlpGrpcContext): Promise<Failure | undefined> {

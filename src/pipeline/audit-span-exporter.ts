@@ -9,10 +9,12 @@ import { auditLossEvent } from '../model/audit-loss-event.js';
 import type { LossSummary } from '../model/loss-summary.js';
 import { EventSpool, SPOOL_WARNING_CODE } from '../deliver/spool/event-spool.js';
 import type { SpoolEntry } from '../deliver/spool/spool-entry.js';
+import type { SpoolShortage } from '../deliver/spool/spool-room.js';
+import type { DurableExportResult } from './durable-export-result.js';
 import { resolveOption } from '../config/resolve-option.js';
 import { resolveIntegrity, resolveRedaction, type IntegrityOptions, type RedactionOptions } from '../config/resolve-trust.js';
 import { redactEvent } from '../redact/redact-event.js';
-import { Redactor, type RedactionCounts } from '../redact/redactor.js';
+import { addCounts, Redactor, type RedactionCounts } from '../redact/redactor.js';
 import { TrailIntegrity } from './trail-integrity.js';
 import { GenAiLogContentStore } from './genai-log-content-store.js';
 import { toAuditEvents, toSessionStartEvents } from '../convert/to-audit-events.js';
@@ -144,24 +146,33 @@ export class AuditSpanExporter implements SpanExporter {
 
   /**
    * Like `export`, for a caller that acknowledges spans to someone else (the
-   * OTLP gateway): resolves once the spans' events are safe — `spooled`: on
-   * disk in the spool (or already delivered everywhere); `queued`: there is no
-   * spool, they are in each backend's memory queue; `unspooled`: the spool
-   * could not write them (they are in memory only); `failed`: shut down, or
-   * conversion failed. Never rejects.
+   * OTLP gateway): resolves once the spans' events are safe, or says why they
+   * are not ({@link DurableExportResult}). With a spool, events are taken
+   * only when they fit without pushing out any that a backend has not
+   * settled: acknowledged events are never given up to make room for new
+   * ones. Never rejects.
    */
-  async exportDurably(spans: readonly ReadableSpan[]): Promise<{ readonly outcome: 'spooled' | 'queued' | 'unspooled' | 'failed'; readonly events: number; readonly error?: Error }> {
-    const sent = this.convertAndSend(spans);
+  async exportDurably(spans: readonly ReadableSpan[]): Promise<DurableExportResult> {
+    const spool = this.spoolClosed ? undefined : this.spool;
+    const sent = this.convertAndSend(spans, spool);
     if (sent instanceof Error) return { outcome: 'failed', events: 0, error: sent };
-    if (this.spool === undefined || this.spoolClosed) return { outcome: 'queued', events: sent.length };
-    return { outcome: (await this.spool.durable(sent)) ? 'spooled' : 'unspooled', events: sent.length };
+    if (!Array.isArray(sent)) return { outcome: sent.shortage.reason, events: 0, shortage: { ...sent.shortage, events: sent.events } };
+    if (spool === undefined) return { outcome: 'queued', events: sent.length };
+    return { outcome: (await spool.durable(sent)) ? 'spooled' : 'unspooled', events: sent.length };
   }
 
-  /** Converts and sends; the spool entries made (none without a spool), or the error that failed the whole batch. */
-  private convertAndSend(spans: readonly ReadableSpan[]): SpoolEntry[] | Error {
+  /**
+   * Converts and sends; the spool entries made (none without a spool), the
+   * shortage that refused them (only when `roomIn` is given), or the error
+   * that failed the whole batch.
+   */
+  private convertAndSend(spans: readonly ReadableSpan[], roomIn?: EventSpool): SpoolEntry[] | Refused | Error {
     if (this.stopped) return new Error('otel-agent-audit: exporter is shut down');
     try {
-      const entries = this.dispatch(toAuditEvents(spans, { logContent: this.logContent, captureContent: this.captureContent }));
+      const events = toAuditEvents(spans, { logContent: this.logContent, captureContent: this.captureContent });
+      const entries = roomIn === undefined ? this.dispatch(events) : this.dispatchIfRoom(events, roomIn);
+      // Refused: the spans come again (the client retries), and must then make the same events, content included.
+      if (!Array.isArray(entries)) return entries;
       // Converted, with or without it: each span's log-record content is no longer needed.
       for (const span of spans) this.logContent.release(span.spanContext().traceId, span.spanContext().spanId);
       return entries;
@@ -252,6 +263,27 @@ export class AuditSpanExporter implements SpanExporter {
   }
 
   /**
+   * `dispatch`, only when the spool has room for the events as they would be
+   * spooled (redacted and chained: their size is known only then). Refused,
+   * nothing happened: no event counted, no redaction counted, no sequence
+   * number taken (the chain's draft is dropped, so the stream has no gap),
+   * nothing in the spool or in a backend's queue.
+   */
+  private dispatchIfRoom(events: AuditEvent[], spool: EventSpool): SpoolEntry[] | Refused {
+    const counts: RedactionCounts = {};
+    const redactor = this.redactor;
+    const redacted = redactor ? events.map((event) => redactEvent(event, redactor, counts)) : events;
+    const draft = this.integrity?.draft(redacted);
+    const spooled = draft?.events ?? redacted;
+    const shortage = spool.shortage(spooled);
+    if (shortage !== undefined) return { shortage, events: events.length };
+    draft?.keep();
+    addCounts(this.redactions, counts);
+    this.eventsConverted += events.length;
+    return this.deliver(spooled);
+  }
+
+  /**
    * `event` redacted as this exporter redacts what it sends (counted in
    * `stats().redactions`): for the event a tool gate puts to its backend.
    * The same event when redaction is off.
@@ -337,6 +369,13 @@ function openSpool(config: DeliveryConfig, root: string, serviceDir: string, hea
   // A process warning only: visible without a logger, and not said twice where setupAudit's console logger is on.
   process.emitWarning(message, { code: SPOOL_WARNING_CODE });
   return undefined;
+}
+
+/** Events the spool had no room for, and why. */
+interface Refused {
+  readonly shortage: SpoolShortage;
+  /** How many events the spans made. */
+  readonly events: number;
 }
 
 function uniqueNames(names: string[]): string[] {

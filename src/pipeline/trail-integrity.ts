@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUDIT_CHECKPOINT_KIND, CHECKPOINT_NAME } from '../chain/chain-fields.js';
 import { loadOrCreateSigningKey, signingKeyFromPem, type SigningKey } from '../chain/signing-key.js';
-import { chainHeadOf, StreamChain, type ChainHead } from '../chain/stream-chain.js';
+import { chainHeadOf, StreamChain, type ChainDraft, type ChainHead } from '../chain/stream-chain.js';
 import type { IntegrityConfig } from '../config/resolve-trust.js';
 import type { AuditEvent } from '../model/audit-event.js';
 import { scrubSecrets } from '../redact/log-scrubber.js';
@@ -69,6 +69,22 @@ export class TrailIntegrity {
   /** Numbers and links `events` (a checkpoint may follow them). */
   link(events: readonly AuditEvent[]): AuditEvent[] {
     return this.counted(this.chain.link(events));
+  }
+
+  /**
+   * Linked as `link` would, kept in the stream only by `keep()` (see
+   * `StreamChain.draft`): for events that may still be refused once their
+   * linked size is known. Checkpoints are counted when kept.
+   */
+  draft(events: readonly AuditEvent[]): ChainDraft {
+    const draft = this.chain.draft(events);
+    return {
+      events: draft.events,
+      keep: () => {
+        draft.keep();
+        this.counted(draft.events);
+      },
+    };
   }
 
   /** The stream's close, at shutdown; later events are followed by a new close. */

@@ -42,7 +42,7 @@ async function startGateway(options: AuditGatewayOptions = {}) {
     backend.release();
     await gateway.close();
   });
-  return { gateway, spoolDir };
+  return { gateway, spoolDir, backend };
 }
 
 /** Every byte of the spool's segment files. */
@@ -60,6 +60,13 @@ function spoolBytes(dir: string): string {
 
 async function recordedSession(tracing: TestTracing): Promise<Buffer> {
   await withSession({ sessionId: 'sess-server', agentName: 'bot' }, () => withToolCall('lookup', { id: 1 }, () => 'ok'));
+  return Buffer.from(ProtobufTraceSerializer.serializeRequest(tracing.memory.getFinishedSpans()) as Uint8Array);
+}
+
+/** A protobuf request of `count` tool calls, each an event of about 5.5 KB. */
+function toolCallsRequest(tracing: TestTracing, from: number, count: number): Buffer {
+  tracing.memory.reset();
+  for (let i = from; i < from + count; i++) withToolCall(`tool_${i}`, { pad: 'x'.repeat(5_000) }, () => 'ok');
   return Buffer.from(ProtobufTraceSerializer.serializeRequest(tracing.memory.getFinishedSpans()) as Uint8Array);
 }
 
@@ -193,6 +200,44 @@ describe('startAuditGateway', () => {
     expect(metrics.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(text).toContain('otel_agent_audit_gateway_requests_total{route="/v1/traces",status="429"} 1\n');
     expect(text).toContain('otel_agent_audit_gateway_spans_received_total 2\n');
+  });
+
+  it('answers 503 with Retry-After, spooling nothing, when a request would make the spool push out events its backend has not taken; takes the retry once it caught up', async ({ tracing }) => {
+    // 8 segments of 64 KiB; requests are taken up to 90% of it. Never 429: only the spool's room decides here.
+    const { gateway, spoolDir, backend } = await startGateway({ spoolMaxBytes: 512 * 1024, maxBacklogEvents: 1_000_000, retryAfterSeconds: 2 });
+    const first = toolCallsRequest(tracing, 0, 50); // ~280 KB of events: taken
+    const second = toolCallsRequest(tracing, 50, 50); // as much again: let in (the spool is below 90%), then refused by its size
+    const secondIds = tracing.memory.getFinishedSpans().map((s) => `${s.spanContext().traceId}-${s.spanContext().spanId}-tool_call`);
+    const headers = { 'content-type': 'application/x-protobuf' };
+
+    const taken = await post(gateway.url, first, headers);
+    const appended = gateway.stats().spool!.appended;
+    const refused = await post(gateway.url, second, headers);
+
+    expect([taken.status, refused.status]).toEqual([200, 503]);
+    expect(refused.headers['retry-after']).toBe('2');
+    expect(refused.bytes.toString('latin1')).toMatch(/not taking spans now: the spool has no room for the 50 events of these 50 spans \(\d+ bytes\) while its backends are behind: it holds \d+ bytes and takes requests up to 471859 bytes, 90% of spoolMaxBytes 524288/);
+    expect(gateway.stats()).toMatchObject({ eventsConverted: 50, spool: { appended }, backends: { held: { dropped: 0 } } });
+    expect(secondIds.some((id) => spoolBytes(spoolDir).includes(id))).toBe(false);
+
+    backend.release();
+    await expect.poll(() => gateway.stats().backends['held']!.delivered, { timeout: 5_000 }).toBe(50);
+    const retried = await post(gateway.url, second, headers);
+
+    expect(retried.status).toBe(200);
+    expect(gateway.stats()).toMatchObject({ eventsConverted: 100, backends: { held: { dropped: 0, failed: 0 } } });
+    const metrics = await (await request(`${gateway.url}/metrics`)).body.text();
+    expect(metrics).toContain('otel_agent_audit_gateway_requests_total{route="/v1/traces",status="503"} 1\n');
+  });
+
+  it('answers 413 to a request whose events alone are more than the spool takes at once, naming what to change', async ({ tracing }) => {
+    const { gateway } = await startGateway({ spoolMaxBytes: 128 * 1024 });
+
+    const reply = await post(gateway.url, toolCallsRequest(tracing, 0, 30), { 'content-type': 'application/x-protobuf' });
+
+    expect(reply.status).toBe(413);
+    expect(reply.bytes.toString('latin1')).toMatch(/the 30 events of these 30 spans take \d+ bytes in the spool, more than it takes at once \(117964 bytes, 90% of spoolMaxBytes 131072\); export smaller batches/);
+    expect(gateway.stats().spool!.appended).toBe(0);
   });
 
   it('answers 408 and closes a connection whose headers do not arrive in time (slowloris)', async () => {

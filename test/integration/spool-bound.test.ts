@@ -31,19 +31,17 @@ describe('spool bound', () => {
     );
     const slotDir = processor.stats().spool!.dir;
     const argument = 'x'.repeat(600);
-    let peakStats = 0;
     let peakDisk = 0;
     // About 2.5 MB of events, ten times the bound, written as an agent would: a burst per turn.
     for (let round = 0; round < 30; round++) {
       for (let i = 0; i < 100; i++) withToolCall(`t${round}_${i}`, { argument }, () => i);
       await new Promise((resolve) => setTimeout(resolve, 30));
-      peakStats = Math.max(peakStats, processor.stats().spool!.bytes);
       peakDisk = Math.max(peakDisk, bytesOnDisk(slotDir));
     }
-    // Trimmed while recording: the peak stays well below the 2.7 MB recorded. Trimming runs after
+    // Trimmed while recording: the peak on disk stays well below the 2.7 MB recorded. Trimming runs after
     // each commit and reads the oldest segment first, so at this rate (3 MB/s) on a loaded machine
-    // it lags some bursts behind; how far is a matter for bench/, not for a test.
-    expect(peakStats).toBeLessThanOrEqual(5 * MAX_BYTES);
+    // it lags some bursts behind; how far is a matter for bench/, not for a test. (The stats' bytes
+    // also count what is on its way to disk, a commit under way, so their peak is the disk's latency.)
     expect(peakDisk).toBeLessThanOrEqual(5 * MAX_BYTES);
     expect(peakDisk).toBeGreaterThan(MAX_BYTES - 2 * SEGMENT_BYTES);
     // Once the agent pauses, the spool is within its bound, give or take the segment being written.

@@ -7,13 +7,16 @@
  *
  * Disk use is bounded by `maxBytes`: past it, the oldest segment is
  * deleted and what it held that a backend had not read yet is counted as
- * dropped for that backend, never silently.
+ * dropped for that backend, never silently. A caller that must not lose
+ * what it acknowledged (the OTLP gateway) asks `shortage(events)` first and
+ * appends only what fits without pushing anything undelivered out (spool-room.ts).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../../model/audit-event.js';
 import { eventCount } from '../../model/event-count.js';
-import { eventFromJson, eventJson } from './event-json.js';
+import { eventFromJson } from './event-json.js';
+import { MeasuredRecords } from './measured-records.js';
 import { newestRecordValue } from './newest-record.js';
 import { OpenSessions } from './open-sessions.js';
 import { ensurePrivateFolder } from './private-folder.js';
@@ -24,6 +27,7 @@ import { SpoolFeed, type FeedSink, type FeedSource } from './spool-feed.js';
 import { decodeRecord } from './spool-record.js';
 import { positionOf, segmentEnd, segmentOf } from './spool-position.js';
 import type { SpoolEntry } from './spool-entry.js';
+import { settledBytes, spoolShortage, type SpoolShortage } from './spool-room.js';
 import { scrubbedLogger } from '../../redact/scrubbed-logger.js';
 
 const log = scrubbedLogger('otel-agent-audit:spool');
@@ -96,6 +100,8 @@ export class EventSpool implements FeedSource {
   private appendedCount = 0;
   private writeFailures = 0;
   private readonly warned = new Set<string>();
+  /** Records `shortage` measured, written by the commit as measured. */
+  private readonly records = new MeasuredRecords();
   private started = false;
   private trimming = false;
   private cursorSave: NodeJS.Timeout | undefined;
@@ -124,7 +130,7 @@ export class EventSpool implements FeedSource {
         segmentBytes,
         flushMillis: config.flushMillis,
         settled: (entry) => this.settledEverywhere(entry),
-        serialize: (entry) => serialized(entry.event),
+        serialize: (entry) => this.records.payload(entry.event),
         onCommitted: (entries, failed, error) => {
           this.dropUnsynced(entries.length);
           // The session ledger follows what a commit is done with, never what is only buffered.
@@ -223,7 +229,7 @@ export class EventSpool implements FeedSource {
     const now = this.now();
     const entries: SpoolEntry[] = [];
     for (const event of events) {
-      const entry = this.log.append(event, now);
+      const entry = this.log.append(event, now, this.records.sizeOf(event));
       entries.push(entry);
       this.unsynced.push(entry);
     }
@@ -233,6 +239,31 @@ export class EventSpool implements FeedSource {
     if (this.log.totalBytes > this.config.maxBytes) void this.log.commit();
     else this.log.commitIfLarge();
     return entries;
+  }
+
+  /**
+   * Undefined when `events` can be appended now without the spool ever
+   * pushing out, to stay within its size, an event some backend has not
+   * settled (delivered, or counted lost); otherwise why not (spool-room.ts).
+   * Append right after asking, in the same synchronous step: the very same
+   * event objects are then written as measured here.
+   *
+   * @example
+   * const shortage = spool.shortage(events);
+   * if (shortage === undefined) spool.append(events); // else refuse them: 503, or 413 when too-large
+   */
+  shortage(events: readonly AuditEvent[]): SpoolShortage | undefined {
+    return spoolShortage({
+      bytes: this.records.bytesOf(events),
+      spoolBytes: this.log.totalBytes,
+      maxBytes: this.config.maxBytes,
+      settledBytes: () => {
+        // No feed, no backend: nothing is ever settled (and nothing deleted).
+        if (this.feeds.length === 0) return 0;
+        const settledBefore = Math.min(...this.feeds.map((feed) => feed.cursor.position));
+        return settledBytes(this.log.segments, this.log.activeSegment, this.log.nextPosition, settledBefore);
+      },
+    });
   }
 
   segmentFrom(number: number): Segment | undefined {
@@ -435,19 +466,6 @@ export class EventSpool implements FeedSource {
       }
     }
     return out;
-  }
-}
-
-/**
- * The record payload of an event. One that cannot be serialized (a bug
- * upstream: conversion makes JSON values) still takes its place, as `{}`,
- * which reads back as damaged and is counted; live backends have it in memory.
- */
-function serialized(event: AuditEvent): string {
-  try {
-    return eventJson(event);
-  } catch {
-    return '{}';
   }
 }
 

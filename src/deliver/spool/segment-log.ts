@@ -40,6 +40,8 @@ export interface Segment {
 interface PendingChunk {
   readonly segment: Segment;
   readonly entries: SpoolEntry[];
+  /** What the entries were taken to weigh when appended (their part of `totalBytes` until written). */
+  bytes: number;
 }
 
 interface Arena {
@@ -82,6 +84,12 @@ export class SegmentLog {
   private activePending = 0;
   /** Entries buffered in all chunks. */
   private pendingCount = 0;
+  /**
+   * What entries appended and not yet written weigh, buffered or in a write
+   * under way, of any segment: counted until their write is done, so the
+   * size a fit check reads never misses a commit in progress.
+   */
+  private unwrittenBytes = 0;
   private recordBytes = FIRST_RECORD_ESTIMATE;
   private timer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
@@ -103,11 +111,11 @@ export class SegmentLog {
     this.active = this.newSegment(Math.max(firstFree, last === undefined ? 0 : last.number + 1));
   }
 
-  /** Bytes in every segment, buffered ones included. */
+  /** Bytes in every segment, with those appended and not written yet (buffered, or being written). */
   get totalBytes(): number {
-    let total = 0;
+    let total = this.unwrittenBytes;
     for (const segment of this.segments) total += segment.committedBytes;
-    return total + this.activePending * this.recordBytes;
+    return total;
   }
 
   /** The position the next appended record will get. */
@@ -123,15 +131,18 @@ export class SegmentLog {
   /**
    * Reserves the next position for `event` and buffers it for the next
    * commit, which encodes it (unless it is settled by then) and writes it.
-   * Synchronous; never touches the disk.
+   * Synchronous; never touches the disk. `bytes`: its record's size when the
+   * caller measured it; else the average record's.
    */
-  append(event: AuditEvent, appendedAt: number): SpoolEntry {
+  append(event: AuditEvent, appendedAt: number, bytes = this.recordBytes): SpoolEntry {
     // By size, and by count: when most entries are never written (delivered first), the size alone would not grow.
     if (this.active.committedBytes + this.activePending * this.recordBytes >= this.config.segmentBytes || this.nextIndex >= MAX_SEGMENT_RECORDS || this.active.broken) this.rotate();
     const entry: SpoolEntry = { event, appendedAt, position: positionOf(this.active.number, this.nextIndex++), segment: this.active.number, offset: -1 };
     let chunk = this.pending.at(-1);
-    if (chunk?.segment !== this.active) this.pending.push((chunk = { segment: this.active, entries: [] }));
+    if (chunk?.segment !== this.active) this.pending.push((chunk = { segment: this.active, entries: [], bytes: 0 }));
     chunk.entries.push(entry);
+    chunk.bytes += bytes;
+    this.unwrittenBytes += bytes;
     this.activePending++;
     this.active.records = (this.active.records ?? 0) + 1;
     this.pendingCount++;
@@ -225,40 +236,50 @@ export class SegmentLog {
 
   private async writeChunks(chunks: PendingChunk[]): Promise<void> {
     for (const chunk of chunks) {
-      if (chunk.segment === this.active) this.activePending -= chunk.entries.length;
-      // Records after a failed write of their segment: append() starts a clean segment for later ones.
-      if (chunk.segment.broken) {
-        const error = Object.assign(new Error(`an earlier write to this segment failed (${chunk.segment.broken})`), { code: chunk.segment.broken });
-        const failed = chunk.entries.filter((e) => !this.config.settled(e));
-        for (const entry of failed) entry.offset = NOT_WRITTEN;
-        this.config.onCommitted(chunk.entries, failed, error);
-        continue;
-      }
-      const { arenas, written } = this.encode(chunk);
       try {
-        if (written.length > 0) {
-          const handle = await this.handleOf(chunk.segment);
-          let bytes = 0;
-          for (const arena of arenas) {
-            for (let done = 0; done < arena.used; ) {
-              const { bytesWritten } = await handle.write(arena.buffer, done, arena.used - done, chunk.segment.committedBytes + bytes);
-              done += bytesWritten;
-              bytes += bytesWritten;
-            }
-          }
-          await handle.datasync();
-          chunk.segment.committedBytes += bytes;
-          this.recordBytes = Math.max(64, Math.round(bytes / written.length));
-        }
-        this.config.onCommitted(chunk.entries, []);
-      } catch (error) {
-        chunk.segment.broken = (error as NodeJS.ErrnoException).code ?? 'EIO';
-        for (const entry of written) entry.offset = NOT_WRITTEN;
-        await this.cutBack(chunk.segment);
-        this.config.onCommitted(chunk.entries, written, error instanceof Error ? error : new Error(String(error)));
+        await this.writeChunk(chunk);
+      } finally {
+        // Written (committedBytes counts them now), failed, or settled and skipped: no longer on their way.
+        this.unwrittenBytes -= chunk.bytes;
       }
     }
     this.config.onCommitDone();
+  }
+
+  /** Writes one chunk and syncs it; a failed write is cut back and reported, not thrown. */
+  private async writeChunk(chunk: PendingChunk): Promise<void> {
+    if (chunk.segment === this.active) this.activePending -= chunk.entries.length;
+    // Records after a failed write of their segment: append() starts a clean segment for later ones.
+    if (chunk.segment.broken) {
+      const error = Object.assign(new Error(`an earlier write to this segment failed (${chunk.segment.broken})`), { code: chunk.segment.broken });
+      const failed = chunk.entries.filter((e) => !this.config.settled(e));
+      for (const entry of failed) entry.offset = NOT_WRITTEN;
+      this.config.onCommitted(chunk.entries, failed, error);
+      return;
+    }
+    const { arenas, written } = this.encode(chunk);
+    try {
+      if (written.length > 0) {
+        const handle = await this.handleOf(chunk.segment);
+        let bytes = 0;
+        for (const arena of arenas) {
+          for (let done = 0; done < arena.used; ) {
+            const { bytesWritten } = await handle.write(arena.buffer, done, arena.used - done, chunk.segment.committedBytes + bytes);
+            done += bytesWritten;
+            bytes += bytesWritten;
+          }
+        }
+        await handle.datasync();
+        chunk.segment.committedBytes += bytes;
+        this.recordBytes = Math.max(64, Math.round(bytes / written.length));
+      }
+      this.config.onCommitted(chunk.entries, []);
+    } catch (error) {
+      chunk.segment.broken = (error as NodeJS.ErrnoException).code ?? 'EIO';
+      for (const entry of written) entry.offset = NOT_WRITTEN;
+      await this.cutBack(chunk.segment);
+      this.config.onCommitted(chunk.entries, written, error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   /**

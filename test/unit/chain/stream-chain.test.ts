@@ -82,6 +82,48 @@ describe('StreamChain.link', () => {
   });
 });
 
+describe('StreamChain.draft', () => {
+  it('links as link() would, and keep() makes the events the stream\u2019s', () => {
+    const chain = new StreamChain({ key, streamId: 'a'.repeat(32), now: () => NOW });
+    const twin = new StreamChain({ key, streamId: 'a'.repeat(32), now: () => NOW });
+    chain.link(events(2));
+    twin.link(events(2));
+
+    const draft = chain.draft(events(2, 2));
+    draft.keep();
+
+    expect(draft.events).toEqual(twin.link(events(2, 2)));
+    expect(chain.head).toEqual(twin.head);
+    expect(sequences(chain.link(events(1, 4)))).toEqual([5]);
+  });
+
+  it('leaves the stream as it was when not kept: the next events take the numbers, with no gap', () => {
+    const chain = new StreamChain({ key, checkpointEvery: 3, now: () => NOW });
+    chain.link(events(2));
+    const head = chain.head;
+
+    // Refused after linking (a full spool): dropped. Its first event, the stream's third, brought a checkpoint.
+    const dropped = chain.draft(events(2, 2));
+    expect(kinds(dropped.events)).toEqual(['-', 'periodic', '-']);
+    expect(chain.head).toBe(head);
+
+    const next = chain.link(events(2, 2));
+    expect(sequences(next)).toEqual([3, 4, 5]);
+    expect(kinds(next)).toEqual(['-', 'periodic', '-']);
+    expect(next).toEqual(dropped.events);
+    expect(next[0]!.payload['audit.sequence.prev_hash']).toBe(head!.hash);
+  });
+
+  it('refuses to keep a draft once the stream moved since it was made (its numbers would be given twice)', () => {
+    const chain = new StreamChain({ key });
+    const draft = chain.draft(events(1));
+    chain.link(events(1, 1));
+
+    expect(() => draft.keep()).toThrow(/moved since this draft was made/);
+    expect(chain.head?.sequence).toBe(1);
+  });
+});
+
 describe('StreamChain checkpoints', () => {
   it('checkpoint() vouches for the head only when something was linked since the last one', () => {
     const chain = new StreamChain({ key });
