@@ -8,7 +8,9 @@
 //  (e) the p99 event-loop delay the audit path adds at 1,000 events/s;
 //  (f) redaction and the hash chain: µs per event, and export throughput with both on vs. off;
 //  (g) `verify`: events/s over a chained trail;
-//  (h) conversion cost per span of each convention, on the spans the real instrumentations wrote.
+//  (h) conversion cost per span of each convention, on the spans the real instrumentations wrote;
+//  (i) the OTLP audit gateway per instance: spans/s in and events/s delivered, against
+//      AuditSpanExporter in process on the same spans, into the same receiver.
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -23,6 +25,7 @@ import { spoolAppendThroughput } from './spool-append.mjs';
 import { completion, discard, messages, nsPerCall } from './helper-workload.mjs';
 import { startProcess } from './processes.mjs';
 import { CAPTURES, conversionCost } from './conversion-cost.mjs';
+import { REQUESTS_IN_FLIGHT, SPANS_PER_REQUEST, startGatewayPath } from './gateway-throughput.mjs';
 import { BENCH_SIGNING_KEY, conversation, exportWithTrust, reply, trustCostPerEvent, verifyThroughput } from './trust.mjs';
 
 const ROUNDS = 5;
@@ -279,7 +282,38 @@ function conversionPerConvention() {
   }
 }
 
+async function gatewayThroughput() {
+  const gateway = await startGatewayPath();
+  // 15,000 spans × 5 rounds, not (b)'s 25,000: both paths deliver some
+  // 6,000 spans/s here, so this keeps the part near a minute.
+  const SPANS = 15_000;
+  const round = async (spans) => {
+    // What the receiver will store for the gateway: the converted events (spans outside a session make no session events).
+    const events = toAuditEvents(spans).length;
+    // (b)'s in-process exporter, into the same receiver (an agent of its own each round).
+    const inProcess = await auditExport(spans, gateway.receiverUrl, true);
+    return { inProcess, gateway: await gateway.throughGateway(spans, events) };
+  };
+  await round(await recordSpans(5_000)); // warm-up, discarded: JIT and buffers in all three processes
+  const runs = [];
+  for (let r = 0; r < ROUNDS; r++) runs.push(await round(await recordSpans(SPANS)));
+  await gateway.stop();
+  const m = (side, key) => median(runs.map((x) => x[side][key]));
+  const gatewayIn = m('gateway', 'spansPerSecond');
+  const inProcess = m('inProcess', 'spansPerSecond');
+  const target = (ok) => (ok ? 'met' : 'NOT met');
+  const row = (label, spans, events, note = '') =>
+    console.log(`    ${label.padEnd(56)} ${spans === undefined ? ' '.repeat(16) : `${fmt(spans).padStart(8)} spans/s`} ${events === undefined ? ' '.repeat(17) : `${fmt(events).padStart(8)} events/s`}   ${note}`.trimEnd());
+  console.log(`\n(i) audit gateway, one instance: ${fmt(SPANS)} LLM-call spans (2 audit events each), median of ${ROUNDS} alternating rounds, new spans each round; gateway and receiver each in its own process`);
+  console.log(`    OTLPTraceExporter (protobuf, ${REQUESTS_IN_FLIGHT} requests × ${SPANS_PER_REQUEST} spans in flight) → gateway (spool, redaction, chain at the defaults) → local receiver:`);
+  row('  in (answered 200: its events fsynced in the spool)', gatewayIn, undefined, `target ≥ 20,000 spans/s: ${target(gatewayIn >= 20_000)}`);
+  row('  delivered (stored by the receiver)', undefined, m('gateway', 'eventsPerSecond'));
+  row('AuditSpanExporter in process, spool → local receiver', inProcess, m('inProcess', 'eventsPerSecond'));
+  console.log(`    gateway in / in process, spans/s           ${(gatewayIn / inProcess).toFixed(2)}×   target ≥ 0.5×: ${target(gatewayIn / inProcess >= 0.5)}`);
+  console.log(`    gateway delivered / in process, events/s   ${(m('gateway', 'eventsPerSecond') / m('inProcess', 'eventsPerSecond')).toFixed(2)}×`);
+}
+
 const only = process.argv.slice(2);
-const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay, f: trustCost, g: verifySpeed, h: conversionPerConvention };
+const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay, f: trustCost, g: verifySpeed, h: conversionPerConvention, i: gatewayThroughput };
 console.log(`otel-agent-audit benchmark — node ${process.version}, ${new Date().toISOString()}`);
 for (const [key, part] of Object.entries(parts)) if (only.length === 0 || only.includes(key)) await part();
