@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvField } from '../../../src/cli/csv.js';
 import { runCli } from '../../../src/cli/run-cli.js';
 import type { CliIo } from '../../../src/cli/cli-io.js';
 import { captureIo } from './cli-streams.js';
@@ -163,5 +164,13 @@ describe('export', () => {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).toContain('Examples:\n  $ otel-agent-audit export audit-trail.jsonl --format csv --output audit.csv\n');
+  });
+});
+
+describe('csvField', () => {
+  it('keeps a spreadsheet from evaluating a field: one that starts like a formula gets a leading quote, and is still quoted per RFC 4180', () => {
+    expect(csvField('=HYPERLINK("http://127.0.0.1/x","click")')).toBe(`"'=HYPERLINK(""http://127.0.0.1/x"",""click"")"`);
+    expect(['+1+1', '-2+3', '@SUM(A1)', '\tx', '\rx'].map(csvField)).toEqual(["'+1+1", "'-2+3", "'@SUM(A1)", "'\tx", `"'\rx"`]);
+    expect(['lookup_order', '27 in / 12 out tokens', 'a=b', ''].map(csvField)).toEqual(['lookup_order', '27 in / 12 out tokens', 'a=b', '']);
   });
 });
