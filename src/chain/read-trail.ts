@@ -10,6 +10,13 @@ import type { Readable } from 'node:stream';
 import type { StreamReport, TrailReport } from './trail-report.js';
 import { TrailVerifier, type VerifyTrailOptions } from './verify-trail.js';
 
+/**
+ * The longest line a trail reader takes, in UTF-16 units: far above any audit
+ * event (each text is cut to maxContentLength), so only damage or a file that
+ * is no trail reaches it; a longer line is skipped as unreadable, not held.
+ */
+export const MAX_TRAIL_LINE_CHARS = 64 * 1024 * 1024;
+
 /** Options of {@link verifyTrailSource}. */
 export interface VerifyTrailSourceOptions extends VerifyTrailOptions {
   /** What `'-'` reads. Default: `process.stdin`. */
@@ -62,21 +69,27 @@ async function trailFiles(source: string): Promise<string[]> {
 async function readLines(input: Readable, name: string, verifier: TrailVerifier): Promise<void> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
+  // A line past the bound is not held (memory stays bounded whatever the input): it is counted unreadable at its end.
+  let overlong = false;
   try {
     for await (const chunk of input) {
       const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
       let start = 0;
       for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        verifier.add(text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end));
+        if (overlong) verifier.addUnreadable();
+        else verifier.add(text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end));
+        overlong = false;
         start = end + 1;
       }
       rest = text.slice(start);
+      if (rest.length > MAX_TRAIL_LINE_CHARS) (overlong = true), (rest = '');
     }
   } catch (error) {
     throw new Error(`cannot read trail ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   rest += decoder.end();
-  if (rest !== '') verifier.add(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+  if (overlong) verifier.addUnreadable();
+  else if (rest !== '') verifier.add(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
 }
 
 /**

@@ -87,6 +87,12 @@ export class TrailVerifier {
     stream.add(chained.sequence, hash, chained.prevHash, chained.view, this.checkpoints);
   }
 
+  /** Counts a line that could not be read at all (longer than a reader takes): unreadable, as a line that is not JSON. */
+  addUnreadable(): void {
+    this.lines++;
+    this.unreadable++;
+  }
+
   /** The findings so far. */
   report(): TrailReport {
     const streams = new Map(this.streams);

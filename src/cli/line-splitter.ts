@@ -5,12 +5,16 @@
  * character split across two reads is not garbled.
  */
 import { StringDecoder } from 'node:string_decoder';
+import { MAX_TRAIL_LINE_CHARS } from '../chain/read-trail.js';
 
 /** One line, without its `\n` or `\r\n`. */
 export interface NumberedLine {
+  /** Empty for an `overlong` line. */
   text: string;
   /** 1-based. */
   number: number;
+  /** Longer than the splitter takes: its text was not kept (a malformed line for the reader). */
+  overlong?: true;
 }
 
 /**
@@ -25,10 +29,15 @@ export class LineSplitter {
   private decoder = new StringDecoder('utf8');
   private rest = '';
   private count = 0;
+  /** The line under way passed `maxLineChars`: its text is dropped until its newline. */
+  private overlong = false;
+
+  /** @param maxLineChars the longest line kept, in UTF-16 units; a longer one comes out `overlong`, so memory stays bounded. */
+  constructor(private readonly maxLineChars = MAX_TRAIL_LINE_CHARS) {}
 
   /** Whether a line without its newline is held (`tail` says so when it stops). */
   get holdsPartialLine(): boolean {
-    return this.rest !== '';
+    return this.rest !== '' || this.overlong;
   }
 
   /** The whole lines `chunk` completes. */
@@ -37,10 +46,14 @@ export class LineSplitter {
     const lines: NumberedLine[] = [];
     let start = 0;
     for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
-      lines.push({ text: withoutCarriageReturn(text.slice(start, end)), number: ++this.count });
+      lines.push(this.overlong ? this.overlongLine() : { text: withoutCarriageReturn(text.slice(start, end)), number: ++this.count });
       start = end + 1;
     }
     this.rest = text.slice(start);
+    if (this.rest.length > this.maxLineChars) {
+      this.overlong = true;
+      this.rest = '';
+    }
     return lines;
   }
 
@@ -48,7 +61,13 @@ export class LineSplitter {
   end(): NumberedLine | undefined {
     const text = this.rest + this.decoder.end();
     this.rest = '';
+    if (this.overlong) return this.overlongLine();
     return text === '' ? undefined : { text: withoutCarriageReturn(text), number: ++this.count };
+  }
+
+  private overlongLine(): NumberedLine {
+    this.overlong = false;
+    return { text: '', number: ++this.count, overlong: true };
   }
 
   /** Forgets everything: the file was truncated or replaced, and is read again from its start. */
@@ -56,6 +75,7 @@ export class LineSplitter {
     this.decoder = new StringDecoder('utf8');
     this.rest = '';
     this.count = 0;
+    this.overlong = false;
   }
 }
 

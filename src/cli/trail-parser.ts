@@ -21,6 +21,10 @@ export class TrailParser {
 
   /** The event on `line`, or `undefined` for a blank line, an agent line, or a malformed line (counted). */
   parse(line: NumberedLine): TrailEvent | undefined {
+    if (line.overlong) {
+      this.malformed.add(line.number);
+      return undefined;
+    }
     if (line.text.trim() === '') return undefined;
     let value: unknown;
     try {

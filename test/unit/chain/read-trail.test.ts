@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatTrailReport, verifyTrailSource } from '../../../src/chain/read-trail.js';
+import { formatTrailReport, MAX_TRAIL_LINE_CHARS, verifyTrailSource } from '../../../src/chain/read-trail.js';
 import { verifyTrail } from '../../../src/chain/verify-trail.js';
 import { chainedEvents, editLine, indexOfSequence, linesOf } from './trail-fixtures.js';
 
@@ -31,6 +31,19 @@ describe('verifyTrailSource', () => {
     const report = await verifyTrailSource(folder);
     expect(report).toMatchObject({ ok: true, events: lines.length, lines: lines.length });
     expect(report.streams[0]!.outOfOrderLines).toBe(0);
+  });
+
+  it('skips a line longer than MAX_TRAIL_LINE_CHARS as unreadable without holding it, and reads the lines around it', async () => {
+    // Chunks of 1 MiB, as a file is read: the line never sits in memory whole.
+    const chunk = 'x'.repeat(1024 * 1024);
+    const overlong = Math.ceil(MAX_TRAIL_LINE_CHARS / chunk.length) + 1;
+    const input = Readable.from((function* () {
+      yield `${lines.slice(0, 5).join('\n')}\n`;
+      for (let i = 0; i < overlong; i++) yield chunk;
+      yield `\n${lines.slice(5).join('\n')}\n`;
+    })());
+    const report = await verifyTrailSource('-', { stdin: input });
+    expect(report).toMatchObject({ ok: true, events: lines.length, unreadableLines: 1, lines: lines.length + 1 });
   });
 
   it("reads stdin for '-'", async () => {
