@@ -68,28 +68,40 @@ async function trailFiles(source: string): Promise<string[]> {
  */
 async function readLines(input: Readable, name: string, verifier: TrailVerifier): Promise<void> {
   const decoder = new StringDecoder('utf8');
-  let rest = '';
-  // A line past the bound is not held (memory stays bounded whatever the input): it is counted unreadable at its end.
+  // The line under way, as the pieces it came in, joined at its newline (a rest joined and searched again at
+  // each chunk would be quadratic in the line's length). Past the bound it is not held: counted unreadable at its end.
+  let parts: string[] = [];
+  let held = 0;
   let overlong = false;
+  const hold = (piece: string): void => {
+    if (piece === '' || overlong) return;
+    parts.push(piece);
+    held += piece.length;
+    if (held > MAX_TRAIL_LINE_CHARS) (overlong = true), (parts = []), (held = 0);
+  };
+  const lineEndingWith = (tail: string): void => {
+    if (overlong) verifier.addUnreadable();
+    else {
+      const line = held === 0 ? tail : parts.join('') + tail;
+      verifier.add(line.endsWith('\r') ? line.slice(0, -1) : line);
+    }
+    (parts = []), (held = 0), (overlong = false);
+  };
   try {
     for await (const chunk of input) {
-      const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
       let start = 0;
       for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        if (overlong) verifier.addUnreadable();
-        else verifier.add(text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end));
-        overlong = false;
+        lineEndingWith(text.slice(start, end));
         start = end + 1;
       }
-      rest = text.slice(start);
-      if (rest.length > MAX_TRAIL_LINE_CHARS) (overlong = true), (rest = '');
+      hold(start === 0 ? text : text.slice(start));
     }
   } catch (error) {
     throw new Error(`cannot read trail ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  rest += decoder.end();
-  if (overlong) verifier.addUnreadable();
-  else if (rest !== '') verifier.add(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+  hold(decoder.end());
+  if (held > 0 || overlong) lineEndingWith('');
 }
 
 /**

@@ -27,7 +27,9 @@ export interface NumberedLine {
  */
 export class LineSplitter {
   private decoder = new StringDecoder('utf8');
-  private rest = '';
+  /** The line under way, as the pieces it came in: joined once, at its newline (searching a joined rest again at each chunk would be quadratic). */
+  private parts: string[] = [];
+  private held = 0;
   private count = 0;
   /** The line under way passed `maxLineChars`: its text is dropped until its newline. */
   private overlong = false;
@@ -37,45 +39,59 @@ export class LineSplitter {
 
   /** Whether a line without its newline is held (`tail` says so when it stops). */
   get holdsPartialLine(): boolean {
-    return this.rest !== '' || this.overlong;
+    return this.held > 0 || this.overlong;
   }
 
   /** The whole lines `chunk` completes. */
   push(chunk: Buffer | string): NumberedLine[] {
-    const text = this.rest + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     const lines: NumberedLine[] = [];
     let start = 0;
-    for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
-      lines.push(this.overlong ? this.overlongLine() : { text: withoutCarriageReturn(text.slice(start, end)), number: ++this.count });
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      lines.push(this.lineEndingWith(text.slice(start, end)));
       start = end + 1;
     }
-    this.rest = text.slice(start);
-    if (this.rest.length > this.maxLineChars) {
-      this.overlong = true;
-      this.rest = '';
-    }
+    this.hold(start === 0 ? text : text.slice(start));
     return lines;
   }
 
   /** The last line when the input ended without a newline (a whole file read to its end). */
   end(): NumberedLine | undefined {
-    const text = this.rest + this.decoder.end();
-    this.rest = '';
-    if (this.overlong) return this.overlongLine();
-    return text === '' ? undefined : { text: withoutCarriageReturn(text), number: ++this.count };
-  }
-
-  private overlongLine(): NumberedLine {
-    this.overlong = false;
-    return { text: '', number: ++this.count, overlong: true };
+    this.hold(this.decoder.end());
+    return this.held > 0 || this.overlong ? this.lineEndingWith('') : undefined;
   }
 
   /** Forgets everything: the file was truncated or replaced, and is read again from its start. */
   reset(): void {
     this.decoder = new StringDecoder('utf8');
-    this.rest = '';
+    this.parts = [];
+    this.held = 0;
     this.count = 0;
     this.overlong = false;
+  }
+
+  private hold(piece: string): void {
+    if (piece === '' || this.overlong) return;
+    this.parts.push(piece);
+    this.held += piece.length;
+    if (this.held > this.maxLineChars) {
+      this.overlong = true;
+      this.parts = [];
+      this.held = 0;
+    }
+  }
+
+  /** The line the held pieces and `tail` make. */
+  private lineEndingWith(tail: string): NumberedLine {
+    const number = ++this.count;
+    if (this.overlong) {
+      this.overlong = false;
+      return { text: '', number, overlong: true };
+    }
+    const text = this.held === 0 ? tail : this.parts.join('') + tail;
+    this.parts = [];
+    this.held = 0;
+    return { text: withoutCarriageReturn(text), number };
   }
 }
 

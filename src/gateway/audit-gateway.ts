@@ -16,7 +16,7 @@ import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 import { bearerCheck } from './bearer-auth.js';
 import { GatewayPipeline } from './gateway-pipeline.js';
 import { verdictOf } from './export-verdict.js';
-import { startOtlpGrpcServer, type OtlpGrpcServer } from './otlp-grpc-server.js';
+import type { OtlpGrpcServer } from './otlp-grpc-server.js';
 import { sendOtlpFailure, sendOtlpSuccess } from './otlp-answer.js';
 import { decodeOtlpLogs, decodeOtlpTraces, otlpEncodingOf, OtlpRequestError, type OtlpEncoding } from './otlp-request.js';
 import { readBody } from './read-body.js';
@@ -90,6 +90,9 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
   const { maxBacklogEvents = 100_000, retryAfterSeconds = 5, ...audit } = rest;
   for (const [name, value] of Object.entries({ maxBodyBytes, maxBacklogEvents })) {
     if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  for (const [name, value] of Object.entries({ port, grpcPort })) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0 || value > 65535)) throw new TypeError(`${name} must be an integer from 0 to 65535, got ${String(value)}`);
   }
   if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 0) throw new TypeError(`retryAfterSeconds must be a non-negative integer, got ${String(retryAfterSeconds)}`);
   const notify = onWarning ?? ((message: string) => log.warn(message));
@@ -166,7 +169,6 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
     sendOtlpFailure(res, verdict.kind === 'too-large' ? 413 : 500, encoding, verdict.message);
   }
 
-
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -182,6 +184,8 @@ export async function startAuditGateway(options: AuditGatewayOptions = {}): Prom
   let grpc: OtlpGrpcServer | undefined;
   if (grpcPort !== undefined) {
     try {
+      // Loaded only when asked for: an HTTP-only gateway does not load @grpc/grpc-js.
+      const { startOtlpGrpcServer } = await import('./otlp-grpc-server.js');
       grpc = await startOtlpGrpcServer(host, grpcPort, { pipeline, limits, metrics, refuse, maxBodyBytes, closing: () => closing });
     } catch (error) {
       await new Promise<void>((resolve) => server.close(() => resolve()));

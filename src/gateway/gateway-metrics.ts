@@ -10,10 +10,11 @@ import type { AuditStats } from '../pipeline/audit-stats.js';
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 const PREFIX = 'otel_agent_audit_gateway_';
-/** Routes named in the `route` label; anything else is `other`, so a scanner cannot grow the series without bound. */
-/** The gRPC methods, as the `route` label names them. */
+/** The gRPC trace method, as the `route` label names it. */
 export const GRPC_TRACES_ROUTE = 'grpc:TraceService/Export';
+/** The gRPC logs method, as the `route` label names it. */
 export const GRPC_LOGS_ROUTE = 'grpc:LogsService/Export';
+/** Routes named in the `route` label; anything else is `other`, so a scanner cannot grow the series without bound. */
 const ROUTES: ReadonlySet<string> = new Set(['/v1/traces', '/v1/logs', '/healthz', '/readyz', '/metrics', GRPC_TRACES_ROUTE, GRPC_LOGS_ROUTE]);
 
 /** What the pipeline reports, plus what the gateway received. */

@@ -27,10 +27,15 @@ const EMPTY_RESPONSE = Buffer.alloc(0);
 /** How long calls in flight get to finish at close before they are cut. */
 const CLOSE_GRACE_MILLIS = 5_000;
 
+/** Calls one HTTP/2 connection may have open at once (OTLP senders make one or a few at a time). */
+const MAX_CONCURRENT_STREAMS = 8;
+
+/** Messages pass as they are: decoding is ours (otlp-request.ts), with our errors. */
 const bytes = (value: Buffer): Buffer => value;
 
 /** One unary method whose messages stay bytes: decoding is ours, with our errors. */
 function exportMethod(path: string): ServiceDefinition[string] {
+  // originalName: the method's name in camelCase, as grpc-js's generated clients call it.
   return { path, requestStream: false, responseStream: false, requestSerialize: bytes, requestDeserialize: bytes, responseSerialize: bytes, responseDeserialize: bytes, originalName: 'export' };
 }
 
@@ -69,7 +74,10 @@ interface Failure {
  * const grpc = await startOtlpGrpcServer('127.0.0.1', 4317, context);
  */
 export async function startOtlpGrpcServer(host: string, port: number, context: OtlpGrpcContext): Promise<OtlpGrpcServer> {
-  const server = new Server({ 'grpc.max_receive_message_length': context.maxBodyBytes });
+  // grpc-js hands a unary call over only once its whole message is in: the
+  // key and back-pressure are judged then, so the streams one connection may
+  // hold at once are few, bounding that memory per connection.
+  const server = new Server({ 'grpc.max_receive_message_length': context.maxBodyBytes, 'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS });
   server.addService(TRACE_SERVICE, { Export: unaryHandler(GRPC_TRACES_ROUTE, context, (body) => exportSpans(body, context)) });
   server.addService(LOGS_SERVICE, { Export: unaryHandler(GRPC_LOGS_ROUTE, context, (body) => exportLogRecords(body, context)) });
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

@@ -134,6 +134,9 @@ export class AuditSpanExporter implements SpanExporter {
    * No backend: the processor in front only stamps spans (session, agent,
    * recording policy) for the app's own exporter to carry to a gateway, and
    * converts nothing.
+   *
+   * @example
+   * new AuditSpanExporter({ backends: [] }).stampsOnly; // true
    */
   get stampsOnly(): boolean {
     return this.pipelines.length === 0;

@@ -194,7 +194,7 @@ describe('three gateways behind trace-id routing', () => {
       program(async (n) => {
         if (n === 20) {
           // Killed only once it has answered for a few sessions' spans: those must survive.
-          while (killedLedger.acknowledged.size < 12) await sleep(5);
+          await expect.poll(() => killedLedger.acknowledged.size, { timeout: 15_000, interval: 5 }).toBeGreaterThanOrEqual(12);
           acknowledgedBeforeKill = killedLedger.acknowledged.size;
           await gateways[KILLED]!.kill9();
         }

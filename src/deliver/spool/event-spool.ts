@@ -79,6 +79,8 @@ interface SavedCursors {
   readonly cursors: Record<string, number>;
   /** `headOf` the last event committed. */
   readonly head?: unknown;
+  /** The spool position of the event `head` was taken from: which of it and the segments' newest record is newer. */
+  readonly headPosition?: number;
   /** Saved by `close()`: the owner stopped, it did not die. */
   readonly clean?: true;
 }
@@ -91,6 +93,7 @@ export class EventSpool implements FeedSource {
   /** The previous owner's `head`, when it did not close the spool (it died). */
   private headLeftBehind: unknown;
   private head: unknown;
+  private headPosition: number | undefined;
   /** The head of the last cursors save. */
   private headSaved: unknown;
   private readonly sessions: OpenSessions;
@@ -136,7 +139,10 @@ export class EventSpool implements FeedSource {
           // The session ledger follows what a commit is done with, never what is only buffered.
           this.sessions.observe(entries.map((e) => e.event));
           const last = entries[entries.length - 1];
-          if (last !== undefined && config.headOf) this.head = headOrUndefined(config.headOf, last.event);
+          if (last !== undefined && config.headOf) {
+            this.head = headOrUndefined(config.headOf, last.event);
+            this.headPosition = last.position;
+          }
           if (error) this.writeFailed(failed, error);
         },
         onCommitDone: () => {
@@ -155,7 +161,12 @@ export class EventSpool implements FeedSource {
         const event = eventFromJson(payload);
         return event === undefined ? undefined : headOrUndefined(headOf, event);
       });
-      if (committed !== undefined) this.headLeftBehind = this.head = committed;
+      // Records delivered before their commit are not written: a saved head past the segments' newest record is the newer one.
+      const savedPosition = typeof saved?.headPosition === 'number' ? saved.headPosition : -1;
+      if (committed !== undefined && committed.position > savedPosition) {
+        this.headLeftBehind = this.head = committed.value;
+        this.headPosition = committed.position;
+      }
     }
   }
 
@@ -357,7 +368,7 @@ export class EventSpool implements FeedSource {
   private saveCursors(clean = false): void {
     const cursors: Record<string, number> = { ...this.savedCursors };
     for (const feed of this.feeds) cursors[feed.key] = feed.cursor.position;
-    this.cursorFile.save({ cursors, ...(this.head !== undefined && { head: this.head }), ...(clean && { clean: true }) });
+    this.cursorFile.save({ cursors, ...(this.head !== undefined && { head: this.head, headPosition: this.headPosition }), ...(clean && { clean: true }) });
     this.headSaved = this.head;
   }
 

@@ -8,19 +8,20 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Segment } from './segment-log.js';
-import { decodeRecord } from './spool-record.js';
+import { decodeRecord, type SpoolRecord } from './spool-record.js';
 
 /**
- * The newest intact record of `segments` (oldest first) that `take` gives a
- * value for, newest segment first; undefined when none does. Reads one
+ * The value `take` gives for the newest intact record of `segments` (oldest
+ * first) it gives one for, with that record's spool position; undefined when
+ * it gives none. Reads one
  * segment at a time (at most 8 MiB), synchronously: it runs once, when a
  * spool left by a dead process is opened. Each record is checked (CRC); only
  * those from the newest back to the first taken are parsed.
  *
  * @example
- * newestRecordValue(log.segments, (payload) => headOf(JSON.parse(payload.toString())));
+ * newestRecordValue(log.segments, (payload) => headOf(JSON.parse(payload.toString()))); // { value, position }
  */
-export function newestRecordValue<T>(segments: readonly Segment[], take: (payload: Buffer) => T | undefined): T | undefined {
+export function newestRecordValue<T>(segments: readonly Segment[], take: (payload: Buffer) => T | undefined): { readonly value: T; readonly position: number } | undefined {
   for (let i = segments.length - 1; i >= 0; i--) {
     const segment = segments[i]!;
     if (segment.committedBytes === 0) continue;
@@ -30,13 +31,13 @@ export function newestRecordValue<T>(segments: readonly Segment[], take: (payloa
     } catch {
       continue; // unreadable: its records are counted as damaged when a feed reads them
     }
-    const payloads: Buffer[] = [];
+    const records: SpoolRecord[] = [];
     for (let step = decodeRecord(bytes, 0); step.kind === 'record' || step.kind === 'corrupt'; step = decodeRecord(bytes, step.end)) {
-      if (step.kind === 'record') payloads.push(step.record.payload);
+      if (step.kind === 'record') records.push(step.record);
     }
-    for (let j = payloads.length - 1; j >= 0; j--) {
-      const value = take(payloads[j]!);
-      if (value !== undefined) return value;
+    for (let j = records.length - 1; j >= 0; j--) {
+      const value = take(records[j]!.payload);
+      if (value !== undefined) return { value, position: records[j]!.position };
     }
   }
   return undefined;

@@ -28,7 +28,7 @@ describe('newestRecordValue', () => {
     const torn = encodeRecord(2003, 0, Buffer.from('{"seq":99}')).subarray(0, 20);
     const segments = [segment(dir, 1, [{ seq: 1 }, { seq: 2 }]), segment(dir, 2, [{ seq: 3 }, { seq: 4 }], torn)];
 
-    expect(newestRecordValue(segments, sequenceOf)).toBe(4);
+    expect(newestRecordValue(segments, sequenceOf)).toEqual({ value: 4, position: 2001 });
   });
 
   it('goes back past records `take` gives nothing for, and past empty or missing segments', () => {
@@ -37,7 +37,7 @@ describe('newestRecordValue', () => {
     const missing: Segment = { number: 4, path: join(dir, 'gone.log'), committedBytes: 10, records: undefined };
     const segments = [segment(dir, 1, [{ seq: 1 }, { seq: 2 }]), segment(dir, 2, [unchained]), missing, segment(dir, 5, [])];
 
-    expect(newestRecordValue(segments, sequenceOf)).toBe(2);
+    expect(newestRecordValue(segments, sequenceOf)).toEqual({ value: 2, position: 1001 });
   });
 
   it('is undefined when no record is taken', () => {
