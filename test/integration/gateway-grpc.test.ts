@@ -10,29 +10,12 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, onTestFinished } from 'vitest';
 import { startAuditGateway, type AuditGatewayOptions } from '../../src/gateway/audit-gateway.js';
 import { withSession, withToolCall } from '../../src/index.js';
-import type { AuditBackend } from '../../src/model/audit-backend.js';
-import type { DeliveryOutcome } from '../../src/model/delivery-outcome.js';
+import { heldBackend } from '../support/held-backend.js';
 import { it } from '../support/audit-test.js';
 import { FAST_RETRY, freshSpoolDir, type TestTracing } from '../support/tracing.js';
 
 const TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const LOGS = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
-
-/** A backend that takes nothing until the test ends: what is sent stays behind. */
-function heldBackend(): AuditBackend & { release(): void } {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  return {
-    name: 'held',
-    maxBatchSize: 100,
-    release,
-    async send(): Promise<DeliveryOutcome> {
-      await released;
-      return { kind: 'delivered' };
-    },
-    async shutdown() {},
-  };
-}
 
 async function startGateway(options: AuditGatewayOptions = {}) {
   const backend = heldBackend();
