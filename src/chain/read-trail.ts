@@ -2,20 +2,15 @@
  * Verifying a trail where it lies (a file, a folder of files, stdin), and
  * the report as text for a terminal.
  */
-import { StringDecoder } from 'node:string_decoder';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { StreamReport, TrailReport } from './trail-report.js';
+import { LineSplitter, type NumberedLine } from './line-splitter.js';
 import { TrailVerifier, type VerifyTrailOptions } from './verify-trail.js';
 
-/**
- * The longest line a trail reader takes, in UTF-16 units: far above any audit
- * event (each text is cut to maxContentLength), so only damage or a file that
- * is no trail reaches it; a longer line is skipped as unreadable, not held.
- */
-export const MAX_TRAIL_LINE_CHARS = 64 * 1024 * 1024;
+export { MAX_TRAIL_LINE_CHARS } from './line-splitter.js';
 
 /** Options of {@link verifyTrailSource}. */
 export interface VerifyTrailSourceOptions extends VerifyTrailOptions {
@@ -61,47 +56,17 @@ async function trailFiles(source: string): Promise<string[]> {
   return names.map((name) => join(source, name));
 }
 
-/**
- * Feeds `input` to the verifier line by line. Chunks are split by hand, not
- * through node:readline, which costs a third of the whole verification on
- * short lines; a `\r\n` end (split across chunks or not) is one line end.
- */
+/** Feeds `input` to the verifier line by line; a line past the reader's bound is counted unreadable, never held. */
 async function readLines(input: Readable, name: string, verifier: TrailVerifier): Promise<void> {
-  const decoder = new StringDecoder('utf8');
-  // The line under way, as the pieces it came in, joined at its newline (a rest joined and searched again at
-  // each chunk would be quadratic in the line's length). Past the bound it is not held: counted unreadable at its end.
-  let parts: string[] = [];
-  let held = 0;
-  let overlong = false;
-  const hold = (piece: string): void => {
-    if (piece === '' || overlong) return;
-    parts.push(piece);
-    held += piece.length;
-    if (held > MAX_TRAIL_LINE_CHARS) (overlong = true), (parts = []), (held = 0);
-  };
-  const lineEndingWith = (tail: string): void => {
-    if (overlong) verifier.addUnreadable();
-    else {
-      const line = held === 0 ? tail : parts.join('') + tail;
-      verifier.add(line.endsWith('\r') ? line.slice(0, -1) : line);
-    }
-    (parts = []), (held = 0), (overlong = false);
-  };
+  const lines = new LineSplitter();
+  const add = (line: NumberedLine): void => (line.overlong ? verifier.addUnreadable() : verifier.add(line.text));
   try {
-    for await (const chunk of input) {
-      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-      let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        lineEndingWith(text.slice(start, end));
-        start = end + 1;
-      }
-      hold(start === 0 ? text : text.slice(start));
-    }
+    for await (const chunk of input) for (const line of lines.push(chunk as Buffer | string)) add(line);
   } catch (error) {
     throw new Error(`cannot read trail ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  hold(decoder.end());
-  if (held > 0 || overlong) lineEndingWith('');
+  const last = lines.end();
+  if (last !== undefined) add(last);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { CliIo } from './cli-io.js';
-import { LineSplitter, type NumberedLine } from './line-splitter.js';
+import { LineSplitter, type NumberedLine } from '../chain/line-splitter.js';
 import type { TrailEvent } from './trail-event.js';
 import type { TrailParser } from './trail-parser.js';
 

@@ -7,7 +7,7 @@ import { eventLine } from './event-line.js';
 import { EXIT_OK } from './exit-codes.js';
 import { filterOf, trailReadingCommand, type FilterFlags } from './filter-options.js';
 import { followFile } from './follow-file.js';
-import { LineSplitter, type NumberedLine } from './line-splitter.js';
+import { LineSplitter, type NumberedLine } from '../chain/line-splitter.js';
 import { trailName } from './read-trail-events.js';
 import { untilStopped } from './stop-request.js';
 import { styleFor, type TerminalStyle } from './terminal-style.js';

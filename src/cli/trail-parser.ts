@@ -4,7 +4,7 @@
  * that hold no event.
  */
 import { MalformedLines } from './malformed-lines.js';
-import type { NumberedLine } from './line-splitter.js';
+import type { NumberedLine } from '../chain/line-splitter.js';
 import { toTrailRecord, type TrailEvent } from './trail-event.js';
 
 /**

@@ -88,11 +88,14 @@ async function inProcessTrail(install: TracingInstaller): Promise<AuditEvent[]> 
   return backend.events();
 }
 
+/** The port of the gateway's gRPC listener (it listens on 127.0.0.1 here). */
+const grpcPortOf = (gateway: AuditGateway): string => gateway.grpcAddress!.slice(gateway.grpcAddress!.lastIndexOf(':') + 1);
+
 const EXPORTERS = {
   protobuf: ({ url }: AuditGateway) => ({ traces: new ProtobufTraceExporter({ url: `${url}/v1/traces` }), logs: new ProtobufLogExporter({ url: `${url}/v1/logs` }) }),
   'json with gzip': ({ url }: AuditGateway) => ({ traces: new JsonTraceExporter({ url: `${url}/v1/traces`, compression: CompressionAlgorithm.GZIP }), logs: new JsonLogExporter({ url: `${url}/v1/logs`, compression: CompressionAlgorithm.GZIP }) }),
   // What the Collector's loadbalancing exporter sends: OTLP/gRPC, here gzip-compressed as well.
-  'grpc with gzip': ({ grpcAddress }: AuditGateway) => ({ traces: new GrpcTraceExporter({ url: `http://${grpcAddress}`, compression: CompressionAlgorithm.GZIP }), logs: new GrpcLogExporter({ url: `http://${grpcAddress}`, compression: CompressionAlgorithm.GZIP }) }),
+  'grpc with gzip': (gateway: AuditGateway) => ({ traces: new GrpcTraceExporter({ url: `http://127.0.0.1:${grpcPortOf(gateway)}`, compression: CompressionAlgorithm.GZIP }), logs: new GrpcLogExporter({ url: `http://127.0.0.1:${grpcPortOf(gateway)}`, compression: CompressionAlgorithm.GZIP }) }),
 };
 
 describe('the audit gateway', () => {

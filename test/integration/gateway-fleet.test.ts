@@ -18,16 +18,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, onTestFinished } from 'vitest';
 import { AUDIT_SEQUENCE_NUMBER, AUDIT_SEQUENCE_PREV_HASH, AUDIT_STREAM_ID, CHECKPOINT_NAME } from '../../src/chain/chain-fields.js';
 import { formatTrailReport, verifyTrailSource, withLLMCall, withSession, withToolCall } from '../../src/index.js';
 import { startAuditReceiver, type AuditReceiver } from '../../src/receiver/index.js';
 import type { StoredAuditEvent } from '../../src/receiver/stored-event.js';
-import { it, type TracingInstaller } from '../support/audit-test.js';
+import { it } from '../support/audit-test.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { endpointOfTrace, traceIdRouting } from '../support/trace-id-routing.js';
-import { sequenceIds } from '../support/trail-comparison.js';
+import { runOnce } from '../support/trail-comparison.js';
 
 const RESOURCE = resourceFromAttributes({ 'service.name': 'support-bot' });
 const DECLINED = Object.assign(new Error('card declined'), { code: 'card_declined' });
@@ -76,17 +75,6 @@ async function startGateways(count: number, receiver: AuditReceiver): Promise<{ 
   return { gateways, spoolDirs };
 }
 
-/** Runs `program` on a provider whose spans go out through `processors`, then flushes them (through the exporters' retries). */
-async function run(install: TracingInstaller, processors: SpanProcessor[], program: () => Promise<void>): Promise<void> {
-  const tracing = install.tracing(processors, { resource: RESOURCE, idGenerator: sequenceIds() });
-  try {
-    await program();
-    await tracing.provider.forceFlush();
-  } finally {
-    await tracing.close();
-  }
-}
-
 /** An event as two runs can agree on it: without the receiver's ids, the clock, and the chain's numbers (which depend on how events were spread over streams). */
 function comparable(event: StoredAuditEvent): unknown {
   const { id: _id, agent_id: _agent, timestamp: _time, payload, ...rest } = event;
@@ -131,13 +119,13 @@ describe('three gateways behind trace-id routing', () => {
     const single = await receiverWithTrail();
     const one = await startGateways(1, single.receiver);
     const oneRouting = traceIdRouting(one.gateways.map((g) => g.url), { scheduledDelayMillis: 600_000 });
-    await run(install, oneRouting.processors, () => program(() => Promise.all(oneRouting.processors.map((p) => p.forceFlush())).then(() => undefined)));
+    await runOnce(install, oneRouting.processors, RESOURCE, () => program(() => Promise.all(oneRouting.processors.map((p) => p.forceFlush())).then(() => undefined)));
     expect(await Promise.all(one.gateways.map((g) => g.stop()))).toEqual([0]);
 
     const fleet = await receiverWithTrail();
     const three = await startGateways(3, fleet.receiver);
     const routing = traceIdRouting(three.gateways.map((g) => g.url), { scheduledDelayMillis: 600_000 });
-    await run(install, routing.processors, () => program(() => Promise.all(routing.processors.map((p) => p.forceFlush())).then(() => undefined)));
+    await runOnce(install, routing.processors, RESOURCE, () => program(() => Promise.all(routing.processors.map((p) => p.forceFlush())).then(() => undefined)));
     expect(await Promise.all(three.gateways.map((g) => g.stop()))).toEqual([0, 0, 0]);
 
     // Every gateway took a share of the traces.
@@ -179,7 +167,7 @@ describe('three gateways behind trace-id routing', () => {
 
     const single = await receiverWithTrail();
     const one = await startGateways(1, single.receiver);
-    await run(install, traceIdRouting(one.gateways.map((g) => g.url)).processors, () => program(async () => undefined));
+    await runOnce(install, traceIdRouting(one.gateways.map((g) => g.url)).processors, RESOURCE, () => program(async () => undefined));
     await Promise.all(one.gateways.map((g) => g.stop()));
     const expected = distinctTrail(single.receiver.events());
     expect(expected.size).toBe(SESSIONS * EVENTS_PER_SESSION);
@@ -190,7 +178,7 @@ describe('three gateways behind trace-id routing', () => {
     const routing = traceIdRouting(gateways.map((g) => g.url), { timeoutMillis: 20_000 });
     const killedLedger = routing.ledgers[KILLED]!;
     let acknowledgedBeforeKill = 0;
-    await run(install, routing.processors, () =>
+    await runOnce(install, routing.processors, RESOURCE, () =>
       program(async (n) => {
         if (n === 20) {
           // Killed only once it has answered for a few sessions' spans: those must survive.

@@ -19,7 +19,7 @@ import type { AuditEvent } from '../../src/model/audit-event.js';
 import { it, type TracingInstaller } from '../support/audit-test.js';
 import { recordingBackend } from '../support/recording-backend.js';
 import { FAST_RETRY, freshSpoolDir } from '../support/tracing.js';
-import { comparableTrail, sequenceIds } from '../support/trail-comparison.js';
+import { comparableTrail, runOnce } from '../support/trail-comparison.js';
 
 const RESOURCE = resourceFromAttributes({ 'service.name': 'support-bot' });
 const PLANTED_KEY = 'sk-proj-stamponly0123456789abcdefghijklmnop';
@@ -45,15 +45,8 @@ async function agentRun(): Promise<void> {
   });
 }
 
-async function run(install: TracingInstaller, processors: SpanProcessor[]): Promise<void> {
-  const tracing = install.tracing(processors, { resource: RESOURCE, idGenerator: sequenceIds() });
-  try {
-    await agentRun();
-    await tracing.provider.forceFlush();
-  } finally {
-    await tracing.close();
-  }
-}
+/** The agent's run on a provider with `processors`. */
+const run = (install: TracingInstaller, processors: SpanProcessor[]): Promise<void> => runOnce(install, processors, RESOURCE, agentRun);
 
 /** The gateway's trail when the app runs `processors` in front of `exporterFor(gateway url)`; the gateway's own redaction is off, so only the app's can hide a secret. */
 async function gatewayTrail(install: TracingInstaller, stampOnly: boolean): Promise<AuditEvent[]> {

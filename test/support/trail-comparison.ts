@@ -4,7 +4,9 @@
  * sequence per run, and events compared without what two runs cannot share
  * (the clock) or what depends on the order events were chained in.
  */
-import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
+import type { IdGenerator, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { TracingInstaller } from './audit-test.js';
 import { AUDIT_SEQUENCE_NUMBER, AUDIT_SEQUENCE_PREV_HASH, AUDIT_STREAM_ID, CHECKPOINT_NAME } from '../../src/chain/chain-fields.js';
 import type { AuditEvent } from '../../src/model/audit-event.js';
 
@@ -15,6 +17,21 @@ export function sequenceIds(): IdGenerator {
     generateTraceId: () => (++n).toString(16).padStart(32, '0'),
     generateSpanId: () => (++n).toString(16).padStart(16, '0'),
   };
+}
+
+/**
+ * One run of `program` on a fresh provider with `processors`, `resource` and
+ * the id sequence of {@link sequenceIds}; its spans flushed (through the
+ * exporters' retries) before the provider closes.
+ */
+export async function runOnce(install: TracingInstaller, processors: SpanProcessor[], resource: Resource, program: () => Promise<void>): Promise<void> {
+  const tracing = install.tracing(processors, { resource, idGenerator: sequenceIds() });
+  try {
+    await program();
+    await tracing.provider.forceFlush();
+  } finally {
+    await tracing.close();
+  }
 }
 
 /** An event without its timestamp, its duration, and its hash-chain fields. */

@@ -25,6 +25,8 @@ interface Measured {
  */
 export class MeasuredRecords {
   private readonly records = new WeakMap<AuditEvent, Measured>();
+  /** Whether anything was ever measured: a spool no fit check uses (the in-process path) skips the lookups on each append and write. */
+  private measuring = false;
 
   /** What the records of `events` take in a segment (header and UTF-8 payload), measuring each once. */
   bytesOf(events: readonly AuditEvent[]): number {
@@ -35,12 +37,12 @@ export class MeasuredRecords {
 
   /** The measured size of `event`'s record, when it was measured. */
   sizeOf(event: AuditEvent): number | undefined {
-    return this.records.get(event)?.bytes;
+    return this.measuring ? this.records.get(event)?.bytes : undefined;
   }
 
   /** The record payload to write for `event`: the one measured (then forgotten), else serialized now. */
   payload(event: AuditEvent): string {
-    const measured = this.records.get(event);
+    const measured = this.measuring ? this.records.get(event) : undefined;
     if (measured === undefined) return recordPayload(event);
     this.records.delete(event);
     return measured.json;
@@ -49,6 +51,7 @@ export class MeasuredRecords {
   private measure(event: AuditEvent): Measured {
     let measured = this.records.get(event);
     if (measured === undefined) {
+      this.measuring = true;
       const json = recordPayload(event);
       measured = { json, bytes: RECORD_HEADER_BYTES + Buffer.byteLength(json) };
       this.records.set(event, measured);

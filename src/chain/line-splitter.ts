@@ -5,7 +5,13 @@
  * character split across two reads is not garbled.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { MAX_TRAIL_LINE_CHARS } from '../chain/read-trail.js';
+
+/**
+ * The longest line a trail reader takes, in UTF-16 units: far above any audit
+ * event (each text is cut to maxContentLength), so only damage or a file that
+ * is no trail reaches it; a longer line is skipped as unreadable, not held.
+ */
+export const MAX_TRAIL_LINE_CHARS = 64 * 1024 * 1024;
 
 /** One line, without its `\n` or `\r\n`. */
 export interface NumberedLine {

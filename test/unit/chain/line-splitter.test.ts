@@ -1,7 +1,7 @@
 // LineSplitter: whole numbered lines out of chunks, with memory bounded by
 // the longest line it keeps.
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../../src/cli/line-splitter.js';
+import { LineSplitter } from '../../../src/chain/line-splitter.js';
 import { TrailParser } from '../../../src/cli/trail-parser.js';
 
 describe('LineSplitter', () => {
