@@ -1,5 +1,8 @@
 // An app that already runs the OpenTelemetry NodeSDK with an OTLP exporter
 // adds audit export beside it: one more span processor, nothing replaced.
+// It runs on either SDK line: `@opentelemetry/sdk-trace` (2.9+ and 3.x) has
+// the processors, which take `{ exporter }` (SDK 2.x's sdk-trace-base takes
+// the exporter itself: new BatchSpanProcessor(exporter)).
 //
 //   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 \
 //   SECUREAGENTICS_API_KEY=dev SECUREAGENTICS_BASE_URL=http://127.0.0.1:8787 \
@@ -7,13 +10,13 @@
 import { trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { auditSpanProcessor, withLLMCall, withSession } from 'otel-agent-audit';
 
 const audit = auditSpanProcessor(); // Secureagentics, configured from SECUREAGENTICS_* env vars
 const sdk = new NodeSDK({
   serviceName: 'existing-app',
-  spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter()), audit],
+  spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }), audit],
 });
 sdk.start();
 

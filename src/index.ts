@@ -20,6 +20,7 @@ export type { SetupAuditOptions, AuditHandle, OtlpOptions } from './setup/setup-
 export { auditSpanProcessor, AuditSpanProcessor } from './pipeline/audit-span-processor.js';
 export type { AuditProcessorOptions } from './pipeline/audit-span-processor.js';
 export { auditLogRecordProcessor } from './pipeline/audit-log-record-processor.js';
+export type { AuditLogRecordProcessor, EmittedLogRecord } from './pipeline/emitted-log-record.js';
 export type { LogContentTarget, LogContentIntake } from './pipeline/log-content-intake.js';
 export { AuditSpanExporter } from './pipeline/audit-span-exporter.js';
 export type { AuditExporterOptions } from './pipeline/audit-span-exporter.js';

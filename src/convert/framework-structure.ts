@@ -7,7 +7,7 @@
  * no events; an error on them is the same error their failing child already
  * reported, so it is not reported again. Tried before every convention.
  */
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { SpanConverter } from './span-converter.js';
 
 const OPENINFERENCE_LANGCHAIN = '@arizeai/openinference-instrumentation-langchain';

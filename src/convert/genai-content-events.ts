@@ -5,7 +5,7 @@
  * OpenAI-style `{role, content}` messages. A span with either event is a model
  * call even without `gen_ai.operation.name`, which v1.26 did not have yet.
  */
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { toGenAiMessages } from '../model/chat-messages.js';
 import { readJson } from '../model/span-reader.js';
 

@@ -6,7 +6,7 @@
  * `llm` → prompt + completion, `tool` → tool_call (its name is only in
  * `langsmith.trace.name`), every other run type → custom.
  */
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { choicesToMessages, toGenAiMessage, toGenAiMessages, toolCallPart, type GenAiMessage } from '../model/chat-messages.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';
 import { emitOperation } from './operation-event.js';

@@ -5,7 +5,7 @@
  * GenAI converter's, whatever wrote the span.
  */
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { normalizeFinishReasons } from '../model/finish-reason.js';
 import { messagesToText } from '../model/message-text.js';
 import type { SpanEventBuilder } from './span-converter.js';

@@ -9,7 +9,7 @@
  * ERROR matters here.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { emitModelCall, type ModelCall } from './model-call-events.js';
 import { readIndexedMessages, readRawInput, readRawOutput } from './openinference-messages.js';
 import { emitOperation } from './operation-event.js';

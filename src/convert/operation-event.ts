@@ -3,7 +3,7 @@
  * tool (agents, chains, workflows, retrieval, embeddings, aggregate spans),
  * with the same payload fields whatever the convention.
  */
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { SpanEventBuilder } from './span-converter.js';
 import { durationMillis } from '../model/span-reader.js';
 

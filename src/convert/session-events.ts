@@ -5,7 +5,7 @@
  * wrote it.
  */
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AUDIT_SESSION_START_EXPORTED } from '../model/attributes.js';
 import { durationMillis } from '../model/span-reader.js';
 import type { SpanEventBuilder } from './span-converter.js';

@@ -3,7 +3,7 @@
  * that all share the span's identity (trace, span, session, agent).
  */
 import type { HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { TRACER_NAME } from '../model/version.js';
 import { auditEventId, type AuditEvent, type AuditEventType } from '../model/audit-event.js';
 import { readAgentId, readAgentName, readSessionId } from '../model/span-identity.js';

@@ -3,7 +3,7 @@
  * `recordEvent` events: common to every convention.
  */
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { counted } from '../model/event-count.js';
 import {
   AUDIT_ERROR_CODE,

@@ -3,7 +3,7 @@
  * process state: everything it reads comes in as arguments) and total:
  * whatever a span holds, it never throws.
  */
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AUDIT_CARRIER_SPAN, AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import type { AuditEvent } from '../model/audit-event.js';
 import { isFrameworkRun, isLateRunRoot } from '../model/agent-run-span.js';

@@ -3,7 +3,7 @@
  * other than GenAI, with the same payload fields as the GenAI converter's.
  */
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { SpanEventBuilder } from './span-converter.js';
 import { durationMillis } from '../model/span-reader.js';
 

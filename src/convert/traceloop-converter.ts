@@ -6,7 +6,7 @@
  * which the GenAI converter reads.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { contentToParts, toolCallPart, type GenAiMessage, type GenAiPart } from '../model/chat-messages.js';
 import { normalizeFinishReason } from '../model/finish-reason.js';
 import { regroupIndexed, type IndexedGroup } from './indexed-attributes.js';

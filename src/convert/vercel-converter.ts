@@ -16,7 +16,7 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import { AUDIT_ERROR_RAISED_HERE } from '../model/attributes.js';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { toGenAiMessages, toolCallPart, type GenAiMessage, type GenAiPart } from '../model/chat-messages.js';
 import { normalizeFinishReason } from '../model/finish-reason.js';
 import { emitModelCall, prefixedParameters } from './model-call-events.js';

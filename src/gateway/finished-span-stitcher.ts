@@ -25,7 +25,7 @@
  * exports spans as they end, children first. See the gateway's README section.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_SESSION_ROOT, GEN_AI_AGENT_ID, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from '../model/attributes.js';
 import { agentNameOf, agentRunOf } from '../model/agent-run-span.js';
 import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';

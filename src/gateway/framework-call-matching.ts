@@ -13,7 +13,7 @@
  * matched: the framework's span ends after the call it wraps, so it must come
  * in the same request (the SDK's batch) to be found.
  */
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startsAsModelCall } from '../model/model-call-span.js';
 import { TRACER_NAME } from '../model/version.js';
 import { isFrameworkSpan } from '../pipeline/framework-calls.js';

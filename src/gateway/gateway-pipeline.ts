@@ -5,9 +5,10 @@
  * and received GenAI log records go through `auditLogRecordProcessor` into
  * that exporter's content store, so they join their spans as in process.
  */
-import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { auditLogRecordProcessor } from '../pipeline/audit-log-record-processor.js';
+import type { AuditLogRecordProcessor } from '../pipeline/emitted-log-record.js';
+import type { ReceivedLogRecord } from './received-log-records.js';
 import { AuditSpanExporter, type AuditExporterOptions } from '../pipeline/audit-span-exporter.js';
 import type { AuditStats } from '../pipeline/audit-stats.js';
 import { FinishedSpanStitcher } from './finished-span-stitcher.js';
@@ -28,7 +29,7 @@ export type SpansOutcome = Awaited<ReturnType<AuditSpanExporter['exportDurably']
  */
 export class GatewayPipeline {
   readonly exporter: AuditSpanExporter;
-  private readonly logs: LogRecordProcessor;
+  private readonly logs: AuditLogRecordProcessor;
   private readonly stitcher = new FinishedSpanStitcher();
   private spansReceived = 0;
   private logRecordsReceived = 0;
@@ -54,10 +55,9 @@ export class GatewayPipeline {
    * record's span must reach the gateway after it (the SDK emits a call's
    * records before its span ends; send logs no later than traces).
    */
-  acceptLogRecords(records: readonly ReadableLogRecord[]): void {
+  acceptLogRecords(records: readonly ReceivedLogRecord[]): void {
     this.logRecordsReceived += records.length;
-    // The processor reads only eventName, attributes, body and spanContext, which a ReadableLogRecord has.
-    for (const record of records) this.logs.onEmit(record as SdkLogRecord);
+    for (const record of records) this.logs.onEmit(record);
   }
 
   /** The exporter's counters, and what was received. */

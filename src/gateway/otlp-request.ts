@@ -7,11 +7,10 @@
  */
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import { decodeProtobuf, EXPORT_LOGS_REQUEST, EXPORT_TRACE_REQUEST } from './otlp-schema.js';
-import { receivedLogRecords } from './received-log-records.js';
+import { receivedLogRecords, type ReceivedLogRecord } from './received-log-records.js';
 import { receivedSpans } from './received-spans.js';
 
 const inflate = promisify(gunzip);
@@ -52,7 +51,7 @@ export async function decodeOtlpTraces(body: Buffer, encoding: OtlpEncoding, con
 }
 
 /** The log-record counterpart of {@link decodeOtlpTraces}. @throws OtlpRequestError as it does. */
-export async function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding, contentEncoding: string | undefined, maxBytes: number): Promise<ReadableLogRecord[]> {
+export async function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding, contentEncoding: string | undefined, maxBytes: number): Promise<ReceivedLogRecord[]> {
   const bytes = await inflated(body, contentEncoding, maxBytes);
   return decoded(() => receivedLogRecords(encoding === 'json' ? parseJson(bytes) : decodeProtobuf(EXPORT_LOGS_REQUEST, bytes)), 'ExportLogsServiceRequest');
 }

@@ -1,16 +1,28 @@
 /**
  * An ExportLogsServiceRequest (in its JSON shape) → its log records in the
- * shape of the SDK's `ReadableLogRecord`, which is what
- * `auditLogRecordProcessor` reads (event name, attributes, body, span
- * context), so received GenAI content records join their spans exactly as
- * records emitted in process do.
+ * shape of the SDK's `ReadableLogRecord`, whose part `auditLogRecordProcessor`
+ * reads (event name, attributes, body, span context), so received GenAI
+ * content records join their spans exactly as records emitted in process do.
  */
-import { TraceFlags, type SpanContext } from '@opentelemetry/api';
-import type { SeverityNumber } from '@opentelemetry/api-logs';
-import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { TraceFlags, type HrTime, type SpanContext } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { EmittedLogRecord } from '../pipeline/emitted-log-record.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import { anyValueOf, hrTimeOf, idOf, integerOf, isOtlpObject, keyValuesOf, objectsOf, stringOf, type OtlpObject } from './otlp-values.js';
 import { resourceOf, scopeOf } from './received-spans.js';
+
+/** A received log record: the fields of sdk-logs' `ReadableLogRecord` (both lines). */
+export interface ReceivedLogRecord extends EmittedLogRecord {
+  readonly hrTime: HrTime;
+  readonly hrTimeObserved: HrTime;
+  readonly severityText?: string;
+  readonly severityNumber?: number;
+  readonly resource: Resource;
+  readonly instrumentationScope: InstrumentationScope;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly droppedAttributesCount: number;
+}
 
 /**
  * The log records of one export request, in the order sent.
@@ -19,9 +31,9 @@ import { resourceOf, scopeOf } from './received-spans.js';
  * @example
  * for (const record of receivedLogRecords(JSON.parse(body))) processor.onEmit(record);
  */
-export function receivedLogRecords(request: unknown): ReadableLogRecord[] {
+export function receivedLogRecords(request: unknown): ReceivedLogRecord[] {
   if (!isOtlpObject(request)) throw new OtlpDecodeError('the body must be an ExportLogsServiceRequest object');
-  const records: ReadableLogRecord[] = [];
+  const records: ReceivedLogRecord[] = [];
   objectsOf(request, 'resourceLogs', 'request').forEach((resourceLogs, r) => {
     const where = `resourceLogs[${r}]`;
     const resource = resourceOf(resourceLogs, where);
@@ -41,11 +53,11 @@ export function receivedLogRecords(request: unknown): ReadableLogRecord[] {
           ...(spanContext && { spanContext }),
           ...(eventName !== '' && { eventName }),
           ...(severityText !== '' && { severityText }),
-          ...(severityNumber !== 0 && { severityNumber: severityNumber as SeverityNumber }),
-          ...(body !== undefined && { body: body as ReadableLogRecord['body'] }),
+          ...(severityNumber !== 0 && { severityNumber }),
+          ...(body !== undefined && { body }),
           resource,
           instrumentationScope,
-          attributes: keyValuesOf(record, 'attributes', recordWhere) as ReadableLogRecord['attributes'],
+          attributes: keyValuesOf(record, 'attributes', recordWhere),
           droppedAttributesCount: integerOf(record, 'droppedAttributesCount', recordWhere),
         });
       });

@@ -8,7 +8,7 @@
  */
 import { createTraceState, SpanKind, TraceFlags, type HrTime, type SpanStatusCode, type Link, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import { attributesOf, hrTimeOf, idOf, integerOf, isOtlpObject, objectOf, objectsOf, stringOf, type OtlpObject } from './otlp-values.js';

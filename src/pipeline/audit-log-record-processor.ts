@@ -6,12 +6,13 @@
  * records, keyed by the trace and span id they were emitted in, for the GenAI
  * converter to add to that span's `prompt` and `completion` events.
  *
- * Only types come from `@opentelemetry/sdk-logs` (an optional peer): an app
- * that records no logs needs neither it nor this processor.
+ * Nothing is loaded from `@opentelemetry/sdk-logs`, whose types are declared
+ * in emitted-log-record.ts: an app that records no logs needs neither it nor
+ * this processor, and one that does uses the sdk-logs of its own line.
  */
 import { isSpanContextValid, TraceFlags, type Context } from '@opentelemetry/api';
-import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { DEFAULTS } from '../config/defaults.js';
+import type { AuditLogRecordProcessor, EmittedLogRecord } from './emitted-log-record.js';
 import type { DiscardReason } from './genai-log-content-store.js';
 import { genAiEventName, isGenAiContentEvent, loggedContentOf } from '../convert/genai-log-messages.js';
 import type { LogContentIntake, LogContentTarget } from './log-content-intake.js';
@@ -19,14 +20,14 @@ import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
 const log = scrubbedLogger('otel-agent-audit:logs');
 
-class AuditLogRecordProcessor implements LogRecordProcessor {
+class GenAiContentLogProcessor implements AuditLogRecordProcessor {
   private readonly pending = new Map<DiscardReason, number>();
   private lastReport = 0;
   private readFailureReported = false;
 
   constructor(private readonly intakes: readonly LogContentIntake[]) {}
 
-  onEmit(record: SdkLogRecord, _context?: Context): void {
+  onEmit(record: EmittedLogRecord, _context?: Context): void {
     try {
       // Cheap test first: most records of an app are not GenAI content.
       if (!isGenAiContentEvent(genAiEventName(record))) return;
@@ -101,14 +102,14 @@ class AuditLogRecordProcessor implements LogRecordProcessor {
  * discarded unused is reported through `diag`. It never throws and exports nothing.
  *
  * @example
- * import { logs } from '@opentelemetry/api-logs';
+ * import { logs } from '@opentelemetry/api-logs'; // on API 1.10+: from '@opentelemetry/api'
  * import { LoggerProvider } from '@opentelemetry/sdk-logs';
  *
  * const audit = setupAudit();
  * const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor(audit)] });
  * logs.setGlobalLoggerProvider(loggerProvider);
  */
-export function auditLogRecordProcessor(...targets: LogContentTarget[]): LogRecordProcessor {
+export function auditLogRecordProcessor(...targets: LogContentTarget[]): AuditLogRecordProcessor {
   const intakes: LogContentIntake[] = [];
   for (const target of targets) {
     try {
@@ -123,5 +124,5 @@ export function auditLogRecordProcessor(...targets: LogContentTarget[]): LogReco
     log.warn(`${problem}; GenAI log-record content is not joined to ${intakes.length === 0 ? 'any' : 'every'} pipeline's spans.`);
     process.emitWarning(problem, { code: 'OTEL_AGENT_AUDIT_LOG_PROCESSOR' });
   }
-  return new AuditLogRecordProcessor(intakes);
+  return new GenAiContentLogProcessor(intakes);
 }

@@ -1,5 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { defaultBackends } from '../backends/default-backends.js';
 import { join, resolve } from 'node:path';
 import { resolveDeliveryConfig, type DeliveryConfig, type DeliveryOptions } from '../config/resolve.js';
@@ -79,7 +79,10 @@ export interface AuditExporterOptions extends DeliveryOptions {
  * processor cannot (session identity on spans from other libraries).
  *
  * @example
+ * // SDK 2.x (@opentelemetry/sdk-trace-base): new BatchSpanProcessor(exporter)
  * new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new AuditSpanExporter({ backends: [secureagentics()] }))] });
+ * // SDK 3.x (@opentelemetry/sdk-trace): processors take { exporter }
+ * new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: new AuditSpanExporter({ backends: [secureagentics()] }) })] });
  */
 export class AuditSpanExporter implements SpanExporter {
   private readonly pipelines: BackendPipeline[];

@@ -1,6 +1,6 @@
 import { TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { AUDIT_SESSION_ROOT, AUDIT_SESSION_START_EXPORTED } from '../model/attributes.js';
 import { agentRunOf } from '../model/agent-run-span.js';
 import { resolveOption } from '../config/resolve-option.js';

@@ -17,7 +17,7 @@
  * concurrently) the match would be a guess, so none is made and both are
  * recorded — the trail then shows the call twice rather than wrongly.
  */
-import type { Span } from '@opentelemetry/sdk-trace-base';
+import type { Span } from '@opentelemetry/sdk-trace';
 import { startsAsModelCall } from '../model/model-call-span.js';
 
 /** Instrumentations whose spans describe a framework's view of a model call. */

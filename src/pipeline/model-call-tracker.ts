@@ -19,7 +19,7 @@
  * oldest span that is not a call is forgotten first.
  */
 import { SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
-import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import { AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT } from '../model/attributes.js';
 import { agentNameOf, isFrameworkRun } from '../model/agent-run-span.js';
 import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';

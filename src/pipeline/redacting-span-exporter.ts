@@ -5,7 +5,7 @@
  * The spans themselves are never changed: another processor may still read them.
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { resolveOption } from '../config/resolve-option.js';
 import { resolveRedaction, type RedactionOptions } from '../config/resolve-trust.js';
 import { Redactor, type RedactionCounts, type RedactorConfig } from '../redact/redactor.js';

@@ -14,7 +14,7 @@
  * child that made it fail has been seen.
  */
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_RECORDED, EXCEPTION_EVENT } from '../model/attributes.js';
 import { isFrameworkRun } from '../model/agent-run-span.js';
 import { DEFAULT_CONVERTERS } from '../convert/to-audit-events.js';

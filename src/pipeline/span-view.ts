@@ -6,7 +6,7 @@
  * not a change.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 /**
  * `span` with `key` set in its attributes; everything else read through.

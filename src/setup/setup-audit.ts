@@ -1,8 +1,7 @@
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { readConfig } from '../config/env.js';
 import type { OtlpProtocolName } from '../config/option-types.js';
 import { checkValue } from '../config/resolve-option.js';
@@ -13,7 +12,7 @@ import { GenAiLogContentStore } from '../pipeline/genai-log-content-store.js';
 import type { RedactionOptions } from '../config/resolve-trust.js';
 import { redactingSpanExporter } from '../pipeline/redacting-span-exporter.js';
 import { ensureDiagLogger } from './diag-logger.js';
-import { globalTracerProviderExists } from './global-provider.js';
+import { globalTracerProviderExists, registerGlobally } from './global-provider.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
 
 const log = scrubbedLogger('otel-agent-audit:setup');
@@ -52,8 +51,11 @@ export interface SetupAuditOptions extends AuditProcessorOptions {
 
 /** What {@link setupAudit} returns. */
 export interface AuditHandle {
-  /** The tracer provider built for the audit pipeline. */
-  readonly provider: NodeTracerProvider;
+  /**
+   * The tracer provider built for the audit pipeline: `@opentelemetry/sdk-trace`'s
+   * `TracerProvider`, of the SDK line your app has (2.9+ or 3.x).
+   */
+  readonly provider: TracerProvider;
   /** False when another provider was already registered globally and was left in place. */
   readonly registered: boolean;
   /** Converts finished spans and waits until every backend settled them (or the shutdown timeout passes). */
@@ -101,11 +103,11 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   const provider = providerWith(resource, spanProcessors, processor);
   const registered = !globalTracerProviderExists();
   if (registered) {
-    provider.register();
+    registerGlobally(provider);
   } else {
     log.warn(
       'a global tracer provider is already registered; setupAudit() left it in place, so spans made through the global API are not audited. ' +
-        'OpenTelemetry SDK 2.x providers take their processors only when they are built: pass auditSpanProcessor() in that provider\'s ' +
+        'OpenTelemetry SDK providers take their processors only when they are built: pass auditSpanProcessor() in that provider\'s ' +
         'spanProcessors where it is created (new NodeSDK({ spanProcessors: [auditSpanProcessor(), ...] }) or ' +
         'new NodeTracerProvider({ spanProcessors: [auditSpanProcessor(), ...] })), and drop this setupAudit() call.',
     );
@@ -126,9 +128,9 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
 }
 
 /** The provider; should building it throw after all, the processor is shut down first, so its policy stops counting. */
-function providerWith(resource: Resource, spanProcessors: SpanProcessor[], processor: AuditSpanProcessor): NodeTracerProvider {
+function providerWith(resource: Resource, spanProcessors: SpanProcessor[], processor: AuditSpanProcessor): TracerProvider {
   try {
-    return new NodeTracerProvider({ resource, spanProcessors });
+    return new TracerProvider({ resource, spanProcessors });
   } catch (error) {
     // shutdown() takes the policy out at once; what it delivers after is nothing (no span has started).
     processor.shutdown().catch(() => undefined);
@@ -144,10 +146,13 @@ function providerWith(resource: Resource, spanProcessors: SpanProcessor[], proce
  * telemetry nobody asked for.
  */
 function telemetryProcessors(option: SetupAuditOptions['otlp'], auditRules: RedactionOptions | false | undefined): SpanProcessor[] {
-  if (option !== undefined) return option === false ? [] : [new BatchSpanProcessor(otlpExporter(option, auditRules))];
+  // Processors take `{ exporter }`, as on both SDK lines' @opentelemetry/sdk-trace.
+  if (option !== undefined) return option === false ? [] : [new BatchSpanProcessor({ exporter: otlpExporter(option, auditRules) })];
   const { tracesExporter, otlpEndpoint } = readConfig();
   const names = tracesExporter ?? (otlpEndpoint === undefined ? [] : ['otlp']);
-  return names.map((name) => (name === 'otlp' ? new BatchSpanProcessor(otlpExporter(undefined, auditRules)) : new SimpleSpanProcessor(new ConsoleSpanExporter())));
+  return names.map((name) =>
+    name === 'otlp' ? new BatchSpanProcessor({ exporter: otlpExporter(undefined, auditRules) }) : new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }),
+  );
 }
 
 function otlpExporter(option: SetupAuditOptions['otlp'], auditRules: RedactionOptions | false | undefined): SpanExporter {
@@ -166,7 +171,7 @@ function otlpExporter(option: SetupAuditOptions['otlp'], auditRules: RedactionOp
  * to flush, deliver or count.
  */
 function disabledHandle(): AuditHandle {
-  const provider = new NodeTracerProvider();
+  const provider = new TracerProvider();
   // Closed at once: content handed to it is held nowhere, as there is no pipeline to convert it.
   const store = new GenAiLogContentStore();
   store.close();
@@ -189,7 +194,7 @@ function buildResource(options: SetupAuditOptions): Resource {
 }
 
 interface LivePipeline {
-  provider: NodeTracerProvider;
+  provider: TracerProvider;
   processor: AuditSpanProcessor;
   flushedAtExit: boolean;
 }

@@ -28,6 +28,7 @@ import { CHECKPOINT_NAME } from '../../src/chain/chain-fields.js';
 import { startFakeAnthropicServer, type AnthropicReply, type AnthropicRequest } from '../servers/fake-anthropic-server.js';
 import { listenOnLoopback, mediaTypeOf, parseJson, readBody, sendJson } from '../servers/loopback-server.js';
 import { scenarioSpoolDir, withoutChainFields, type ScenarioRun } from './run-scenario.js';
+import { checkLoadedFrom, scenarioLocation } from './scenario-location.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,8 +77,9 @@ export async function runAnthropicScenario(
     );
     const captureFile = `${root}test/interop/captured/${options.captureName ?? scenario}`;
     const capture: Record<string, string> = process.env.INTEROP_CAPTURE === '1' ? { INTEROP_CAPTURE_FILE: `${captureFile}.json` } : {};
-    const { stdout, stderr } = await run(process.execPath, [`test/interop/scenarios/${scenario}.mjs`], {
-      cwd: root,
+    const { cwd, script } = scenarioLocation(scenario);
+    const { stdout, stderr } = await run(process.execPath, [script], {
+      cwd,
       timeout: options.timeoutMillis ?? 60_000,
       maxBuffer: 16 * 1024 * 1024,
       env: {
@@ -93,6 +95,7 @@ export async function runAnthropicScenario(
         ...options.env,
       },
     });
+    checkLoadedFrom(cwd, stdout);
     const stored = [...receiver.events()];
     const posted = [...(otlp?.bodies ?? [])];
     if (otlp && process.env.INTEROP_CAPTURE === '1') writeFileSync(`${captureFile}-cli-otlp.json`, `${JSON.stringify(posted, null, 2)}\n`);

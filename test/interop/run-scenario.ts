@@ -16,6 +16,7 @@ import { verifyTrail, type TrailReport } from '../../src/index.js';
 import { startAuditReceiver, type StoredAuditEvent } from '../../src/receiver/index.js';
 import { AUDIT_SEQUENCE_NUMBER, AUDIT_SEQUENCE_PREV_HASH, AUDIT_STREAM_ID, CHECKPOINT_NAME } from '../../src/chain/chain-fields.js';
 import { errorReply, startFakeOpenAIServer, textReply, toolCallReply, type ModelReply, type ModelRequest } from '../servers/fake-openai-server.js';
+import { checkLoadedFrom, scenarioLocation } from './scenario-location.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -90,8 +91,9 @@ export async function runScenario(
     const capture: Record<string, string> = process.env.INTEROP_CAPTURE === '1'
       ? { INTEROP_CAPTURE_FILE: `${root}test/interop/captured/${captureName}.json` }
       : {};
-    const { stdout, stderr } = await run(process.execPath, [`test/interop/scenarios/${scenario}.mjs`], {
-      cwd: root,
+    const { cwd, script } = scenarioLocation(scenario);
+    const { stdout, stderr } = await run(process.execPath, [script], {
+      cwd,
       timeout: 60_000,
       env: {
         ...inherited,
@@ -104,6 +106,7 @@ export async function runScenario(
         ...env,
       },
     });
+    checkLoadedFrom(cwd, stdout);
     const stored = [...receiver.events()];
     return { events: stored.filter((e) => e.payload['name'] !== CHECKPOINT_NAME).map(withoutChainFields), trail: verifyTrail(stored), modelRequests: [...model.requests], stdout, stderr };
   } finally {

@@ -1,20 +1,20 @@
-// What every interop scenario sets up the way an app would: a NodeTracerProvider
-// with the audit span processor (Secureagentics backend → the local receiver
-// the test started), a LoggerProvider with the audit log-record processor,
+// What every interop scenario sets up the way an app would: a tracer provider
+// (otel-line.mjs: the same on SDK 2.x and 3.x) with the audit span processor
+// (Secureagentics backend → the local receiver the test started), a
+// LoggerProvider with the audit log-record processor,
 // and the undici and http instrumentations, so real HTTP client and server
 // spans exist beside the model-call spans. Settings come from the environment the test passes:
 //   INTEROP_RECEIVER_URL, INTEROP_RECEIVER_KEY  the audit receiver
 //   INTEROP_MODEL_URL, INTEROP_MODEL_KEY        the fake OpenAI server (base URL incl. /v1)
 //   INTEROP_CAPTURE_FILE                        optional: dump raw spans and log records here
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { auditLogRecordProcessor, auditSpanProcessor, secureagentics } from 'otel-agent-audit';
 import { Capture } from './capture.mjs';
+import { logs, registeredTracerProvider } from './otel-line.mjs';
 
 function required(name) {
   const value = process.env[name];
@@ -44,8 +44,7 @@ export function startTelemetry({ scenario, instrumentations = [], packages = [] 
   const audit = auditSpanProcessor({
     backends: [secureagentics({ baseUrl: env.receiverUrl, apiKey: env.receiverKey, agentName: AGENT_NAME })],
   });
-  const tracerProvider = new NodeTracerProvider({ spanProcessors: [audit, capture.spanProcessor] });
-  tracerProvider.register();
+  const tracerProvider = registeredTracerProvider([audit, capture.spanProcessor]);
   const loggerProvider = new LoggerProvider({ processors: [auditLogRecordProcessor(audit), capture.logProcessor] });
   logs.setGlobalLoggerProvider(loggerProvider);
   registerInstrumentations({
@@ -65,6 +64,8 @@ export function startTelemetry({ scenario, instrumentations = [], packages = [] 
       console.log(`http client spans: ${JSON.stringify(capture.httpClientUrls())}`);
       console.log(`node:http spans: ${JSON.stringify(capture.nodeHttpSpans())}`);
       console.log(`audit: ${JSON.stringify(audit.stats().backends)}`);
+      // Which SDK this run loaded: the test checks it is the app's it meant (scenario-location.ts).
+      console.log(`sdk-trace: ${import.meta.resolve('@opentelemetry/sdk-trace')}`);
     },
   };
 }

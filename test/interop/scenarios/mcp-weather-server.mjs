@@ -5,7 +5,7 @@
 //
 // It is instrumented the way the client is, so the run shows whether the
 // server side makes spans of its own and whether the client's trace context
-// reaches it: a NodeTracerProvider (W3C propagator), the http instrumentation
+// reaches it: a registered tracer provider (otel-line.mjs, W3C propagator), the http instrumentation
 // (the weather tool calls a real HTTP service in this process) and the same
 // vendor's MCP instrumentation. It exports nothing; its spans go to a capture
 // file the client reads after the server exits. Settings from the client:
@@ -17,7 +17,6 @@
 //   MCP_SERVER_CAPTURE_FILE     where to write the spans (capture.mjs format)
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { MCPInstrumentation } from '@arizeai/openinference-instrumentation-mcp';
 import { McpInstrumentation } from '@traceloop/instrumentation-mcp';
 import * as serverModule from '@modelcontextprotocol/sdk/server/index.js';
@@ -26,6 +25,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { Capture } from './capture.mjs';
+import { registeredTracerProvider } from './otel-line.mjs';
 import { FORECAST_TOOL, WEATHER_TOOL } from './framework-tools.mjs';
 
 const TOOLS = [WEATHER_TOOL, FORECAST_TOOL];
@@ -34,8 +34,7 @@ const vendor = process.env.MCP_SERVER_INSTRUMENTATION;
 
 function startTelemetry() {
   const capture = new Capture();
-  const provider = new NodeTracerProvider({ spanProcessors: [capture.spanProcessor] });
-  provider.register();
+  const provider = registeredTracerProvider([capture.spanProcessor]);
   const mcp = vendor === 'openinference' ? new MCPInstrumentation() : new McpInstrumentation();
   registerInstrumentations({ instrumentations: [new HttpInstrumentation(), mcp], tracerProvider: provider });
   // Both by hand, as their READMEs say for ESM: OpenInference wraps the stdio

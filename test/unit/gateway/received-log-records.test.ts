@@ -11,6 +11,7 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, ty
 import { describe, expect } from 'vitest';
 import { loggedContentOf } from '../../../src/convert/genai-log-messages.js';
 import { decodeOtlpLogs } from '../../../src/gateway/otlp-request.js';
+import type { ReceivedLogRecord } from '../../../src/gateway/received-log-records.js';
 import { it } from '../../support/audit-test.js';
 
 const LIMIT = 4 * 1024 * 1024;
@@ -41,7 +42,8 @@ async function emitRecords(): Promise<ReadableLogRecord[]> {
   return records;
 }
 
-function plain(record: ReadableLogRecord) {
+/** The fields both a received record and the SDK's own have. */
+function plain(record: ReadableLogRecord | ReceivedLogRecord) {
   return {
     eventName: record.eventName,
     attributes: record.attributes,
