@@ -77,9 +77,9 @@ export async function runAnthropicScenario(
     );
     const captureFile = `${root}test/interop/captured/${options.captureName ?? scenario}`;
     const capture: Record<string, string> = process.env.INTEROP_CAPTURE === '1' ? { INTEROP_CAPTURE_FILE: `${captureFile}.json` } : {};
-    const { cwd, script } = scenarioLocation(scenario);
-    const { stdout, stderr } = await run(process.execPath, [script], {
-      cwd,
+    const location = scenarioLocation(scenario);
+    const { stdout, stderr } = await run(process.execPath, [location.script], {
+      cwd: location.cwd,
       timeout: options.timeoutMillis ?? 60_000,
       maxBuffer: 16 * 1024 * 1024,
       env: {
@@ -95,7 +95,7 @@ export async function runAnthropicScenario(
         ...options.env,
       },
     });
-    checkLoadedFrom(cwd, stdout);
+    checkLoadedFrom(location, stdout);
     const stored = [...receiver.events()];
     const posted = [...(otlp?.bodies ?? [])];
     if (otlp && process.env.INTEROP_CAPTURE === '1') writeFileSync(`${captureFile}-cli-otlp.json`, `${JSON.stringify(posted, null, 2)}\n`);

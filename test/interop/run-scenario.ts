@@ -91,9 +91,9 @@ export async function runScenario(
     const capture: Record<string, string> = process.env.INTEROP_CAPTURE === '1'
       ? { INTEROP_CAPTURE_FILE: `${root}test/interop/captured/${captureName}.json` }
       : {};
-    const { cwd, script } = scenarioLocation(scenario);
-    const { stdout, stderr } = await run(process.execPath, [script], {
-      cwd,
+    const location = scenarioLocation(scenario);
+    const { stdout, stderr } = await run(process.execPath, [location.script], {
+      cwd: location.cwd,
       timeout: 60_000,
       env: {
         ...inherited,
@@ -106,7 +106,7 @@ export async function runScenario(
         ...env,
       },
     });
-    checkLoadedFrom(cwd, stdout);
+    checkLoadedFrom(location, stdout);
     const stored = [...receiver.events()];
     return { events: stored.filter((e) => e.payload['name'] !== CHECKPOINT_NAME).map(withoutChainFields), trail: verifyTrail(stored), modelRequests: [...model.requests], stdout, stderr };
   } finally {

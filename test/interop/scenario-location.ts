@@ -15,23 +15,32 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = join(root, 'test/interop/scenarios');
 let copied: string | undefined;
 
-/** The working directory and script path (relative to it) of `scenario`. */
-export function scenarioLocation(scenario: string): { cwd: string; script: string } {
+/** Where a scenario runs: the working directory, the script (relative to it), and whether that is the app of INTEROP_APP_DIR. */
+export interface ScenarioLocation {
+  cwd: string;
+  script: string;
+  inApp: boolean;
+}
+
+/** The location of `scenario`. */
+export function scenarioLocation(scenario: string): ScenarioLocation {
   const app = process.env.INTEROP_APP_DIR;
-  if (app === undefined || app === '') return { cwd: root, script: `test/interop/scenarios/${scenario}.mjs` };
+  // A scenario outside scenarios/ (test/node22's, with packages of its own) stays where it is.
+  if (app === undefined || app === '' || scenario.includes('/')) return { cwd: root, script: `test/interop/scenarios/${scenario}.mjs`, inApp: false };
   if (copied !== app) {
     cpSync(SCENARIOS, join(app, 'interop-scenarios'), { recursive: true, force: true });
     copied = app;
   }
-  return { cwd: app, script: `interop-scenarios/${scenario}.mjs` };
+  return { cwd: app, script: `interop-scenarios/${scenario}.mjs`, inApp: true };
 }
 
 /**
- * Throws unless the scenario printed (harness.mjs) that it loaded the SDK
- * from `cwd`'s node_modules: a scenario that resolved packages elsewhere did
- * not test the app it was meant to.
+ * For a scenario run in the app: throws unless it printed (harness.mjs) that
+ * it loaded the SDK from the app's node_modules; one that resolved packages
+ * elsewhere did not test the app it was meant to.
  */
-export function checkLoadedFrom(cwd: string, stdout: string): void {
+export function checkLoadedFrom({ cwd, inApp }: ScenarioLocation, stdout: string): void {
+  if (!inApp) return;
   const loaded = /^sdk-trace: (.+)$/m.exec(stdout)?.[1];
   const expected = pathToFileURL(join(cwd, 'node_modules/')).href;
   if (loaded === undefined || !loaded.startsWith(expected)) {
