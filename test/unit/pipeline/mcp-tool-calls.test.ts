@@ -8,7 +8,7 @@
 import { McpInstrumentation } from '@traceloop/instrumentation-mcp';
 import * as clientModule from '@modelcontextprotocol/sdk/client/index.js';
 import { describe, expect, onTestFinished } from 'vitest';
-import { auditMcpClient, withSession, type AuditBackend, type AuditEvent } from '../../../src/index.js';
+import { auditMcpClient, auditSpanProcessor, toAuditEvents, withSession, type AuditBackend, type AuditEvent } from '../../../src/index.js';
 import { it } from '../../support/audit-test.js';
 import { discardBackend } from '../../support/gate-backends.js';
 import type { TestTracing } from '../../support/tracing.js';
@@ -87,6 +87,19 @@ describe('MCP tool calls seen by auditMcpClient and Traceloop MCP', () => {
     await Promise.all(['Oslo', 'Bergen'].map((city) => mcp.client.callTool({ name: 'get_weather', arguments: { city } })));
     await processor.forceFlush();
     expect(toolCalls(backend.events())).toHaveLength(4);
+  });
+
+  // What a gateway behind the app's OTLP exporter receives: the mark rides on the span.
+  it('marks the Traceloop span at its start, so a stamp-only pipeline\'s spans convert to one tool_call', async ({ install }) => {
+    const tracing = install.tracing([auditSpanProcessor({ backends: [] })]);
+    instrumentMcp(tracing);
+    const { client } = await weather(true);
+    await client.callTool({ name: 'get_weather', arguments: { city: 'Oslo' } });
+    const spans = tracing.memory.getFinishedSpans();
+    const ours = spans.find((s) => s.instrumentationScope.name === 'otel-agent-audit');
+    const theirs = spans.find((s) => s.name === 'get_weather.tool');
+    expect(theirs?.attributes['audit.tool_call.recorded_by']).toBe(ours?.spanContext().spanId);
+    expect(toolCalls(toAuditEvents(spans))).toHaveLength(1);
   });
 
   it('leaves the connection and protocol requests (initialize, tools/list) without events', async ({ recorded: { backend, processor, tracing } }) => {
