@@ -9,6 +9,8 @@ export type { LLMCallOptions, LLMCallHandle, LLMUsage } from './record/llm-call.
 export { withToolCall } from './record/tool-call.js';
 export type { ToolCallOptions } from './record/tool-call.js';
 export type { ToolDecisionOptions } from './model/tool-gate.js';
+export { auditMcpClient } from './record/mcp-client.js';
+export type { AuditMcpClientOptions, McpToolClient } from './record/mcp-client.js';
 export { recordError, recordEvent } from './record/events.js';
 export { recordPermissionCheck } from './record/permission-check.js';
 export type { PermissionCheck } from './record/permission-check.js';

@@ -7,6 +7,7 @@
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
+  AUDIT_MCP_SERVER_NAME,
   GEN_AI_INPUT_MESSAGES,
   GEN_AI_OPERATION_NAME,
   GEN_AI_OUTPUT_MESSAGES,
@@ -23,6 +24,7 @@ import {
   GEN_AI_TOOL_CALL_RESULT,
   GEN_AI_TOOL_NAME,
   GEN_AI_TOOL_TYPE,
+  MCP_METHOD_NAME,
   OPERATION_CHAT,
   OPERATION_EXECUTE_TOOL,
 } from '../model/attributes.js';
@@ -86,6 +88,7 @@ function convertToolCall(span: ReadableSpan, out: SpanEventBuilder): void {
     tool_name: readString(a, GEN_AI_TOOL_NAME) ?? toolNameFromSpanName(span.name),
     tool_call_id: readString(a, GEN_AI_TOOL_CALL_ID),
     tool_type: readString(a, GEN_AI_TOOL_TYPE) ?? mcpToolType(a),
+    mcp_server: readString(a, AUDIT_MCP_SERVER_NAME),
     // GenAI defines both as JSON: a result 1 is the number 1.
     arguments: readJsonValue(a, GEN_AI_TOOL_CALL_ARGUMENTS),
     result: readJsonValue(a, GEN_AI_TOOL_CALL_RESULT),
@@ -118,5 +121,5 @@ function toolNameFromSpanName(name: string): string {
 
 /** An MCP `tools/call` span (MCP semantic conventions) says so in `tool_type`. */
 function mcpToolType(attributes: Attributes): string | undefined {
-  return attributes['mcp.method.name'] === 'tools/call' ? 'mcp' : undefined;
+  return attributes[MCP_METHOD_NAME] === 'tools/call' ? 'mcp' : undefined;
 }

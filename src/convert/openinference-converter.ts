@@ -18,7 +18,7 @@ import { isJsonObject, readJson, readNumber, readString } from '../model/span-re
 import { emitToolCall } from './tool-call-event.js';
 import { readToolMessage } from './langchain-tool-message.js';
 import { agentNameOf } from '../model/agent-run-span.js';
-import { mcpToolResult } from './mcp-tool-result.js';
+import { mcpToolResult } from '../model/mcp-tool-result.js';
 
 const SPAN_KIND = 'openinference.span.kind';
 const INPUT_VALUE = 'input.value';

@@ -76,6 +76,18 @@ export const AUDIT_DECISION_FAIL_MODE = 'audit.decision.fail_mode';
 export const AUDIT_MODEL_CALL_RECORDED_BY = 'audit.model_call.recorded_by';
 
 /**
+ * On a span of another MCP instrumentation (Traceloop's `tools/call`) that
+ * is the same call an `auditMcpClient` span records: that span's id. It
+ * yields no `tool_call` or `error` of its own (pipeline/mcp-tool-calls.ts).
+ */
+export const AUDIT_TOOL_CALL_RECORDED_BY = 'audit.tool_call.recorded_by';
+
+/** The MCP method of a span (MCP semantic conventions): `tools/call` on a tool call. */
+export const MCP_METHOD_NAME = 'mcp.method.name';
+/** The MCP server a tool call went to, as it names itself (`serverInfo.name`) or as the agent named it; the conventions have no name for it. */
+export const AUDIT_MCP_SERVER_NAME = 'audit.mcp.server.name';
+
+/**
  * On the exporter's view of a Vercel AI SDK outer span (`ai.generateObject`,
  * …) that failed while no span below it reported an error: the failure was
  * raised in the outer span itself (an object failing its schema), so its

@@ -13,6 +13,7 @@ import type { ToolDecisionOptions, ToolGate } from '../model/tool-gate.js';
 import type { AuditStats } from './audit-stats.js';
 import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
 import type { LogContentIntake } from './log-content-intake.js';
+import { McpToolCalls } from './mcp-tool-calls.js';
 import { ModelCallTracker } from './model-call-tracker.js';
 import { ReportedErrors } from './reported-errors.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
@@ -65,6 +66,8 @@ export class AuditSpanProcessor implements SpanProcessor {
   private readonly config: SpanQueueConfig;
   private readonly modelCalls: ModelCallTracker;
   private readonly reportedErrors = new ReportedErrors();
+  /** MCP calls `auditMcpClient` records, matched to another instrumentation's span of the same call (mcp-tool-calls.ts). */
+  private readonly mcpToolCalls = new McpToolCalls();
   private readonly sweep: NodeJS.Timeout;
   /** What the recording helpers may write on this provider's spans (stamped on each in `onStart`). */
   private readonly recording: RecordingPolicy;
@@ -108,6 +111,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     const live = this.live.strictest();
     if (live !== this.recording) stampRecordingPolicy(span, this.stopped ? this.policyAfterShutdown(live) : this.recording);
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    this.mcpToolCalls.started(span);
     const fromContext = sessionFromContext(parentContext);
     if (fromContext === undefined) this.adoptParentRun(parentContext);
     const place = this.modelCalls.placeOf(parentContext);
@@ -143,6 +147,7 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    this.mcpToolCalls.ended(span.spanContext().spanId);
     const insideCall = this.modelCalls.insideEnclosingCall(span);
     this.enqueue(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall));
     if (span.attributes[AUDIT_SESSION_ROOT] === true) this.modelCalls.sessionEnded(span.spanContext().traceId);

@@ -31,7 +31,7 @@ export class RecordingProblems {
   private span: Span | undefined;
   private noted: Set<string> | undefined; // made on the first problem: most calls have none
 
-  constructor(private readonly helper: string) {}
+  constructor(readonly helper: string) {}
 
   /**
    * Notes that `field` could not be recorded (or only in part). `problem`

@@ -77,7 +77,32 @@ export function withToolCall<T>(name: string, args: unknown, fn: (span: Span) =>
   const given = optionsObject(options, problems);
   const decision = readOption(given, 'decision', problems) as ToolDecisionOptions | false | undefined;
   // A gate given here is checked now, before anything runs; the setup's own comes with the span.
-  const ownGate = decision ? resolveToolGate(decision) : undefined;
+  const gate = decision ? resolveToolGate(decision) : decision === false ? false : undefined;
+  return runToolCall({ problems, gate, recordResult: recordToolValue }, name, args, fn, given);
+}
+
+/** Writes what a tool returned on its span, under the span's recording policy (a throw is caught and logged by the core). */
+export type ToolResultRecorder = (span: Span, value: unknown, policy: RecordingPolicy) => void;
+
+/** How a tool-call helper built on {@link runToolCall} differs from another. */
+export interface ToolCallRecording {
+  /** Where this call's input problems are noted (named after the helper). */
+  problems: RecordingProblems;
+  /** The call's own gate (already validated), `false` to skip the setup's, undefined for the setup's. */
+  gate: ToolGate | false | undefined;
+  recordResult: ToolResultRecorder;
+}
+
+/**
+ * The core of every tool-call helper: `withToolCall`, and `auditMcpClient`'s
+ * calls, which record an MCP result their own way. Options other than
+ * `decision` are read from `given` (an options object already checked).
+ *
+ * @example
+ * runToolCall({ problems, gate: undefined, recordResult }, 'get_weather', { city }, () => mcp.callTool(params), { type: 'mcp' });
+ */
+export function runToolCall<T>(recording: ToolCallRecording, name: unknown, args: unknown, fn: (span: Span) => T, given: object | undefined): Recorded<T> | Promise<Awaited<T>> {
+  const { problems } = recording;
   const toolName = requiredText(name, 'name', problems) ?? UNKNOWN_TOOL;
   const attributes = startAttributes(toolName, given, problems);
   const parent = context.active();
@@ -97,24 +122,21 @@ export function withToolCall<T>(name: string, args: unknown, fn: (span: Span) =>
         }
       }
       problems.bind(span);
-      const gate = toolGate(current, decision, ownGate);
-      if (!gate) return callUserFunction(fn, span, 'withToolCall');
+      const gate = recording.gate === false ? undefined : (recording.gate ?? current.toolGate);
+      if (!gate) return callUserFunction(fn, span, problems.helper);
       return (async (): Promise<Awaited<T>> => {
         const asked = argumentsJson === undefined ? attributes : { ...attributes, [GEN_AI_TOOL_CALL_ARGUMENTS]: argumentsJson };
         await passToolGate(span, toolName, asked, gate, parent);
-        return await callUserFunction(fn, span, 'withToolCall');
+        return await callUserFunction(fn, span, problems.helper);
       })();
     },
-    (span, value) => {
-      const current = policy ?? policyOf(span);
-      if (value !== undefined && current.captureContent) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toolValueJson(value, current.maxContentLength));
-    },
+    (span, value) => recording.recordResult(span, value, policy ?? policyOf(span)),
   ) as Recorded<T>;
 }
 
-function toolGate(policy: RecordingPolicy, decision: ToolDecisionOptions | false | undefined, own: ToolGate | undefined): ToolGate | undefined {
-  if (decision === false) return undefined;
-  return own ?? policy.toolGate;
+/** `withToolCall`'s result: the value as JSON. */
+function recordToolValue(span: Span, value: unknown, policy: RecordingPolicy): void {
+  if (value !== undefined && policy.captureContent) span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toolValueJson(value, policy.maxContentLength));
 }
 
 /** What the span starts with: never content, which waits for the span's policy. */
@@ -138,8 +160,11 @@ function startAttributes(toolName: string, given: object | undefined, problems: 
  * it back gives the same type: a string stays as it is (readable in any
  * backend) unless it would read as other JSON — `"1"`, `"true"`, `"{}"` —
  * which is then written quoted; everything else is JSON.
+ *
+ * @example
+ * toolValueJson('1', 1000); // '"1"'
  */
-function toolValueJson(value: unknown, maxLength: number): string {
+export function toolValueJson(value: unknown, maxLength: number): string {
   const json = toSafeJson(value, maxLength);
   if (typeof value !== 'string') return json;
   try {

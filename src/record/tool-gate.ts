@@ -14,6 +14,7 @@ import {
   AUDIT_DECISION_FAIL_MODE,
   AUDIT_DECISION_LATE_VERDICT,
   AUDIT_DECISION_REASON,
+  AUDIT_MCP_SERVER_NAME,
   GEN_AI_TOOL_CALL_ARGUMENTS,
   GEN_AI_TOOL_CALL_ID,
   GEN_AI_TOOL_TYPE,
@@ -157,6 +158,7 @@ function toolCallEvent(span: Span, toolName: string, attributes: Attributes, par
       tool_name: toolName,
       tool_call_id: attributes[GEN_AI_TOOL_CALL_ID],
       tool_type: attributes[GEN_AI_TOOL_TYPE],
+      mcp_server: attributes[AUDIT_MCP_SERVER_NAME],
       arguments: readJsonValue(attributes, GEN_AI_TOOL_CALL_ARGUMENTS), // as the converter reads it
       status: 'pending',
     },

@@ -3,14 +3,16 @@
 // (mcp-weather-server.mjs, spawned over the stdio transport). The agent lists
 // the server's tools, offers them to the model, and executes each tool call
 // the model makes through the MCP `Client`. MCP has no run of its own, so the
-// run is one withSession; the MCP connection is opened and closed inside it.
+// run is one withSession (`session`): the MCP connection opened and closed
+// inside it (`run`, the default); opened before it, with only the agent's loop
+// inside (`calls`); or no withSession at all (`none`).
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { withSession, withToolCall } from 'otel-agent-audit';
+import { auditMcpClient, withSession, withToolCall } from 'otel-agent-audit';
 import { env } from './harness.mjs';
 import { AGENT, MODEL, QUESTION, SYSTEM_PROMPT } from './framework-tools.mjs';
 
@@ -70,14 +72,17 @@ function parsedText(text) {
 
 /**
  * Runs the agent once with `openai` (an `OpenAI` instance); the server is
- * instrumented with `vendor` (openinference | traceloop) and uses the SDK's
- * `serverApi` (mcp-server | low-level); `recordTools` wraps each MCP call in
- * withToolCall. Prints the tool outcomes, the answer and a summary of the
- * server's spans.
+ * instrumented with `vendor` (openinference | traceloop | none) and uses the
+ * SDK's `serverApi` (mcp-server | low-level). `tools` says how the agent's
+ * MCP calls are recorded: `withToolCall` around each, `auditMcpClient` (the
+ * one line added where the client is made), or `none` (left to the MCP
+ * instrumentation). `session`: run | calls | none (see above). Prints the
+ * tool outcomes, the answer and a summary of the server's spans.
  */
-export async function runMcpAgent(openai, { vendor, serverApi = 'mcp-server', recordTools = false }) {
+export async function runMcpAgent(openai, { vendor, serverApi = 'mcp-server', tools = 'none', session = 'run' }) {
   const captureFile = serverCaptureFile();
-  await withSession({ agentName: AGENT }, async () => {
+  const inSession = (fn) => (session === 'none' ? fn() : withSession({ agentName: AGENT }, fn));
+  const connected = async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [SERVER_SCRIPT],
@@ -86,33 +91,48 @@ export async function runMcpAgent(openai, { vendor, serverApi = 'mcp-server', re
       env: { MCP_SERVER_INSTRUMENTATION: vendor, MCP_SERVER_API: serverApi, MCP_SERVER_CAPTURE_FILE: captureFile },
       stderr: 'inherit',
     });
-    const mcp = new Client({ name: AGENT, version: '1.0.0' });
+    const client = new Client({ name: AGENT, version: '1.0.0' });
+    const mcp = tools === 'auditMcpClient' ? auditMcpClient(client) : client;
     await mcp.connect(transport);
+    return mcp;
+  };
+  const loop = async (mcp) => {
     try {
-      const tools = (await mcp.listTools()).tools.map(openaiTool);
-      const messages = [
-        { role: 'system', content: SYSTEM_PROMPT },
-        { role: 'user', content: QUESTION },
-      ];
-      for (let step = 0; step < MAX_STEPS; step++) {
-        const response = await openai.chat.completions.create({ model: MODEL, messages, tools });
-        const message = response.choices[0].message;
-        if (!message.tool_calls?.length) {
-          console.log(`answer: ${message.content}`);
-          break;
-        }
-        messages.push({ role: 'assistant', content: message.content, tool_calls: message.tool_calls });
-        for (const call of message.tool_calls) {
-          const outcome = recordTools ? await recordedCallTool(mcp, call) : await callTool(mcp, call);
-          console.log(`tool ${call.function.name}: ${JSON.stringify(outcome)}`);
-          messages.push({ role: 'tool', tool_call_id: call.id, content: outcome.text });
-        }
-      }
+      await agentLoop(openai, mcp, tools === 'withToolCall' ? recordedCallTool : callTool);
     } finally {
       await mcp.close();
     }
-  });
+  };
+  if (session === 'calls') {
+    const mcp = await connected();
+    await inSession(() => loop(mcp));
+  } else {
+    await inSession(async () => loop(await connected()));
+  }
   printServerSpans(captureFile);
+}
+
+/** The chat-completions loop: list the tools, offer them, run each call through `run(mcp, call)`, until the answer. */
+async function agentLoop(openai, mcp, run) {
+  const tools = (await mcp.listTools()).tools.map(openaiTool);
+  const messages = [
+    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'user', content: QUESTION },
+  ];
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const response = await openai.chat.completions.create({ model: MODEL, messages, tools });
+    const message = response.choices[0].message;
+    if (!message.tool_calls?.length) {
+      console.log(`answer: ${message.content}`);
+      break;
+    }
+    messages.push({ role: 'assistant', content: message.content, tool_calls: message.tool_calls });
+    for (const call of message.tool_calls) {
+      const outcome = await run(mcp, call);
+      console.log(`tool ${call.function.name}: ${JSON.stringify(outcome)}`);
+      messages.push({ role: 'tool', tool_call_id: call.id, content: outcome.text });
+    }
+  }
 }
 
 /** The server's spans (name, kind, scope, trace, parent), for the test to see. */

@@ -6,6 +6,8 @@
 // extracts it). The model calls are traced by
 // @arizeai/openinference-instrumentation-openai, also by hand (its loader
 // hook crashes at start-up: interop-notes.md).
+//   MCP_TOOLS    withToolCall (default) | auditMcpClient: how the agent records its MCP calls
+//   MCP_SESSION  run (default) | calls | none (mcp-agent.mjs)
 import * as clientStdioModule from '@modelcontextprotocol/sdk/client/stdio.js';
 import { MCPInstrumentation } from '@arizeai/openinference-instrumentation-mcp';
 import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
@@ -25,5 +27,5 @@ openai.manuallyInstrument(openaiModule);
 
 const client = new openaiModule.OpenAI({ baseURL: env.modelUrl, apiKey: env.modelKey, maxRetries: 0 });
 // OpenInference's MCP instrumentation writes no spans of its own: the agent records its tool calls.
-await runMcpAgent(client, { vendor: 'openinference', recordTools: true });
+await runMcpAgent(client, { vendor: 'openinference', tools: process.env.MCP_TOOLS ?? 'withToolCall', session: process.env.MCP_SESSION });
 await telemetry.shutdown();

@@ -7,6 +7,8 @@
 // (manuallyInstrument takes the OpenAI class).
 //   MCP_SERVER_API=low-level  the server uses the SDK's low-level Server, so
 //   the failing tool is a JSON-RPC error instead of an isError result.
+//   MCP_TOOLS=auditMcpClient  the agent also wraps its client (one event per call still)
+//   MCP_SESSION  run (default) | calls | none (mcp-agent.mjs)
 import * as clientModule from '@modelcontextprotocol/sdk/client/index.js';
 import { McpInstrumentation } from '@traceloop/instrumentation-mcp';
 import { OpenAIInstrumentation } from '@traceloop/instrumentation-openai';
@@ -26,5 +28,5 @@ mcp.manuallyInstrument(clientModule);
 openai.manuallyInstrument(OpenAI);
 
 const client = new OpenAI({ baseURL: env.modelUrl, apiKey: env.modelKey, maxRetries: 0 });
-await runMcpAgent(client, { vendor: 'traceloop', serverApi });
+await runMcpAgent(client, { vendor: 'traceloop', serverApi, tools: process.env.MCP_TOOLS ?? 'none', session: process.env.MCP_SESSION });
 await telemetry.shutdown();

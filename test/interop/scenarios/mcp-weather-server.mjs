@@ -9,7 +9,7 @@
 // (the weather tool calls a real HTTP service in this process) and the same
 // vendor's MCP instrumentation. It exports nothing; its spans go to a capture
 // file the client reads after the server exits. Settings from the client:
-//   MCP_SERVER_INSTRUMENTATION  openinference | traceloop
+//   MCP_SERVER_INSTRUMENTATION  openinference | traceloop | none (no MCP instrumentation)
 //   MCP_SERVER_API              mcp-server (default: McpServer, a throwing tool
 //                               becomes a result with isError: true) | low-level
 //                               (Server + setRequestHandler: a throwing handler
@@ -35,14 +35,15 @@ const vendor = process.env.MCP_SERVER_INSTRUMENTATION;
 function startTelemetry() {
   const capture = new Capture();
   const provider = registeredTracerProvider([capture.spanProcessor]);
-  const mcp = vendor === 'openinference' ? new MCPInstrumentation() : new McpInstrumentation();
-  registerInstrumentations({ instrumentations: [new HttpInstrumentation(), mcp], tracerProvider: provider });
+  const mcp = vendor === 'openinference' ? new MCPInstrumentation() : vendor === 'traceloop' ? new McpInstrumentation() : undefined;
+  registerInstrumentations({ instrumentations: [new HttpInstrumentation(), ...(mcp ? [mcp] : [])], tracerProvider: provider });
   // Both by hand, as their READMEs say for ESM: OpenInference wraps the stdio
   // transport (it extracts the client's trace context from params._meta);
   // Traceloop wraps Server.prototype.request (requests the server sends).
   if (vendor === 'openinference') mcp.manuallyInstrument({ serverStdioModule });
-  else mcp.manuallyInstrument(serverModule);
-  const packages = ['@modelcontextprotocol/sdk', vendor === 'openinference' ? '@arizeai/openinference-instrumentation-mcp' : '@traceloop/instrumentation-mcp'];
+  else if (vendor === 'traceloop') mcp.manuallyInstrument(serverModule);
+  const instrumentation = { openinference: '@arizeai/openinference-instrumentation-mcp', traceloop: '@traceloop/instrumentation-mcp' }[vendor];
+  const packages = ['@modelcontextprotocol/sdk', ...(instrumentation ? [instrumentation] : [])];
   // The client closes stdin; the process then runs out of work and exits.
   process.on('exit', () => {
     if (process.env.MCP_SERVER_CAPTURE_FILE) capture.write(process.env.MCP_SERVER_CAPTURE_FILE, 'mcp-weather-server', packages);

@@ -5,7 +5,7 @@
  * instrumentation, for the SDK's MCP tools) leave the result one level down.
  * Text-only blocks read as their text, and that text as JSON when it is JSON.
  */
-import { parseJson } from '../model/span-reader.js';
+import { parseJson } from './span-reader.js';
 
 /**
  * `value` unwrapped when it is a list of MCP text blocks; anything else as it is.
