@@ -10,13 +10,24 @@
 import type { Context, SpanContext } from '@opentelemetry/api';
 import type { GenAiLogRecordLike } from '../convert/genai-log-messages.js';
 
-/** What the audit pipeline reads of an emitted log record (sdk-logs' `SdkLogRecord` / `ReadableLogRecord`). */
+/**
+ * What the audit pipeline reads of an emitted log record (sdk-logs' `SdkLogRecord` / `ReadableLogRecord`).
+ *
+ * @example
+ * const record: EmittedLogRecord = { eventName: 'gen_ai.user.message', body: { content: 'Hi' }, spanContext: span.spanContext() };
+ */
 export interface EmittedLogRecord extends GenAiLogRecordLike {
   /** The span the record was emitted in; none outside any span. */
   readonly spanContext?: SpanContext;
 }
 
-/** What `auditLogRecordProcessor()` returns: a log-record processor as sdk-logs' `LoggerProvider({ processors })` calls it. */
+/**
+ * What `auditLogRecordProcessor()` returns: a log-record processor as sdk-logs' `LoggerProvider({ processors })` calls it.
+ *
+ * @example
+ * const processor: AuditLogRecordProcessor = auditLogRecordProcessor(audit);
+ * new LoggerProvider({ processors: [processor] });
+ */
 export interface AuditLogRecordProcessor {
   onEmit(record: EmittedLogRecord, context?: Context): void;
   forceFlush(): Promise<void>;

@@ -22,10 +22,13 @@ export function globalTracerProviderExists(): boolean {
  * baggage propagators. `@opentelemetry/sdk-trace` — the one tracing package
  * of both SDK lines (2.9+ and 3.x) — has no `register()`, so it is done here,
  * through the API the app shares. A context manager or propagator the app
- * set already is kept: the API refuses a second one.
+ * set already is kept: the API refuses a second one (and says so through
+ * diag, as it did for `register()`). Returns false when the API refused the
+ * provider (another API version registered first): then nothing the global
+ * API makes reaches it.
  */
-export function registerGlobally(provider: TracerProvider): void {
+export function registerGlobally(provider: TracerProvider): boolean {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
-  trace.setGlobalTracerProvider(provider);
+  return trace.setGlobalTracerProvider(provider);
 }

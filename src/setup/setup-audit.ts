@@ -101,15 +101,13 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   const spanProcessors: SpanProcessor[] = [processor, ...beside];
 
   const provider = providerWith(resource, spanProcessors, processor);
-  const registered = !globalTracerProviderExists();
-  if (registered) {
-    registerGlobally(provider);
-  } else {
+  const registered = !globalTracerProviderExists() && registerGlobally(provider);
+  if (!registered) {
     log.warn(
-      'a global tracer provider is already registered; setupAudit() left it in place, so spans made through the global API are not audited. ' +
-        'OpenTelemetry SDK providers take their processors only when they are built: pass auditSpanProcessor() in that provider\'s ' +
-        'spanProcessors where it is created (new NodeSDK({ spanProcessors: [auditSpanProcessor(), ...] }) or ' +
-        'new NodeTracerProvider({ spanProcessors: [auditSpanProcessor(), ...] })), and drop this setupAudit() call.',
+      'a global tracer provider is already registered (or the OpenTelemetry API refused ours: see its diag error); setupAudit() left it in place, ' +
+        'so spans made through the global API are not audited. OpenTelemetry SDK providers take their processors only when they are built: ' +
+        "pass auditSpanProcessor() in that provider's spanProcessors where it is created (new NodeSDK({ spanProcessors: [auditSpanProcessor(), ...] }), " +
+        'or the spanProcessors of your NodeTracerProvider (SDK 2.x) / TracerProvider (SDK 3.x)), and drop this setupAudit() call.',
     );
   }
   const pipeline: LivePipeline = { provider, processor, flushedAtExit: false };

@@ -178,9 +178,7 @@ describe('AgentSudo spent daily quota (429 for a long time)', () => {
     // The 62 events, and the audit.loss records that AgentSudo's own trail could not take either.
     expect(sudo.failed + sudo.dropped).toBe(62 + lossRecords);
     // Which of the two each event got depends on the machine's speed: pushed out past the queue bound
-    // (dropped) or aged out while waiting (failed). Both happened; the sum above is exact.
-    expect(sudo.dropped).toBeGreaterThan(0);
-    expect(sudo.failed).toBeGreaterThan(0);
+    // (dropped) or aged out while waiting (failed); the sum above is exact, and the report below says the bound was hit.
     const report = diagnostics.warnings.filter((w) => w.includes(' agentsudo: ')).join('\n');
     expect(report).toContain('queue full (20 waiting)');
     expect(report).toContain('429 on POST /ingest-event (Rate limit exceeded: daily event quota reached)');
