@@ -12,7 +12,9 @@
 //
 // INTEROP_CLAUDE_READER=1 reads the stream through auditClaudeQuery;
 // INTEROP_CLAUDE_INSTRUMENTATION=none leaves the OpenInference Claude Agent
-// SDK instrumentation out (the reader alone).
+// SDK instrumentation out (the reader alone); INTEROP_CLAUDE_PARTIAL=1 asks
+// for partial messages (stream events), whose message_delta has each call's
+// final output count.
 //
 // INTEROP_WITH_SESSION=1 runs the query inside withSession (query() then
 // hands the CLI the session's trace context as TRACEPARENT). With
@@ -117,16 +119,17 @@ try {
       persistSession: false,
       thinking: { type: 'disabled' },
       maxTurns: 6,
+      includePartialMessages: process.env.INTEROP_CLAUDE_PARTIAL === '1',
       cwd: home,
       env: cliEnv,
       stderr: (text) => process.stderr.write(`[claude] ${text}`),
     },
   });
   // The one line the README asks for: the same stream, read as it is iterated.
-  const run = () => (withReader ? auditClaudeQuery(ask(), { prompt: QUESTION }) : ask());
+  const run = () => (withReader ? auditClaudeQuery(ask(), { prompt: QUESTION, agentName: AGENT }) : ask());
   const consume = async () => {
     for await (const message of run()) {
-      console.log(`sdk message: ${JSON.stringify(message)}`);
+      if (message.type !== 'stream_event') console.log(`sdk message: ${JSON.stringify(message)}`);
       if (message.type === 'result') console.log(`result: ${message.subtype} ${message.result ?? ''}`);
     }
   };
