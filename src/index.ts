@@ -11,6 +11,8 @@ export type { ToolCallOptions } from './record/tool-call.js';
 export type { ToolDecisionOptions } from './model/tool-gate.js';
 export { auditMcpClient } from './record/mcp-client.js';
 export type { AuditMcpClientOptions, McpToolClient } from './record/mcp-client.js';
+export { auditClaudeQuery } from './record/claude-query.js';
+export type { AuditClaudeQueryOptions } from './record/claude-query.js';
 export { recordError, recordEvent } from './record/events.js';
 export { recordPermissionCheck } from './record/permission-check.js';
 export type { PermissionCheck } from './record/permission-check.js';

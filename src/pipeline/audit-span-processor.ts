@@ -14,6 +14,7 @@ import type { AuditStats } from './audit-stats.js';
 import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
 import type { LogContentIntake } from './log-content-intake.js';
 import { McpToolCalls } from './mcp-tool-calls.js';
+import { ClaimedToolSpans } from './claimed-tool-spans.js';
 import { ModelCallTracker } from './model-call-tracker.js';
 import { ReportedErrors } from './reported-errors.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
@@ -68,6 +69,8 @@ export class AuditSpanProcessor implements SpanProcessor {
   private readonly reportedErrors = new ReportedErrors();
   /** MCP calls `auditMcpClient` records, matched to another instrumentation's span of the same call (mcp-tool-calls.ts). */
   private readonly mcpToolCalls = new McpToolCalls();
+  /** Tool spans under a stream reader (`auditClaudeQuery`), which records a tool itself unless one of them did (model/tool-call-claims.ts). */
+  private readonly claimedToolSpans = new ClaimedToolSpans();
   private readonly sweep: NodeJS.Timeout;
   /** What the recording helpers may write on this provider's spans (stamped on each in `onStart`). */
   private readonly recording: RecordingPolicy;
@@ -112,6 +115,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     if (live !== this.recording) stampRecordingPolicy(span, this.stopped ? this.policyAfterShutdown(live) : this.recording);
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this.mcpToolCalls.started(span);
+    this.claimedToolSpans.started(span, parentContext);
     const fromContext = sessionFromContext(parentContext);
     if (fromContext === undefined) this.adoptParentRun(parentContext);
     const place = this.modelCalls.placeOf(parentContext);
@@ -148,6 +152,7 @@ export class AuditSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this.mcpToolCalls.ended(span.spanContext().spanId);
+    this.claimedToolSpans.ended(span);
     const insideCall = this.modelCalls.insideEnclosingCall(span);
     this.enqueue(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall));
     if (span.attributes[AUDIT_SESSION_ROOT] === true) this.modelCalls.sessionEnded(span.spanContext().traceId);

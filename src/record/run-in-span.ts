@@ -73,6 +73,19 @@ export function runInSpan<T>(
 }
 
 /**
+ * Starts `name` under `parent` at `options.startTime` (a time the caller
+ * measured: a call seen only after it happened), not active, with the
+ * session identity stamped as on every span of ours. The caller ends it.
+ *
+ * @example
+ * const span = startSpanAt('chat claude-sonnet-4-5', { kind: SpanKind.CLIENT, startTime }, parent);
+ */
+export function startSpanAt(name: string, options: SpanOptions, parent: Context): Span {
+  stampSession(options, parent);
+  return auditTracer().startSpan(name, options, parent);
+}
+
+/**
  * The session identity, on our own spans whatever processors are installed
  * (the audit span processor does the same for other libraries' spans).
  */

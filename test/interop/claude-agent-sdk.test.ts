@@ -20,6 +20,13 @@
  * withSession, its spans join the session's trace — one
  * `claude_code.llm_request` per model call with token counts, one
  * `claude_code.tool` per executed tool with the toolu id.
+ *
+ * With auditClaudeQuery around the stream (the app's process sees the
+ * messages the CLI sends), the trail gets the model calls too: exactly one
+ * prompt + completion per call and one tool_call per tool, with the
+ * instrumentation (its TOOL spans record the tools) or without it (the
+ * reader records them from tool_use / tool_result pairs), inside withSession
+ * or on its own (then the iteration is the session).
  */
 import { describe, expect, it } from 'vitest';
 import type { StoredAuditEvent } from '../../src/receiver/index.js';
@@ -28,6 +35,9 @@ import { FRAMEWORK_SCRIPT as S } from './framework-script.js';
 import { runAnthropicScenario, type AnthropicScenarioRun } from './run-anthropic-scenario.js';
 
 const MODEL = 'claude-sonnet-4-5';
+/** As scenarios/framework-tools.mjs has them: the agent's name and the question the scenario asks. */
+const AGENT = 'weather-agent';
+const QUESTION = 'What is the weather in Oslo, and the forecast?';
 const mcpName = (tool: string) => `mcp__weather__${tool}`;
 const IDS = { weather: 'toolu_weather_1', forecast: 'toolu_forecast_1' };
 const usage = (i: number) => ({ inputTokens: S.usage[i]!.promptTokens, outputTokens: S.usage[i]!.completionTokens });
@@ -137,4 +147,74 @@ describe('interop: Claude Agent SDK + OpenInference (@arizeai/openinference-inst
     ]);
     expectFrameworkTrail(run);
   }, 150_000);
+});
+
+/**
+ * The trail with auditClaudeQuery: the framework trail (session, two
+ * tool_calls, one error) plus one prompt + completion per model call, all in
+ * one session and trace. `toolCallIds`: the reader recorded the tools (it
+ * has the toolu ids; the instrumentation's TOOL spans have none).
+ * `outputTokens`: each call's final output count was in the stream
+ * (partial messages); without them the streamed blocks' placeholder is not
+ * taken for it.
+ */
+function expectReaderTrail(run: AnthropicScenarioRun, { toolCallIds, outputTokens }: { toolCallIds: boolean; outputTokens: boolean }): void {
+  expect(run.stdout).toContain(`result: success ${S.answer}`);
+  const events = run.events;
+  expect.soft(events.map((e) => e.type).sort()).toEqual(['completion', 'completion', 'completion', 'custom', 'custom', 'error', 'prompt', 'prompt', 'prompt', 'tool_call', 'tool_call']);
+  expect.soft(new Set(events.map((e) => e.payload.session_id)).size).toBe(1);
+  expect.soft(new Set(events.map((e) => e.trace_id)).size).toBe(1);
+  expect.soft(new Set(events.map((e) => e.payload.agent_name))).toEqual(new Set([AGENT]));
+  const [start, end] = ofType(events, 'custom');
+  expect.soft(start?.payload).toMatchObject({ name: 'session.start', span_name: `invoke_agent ${AGENT}` });
+  expect.soft(end?.payload).toMatchObject({ name: 'session.end', outcome: 'success' });
+
+  const prompts = ofType(events, 'prompt');
+  expect.soft(prompts.map((p) => [p.payload.model, p.payload.provider, p.payload.token_count])).toEqual(S.usage.map((u) => [MODEL, 'anthropic', u.promptTokens]));
+  const messages = prompts.map((p) => p.payload.messages as Array<{ role: string; parts: Array<Record<string, unknown>> }>);
+  expect.soft(messages.map((m) => m.length)).toEqual([1, 3, 5]);
+  expect.soft(messages[0]?.[0]).toEqual({ role: 'user', parts: [{ type: 'text', content: QUESTION }] });
+  expect.soft(messages[2]?.[4]?.parts).toEqual([expect.objectContaining({ type: 'tool_call_response', id: IDS.forecast })]);
+
+  const completions = ofType(events, 'completion');
+  const parts = completions.map((c) => (c.payload.messages as Array<{ parts: Array<Record<string, unknown>> }>)[0]?.parts);
+  expect.soft(parts).toEqual([
+    [{ type: 'tool_call', id: IDS.weather, name: mcpName(S.weather.name), arguments: S.weather.arguments }],
+    [{ type: 'tool_call', id: IDS.forecast, name: mcpName(S.forecast.name), arguments: S.forecast.arguments }],
+    [{ type: 'text', content: S.answer }],
+  ]);
+  expect.soft(completions.map((c) => c.payload.model)).toEqual(Array(3).fill(anthropicResponseModelFor(MODEL)));
+  expect.soft(new Set(completions.map((c) => c.payload.response_id)).size).toBe(3);
+  expect.soft(completions.map((c) => (c.payload.usage as Record<string, unknown>).input_tokens)).toEqual(S.usage.map((u) => u.promptTokens));
+  expect.soft(completions.map((c) => (c.payload.usage as Record<string, unknown>).output_tokens)).toEqual(S.usage.map((u) => (outputTokens ? u.completionTokens : undefined)));
+  expect.soft(completions[2]?.payload.finish_reasons).toEqual(['stop']);
+
+  const [weather, forecast] = ofType(events, 'tool_call');
+  expect.soft(weather?.payload).toMatchObject({ tool_name: mcpName(S.weather.name), arguments: S.weather.arguments, result: S.weather.result, status: 'ok' });
+  expect.soft(forecast?.payload).toMatchObject({ tool_name: mcpName(S.forecast.name), arguments: S.forecast.arguments, status: 'error' });
+  expect.soft([weather?.payload.tool_call_id, forecast?.payload.tool_call_id]).toEqual(toolCallIds ? [IDS.weather, IDS.forecast] : [undefined, undefined]);
+  const [error] = ofType(events, 'error');
+  expect.soft(error?.payload.message).toContain(S.forecast.failure);
+  expect.soft(error?.payload.span_id).toBe(forecast?.payload.span_id);
+}
+
+describe('interop: Claude Agent SDK read through auditClaudeQuery', () => {
+  const READER = { INTEROP_CLAUDE_READER: '1' };
+  const ALONE = { ...READER, INTEROP_CLAUDE_INSTRUMENTATION: 'none' };
+  const cases: Array<[string, Record<string, string>, { toolCallIds: boolean; outputTokens: boolean }]> = [
+    ['beside the OpenInference instrumentation', READER, { toolCallIds: false, outputTokens: false }],
+    ['beside the OpenInference instrumentation, inside withSession', { ...READER, INTEROP_WITH_SESSION: '1' }, { toolCallIds: false, outputTokens: false }],
+    ['alone', ALONE, { toolCallIds: true, outputTokens: false }],
+    ['alone, inside withSession', { ...ALONE, INTEROP_WITH_SESSION: '1' }, { toolCallIds: true, outputTokens: false }],
+    ['alone, with partial messages', { ...ALONE, INTEROP_CLAUDE_PARTIAL: '1' }, { toolCallIds: true, outputTokens: true }],
+  ];
+  for (const [name, env, expected] of cases) {
+    it(`yields exactly one prompt + completion per model call and one tool_call per tool: ${name}`, async () => {
+      const run = await runAnthropicScenario('claude-agent-sdk', claudeReplies(), {
+        env, captureName: `claude-agent-sdk-reader-${name.replace(/\W+/g, '-')}`, timeoutMillis: 120_000,
+      });
+      expectModelTraffic(run);
+      expectReaderTrail(run, expected);
+    }, 150_000);
+  }
 });

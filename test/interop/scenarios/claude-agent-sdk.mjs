@@ -10,6 +10,12 @@
 // calls, and HTTP(S)_PROXY pointing at the test's egress trap (which refuses
 // and records whatever else it would reach).
 //
+// INTEROP_CLAUDE_READER=1 reads the stream through auditClaudeQuery;
+// INTEROP_CLAUDE_INSTRUMENTATION=none leaves the OpenInference Claude Agent
+// SDK instrumentation out (the reader alone); INTEROP_CLAUDE_PARTIAL=1 asks
+// for partial messages (stream events), whose message_delta has each call's
+// final output count.
+//
 // INTEROP_WITH_SESSION=1 runs the query inside withSession (query() then
 // hands the CLI the session's trace context as TRACEPARENT). With
 // INTEROP_OTLP_URL set, the CLI's own OpenTelemetry export is on (traces
@@ -22,7 +28,7 @@ import * as ClaudeAgentSDK from '@anthropic-ai/claude-agent-sdk';
 import { AnthropicInstrumentation } from '@arizeai/openinference-instrumentation-anthropic';
 import { ClaudeAgentSDKInstrumentation } from '@arizeai/openinference-instrumentation-claude-agent-sdk';
 import { z } from 'zod';
-import { withSession } from 'otel-agent-audit';
+import { auditClaudeQuery, withSession } from 'otel-agent-audit';
 import { env, startTelemetry } from './harness.mjs';
 import { AGENT, FORECAST_TOOL, QUESTION, SYSTEM_PROMPT, WEATHER_TOOL } from './framework-tools.mjs';
 
@@ -33,14 +39,16 @@ const SERVER = 'weather';
 // as well: it patches @anthropic-ai/sdk in this process, which the CLI (a
 // process of its own, with a client of its own) never uses.
 const withLlmInstrumentation = process.env.INTEROP_LLM_INSTRUMENTATION === 'openinference';
+const withInstrumentation = process.env.INTEROP_CLAUDE_INSTRUMENTATION !== 'none';
+const withReader = process.env.INTEROP_CLAUDE_READER === '1';
 const instrumentation = new ClaudeAgentSDKInstrumentation();
 const llmInstrumentation = new AnthropicInstrumentation();
 const telemetry = startTelemetry({
   scenario: 'claude-agent-sdk',
-  instrumentations: withLlmInstrumentation ? [instrumentation, llmInstrumentation] : [instrumentation],
+  instrumentations: [...(withInstrumentation ? [instrumentation] : []), ...(withLlmInstrumentation ? [llmInstrumentation] : [])],
   packages: ['@anthropic-ai/claude-agent-sdk', '@arizeai/openinference-instrumentation-claude-agent-sdk', '@anthropic-ai/sdk', '@arizeai/openinference-instrumentation-anthropic'],
 });
-const sdk = instrumentation.manuallyInstrument(ClaudeAgentSDK);
+const sdk = withInstrumentation ? instrumentation.manuallyInstrument(ClaudeAgentSDK) : ClaudeAgentSDK;
 if (withLlmInstrumentation) llmInstrumentation.manuallyInstrument(Anthropic);
 
 /** An MCP tool around one framework tool: its JSON result as text; a throw is the SDK's to report. */
@@ -98,7 +106,7 @@ function cliTelemetry(endpoint) {
 try {
   const weather = sdk.createSdkMcpServer({ name: SERVER, version: '1.0.0', alwaysLoad: true, tools: [mcpTool(WEATHER_TOOL), mcpTool(FORECAST_TOOL)] });
   const tools = [WEATHER_TOOL, FORECAST_TOOL].map((t) => `mcp__${SERVER}__${t.name}`);
-  const run = () => sdk.query({
+  const ask = () => sdk.query({
     prompt: QUESTION,
     options: {
       model: CLAUDE_MODEL,
@@ -111,14 +119,17 @@ try {
       persistSession: false,
       thinking: { type: 'disabled' },
       maxTurns: 6,
+      includePartialMessages: process.env.INTEROP_CLAUDE_PARTIAL === '1',
       cwd: home,
       env: cliEnv,
       stderr: (text) => process.stderr.write(`[claude] ${text}`),
     },
   });
+  // The one line the README asks for: the same stream, read as it is iterated.
+  const run = () => (withReader ? auditClaudeQuery(ask(), { prompt: QUESTION, agentName: AGENT }) : ask());
   const consume = async () => {
     for await (const message of run()) {
-      console.log(`sdk message: ${JSON.stringify(message)}`);
+      if (message.type !== 'stream_event') console.log(`sdk message: ${JSON.stringify(message)}`);
       if (message.type === 'result') console.log(`result: ${message.subtype} ${message.result ?? ''}`);
     }
   };
