@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Each file gets its own process: tests register global OTel state.
     pool: 'forks',
+    // With INTEROP_APP_DIR: checks the app's OpenTelemetry line and copies the interop scenarios into it, once.
+    globalSetup: ['test/support/interop-app.ts'],
     setupFiles: ['test/support/spool-folder.ts', 'test/support/integrity-off.ts', 'test/support/announce-off.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

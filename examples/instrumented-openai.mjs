@@ -5,17 +5,21 @@
 // a small fake OpenAI-compatible model server and the local audit receiver are
 // started in this process.
 //
-//   npm install openai @opentelemetry/instrumentation @opentelemetry/instrumentation-openai \
-//     @opentelemetry/sdk-logs @opentelemetry/api-logs
+//   npm install openai@6 @opentelemetry/instrumentation @opentelemetry/instrumentation-openai @opentelemetry/sdk-logs
+//   npm install @opentelemetry/api-logs   # only on API 1.9 (SDK 2.x); API 1.10 has the logs API in it
 //   node examples/instrumented-openai.mjs
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { logs } from '@opentelemetry/api-logs';
+import * as api from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { auditLogRecordProcessor, secureagentics, setupAudit, withSession, withToolCall } from 'otel-agent-audit';
 import { startAuditReceiver } from 'otel-agent-audit/receiver';
+
+// The logs API of this app's line: part of @opentelemetry/api from 1.10, its own
+// package before. A LoggerProvider set through the other one sees no records.
+const { logs } = api.logs === undefined ? await import('@opentelemetry/api-logs') : api;
 
 const receiver = await startAuditReceiver({ port: 0 });
 const modelServer = await startFakeModel();

@@ -63,7 +63,9 @@ export interface AuditHandle {
   /**
    * Delivers what is queued within the shutdown timeout, reports losses, and
    * stops. Done for you when the process runs out of work ('beforeExit'); call
-   * it yourself before `process.exit()` or on SIGTERM.
+   * it yourself before `process.exit()` or on SIGTERM. Then takes the
+   * provider, context manager and propagator it registered out of the global
+   * API, where they are still its own, so that a later `setupAudit()` registers again.
    */
   shutdown(): Promise<void>;
   /** Counters: spans converted and dropped, and per backend delivered / failed / dropped / retried. */
@@ -101,7 +103,8 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
   const spanProcessors: SpanProcessor[] = [processor, ...beside];
 
   const provider = providerWith(resource, spanProcessors, processor);
-  const registered = !globalTracerProviderExists() && registerGlobally(provider);
+  const registration = globalTracerProviderExists() ? undefined : registerGlobally(provider);
+  const registered = registration?.registered === true;
   if (!registered) {
     log.warn(
       'a global tracer provider is already registered (or the OpenTelemetry API refused ours: see its diag error); setupAudit() left it in place, ' +
@@ -118,7 +121,8 @@ export function setupAudit(options: SetupAuditOptions = {}): AuditHandle {
     flush: () => provider.forceFlush(),
     shutdown: () => {
       forgetAtExit(pipeline);
-      return provider.shutdown();
+      // Out of the global API once delivered, so that a later setupAudit() registers again; the context still follows awaits until then.
+      return provider.shutdown().finally(() => registration?.unregister());
     },
     stats: () => processor.stats(),
     logContentIntake: () => processor.logContentIntake(),

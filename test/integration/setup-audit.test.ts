@@ -1,4 +1,6 @@
-import { trace } from '@opentelemetry/api';
+import { context, createContextKey, propagation, ProxyTracerProvider, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -68,6 +70,58 @@ describe('setupAudit', () => {
     expect(diagnostics.warnings.join('\n')).not.toMatch(/Add auditSpanProcessor\(\) to that provider/);
     await audit.shutdown();
     await existing.shutdown();
+  });
+
+  it('takes its provider, context manager and propagator out of the global API at shutdown, so a second setupAudit registers and audits', async ({ secureagenticsServer: server, backend, diagnostics }) => {
+    const first = setupAudit({ backends: [backend()], otlp: false, ...FAST_RETRY });
+    expect(first.registered).toBe(true);
+    expect(propagation.fields()).toEqual(['traceparent', 'tracestate', 'baggage']);
+    await first.shutdown();
+    expect(propagation.fields()).toEqual([]);
+    // No context manager left: a context made active is not seen inside.
+    const key = createContextKey('probe');
+    expect(context.with(ROOT_CONTEXT.setValue(key, 1), () => context.active().getValue(key))).toBeUndefined();
+
+    const second = setupAudit({ backends: [backend()], otlp: false, ...FAST_RETRY });
+    expect(second.registered).toBe(true);
+    await agentRun();
+    await second.shutdown();
+    expect(server.allEvents().filter((e) => e.type === 'tool_call')).toHaveLength(1);
+    expect(diagnostics.errors).toEqual([]);
+  });
+
+  it('keeps a context manager and propagator the app set, without a duplicate-registration error, and leaves them at shutdown', async ({ backend, diagnostics }) => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    const propagator = new W3CTraceContextPropagator();
+    propagation.setGlobalPropagator(propagator);
+
+    const audit = setupAudit({ backends: [backend()], otlp: false, ...FAST_RETRY });
+    expect(audit.registered).toBe(true);
+    // Its W3C propagator only: ours (which adds baggage) was not offered.
+    expect(propagation.fields()).toEqual(['traceparent', 'tracestate']);
+    // The session's context follows an await through the app's manager.
+    const seen = await withSession({ agentName: 'kept' }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return trace.getActiveSpan()?.spanContext().spanId;
+    });
+    expect(seen).toMatch(/^[0-9a-f]{16}$/);
+    await audit.shutdown();
+
+    expect(propagation.fields()).toEqual(['traceparent', 'tracestate']);
+    const key = createContextKey('probe');
+    expect(context.with(ROOT_CONTEXT.setValue(key, 1), () => context.active().getValue(key))).toBe(1);
+    expect(diagnostics.errors).toEqual([]);
+  });
+
+  it('leaves at shutdown a provider the app registered after taking ours out', async ({ backend }) => {
+    const audit = setupAudit({ backends: [backend()], otlp: false, ...FAST_RETRY });
+    trace.disable();
+    const theirs = new NodeTracerProvider();
+    expect(trace.setGlobalTracerProvider(theirs)).toBe(true);
+    await audit.shutdown();
+    expect((trace.getTracerProvider() as ProxyTracerProvider).getDelegate()).toBe(theirs);
+    await theirs.shutdown();
   });
 
   it('reports a missing API key once at setup instead of throwing', async ({ secureagenticsServer: server, diagnostics, deliveryWarnings }) => {

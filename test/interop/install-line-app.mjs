@@ -49,4 +49,11 @@ const frameworks = Object.entries(devDependencies).filter(([name]) => FRAMEWORKS
 
 npm(['install', `./${filename}`, ...OPENTELEMETRY, ...frameworks, '--loglevel=error'], app);
 const version = (name) => JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')).version;
-console.log(`interop app in ${app}: @opentelemetry/api ${version('@opentelemetry/api')}, sdk-node ${version('@opentelemetry/sdk-node')}, sdk-trace ${version('@opentelemetry/sdk-trace')}`);
+const [api, sdkTrace] = [version('@opentelemetry/api'), version('@opentelemetry/sdk-trace')];
+console.log(`interop app in ${app}: @opentelemetry/api ${api}, sdk-node ${version('@opentelemetry/sdk-node')}, sdk-trace ${sdkTrace}`);
+// The app is only worth testing on the line this Node is meant to get (vitest's global setup checks it again).
+const lineHeld = newestLine ? /^1\.(1\d|[2-9]\d)\./.test(api) && sdkTrace.startsWith('3.') : api.startsWith('1.9.') && sdkTrace.startsWith('2.');
+if (!lineHeld) {
+  console.error(`npm installed @opentelemetry/api ${api} and sdk-trace ${sdkTrace} on Node ${process.versions.node}, not the ${newestLine ? 'newest (API 1.10+, SDK 3.x)' : '2.x'} line`);
+  process.exit(1);
+}

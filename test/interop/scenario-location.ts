@@ -4,16 +4,15 @@
  * set, in that app instead: a project with the packed tarball installed
  * beside an OpenTelemetry line and the frameworks, as a user installs them
  * (`test/interop/install-line-app.mjs` makes it; CI does so for the newest
- * line on Node 24). The scenarios are copied into it, so that everything they
- * load, our package included, resolves from the app's node_modules.
+ * line on Node 24). The scenarios are copied into it once per run, by the
+ * global setup test/support/interop-app.ts (which also checks the app holds
+ * the line this Node gets), so that everything they load, our package
+ * included, resolves from the app's node_modules.
  */
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const SCENARIOS = join(root, 'test/interop/scenarios');
-let copied: string | undefined;
 
 /** Where a scenario runs: the working directory, the script (relative to it), and whether that is the app of INTEROP_APP_DIR. */
 export interface ScenarioLocation {
@@ -27,10 +26,6 @@ export function scenarioLocation(scenario: string): ScenarioLocation {
   const app = process.env.INTEROP_APP_DIR;
   // A scenario outside scenarios/ (test/node22's, with packages of its own) stays where it is.
   if (app === undefined || app === '' || scenario.includes('/')) return { cwd: root, script: `test/interop/scenarios/${scenario}.mjs`, inApp: false };
-  if (copied !== app) {
-    cpSync(SCENARIOS, join(app, 'interop-scenarios'), { recursive: true, force: true });
-    copied = app;
-  }
   return { cwd: app, script: `interop-scenarios/${scenario}.mjs`, inApp: true };
 }
 

@@ -6,9 +6,15 @@
  * (sdk-node 0.2xx, API 1.9) and Node 22.15+ the newest one (sdk-node 0.30x,
  * SDK 3.x, API 1.10). CI runs this file on Node 20 and on Node 24: both lines.
  *
- * Two projects, installed once (beforeAll) by the same command:
+ * Four projects, installed once (beforeAll), in parallel:
  * - `app`: the tarball, `@opentelemetry/api` and `@opentelemetry/sdk-node`;
- * - `bare`: the same app without us, to compare what we add.
+ * - `bare`: the same app without us, to compare what we add;
+ * - `logsApp`: `app` plus the README's install command of this line's logs
+ *   setup (instrumentation-openai, sdk-logs, and api-logs on API 1.9);
+ * - `pinnedApp`: the README's command for an app that stays on API 1.9
+ *   without sdk-node (`@opentelemetry/api@1.9` with the 2.x line's
+ *   `sdk-trace` and OTLP trace exporters), which must install cleanly on
+ *   either Node.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,6 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAIServer, textReply } from '../servers/fake-openai-server.js';
 import { startOtlpSink } from '../servers/otlp-sink.js';
 import { startSecureagenticsServer, type StoredEvent } from '../servers/secureagentics-server.js';
 import { SECRET_CORPUS } from '../support/secret-corpus.js';
@@ -38,7 +45,9 @@ const LINE = NEWEST_LINE
 let work: string;
 let app: string;
 let bare: string;
-let installOutput: { app: string; bare: string };
+let logsApp: string;
+let pinnedApp: string;
+let installOutput: { app: string; bare: string; pinned: string };
 
 beforeAll(async () => {
   if (!existsSync(join(root, 'dist/esm/index.js'))) throw new Error('these tests pack the built package: run `npm run build` first (`npm test` does)');
@@ -46,12 +55,19 @@ beforeAll(async () => {
   const tarball = join(work, (await npmPack(root, work)).filename);
   app = join(work, 'app');
   bare = join(work, 'bare');
+  logsApp = join(work, 'logs-app');
+  pinnedApp = join(work, 'pinned-app');
+  const logsPackages = (await readmeCommand(`logs-${LINE.suffix}`)).split(/\s+/);
+  // As a shell passes them: the quotes around a range taken off.
+  const pinnedPackages = (await readmeCommand('api-1.9')).split(/\s+/).map((word) => (word === '<tarball>' ? tarball : word.replaceAll('"', '')));
   // At npm's default log level, so that every warning a user would see is here.
-  const [withUs, without] = await Promise.all([
+  const [withUs, without, , pinned] = await Promise.all([
     installProject(app, {}, [tarball, ...USER_COMMAND], 'warn'),
     installProject(bare, {}, USER_COMMAND, 'warn'),
+    installProject(logsApp, {}, [tarball, ...USER_COMMAND, ...logsPackages]),
+    installProject(pinnedApp, {}, pinnedPackages, 'warn'),
   ]);
-  installOutput = { app: withUs.stderr, bare: without.stderr };
+  installOutput = { app: withUs.stderr, bare: without.stderr, pinned: pinned.stderr };
 }, INSTALL_TIMEOUT_MILLIS);
 
 afterAll(() => (work === undefined ? undefined : rm(work, { recursive: true, force: true })));
@@ -85,6 +101,20 @@ async function readmeSnippet(name: string): Promise<string> {
 /** A key the default redaction rules know (openai_key), planted in the tool's arguments. */
 const PLANTED_KEY = SECRET_CORPUS.find((entry) => entry.rule === 'openai_key')!.secret;
 
+/**
+ * The packages of the README's `npm install` command in the sh block just
+ * before the block marked `<!-- snippet:<name> -->` (for `api-1.9`: the words
+ * after `npm install` of the block marked `<!-- command:api-1.9 -->`).
+ */
+async function readmeCommand(name: string): Promise<string> {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const match =
+    new RegExp(`\`\`\`sh\\nnpm install ([^\\n]+)\\n\`\`\`\\s*<!-- snippet:${name} -->`).exec(readme) ??
+    new RegExp(`<!-- command:${name} -->\\s*\`\`\`sh\\nnpm install ([^\\n]+)\\n\`\`\``).exec(readme);
+  if (match === null) throw new Error(`README.md has no npm install command for ${name}`);
+  return match[1]!.trim();
+}
+
 /** An agent of the public helpers: one session with a tool call and a model call. */
 const AGENT = `
 import { withLLMCall, withSession, withToolCall } from 'otel-agent-audit';
@@ -100,10 +130,22 @@ await withSession({ agentName: 'line-agent' }, async () => {
 });
 `;
 
+/** Appended to the README's logs setup: one model call on the instrumented client, in a session, against the fake server. */
+const LOGS_AGENT = `
+import { withSession } from 'otel-agent-audit';
+
+const client = new OpenAI({ baseURL: process.env.FAKE_OPENAI_URL, apiKey: process.env.FAKE_OPENAI_KEY });
+await withSession({ agentName: 'logs-agent' }, () =>
+  client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'What is the weather in Oslo?' }] }),
+);
+await loggerProvider.shutdown();
+await audit.shutdown();
+`;
+
 const SESSION_EVENTS = ['custom:session.start', 'tool_call', 'prompt', 'completion', 'custom:session.end', 'custom:audit.checkpoint'];
 
-/** Runs `node <args>` in the app with a strict Secureagentics server and an OTLP sink; returns what each received. */
-async function runWithServers(args: string[]) {
+/** Runs `node <args>` in `cwd` (the app) with a strict Secureagentics server and an OTLP sink; returns what each received. */
+async function runWithServers(args: string[], cwd = app, extraEnv: Record<string, string> = {}) {
   const [server, sink] = await Promise.all([startSecureagenticsServer(), startOtlpSink()]);
   try {
     const spool = await mkdtemp(join(work, 'spool-'));
@@ -112,9 +154,10 @@ async function runWithServers(args: string[]) {
       SECUREAGENTICS_BASE_URL: server.url,
       OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
       OTEL_AGENT_AUDIT_SPOOL_DIR: spool,
+      ...extraEnv,
     });
-    const { stderr } = await run(process.execPath, args, { cwd: app, env });
-    return { events: server.allEvents(), rejected: server.requests.filter((request) => request.status >= 400), spans: sink.spans(), stderr };
+    const { stdout, stderr } = await run(process.execPath, args, { cwd, env });
+    return { events: server.allEvents(), rejected: server.requests.filter((request) => request.status >= 400), spans: sink.spans(), stdout, stderr };
   } finally {
     await Promise.all([server.close(), sink.close()]);
   }
@@ -184,6 +227,64 @@ describe(`npm install <tarball> @opentelemetry/api @opentelemetry/sdk-node on No
     expect(rejected).toEqual([]);
     expect(eventNames(events)).toEqual(SESSION_EVENTS);
     expect(spans.map((span) => span.name).sort()).toEqual(['chat gpt-4o-mini', 'execute_tool get_forecast', 'invoke_agent quickstart-agent']);
+    expect(problems(stderr)).toEqual([]);
+  });
+
+  it('runs the README’s logs setup of this line as pasted: the content instrumentation-openai writes as log records reaches the prompt and completion', async () => {
+    const model = await startFakeOpenAIServer();
+    try {
+      model.enqueue(textReply('Light rain in Oslo.'));
+      // The snippet, then an agent on the instrumented client it loads (import declarations may follow code in a module).
+      await writeFile(join(logsApp, 'logs-agent.mjs'), `${await readmeSnippet(`logs-${LINE.suffix}`)}${LOGS_AGENT}`);
+      const { events, rejected, stderr } = await runWithServers(['logs-agent.mjs'], logsApp, {
+        FAKE_OPENAI_URL: `${model.url}/v1`,
+        FAKE_OPENAI_KEY: model.apiKey,
+        OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true',
+      });
+
+      expect(model.requests.map((request) => request.status)).toEqual([200]);
+      expect(rejected).toEqual([]);
+      expect(eventNames(events)).toEqual(['custom:session.start', 'prompt', 'completion', 'custom:session.end', 'custom:audit.checkpoint']);
+      // Neither is on the span: only the log records carry the text.
+      const [prompt, completion] = [events[1]!.payload, events[2]!.payload];
+      expect(JSON.stringify(prompt)).toContain('What is the weather in Oslo?');
+      expect(JSON.stringify(completion)).toContain('Light rain in Oslo.');
+      expect(problems(stderr)).toEqual([]);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('runs the shipped instrumented-openai example on the line’s logs API', async () => {
+    const { stdout, stderr } = await runWithServers(['node_modules/otel-agent-audit/examples/instrumented-openai.mjs'], logsApp);
+
+    expect(stdout).toContain('Agent: It is 12 °C with light rain in Oslo.');
+    expect(stdout).toContain('Audit trail: 8 events');
+    // The prompt's text comes from the log records.
+    expect(stdout).toMatch(/prompt +gpt-4o-mini \(20 tokens\): user: What is the weather in Oslo\?/);
+    expect(stdout).toMatch(/completion +gpt-4o-mini-2024-07-18 \(14 tokens\): It is 12 °C with light rain in Oslo\./);
+    expect(problems(stderr)).toEqual([]);
+  });
+});
+
+describe(`an app that stays on API 1.9, on Node ${process.versions.node}: the README’s command with @opentelemetry/sdk-trace@^2.9`, () => {
+  it('installs with no ERESOLVE or peer warning, into a tree `npm ls --all` finds valid, on the 2.x sdk-trace', async () => {
+    expect(installOutput.pinned).not.toMatch(/ERESOLVE|peer dep|EBADENGINE/i);
+    // But npm's notice of protobufjs's install script (the OTLP proto exporter's), which an app on sdk-node gets as well.
+    expect(warnings(installOutput.pinned).filter((line) => !line.startsWith('npm warn install-scripts'))).toEqual([]);
+    await run('npm', ['ls', '--all'], { cwd: pinnedApp, env: userEnv(), maxBuffer: 16 * 1024 * 1024 });
+    expect(await topLevelVersion(pinnedApp, '@opentelemetry/api')).toMatch(/^1\.9\./);
+    expect(await topLevelVersion(pinnedApp, '@opentelemetry/sdk-trace')).toMatch(/^2\./);
+    // One copy of each SDK package: none nested for us.
+    const copies = await openTelemetryCopies(pinnedApp);
+    for (const name of ['@opentelemetry/sdk-trace', '@opentelemetry/core', '@opentelemetry/resources']) expect(copies.filter((copy) => copy.startsWith(`${name}@`)), name).toHaveLength(1);
+  });
+
+  it('runs a setupAudit app: the exact events to a strict server', async () => {
+    const { events, rejected, stderr } = await runWithServers(['node_modules/otel-agent-audit/examples/quickstart.mjs'], pinnedApp);
+
+    expect(rejected).toEqual([]);
+    expect(eventNames(events)).toEqual(SESSION_EVENTS);
     expect(problems(stderr)).toEqual([]);
   });
 });
