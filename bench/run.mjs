@@ -10,7 +10,9 @@
 //  (g) `verify`: events/s over a chained trail;
 //  (h) conversion cost per span of each convention, on the spans the real instrumentations wrote;
 //  (i) the OTLP audit gateway per instance: spans/s in and events/s delivered, against
-//      AuditSpanExporter in process on the same spans, into the same receiver.
+//      AuditSpanExporter in process on the same spans, into the same receiver;
+//  (j) a burst of 100,000 tool calls as fast as the loop allows, at the defaults:
+//      spans dropped and RSS growth, each mode in a process of its own (bench/burst.mjs).
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -18,6 +20,9 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { AuditSpanExporter, auditSpanProcessor, secureagentics, toAuditEvents, withLLMCall, withToolCall } from 'otel-agent-audit';
 import { eventLoopDelay } from './event-loop-delay.mjs';
@@ -29,6 +34,7 @@ import { REQUESTS_IN_FLIGHT, SPANS_PER_REQUEST, startGatewayPath } from './gatew
 import { BENCH_SIGNING_KEY, conversation, exportWithTrust, reply, trustCostPerEvent, verifyThroughput } from './trust.mjs';
 
 const ROUNDS = 5;
+const runNode = (args) => promisify(execFile)(process.execPath, args, { maxBuffer: 1024 * 1024 });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
@@ -313,7 +319,26 @@ async function gatewayThroughput() {
   console.log(`    gateway delivered / in process, events/s   ${(m('gateway', 'eventsPerSecond') / m('inProcess', 'eventsPerSecond')).toFixed(2)}×`);
 }
 
+async function burst() {
+  const CALLS = 100_000;
+  console.log(`\n(j) a burst of ${fmt(CALLS)} tool calls as fast as the loop allows, default settings (span queue ${fmt(8192)}, spool on), each run in a process of its own, median of 3 runs`);
+  for (const mode of ['yielding', 'awaited', 'sync']) {
+    const runs = [];
+    for (let r = 0; r < 3; r++) {
+      const { stdout } = await runNode([fileURLToPath(new URL('./burst.mjs', import.meta.url)), String(CALLS), mode]);
+      runs.push(JSON.parse(stdout.trim().split('\n').at(-1)));
+    }
+    const m = (key) => median(runs.map((x) => x[key]));
+    const label = { yielding: 'the loop turning every 100 calls', awaited: 'each call awaited (async tool)', sync: 'a plain loop (sync tool)' }[mode];
+    const dropped = Math.max(...runs.map((x) => x.spansDropped));
+    const lost = Math.max(...runs.map((x) => x.calls - x.delivered));
+    console.log(
+      `    ${label.padEnd(32)} ${fmt(m('burstMillis'))} ms   spans dropped ${fmt(dropped)} (target 0: ${dropped === 0 ? 'met' : 'NOT met'})   tool calls not delivered ${fmt(lost)}   RSS growth ${fmt(m('rssGrowthMB'))} MB (target ≤ 100: ${m('rssGrowthMB') <= 100 ? 'met' : 'NOT met'})`,
+    );
+  }
+}
+
 const only = process.argv.slice(2);
-const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay, f: trustCost, g: verifySpeed, h: conversionPerConvention, i: gatewayThroughput };
+const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay, f: trustCost, g: verifySpeed, h: conversionPerConvention, i: gatewayThroughput, j: burst };
 console.log(`otel-agent-audit benchmark — node ${process.version}, ${new Date().toISOString()}`);
 for (const [key, part] of Object.entries(parts)) if (only.length === 0 || only.includes(key)) await part();

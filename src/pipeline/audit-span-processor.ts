@@ -161,10 +161,16 @@ export class AuditSpanProcessor implements SpanProcessor {
   private enqueue(span: ReadableSpan): void {
     // Stamp-only (no backend): converting would make events nobody takes; the app's own exporter carries the span.
     if (this.exporter.stampsOnly) return;
-    if (this.stopped || this.buffer.length >= this.config.maxSpanQueueSize) {
-      this.dropSpan(this.stopped ? 'ended after shutdown' : `span queue full (${this.config.maxSpanQueueSize})`);
+    if (this.stopped) {
+      this.dropSpan('ended after shutdown');
       return;
     }
+    // A full queue means the agent ends spans faster than the timer gets to
+    // convert them (a burst, or a loop that never yields to timers): convert
+    // the oldest batch here, in the span's end, rather than drop a span. The
+    // agent then pays for conversion only while it outruns it, one batch at a
+    // time, and the queue's memory stays bounded.
+    if (this.buffer.length >= this.config.maxSpanQueueSize) this.exportBatch();
     this.buffer.push(span);
     if (this.buffer.length >= this.config.maxSpanBatchSize) this.schedule(0);
     else this.schedule(this.config.scheduledDelayMillis);
