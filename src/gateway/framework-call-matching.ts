@@ -5,7 +5,10 @@
  * call not yet matched was open, and ended while it was still open, is that
  * call. The LLM-level span records it and takes the framework call's session
  * and agent; the framework's span is marked recorded by it. With several
- * candidates the match would be a guess, so none is made (as in process).
+ * candidates (concurrent agents) the one whose model, last user message and
+ * response id do not contradict the call's own is it (model-call-evidence.ts);
+ * when none or several are left the match would be a guess, so none is made
+ * (as in process).
  *
  * "Open at the start" and "still open at the end" are read from start and end
  * times, where the processor saw the order spans started and ended in: a tie
@@ -17,6 +20,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startsAsModelCall } from '../model/model-call-span.js';
 import { TRACER_NAME } from '../model/version.js';
 import { isFrameworkSpan } from '../pipeline/framework-calls.js';
+import { modelCallEvidence, onlyConsistent } from '../pipeline/model-call-evidence.js';
 import type { SpanPlace } from './span-place.js';
 
 /** The matches of one request: LLM-level call id → the framework span it records, and back. */
@@ -49,8 +53,8 @@ export function matchFrameworkCalls(ended: readonly ReadableSpan[], placeOf: (sp
       // Only a framework call of the same session (or of none, where this call has none) can be this call.
       return session === undefined || placeOf(f).startedIn?.sessionId === session.sessionId;
     });
-    const [only] = candidates;
-    if (only === undefined || candidates.length > 1) continue;
+    const only = candidates.length === 1 ? candidates[0] : candidates.length > 1 ? onlyConsistent(modelCallEvidence(call), candidates, modelCallEvidence) : undefined;
+    if (only === undefined) continue;
     frameworkOf.set(id, only);
     recordedBy.set(only.spanContext().spanId, id);
   }

@@ -154,7 +154,8 @@ export class AuditSpanProcessor implements SpanProcessor {
     this.mcpToolCalls.ended(span.spanContext().spanId);
     this.claimedToolSpans.ended(span);
     const insideCall = this.modelCalls.insideEnclosingCall(span);
-    this.enqueue(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall));
+    // Errors are told in the order spans end; a call held to be matched is converted once decided.
+    for (const settled of this.modelCalls.settle(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall))) this.enqueue(settled);
     if (span.attributes[AUDIT_SESSION_ROOT] === true) this.modelCalls.sessionEnded(span.spanContext().traceId);
   }
 

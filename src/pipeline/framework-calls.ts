@@ -14,8 +14,11 @@
  * answering model, the response id, tool-call ids, the provider) and takes
  * the framework call's session and agent; the framework's span records
  * nothing. With several framework calls open at once (agents running
- * concurrently) the match would be a guess, so none is made and both are
- * recorded — the trail then shows the call twice rather than wrongly.
+ * concurrently) the call waits for them to end and say what they asked
+ * (undecided-framework-calls.ts): the one whose model, last user message and
+ * response id do not contradict its own is it. When that still leaves none or
+ * several, a match would be a guess, so none is made and both are recorded —
+ * the trail then shows the call twice rather than wrongly.
  */
 import type { Span } from '@opentelemetry/sdk-trace';
 import { startsAsModelCall } from '../model/model-call-span.js';
@@ -59,22 +62,23 @@ export class FrameworkCalls {
   }
 
   /**
-   * The one open framework model call, not yet claimed, that started before
-   * the call started `innerOrder`-th and that `eligible` accepts, claimed for
-   * `innerId`; or undefined when none or several are.
+   * The open framework model calls, not yet claimed, that started before the
+   * call started `innerOrder`-th and that `eligible` accepts.
    */
-  claim(innerId: string, innerOrder: number, eligible: (spanId: string) => boolean): string | undefined {
+  candidates(innerOrder: number, eligible: (spanId: string) => boolean): string[] {
     const oldest = Date.now() - this.maxAgeMillis;
-    let found: [string, OpenFrameworkSpan] | undefined;
-    for (const entry of this.open) {
-      const { span, order, since, claimedBy } = entry[1];
-      if (claimedBy !== undefined || order > innerOrder || since < oldest || !startsAsModelCall(span.name, span.attributes) || !eligible(entry[0])) continue;
-      if (found !== undefined) return undefined;
-      found = entry;
+    const found: string[] = [];
+    for (const [id, { span, order, since, claimedBy }] of this.open) {
+      if (claimedBy !== undefined || order > innerOrder || since < oldest || !startsAsModelCall(span.name, span.attributes) || !eligible(id)) continue;
+      found.push(id);
     }
-    if (found === undefined) return undefined;
-    found[1].claimedBy = innerId;
-    return found[0];
+    return found;
+  }
+
+  /** `frameworkId` (one of {@link candidates}) is the call `innerId`: it records it. */
+  claim(innerId: string, frameworkId: string): void {
+    const entry = this.open.get(frameworkId);
+    if (entry !== undefined) entry.claimedBy = innerId;
   }
 
   /** A framework span ended (or was forgotten): the LLM-level call that recorded it, if any. */
