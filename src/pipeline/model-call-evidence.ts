@@ -46,6 +46,12 @@ export function contradicts(a: ModelCallEvidence, b: ModelCallEvidence): boolean
   return a.responseId !== undefined && b.responseId !== undefined && a.responseId !== b.responseId;
 }
 
+/** True when a field both record is the same: the last user message or the response id (a model name is shared by many calls). */
+export function corroborates(a: ModelCallEvidence, b: ModelCallEvidence): boolean {
+  if (a.lastUserText !== undefined && a.lastUserText === b.lastUserText) return true;
+  return a.responseId !== undefined && a.responseId === b.responseId;
+}
+
 /**
  * The one of `candidates` that `call` does not contradict, or undefined when
  * none or several are left: then a match would be a guess.

@@ -160,9 +160,10 @@ export class ModelCallTracker {
       // Only a framework call of the same session (or of none, where this call has none) can be this call.
       const sameSession = (id: string) => entry.session === undefined || this.open.get(id)?.session?.sessionId === entry.session.sessionId;
       const candidates = this.frameworkCalls.candidates(entry.order, sameSession);
-      // Several open: decided once they have ended and said what they asked (see settle).
-      if (candidates.length > 1) this.waiting.push(...this.undecided.wait(spanId, candidates, entry));
-      const frameworkId = candidates.length === 1 ? candidates[0] : undefined;
+      const [only] = candidates;
+      const frameworkId = candidates.length === 1 && only?.startedBefore === true ? only.id : undefined;
+      // Otherwise decided once they have ended and said what they asked (see settle).
+      if (frameworkId === undefined && candidates.length > 0) this.waiting.push(...this.undecided.wait(spanId, candidates, entry));
       const framework = frameworkId === undefined ? undefined : this.open.get(frameworkId);
       if (frameworkId !== undefined && framework !== undefined) {
         this.frameworkCalls.claim(spanId, frameworkId);

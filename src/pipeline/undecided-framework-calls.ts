@@ -17,7 +17,8 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AUDIT_MODEL_CALL_RECORDED_BY } from '../model/attributes.js';
 import type { SessionIdentity } from '../model/session-context.js';
-import { modelCallEvidence, onlyConsistent } from './model-call-evidence.js';
+import type { FrameworkCandidate } from './framework-calls.js';
+import { corroborates, modelCallEvidence, onlyConsistent } from './model-call-evidence.js';
 import { withAttribute } from './span-view.js';
 
 /** Where a span ran: the session and the agent it belongs to. */
@@ -39,6 +40,8 @@ interface UndecidedCall {
   view: ReadableSpan | undefined;
   /** Framework call id → undefined while open, its record once ended. */
   readonly candidates: Map<string, EndedCandidate | undefined>;
+  /** Candidates that started after the call: one of them is it only if what both record agrees. */
+  readonly startedAfter: ReadonlySet<string>;
 }
 
 /** How many calls may wait at once; past it the oldest is decided with what has ended. */
@@ -58,8 +61,14 @@ export class UndecidedFrameworkCalls {
   constructor(private readonly join: JoinCall) {}
 
   /** The LLM-level call `callId` ended with several `candidates` open: it waits for them. Returns calls decided to make room. */
-  wait(callId: string, candidates: readonly string[], place: CallPlace): ReadableSpan[] {
-    this.calls.set(callId, { since: Date.now(), place, view: undefined, candidates: new Map(candidates.map((id) => [id, undefined])) });
+  wait(callId: string, candidates: readonly FrameworkCandidate[], place: CallPlace): ReadableSpan[] {
+    this.calls.set(callId, {
+      since: Date.now(),
+      place,
+      view: undefined,
+      candidates: new Map(candidates.map(({ id }) => [id, undefined])),
+      startedAfter: new Set(candidates.filter((c) => !c.startedBefore).map(({ id }) => id)),
+    });
     if (this.calls.size <= MAX_UNDECIDED) return [];
     const [oldest] = this.calls.keys();
     return oldest === undefined ? [] : this.decide(oldest);
@@ -151,7 +160,9 @@ export class UndecidedFrameworkCalls {
     this.calls.delete(id);
     const out: ReadableSpan[] = [];
     const ended = [...call.candidates].filter((entry): entry is [string, EndedCandidate & { view: ReadableSpan }] => entry[1]?.view !== undefined);
-    const match = call.view === undefined ? undefined : onlyConsistent(modelCallEvidence(call.view), ended, ([, c]) => modelCallEvidence(c.view));
+    const own = call.view === undefined ? undefined : modelCallEvidence(call.view);
+    const possible = own === undefined ? [] : ended.filter(([candidateId, c]) => !call.startedAfter.has(candidateId) || corroborates(own, modelCallEvidence(c.view)));
+    const match = own === undefined ? undefined : onlyConsistent(own, possible, ([, c]) => modelCallEvidence(c.view));
     if (call.view !== undefined) out.push(match === undefined ? call.view : this.join(call.view, call.place, match[1].place));
     if (match !== undefined) {
       match[1].view = withAttribute(match[1].view, AUDIT_MODEL_CALL_RECORDED_BY, id);

@@ -96,6 +96,16 @@ const PROGRAMS: Record<string, Program> = {
     });
   },
   'concurrent framework model calls are each recorded by the client span that asked the same': concurrentAgents,
+  "a framework's model call that started after the client's span of it (LangChain's background callbacks)": () => {
+    const framework = trace.getTracer('@arizeai/openinference-instrumentation-langchain');
+    const chain = framework.startSpan('agent', { attributes: { 'openinference.span.kind': 'CHAIN' } });
+    const client = trace.getTracer('@arizeai/openinference-instrumentation-openai').startSpan('OpenAI Chat Completions', { attributes: asked('Weather in Oslo?', 'gpt-4o-2024-08-06') });
+    const llm = framework.startSpan('ChatOpenAI', { attributes: { 'openinference.span.kind': 'LLM' } }, trace.setSpan(context.active(), chain));
+    client.end();
+    llm.setAttributes(asked('Weather in Oslo?', 'gpt-4o'));
+    llm.end();
+    chain.end();
+  },
   'a model-call span inside another is recorded by the outer one': () =>
     span('wrapper-lib', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' }, () =>
       span('llm-client', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.id': 'resp_1' }),

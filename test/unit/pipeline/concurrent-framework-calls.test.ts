@@ -120,6 +120,34 @@ describe('concurrent framework model calls and the LLM-level calls underneath', 
     expect(recorded.find((e) => e.payload['model'] === 'gpt-4.1')?.sessionId).toBe(sessionOf(runs[1]!));
   });
 
+  // LangChain runs its callbacks in the background: under load OpenInference's span of a call starts after the client's.
+  it('matches a framework call that started after the client call when both asked the same', async ({ recorded: { backend, processor } }) => {
+    const run = bareSpan(LANGCHAIN, 'weather-agent', { 'openinference.span.kind': 'CHAIN' });
+    const client = bareSpan(OPENAI, 'OpenAI Chat Completions', { 'openinference.span.kind': 'LLM' });
+    const call = bareSpan(LANGCHAIN, 'ChatOpenAI', { 'openinference.span.kind': 'LLM' }, run);
+    client.setAttributes(llm('Weather in Oslo?'));
+    client.end();
+    call.setAttributes(llm('Weather in Oslo?'));
+    call.end();
+    run.end();
+    await processor.forceFlush();
+    expect(prompts(backend.events()).map((e) => [e.traceId, e.sessionId])).toEqual([[client.spanContext().traceId, sessionOf(run)]]);
+  });
+
+  it('does not match a framework call that started after the client call and asked something else', async ({ recorded: { backend, processor } }) => {
+    const run = bareSpan(LANGCHAIN, 'weather-agent', { 'openinference.span.kind': 'CHAIN' });
+    const client = bareSpan(OPENAI, 'OpenAI Chat Completions', { 'openinference.span.kind': 'LLM' });
+    const call = bareSpan(LANGCHAIN, 'ChatOpenAI', { 'openinference.span.kind': 'LLM' }, run);
+    client.setAttributes(llm('Weather in Oslo?'));
+    client.end();
+    // Nothing to say it is the same call: no user message.
+    call.setAttributes({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini', 'llm.token_count.prompt': 5 });
+    call.end();
+    run.end();
+    await processor.forceFlush();
+    expect(prompts(backend.events())).toHaveLength(2);
+  });
+
   it('records the waiting call and the framework call that ended at shutdown when the other never ends', async ({ recorded: { backend, processor } }) => {
     const { runs, calls } = twoAgents();
     clientCall(llm('Weather in Oslo?'));
