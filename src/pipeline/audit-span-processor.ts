@@ -15,6 +15,7 @@ import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-expor
 import type { LogContentIntake } from './log-content-intake.js';
 import { McpToolCalls } from './mcp-tool-calls.js';
 import { ClaimedToolSpans } from './claimed-tool-spans.js';
+import { MastraStepPrompts } from './mastra-step-prompts.js';
 import { ModelCallTracker } from './model-call-tracker.js';
 import { ReportedErrors } from './reported-errors.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
@@ -67,6 +68,8 @@ export class AuditSpanProcessor implements SpanProcessor {
   private readonly config: SpanQueueConfig;
   private readonly modelCalls: ModelCallTracker;
   private readonly reportedErrors = new ReportedErrors();
+  /** Mastra model calls waiting for the step around them, which holds their messages (mastra-step-prompts.ts). */
+  private readonly stepPrompts: MastraStepPrompts;
   /** MCP calls `auditMcpClient` records, matched to another instrumentation's span of the same call (mcp-tool-calls.ts). */
   private readonly mcpToolCalls = new McpToolCalls();
   /** Tool spans under a stream reader (`auditClaudeQuery`), which records a tool itself unless one of them did (model/tool-call-claims.ts). */
@@ -85,6 +88,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     const { queue, unfinishedCallTimeoutMillis } = resolveProcessorSettings(options);
     this.config = queue;
     this.modelCalls = new ModelCallTracker(unfinishedCallTimeoutMillis);
+    this.stepPrompts = new MastraStepPrompts(unfinishedCallTimeoutMillis);
     // Model calls whose span never ends are looked for now and then, off any
     // call path. The timer holds the processor weakly: one dropped without
     // shutdown (its provider gone) can be collected, and stops counting as a
@@ -93,7 +97,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     const sweep = setInterval(() => {
       const processor = self.deref();
       if (processor === undefined) clearInterval(sweep);
-      else for (const unfinished of processor.modelCalls.overdue()) processor.enqueue(unfinished);
+      else for (const unfinished of [...processor.modelCalls.overdue(), ...processor.stepPrompts.overdue()]) processor.enqueue(unfinished);
     }, Math.min(unfinishedCallTimeoutMillis, SWEEP_INTERVAL_MILLIS));
     sweep.unref();
     this.sweep = sweep;
@@ -154,7 +158,10 @@ export class AuditSpanProcessor implements SpanProcessor {
     this.mcpToolCalls.ended(span.spanContext().spanId);
     this.claimedToolSpans.ended(span);
     const insideCall = this.modelCalls.insideEnclosingCall(span);
-    this.enqueue(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall));
+    // Errors are told in the order spans end; a call held to be matched is converted once decided.
+    for (const settled of this.modelCalls.settle(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall))) {
+      for (const ready of this.stepPrompts.settle(settled)) this.enqueue(ready);
+    }
     if (span.attributes[AUDIT_SESSION_ROOT] === true) this.modelCalls.sessionEnded(span.spanContext().traceId);
   }
 
@@ -242,6 +249,7 @@ export class AuditSpanProcessor implements SpanProcessor {
   private async stop(): Promise<void> {
     clearInterval(this.sweep);
     for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
+    for (const waiting of this.stepPrompts.all()) this.enqueue(waiting);
     this.drain();
     this.stopped = true;
     this.live.remove(this);

@@ -9,13 +9,17 @@
  * The rule, applied when the LLM-level call ends (OpenInference says what a
  * span is only just after starting it, so nothing can be told at the start):
  * an LLM-level call that is no part of another, started while exactly one
- * framework model call not yet matched was open and is still open, is that
- * call. The LLM-level span then records it (it holds what the wire said: the
+ * framework model call not yet matched was open and is still open (and no
+ * other is), is that call. The LLM-level span then records it (it holds what the wire said: the
  * answering model, the response id, tool-call ids, the provider) and takes
  * the framework call's session and agent; the framework's span records
  * nothing. With several framework calls open at once (agents running
- * concurrently) the match would be a guess, so none is made and both are
- * recorded — the trail then shows the call twice rather than wrongly.
+ * concurrently), or one that started after it, the call waits for them to end
+ * and say what they asked (undecided-framework-calls.ts): the one whose model,
+ * last user message and response id do not contradict its own (and, for one
+ * that started after it, agree with it) is it. When that still leaves none or
+ * several, a match would be a guess, so none is made and both are recorded —
+ * the trail then shows the call twice rather than wrongly.
  */
 import type { Span } from '@opentelemetry/sdk-trace';
 import { startsAsModelCall } from '../model/model-call-span.js';
@@ -31,6 +35,13 @@ const FRAMEWORK_SCOPES: ReadonlySet<string> = new Set([
 export function isFrameworkSpan(span: Pick<Span, 'instrumentationScope'>): boolean {
   const scope = span.instrumentationScope?.name;
   return scope !== undefined && FRAMEWORK_SCOPES.has(scope);
+}
+
+/** An open framework model call that an LLM-level call may be. */
+export interface FrameworkCandidate {
+  readonly id: string;
+  /** Whether it started before the LLM-level call: else only what both record can make them one. */
+  readonly startedBefore: boolean;
 }
 
 interface OpenFrameworkSpan {
@@ -59,22 +70,26 @@ export class FrameworkCalls {
   }
 
   /**
-   * The one open framework model call, not yet claimed, that started before
-   * the call started `innerOrder`-th and that `eligible` accepts, claimed for
-   * `innerId`; or undefined when none or several are.
+   * The open framework model calls, not yet claimed, that `eligible` accepts,
+   * each saying whether it started before the call started `innerOrder`-th.
+   * One that started after may still be it: LangChain runs its callbacks in
+   * the background by default, so under load OpenInference's span of a call
+   * can start after the client's span of it.
    */
-  claim(innerId: string, innerOrder: number, eligible: (spanId: string) => boolean): string | undefined {
+  candidates(innerOrder: number, eligible: (spanId: string) => boolean): FrameworkCandidate[] {
     const oldest = Date.now() - this.maxAgeMillis;
-    let found: [string, OpenFrameworkSpan] | undefined;
-    for (const entry of this.open) {
-      const { span, order, since, claimedBy } = entry[1];
-      if (claimedBy !== undefined || order > innerOrder || since < oldest || !startsAsModelCall(span.name, span.attributes) || !eligible(entry[0])) continue;
-      if (found !== undefined) return undefined;
-      found = entry;
+    const found: FrameworkCandidate[] = [];
+    for (const [id, { span, order, since, claimedBy }] of this.open) {
+      if (claimedBy !== undefined || since < oldest || !startsAsModelCall(span.name, span.attributes) || !eligible(id)) continue;
+      found.push({ id, startedBefore: order < innerOrder });
     }
-    if (found === undefined) return undefined;
-    found[1].claimedBy = innerId;
-    return found[0];
+    return found;
+  }
+
+  /** `frameworkId` (one of {@link candidates}) is the call `innerId`: it records it. */
+  claim(innerId: string, frameworkId: string): void {
+    const entry = this.open.get(frameworkId);
+    if (entry !== undefined) entry.claimedBy = innerId;
   }
 
   /** A framework span ended (or was forgotten): the LLM-level call that recorded it, if any. */

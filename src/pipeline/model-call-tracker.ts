@@ -26,6 +26,7 @@ import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';
 import { missingSessionAttributes, type SessionIdentity } from '../model/session-context.js';
 import { TRACER_NAME } from '../model/version.js';
 import { FrameworkCalls, isFrameworkSpan } from './framework-calls.js';
+import { UndecidedFrameworkCalls, type CallPlace } from './undecided-framework-calls.js';
 import { withAttribute, withAttributes } from './span-view.js';
 
 const MAX_OPEN_SPANS = 8192;
@@ -70,12 +71,17 @@ export class ModelCallTracker {
   private started = 0;
   /** Calls open at the last `beforeExit`: still open at the next one, nothing can end them. */
   private notedAtExit = new Set<string>();
+  /** Spans decided while making room, to be converted with the next {@link settle}. */
+  private waiting: ReadableSpan[] = [];
 
   /** Framework model calls, matched to the LLM-level span of the same call (framework-calls.ts). */
   private readonly frameworkCalls: FrameworkCalls;
+  /** LLM-level calls that ended with several framework calls open, waiting for those to end (undecided-framework-calls.ts). */
+  private readonly undecided: UndecidedFrameworkCalls;
 
   constructor(private readonly timeoutMillis: number) {
     this.frameworkCalls = new FrameworkCalls(timeoutMillis);
+    this.undecided = new UndecidedFrameworkCalls((span, own, framework) => this.inFrameworkSession(span, own, framework));
   }
 
   /**
@@ -147,14 +153,20 @@ export class ModelCallTracker {
     const entry = this.open.get(spanId);
     this.open.delete(spanId);
     const recordedBy = this.frameworkCalls.ended(spanId);
+    if (entry !== undefined && this.undecided.isWaitedFor(spanId)) this.undecided.candidateEnded(spanId, entry);
     if (this.reported.has(span)) return withAttribute(span, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, true);
     if (recordedBy !== undefined) return withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, recordedBy);
     if (entry !== undefined && this.isLLMLevelCall(spanId, entry)) {
       // Only a framework call of the same session (or of none, where this call has none) can be this call.
       const sameSession = (id: string) => entry.session === undefined || this.open.get(id)?.session?.sessionId === entry.session.sessionId;
-      const frameworkId = this.frameworkCalls.claim(spanId, entry.order, sameSession);
+      const candidates = this.frameworkCalls.candidates(entry.order, sameSession);
+      const [only] = candidates;
+      const frameworkId = candidates.length === 1 && only?.startedBefore === true ? only.id : undefined;
+      // Otherwise decided once they have ended and said what they asked (see settle).
+      if (frameworkId === undefined && candidates.length > 0) this.waiting.push(...this.undecided.wait(spanId, candidates, entry));
       const framework = frameworkId === undefined ? undefined : this.open.get(frameworkId);
-      if (framework !== undefined) {
+      if (frameworkId !== undefined && framework !== undefined) {
+        this.frameworkCalls.claim(spanId, frameworkId);
         // Part of this call now: not reported as unfinished should its span never end.
         framework.call = spanId;
         return this.inFrameworkSession(span, entry, framework);
@@ -163,6 +175,19 @@ export class ModelCallTracker {
     const enclosing = entry?.call;
     if (enclosing === undefined || enclosing === spanId || span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] !== undefined) return span;
     return startsAsModelCall(span.name, span.attributes) ? withAttribute(span, AUDIT_MODEL_CALL_RECORDED_BY, enclosing) : span;
+  }
+
+  /**
+   * Called with the span `onEnd` returned, as it is to be converted: what to
+   * convert now. An LLM-level call waiting for its framework candidates, and
+   * those candidates, are held until it is decided which (if any) it is.
+   */
+  settle(view: ReadableSpan): ReadableSpan[] {
+    const out = this.undecided.settle(view);
+    if (this.waiting.length === 0) return out;
+    const decided = this.waiting;
+    this.waiting = [];
+    return [...decided, ...out];
   }
 
   /** The session of `traceId` ended: its calls still open get `timeoutMillis` more to end. */
@@ -182,11 +207,11 @@ export class ModelCallTracker {
     const cutoff = Date.now() - this.timeoutMillis;
     // A long call inside a running session is not overdue: only its session's end starts the clock.
     const due = (entry: OpenSpan) => entry.since <= cutoff && (entry.orphaned || entry.session === undefined);
-    return this.take((id, entry) => due(entry) && this.isOutermostCall(id, entry), (entry) =>
+    return [...this.undecided.overdue(cutoff), ...this.take((id, entry) => due(entry) && this.isOutermostCall(id, entry), (entry) =>
       entry.orphaned
         ? `still open ${this.timeoutMillis} ms after its session ended`
         : `open for more than ${this.timeoutMillis} ms`,
-    );
+    )];
   }
 
   /**
@@ -211,7 +236,8 @@ export class ModelCallTracker {
    * Agents bridge, when a guardrail trips) — so its session ends in the trail.
    */
   allUnfinished(): ReadableSpan[] {
-    return this.take((id, entry) => this.isOutermostCall(id, entry) || isFrameworkRun(entry.span), () => 'still open at shutdown');
+    const unfinished = this.take((id, entry) => this.isOutermostCall(id, entry) || isFrameworkRun(entry.span), () => 'still open at shutdown');
+    return [...unfinished, ...this.undecided.all()];
   }
 
   private take(select: (id: string, entry: OpenSpan) => boolean, reason: (entry: OpenSpan) => string): ReadableSpan[] {
@@ -220,7 +246,7 @@ export class ModelCallTracker {
       if (!select(id, entry)) continue;
       this.open.delete(id);
       this.frameworkCalls.ended(id);
-      out.push(this.asFailed(entry.span, reason(entry)));
+      out.push(this.asFailed(entry.span, reason(entry)), ...this.undecided.forgotten(id));
     }
     return out;
   }
@@ -238,7 +264,7 @@ export class ModelCallTracker {
   }
 
   /** An LLM-level call matched to a framework call: it stands in the framework call's session, under its agent. */
-  private inFrameworkSession(span: ReadableSpan, own: OpenSpan, framework: OpenSpan | undefined): ReadableSpan {
+  private inFrameworkSession(span: ReadableSpan, own: CallPlace, framework: CallPlace | undefined): ReadableSpan {
     const session = own.session ?? framework?.session;
     const agent = framework?.agent ?? own.agent;
     if (session === undefined) return span;
@@ -262,6 +288,7 @@ export class ModelCallTracker {
         if (keep(id, entry)) continue;
         this.open.delete(id);
         this.frameworkCalls.ended(id);
+        this.waiting.push(...this.undecided.forgotten(id));
         return true;
       }
       return false;
@@ -271,7 +298,7 @@ export class ModelCallTracker {
     const [id, entry] = this.open.entries().next().value as [string, OpenSpan];
     this.open.delete(id);
     this.frameworkCalls.ended(id);
-    return [this.asFailed(entry.span, `more than ${MAX_OPEN_SPANS} model calls were open at once`)];
+    return [this.asFailed(entry.span, `more than ${MAX_OPEN_SPANS} model calls were open at once`), ...this.undecided.forgotten(id)];
   }
 
   /** A view of the open span that reads as ended now, failed, without touching the span itself. */

@@ -6,10 +6,17 @@
 // agent.generate (doGenerate: no streaming) and no retries. Mastra's spans
 // reach our NodeTracerProvider through @mastra/otel-bridge, which starts a real
 // OTel span for every Mastra span on the provider it is given.
+// The agent's run is the session; INTEROP_SESSION=1 wraps it in withSession,
+// whose session it must then be part of.
+// No LLM-level instrumentation applies: Mastra calls the model through the AI
+// SDK providers it bundles, over fetch — no `openai` client to instrument, and
+// not through the AI SDK's generateText, so no `ai.*` spans. The undici
+// instrumentation the harness installs describes the HTTP request, nothing more.
 import { Mastra } from '@mastra/core';
 import { Agent } from '@mastra/core/agent';
 import { createTool } from '@mastra/core/tools';
 import { Observability } from '@mastra/observability';
+import { withSession } from 'otel-agent-audit';
 import { OtelBridge } from '@mastra/otel-bridge';
 import { z } from 'zod';
 import { AGENT, FORECAST_TOOL, MODEL, QUESTION, SYSTEM_PROMPT, WEATHER_TOOL } from '../../interop/scenarios/framework-tools.mjs';
@@ -47,7 +54,8 @@ const mastra = new Mastra({
   }),
 });
 
-const result = await mastra.getAgent(AGENT).generate(QUESTION, { maxSteps: 3, modelSettings: { maxRetries: 0 } });
+const generate = () => mastra.getAgent(AGENT).generate(QUESTION, { maxSteps: 3, modelSettings: { maxRetries: 0 } });
+const result = process.env.INTEROP_SESSION === '1' ? await withSession({ agentName: AGENT }, generate) : await generate();
 console.log(`answer: ${result.text}`);
 for (const step of result.steps ?? []) {
   for (const toolResult of step.toolResults ?? []) console.log(`tool result: ${JSON.stringify(toolResult.payload ?? toolResult)}`);

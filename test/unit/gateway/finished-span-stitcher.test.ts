@@ -45,6 +45,35 @@ async function throughGateway(install: TracingInstaller, program: Program | (() 
   return backend.events();
 }
 
+/** OpenInference LLM attributes of a call asking `question`, as written at the span's end. */
+const asked = (question: string, model: string): Attributes => ({
+  'openinference.span.kind': 'LLM',
+  'llm.model_name': model,
+  'llm.input_messages.0.message.role': 'user',
+  'llm.input_messages.0.message.content': question,
+  'llm.token_count.prompt': 9,
+});
+
+/**
+ * Two LangChain agents at once: both framework model calls open while the
+ * client spans of the calls (traces of their own) end, in the other order;
+ * the framework spans are described only at their end, as OpenInference does.
+ */
+function concurrentAgents(): void {
+  const framework = trace.getTracer('@arizeai/openinference-instrumentation-langchain');
+  const chains = ['Oslo', 'Bergen'].map((city) => framework.startSpan(`agent ${city}`, { attributes: { 'openinference.span.kind': 'CHAIN' } }, context.active()));
+  const llms = chains.map((chain) => framework.startSpan('ChatOpenAI', { attributes: { 'openinference.span.kind': 'LLM' } }, trace.setSpan(context.active(), chain)));
+  context.with(trace.deleteSpan(context.active()), () => {
+    span('@arizeai/openinference-instrumentation-openai', 'OpenAI Chat Completions', asked('Weather in Bergen?', 'gpt-4o-2024-08-06'));
+    span('@arizeai/openinference-instrumentation-openai', 'OpenAI Chat Completions', asked('Weather in Oslo?', 'gpt-4o-2024-08-06'));
+  });
+  ['Oslo', 'Bergen'].forEach((city, i) => {
+    llms[i]!.setAttributes(asked(`Weather in ${city}?`, 'gpt-4o'));
+    llms[i]!.end();
+    chains[i]!.end();
+  });
+}
+
 const PROGRAMS: Record<string, Program> = {
   "a framework's run outside any session becomes the session of the spans under it": () =>
     span('agent-framework', 'invoke_agent planner', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' }, () => {
@@ -66,6 +95,17 @@ const PROGRAMS: Record<string, Program> = {
       chain.end();
     });
   },
+  'concurrent framework model calls are each recorded by the client span that asked the same': concurrentAgents,
+  "a framework's model call that started after the client's span of it (LangChain's background callbacks)": () => {
+    const framework = trace.getTracer('@arizeai/openinference-instrumentation-langchain');
+    const chain = framework.startSpan('agent', { attributes: { 'openinference.span.kind': 'CHAIN' } });
+    const client = trace.getTracer('@arizeai/openinference-instrumentation-openai').startSpan('OpenAI Chat Completions', { attributes: asked('Weather in Oslo?', 'gpt-4o-2024-08-06') });
+    const llm = framework.startSpan('ChatOpenAI', { attributes: { 'openinference.span.kind': 'LLM' } }, trace.setSpan(context.active(), chain));
+    client.end();
+    llm.setAttributes(asked('Weather in Oslo?', 'gpt-4o'));
+    llm.end();
+    chain.end();
+  },
   'a model-call span inside another is recorded by the outer one': () =>
     span('wrapper-lib', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' }, () =>
       span('llm-client', 'chat gpt-4o', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.id': 'resp_1' }),
@@ -83,6 +123,16 @@ describe('FinishedSpanStitcher', () => {
       expect(expected.length).toBeGreaterThan(1);
     });
   }
+
+  it('records each of two concurrent framework calls once, through the client span that asked the same', async ({ install }) => {
+    const got = await throughGateway(install, concurrentAgents);
+
+    const prompts = got.filter((e) => e.type === 'prompt');
+    expect(prompts).toHaveLength(2);
+    // In the session of the agent that asked, not in the client span's trace of its own.
+    expect(new Set(prompts.map((e) => e.sessionId)).size).toBe(2);
+    for (const prompt of prompts) expect(prompt.sessionId).not.toContain(prompt.traceId);
+  });
 
   it('stitches a withSession trace whose spans come one request each: the trace is the session', async ({ install }) => {
     const program = () =>

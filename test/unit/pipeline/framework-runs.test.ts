@@ -67,10 +67,11 @@ describe('agent framework runs and model calls in the span processor', () => {
     expect(events.filter((e) => e.type === 'completion')).toHaveLength(1);
   });
 
-  it('records both when two framework calls are open at once: a match would be a guess', async ({ recorded: { backend, processor } }) => {
+  // Concurrent calls that can be told apart: concurrent-framework-calls.test.ts.
+  it('records both when two framework calls open at once asked the same: a match would be a guess', async ({ recorded: { backend, processor } }) => {
     const run = openInferenceSpan(LANGCHAIN, 'weather-agent', { 'openinference.span.kind': 'CHAIN' });
     const first = openInferenceSpan(LANGCHAIN, 'ChatOpenAI', llm('weather?'), run);
-    const second = openInferenceSpan(LANGCHAIN, 'ChatOpenAI', llm('forecast?'), run);
+    const second = openInferenceSpan(LANGCHAIN, 'ChatOpenAI', llm('weather?'), run);
     const client = openInferenceSpan(OPENAI, 'OpenAI Chat Completions', llm('weather?'));
     client.end();
     first.end();
