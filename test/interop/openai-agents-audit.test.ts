@@ -22,7 +22,6 @@ import { expectFrameworkTrail, type FrameworkWrites } from './expect-framework-t
 import { FRAMEWORK_SCRIPT, frameworkReplies } from './framework-script.js';
 import { runScenario, type ScenarioRun } from './run-scenario.js';
 
-const MODEL = 'gpt-4o-mini';
 const byTime = (a: StoredAuditEvent, b: StoredAuditEvent) => a.timestamp.localeCompare(b.timestamp);
 const ofType = (events: readonly StoredAuditEvent[], type: string) => events.filter((e) => e.type === type).sort(byTime);
 const named = (events: readonly StoredAuditEvent[], name: string) => events.filter((e) => e.type === 'custom' && e.payload.name === name);
