@@ -9,8 +9,8 @@
  *    bridge — the call id, one error for the failing tool) in each
  *    combination: alone; with OpenInference on the `openai` client (each
  *    call described twice: one pair); with OpenInference's bridge also
- *    registered, before ours (each call described two or three times: one
- *    pair, one tool_call); inside a withSession.
+ *    registered, before or after ours (each call described two or three
+ *    times: one pair, one tool_call); inside a withSession.
  * 2. A handoff and a tripped input guardrail: the handoff as one `custom`
  *    event naming both agents, the trip as one `error` and a failed session
  *    — ended when the run ends, not at shutdown.
@@ -85,6 +85,12 @@ describe('interop: OpenAI Agents SDK + auditAgentsTraceProcessor', () => {
   it('yields the same trail with the OpenInference bridge also registered, and the client instrumented', async () => {
     const env = { INTEROP_AGENTS_BRIDGE: '1', INTEROP_LLM_INSTRUMENTATION: 'openinference' };
     const run = await runScenario('openai-agents-audit', env, 'openai-agents-audit-bridge-openinference', frameworkReplies());
+    expectAgentsTrail(run, 'Agent workflow', 'all but model calls');
+  });
+
+  it('yields the same trail with the OpenInference bridge registered after ours', async () => {
+    const env = { INTEROP_AGENTS_BRIDGE: '1', INTEROP_AGENTS_ORDER: 'ours-first', INTEROP_LLM_INSTRUMENTATION: 'openinference' };
+    const run = await runScenario('openai-agents-audit', env, 'openai-agents-audit-ours-first', frameworkReplies());
     expectAgentsTrail(run, 'Agent workflow', 'all but model calls');
   });
 

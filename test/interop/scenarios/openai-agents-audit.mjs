@@ -4,6 +4,7 @@
 // Environment switches of the test:
 //   INTEROP_LLM_INSTRUMENTATION=openinference  also instrument the `openai` client (LLM-level spans)
 //   INTEROP_AGENTS_BRIDGE=1                    also register OpenInference's bridge, before ours
+//   INTEROP_AGENTS_ORDER=ours-first            … or after ours
 //   INTEROP_WITH_SESSION=1                     run the agent inside withSession
 import * as agents from '@openai/agents';
 import { OpenAIAgentsInstrumentation } from '@arizeai/openinference-instrumentation-openai-agents';
@@ -16,19 +17,21 @@ import { configureAgents, RUN_OPTIONS, TOOLS } from './openai-agents-setup.mjs';
 
 const llmLevel = process.env.INTEROP_LLM_INSTRUMENTATION === 'openinference';
 const withBridge = process.env.INTEROP_AGENTS_BRIDGE === '1';
-const bridge = withBridge ? [new OpenAIAgentsInstrumentation()] : [];
+const oursFirst = process.env.INTEROP_AGENTS_ORDER === 'ours-first';
+const bridge = withBridge ? [new OpenAIAgentsInstrumentation({ exclusiveProcessor: !oursFirst })] : [];
 const llm = llmLevel ? [new OpenAIInstrumentation()] : [];
 const telemetry = startTelemetry({
   scenario: 'openai-agents-audit',
   instrumentations: [...bridge, ...llm],
   packages: ['@openai/agents', 'openai', ...(withBridge ? ['@arizeai/openinference-instrumentation-openai-agents'] : []), ...(llmLevel ? ['@arizeai/openinference-instrumentation-openai'] : [])],
 });
-// The bridge's exclusive mode replaces the SDK's processors: it goes first, ours is added after it.
+const recorder = auditAgentsTraceProcessor();
+// No trace export to OpenAI's endpoint. The bridge's exclusive mode (the default) replaces the SDK's
+// processors: it goes first and ours is added after it; not exclusive, it is added after ours.
+agents.setTraceProcessors(oursFirst ? [recorder] : []);
 if (withBridge) bridge[0].manuallyInstrument(agents);
 if (llmLevel) llm[0].manuallyInstrument(openaiModule);
-const recorder = auditAgentsTraceProcessor();
-if (!withBridge) agents.setTraceProcessors([]); // no trace export to OpenAI's endpoint
-configureAgents([recorder]);
+configureAgents(oursFirst ? [] : [recorder]);
 
 const agent = new agents.Agent({ name: AGENT, instructions: SYSTEM_PROMPT, model: MODEL, tools: TOOLS });
 const runAgent = async () => {
