@@ -6,8 +6,11 @@
  * active context here: the run joins that session. With none, the run's span
  * (`invoke_agent {workflow name}`) is the session (model/agent-run-span.ts).
  *
- * The SDK's `task` span is the run: the run ends when it ends (the SDK does
- * not end the trace of a run a guardrail stopped), or when the trace ends.
+ * The run ends when its trace ends, or when the SDK's root `task` span (one
+ * `Runner.run`) ends failed: the SDK ends the trace only of a run that
+ * returned, never of one that threw (a tripped guardrail, too many turns).
+ * Spans of that trace after such an end (the app caught the error and ran
+ * again inside its own `withTrace`) are a run of their own, of the same name.
  * Memory is bounded: past `maxOpenSpans` open spans and runs, the oldest run
  * is ended with everything still open in it, each span failed and saying
  * why; at the SDK's shutdown every open span is ended so. Each is counted
@@ -30,6 +33,7 @@ const log = scrubbedLogger('otel-agent-audit:record');
 /** The SDK's name for a run without a `workflowName`. */
 const DEFAULT_WORKFLOW = 'Agent workflow';
 const DEFAULT_MAX_OPEN_SPANS = 4096;
+const MAX_ENDED_RUNS = 1024;
 
 /** Options of {@link auditAgentsTraceProcessor}. */
 export interface AgentsTraceProcessorOptions {
@@ -56,21 +60,27 @@ export interface AuditAgentsTraceProcessor extends AgentsTracingProcessor {
 }
 
 interface OpenRun {
+  readonly name: string;
   readonly span: Span;
   /** The context the run started in (a `withSession`'s): every span of the run starts under it. */
   readonly context: Context;
   readonly toolCalls: RequestedToolCalls;
+  /** Whether an agent started with no parent (SDKs before the `task` span) or under no task yet. */
   agentSeen: boolean;
 }
 
 interface OpenSdkSpan {
   readonly traceId: string;
+  /** The SDK span's type. */
+  readonly type: string;
   /** Its own OTel span; undefined for an SDK span that gets none (its children go to `target`). */
   readonly span: Span | undefined;
   /** Where its children start. */
   readonly target: Span;
   /** The agent it runs under. */
   readonly agent: string | undefined;
+  /** For a `task` (one `Runner.run`): whether its first agent started (that agent is the run itself, no event). */
+  agentSeen: boolean;
 }
 
 /**
@@ -106,6 +116,8 @@ export function auditAgentsTraceProcessor(options: AgentsTraceProcessorOptions =
 class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
   private readonly runs = new Map<string, OpenRun>();
   private readonly spans = new Map<string, OpenSdkSpan>();
+  /** The names of runs ended by a failed task, for spans of their trace that still come (the newest MAX_ENDED_RUNS). */
+  private readonly endedRuns = new Map<string, string>();
   private abandoned = 0;
   private warned = false;
 
@@ -130,13 +142,16 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
       const view = readAgentsSpan(span);
       if (view === undefined || this.spans.has(view.spanId)) return;
       // A trace that started before this processor was registered starts its run now.
-      const run = this.runs.get(view.traceId) ?? this.startRun(view.traceId, undefined);
+      const run = this.runs.get(view.traceId) ?? this.startRun(view.traceId, this.endedRuns.get(view.traceId));
       const parent = view.parentId === undefined ? undefined : this.spans.get(view.parentId);
       const target = parent?.target ?? run.span;
       const agentName = view.type === 'agent' ? text(view.data.name) : undefined;
-      const own = view.type === 'task' ? undefined : startAgentsSpan(view, { parent: otelTrace.setSpan(run.context, target), agent: parent?.agent, firstAgent: view.type === 'agent' && !run.agentSeen });
-      if (view.type === 'agent') run.agentSeen = true;
-      this.spans.set(view.spanId, { traceId: view.traceId, span: own, target: own ?? target, agent: agentName ?? parent?.agent });
+      // The first agent of a Runner.run (of its task; before the SDK had tasks, of the trace).
+      const owner = parent?.type === 'task' ? parent : run;
+      const firstAgent = view.type === 'agent' && !owner.agentSeen;
+      if (view.type === 'agent') owner.agentSeen = true;
+      const own = view.type === 'task' ? undefined : startAgentsSpan(view, { parent: otelTrace.setSpan(run.context, target), agent: parent?.agent, firstAgent });
+      this.spans.set(view.spanId, { traceId: view.traceId, type: view.type, span: own, target: own ?? target, agent: agentName ?? parent?.agent, agentSeen: false });
       this.bound();
     });
   }
@@ -150,8 +165,8 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
       this.spans.delete(view.spanId);
       const run = this.runs.get(view.traceId);
       if (entry.span !== undefined) endAgentsSpan(entry.span, view, run?.toolCalls ?? new RequestedToolCalls());
-      // The run's own span: the run is over (the SDK never ends the trace of a run a guardrail stopped).
-      if (view.type === 'task' && view.parentId === undefined) this.endRun(view.traceId, view, 'still open when its run ended');
+      // A Runner.run that threw: the SDK will not end its trace (see the module comment).
+      if (view.type === 'task' && view.parentId === undefined && view.error !== undefined) this.endRun(view.traceId, view, 'still open when its run failed');
     });
   }
 
@@ -175,7 +190,7 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
     const parent = otelContext.active();
     const attributes = { [GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_AGENT, [GEN_AI_AGENT_NAME]: workflow, [AUDIT_FRAMEWORK_PLUMBING]: true };
     const span = startSpanAt(`${OPERATION_INVOKE_AGENT} ${workflow}`, { kind: SpanKind.INTERNAL, attributes, startTime: auditNow() }, parent, agentsTracer());
-    const run: OpenRun = { span, context: parent, toolCalls: new RequestedToolCalls(), agentSeen: false };
+    const run: OpenRun = { name: workflow, span, context: parent, toolCalls: new RequestedToolCalls(), agentSeen: false };
     this.runs.set(traceId, run);
     this.bound();
     return run;
@@ -187,7 +202,11 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
     if (run === undefined) return;
     this.abandonSpans(traceId, leftOpen);
     this.runs.delete(traceId);
-    if (task?.error !== undefined) failSpan(run.span, task.error, policyOf(run.span));
+    if (task?.error !== undefined) {
+      failSpan(run.span, task.error, policyOf(run.span));
+      this.endedRuns.set(traceId, run.name);
+      if (this.endedRuns.size > MAX_ENDED_RUNS) this.endedRuns.delete(this.endedRuns.keys().next().value as string);
+    }
     run.span.end(task === undefined ? auditNow() : hrTimeOf(task.endedAtMillis));
   }
 

@@ -149,6 +149,43 @@ describe('auditAgentsTraceProcessor', () => {
     expect(agentSpan?.attributes['error.type']).toBe('InputGuardrailTripwireTriggered');
   });
 
+  it('makes one session of a trace of several runs (the app\'s own withTrace), ending it with the trace', async ({ install }) => {
+    const tracing = install.tracing([auditSpanProcessor({ backends: [] })]);
+    const run = new SdkRun(auditAgentsTraceProcessor(), 'Support workflow');
+    await run.trace.start();
+    for (const question of ['first', 'second']) {
+      const task = run.span({ type: 'task', name: 'Support workflow' });
+      const agent = run.span({ type: 'agent', name: 'weather-agent' }, task);
+      run.end(run.span({ type: 'generation' }, agent), { model: MODEL, input: [{ role: 'user', content: question }], output: [completion(`chatcmpl-${question}`, { text: 'ok' })] });
+      run.end(agent);
+      run.end(task);
+    }
+    expect(named(tracing.memory.getFinishedSpans(), 'invoke_agent Support workflow')).toEqual([]); // open until the trace ends
+    await run.trace.end();
+    const events = toAuditEvents(tracing.memory.getFinishedSpans());
+    // Each run's first agent is the run itself: no event of its own.
+    expect(events.map((e) => (e.type === 'custom' ? String(e.payload['name']) : e.type))).toEqual(['session.start', 'prompt', 'completion', 'prompt', 'completion', 'session.end']);
+    expect(events[0]?.agentName).toBe('Support workflow');
+  });
+
+  it('ends a run when its task fails, and makes what its trace still holds a run of the same name', async ({ install }) => {
+    const tracing = install.tracing([auditSpanProcessor({ backends: [] })]);
+    const processor = auditAgentsTraceProcessor();
+    const run = new SdkRun(processor, 'Support workflow');
+    await run.trace.start();
+    const failed = run.span({ type: 'task', name: 'Support workflow' });
+    run.end(failed, {}, { message: 'Error in agent run', data: { error: 'MaxTurnsExceededError: Max turns (1) exceeded' } });
+    expect(processor.stats().openRuns).toBe(0);
+    const retried = run.span({ type: 'task', name: 'Support workflow' });
+    run.end(run.span({ type: 'generation', model: MODEL }, retried), { output: [completion('chatcmpl-1', { text: 'ok' })] });
+    run.end(retried);
+    await run.trace.end();
+    const ends = toAuditEvents(tracing.memory.getFinishedSpans()).filter((e) => e.payload['name'] === 'session.end');
+    expect(ends.map((e) => [e.agentName, e.payload['outcome']])).toEqual([['Support workflow', 'error'], ['Support workflow', 'success']]);
+    expect(ends[0]?.payload['status_message']).toBe('Error in agent run: MaxTurnsExceededError: Max turns (1) exceeded');
+    expect(new Set(ends.map((e) => e.sessionId)).size).toBe(2);
+  });
+
   it('records a Responses API call from its response span', async ({ tracing }) => {
     const run = new SdkRun(auditAgentsTraceProcessor());
     await run.trace.start();
