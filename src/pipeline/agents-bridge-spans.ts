@@ -24,6 +24,7 @@ const OPENINFERENCE_OPENAI_AGENTS = '@arizeai/openinference-instrumentation-open
 /** Spans of ours followed at most (the newest); our processor ends every span it starts, this only guards the map. */
 const MAX_OURS = 8192;
 
+/** The spans of ours open now, and the marking of the other bridge's spans while any is (see the module comment). */
 export class AgentsBridgeSpans {
   private readonly ours = new Set<string>();
 

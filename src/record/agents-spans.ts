@@ -8,7 +8,7 @@
  * arguments, result, call id and failure; a `handoff`, `guardrail` or
  * `custom` span as a short span carrying one `custom` event (`handoff`
  * naming both agents, `guardrail` with `triggered`, the custom span's own
- * name and data). The SDK's `task` is the run itself (agents-trace-run.ts);
+ * name and data). The SDK's `task` is the run itself (agents-trace-processor.ts);
  * `turn`, `mcp_tools`, speech and transcription spans get no span: what
  * runs in them goes to the span around them.
  *
