@@ -21,7 +21,7 @@ import { AUDIT_FRAMEWORK_PLUMBING, GEN_AI_AGENT_NAME, GEN_AI_OPERATION_NAME, OPE
 import { auditNow } from '../model/clock.js';
 import { describeKind } from '../model/value-kind.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
-import { endAgentsSpan, failSpan, hrTimeOf, startAgentsSpan } from './agents-spans.js';
+import { endAgentsSpan, failSpan, startAgentsSpan } from './agents-spans.js';
 import { RequestedToolCalls } from './agents-tool-call-ids.js';
 import { readAgentsSpan, readAgentsTrace, text, type AgentsSpan, type AgentsSpanView, type AgentsTrace, type AgentsTracingProcessor } from './agents-trace-shapes.js';
 import { policyOf } from './policy-of.js';
@@ -207,7 +207,8 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
       this.endedRuns.set(traceId, run.name);
       if (this.endedRuns.size > MAX_ENDED_RUNS) this.endedRuns.delete(this.endedRuns.keys().next().value as string);
     }
-    run.span.end(task === undefined ? auditNow() : hrTimeOf(task.endedAtMillis));
+    // Now, not the task's millisecond: the run's span started on our clock, at the trace's start.
+    run.span.end(auditNow());
   }
 
   /** Past the bound: the oldest run goes, with everything open in it. */
