@@ -1,13 +1,15 @@
 /**
  * The plumbing spans of agent frameworks: LangChain's chains and graph nodes
  * (both LangChain instrumentations), the OpenAI Agents SDK's task and turn
- * spans and its first agent's span (OpenInference's bridge), Mastra's generation, step and chunk spans
+ * spans and its first agent's span (OpenInference's bridge, and ours:
+ * `audit.framework.plumbing`), Mastra's generation, step and chunk spans
  * (its OpenTelemetry bridge). They carry no agent activity of their own —
  * their model calls, tools and agents have spans of their own — so they make
  * no events; an error on them is the same error their failing child already
  * reported, so it is not reported again. Tried before every convention.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { AUDIT_FRAMEWORK_PLUMBING } from '../model/attributes.js';
 import type { SpanConverter } from './span-converter.js';
 
 const OPENINFERENCE_LANGCHAIN = '@arizeai/openinference-instrumentation-langchain';
@@ -20,6 +22,8 @@ const MASTRA_PLUMBING: ReadonlySet<unknown> = new Set(['model_step', 'model_chun
 export function isFrameworkStructure(span: ReadableSpan): boolean {
   const scope = span.instrumentationScope?.name;
   const a = span.attributes;
+  // Our own bridges mark theirs (auditAgentsTraceProcessor: the SDK's trace, the agent its run started with).
+  if (a[AUDIT_FRAMEWORK_PLUMBING] === true) return true;
   const mastra = a['mastra.span.type'];
   // Mastra's exporter ≤ 1.3 writes the whole generation as the one `chat` span: then it is the model call.
   if (mastra !== undefined) return MASTRA_PLUMBING.has(mastra) || (mastra === 'model_generation' && a['gen_ai.operation.name'] !== 'chat');

@@ -4,7 +4,7 @@
  * whatever a span holds, it never throws.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { AUDIT_CARRIER_SPAN, AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_SESSION_ROOT, AUDIT_TOOL_CALL_RECORDED_BY } from '../model/attributes.js';
+import { AUDIT_CARRIER_SPAN, AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_MODEL_CALL_REPORTED_UNFINISHED, AUDIT_RECORDED_BY_SCOPE, AUDIT_SESSION_ROOT, AUDIT_TOOL_CALL_RECORDED_BY } from '../model/attributes.js';
 import type { AuditEvent } from '../model/audit-event.js';
 import { isFrameworkRun, isLateRunRoot } from '../model/agent-run-span.js';
 import { frameworkStructureConverter } from './framework-structure.js';
@@ -88,11 +88,13 @@ function convertSpan(span: ReadableSpan, converters: readonly SpanConverter[], l
   try {
     builder = new SpanEventBuilder(span, logContent);
     // A model call recorded by an enclosing span (model-call-tracker.ts), or an MCP tool call an
-    // auditMcpClient span records (mcp-tool-calls.ts), keeps only what recordEvent/recordError wrote.
+    // auditMcpClient span records (mcp-tool-calls.ts), or a bridge's span of a run our own bridge
+    // records (agents-bridge-spans.ts), keeps only what recordEvent/recordError wrote.
     const ownEvents =
       span.attributes[AUDIT_CARRIER_SPAN] !== true &&
       span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] === undefined &&
-      span.attributes[AUDIT_TOOL_CALL_RECORDED_BY] === undefined;
+      span.attributes[AUDIT_TOOL_CALL_RECORDED_BY] === undefined &&
+      span.attributes[AUDIT_RECORDED_BY_SCOPE] === undefined;
     // A session's root (ours, or a framework's run made the session) stands
     // for the session, in every convention: not also for a custom operation.
     const sessionRoot = ownEvents && (span.attributes[AUDIT_SESSION_ROOT] === true || isLateRunRoot(span.attributes));

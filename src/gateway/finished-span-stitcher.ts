@@ -26,7 +26,7 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_SESSION_ROOT, GEN_AI_AGENT_ID, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from '../model/attributes.js';
+import { AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_RECORDED_BY_SCOPE, AUDIT_SESSION_ROOT, GEN_AI_AGENT_ID, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from '../model/attributes.js';
 import { agentNameOf, agentRunOf } from '../model/agent-run-span.js';
 import { startsAsModelCall, startsOwnScope } from '../model/model-call-span.js';
 import { missingSessionAttributes, type SessionIdentity } from '../model/session-context.js';
@@ -170,6 +170,8 @@ function identityOf(a: Attributes): SessionIdentity | undefined {
 
 /** The processor's `runSession`: a framework's run outside any session, named by its conversation id or by its span. */
 function runSession(span: ReadableSpan): SessionIdentity | undefined {
+  // A bridge's span of a run ours records (marked by the processor in the app) stands for no session.
+  if (span.attributes[AUDIT_RECORDED_BY_SCOPE] !== undefined) return undefined;
   const run = agentRunOf(span.name, span.attributes, span.instrumentationScope?.name);
   if (run === undefined) return undefined;
   const { traceId, spanId } = span.spanContext();

@@ -18,6 +18,7 @@
  * in the same request (the SDK's batch) to be found.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { AUDIT_RECORDED_BY_SCOPE } from '../model/attributes.js';
 import { startsAsModelCall } from '../model/model-call-span.js';
 import { TRACER_NAME } from '../model/version.js';
 import { isFrameworkSpan } from '../pipeline/framework-calls.js';
@@ -40,7 +41,8 @@ export interface FrameworkMatches {
 export function matchFrameworkCalls(ended: readonly ReadableSpan[], placeOf: (span: ReadableSpan) => SpanPlace): FrameworkMatches {
   const frameworkOf = new Map<string, ReadableSpan>();
   const recordedBy = new Map<string, string>();
-  const framework = ended.filter((span) => isFrameworkSpan(span) && startsAsModelCall(span.name, span.attributes));
+  // A bridge's span of a call ours records (pipeline/agents-bridge-spans.ts, marked in the app) is no candidate.
+  const framework = ended.filter((span) => isFrameworkSpan(span) && startsAsModelCall(span.name, span.attributes) && span.attributes[AUDIT_RECORDED_BY_SCOPE] === undefined);
   if (framework.length === 0) return { frameworkOf, recordedBy };
   const evidence = new Evidence();
   for (const call of ended) {

@@ -82,6 +82,22 @@ export const AUDIT_MODEL_CALL_RECORDED_BY = 'audit.model_call.recorded_by';
  */
 export const AUDIT_TOOL_CALL_RECORDED_BY = 'audit.tool_call.recorded_by';
 
+/**
+ * On a span an agent framework's bridge of ours writes for the framework's
+ * structure, not its activity (the OpenAI Agents SDK's trace and the agent
+ * its run starts with): it makes no events of its own (framework-structure.ts).
+ */
+export const AUDIT_FRAMEWORK_PLUMBING = 'audit.framework.plumbing';
+
+/**
+ * On a span of another instrumentation whose activity spans of ours record
+ * (the OpenInference OpenAI Agents bridge's spans of a run that
+ * `auditAgentsTraceProcessor` records): the instrumentation scope of ours
+ * that records it. It yields no events of its own and stands for no session
+ * (pipeline/agents-bridge-spans.ts).
+ */
+export const AUDIT_RECORDED_BY_SCOPE = 'audit.recorded_by_scope';
+
 /** The MCP method of a span (MCP semantic conventions): `tools/call` on a tool call. */
 export const MCP_METHOD_NAME = 'mcp.method.name';
 /** The MCP server a tool call went to, as it names itself (`serverInfo.name`) or as the agent named it; the conventions have no name for it. */

@@ -13,6 +13,7 @@ import type { ToolDecisionOptions, ToolGate } from '../model/tool-gate.js';
 import type { AuditStats } from './audit-stats.js';
 import { AuditSpanExporter, type AuditExporterOptions } from './audit-span-exporter.js';
 import type { LogContentIntake } from './log-content-intake.js';
+import { AgentsBridgeSpans, isRecordedByOurs, runDecidedLater } from './agents-bridge-spans.js';
 import { McpToolCalls } from './mcp-tool-calls.js';
 import { ClaimedToolSpans } from './claimed-tool-spans.js';
 import { MastraStepPrompts } from './mastra-step-prompts.js';
@@ -72,6 +73,8 @@ export class AuditSpanProcessor implements SpanProcessor {
   private readonly stepPrompts: MastraStepPrompts;
   /** MCP calls `auditMcpClient` records, matched to another instrumentation's span of the same call (mcp-tool-calls.ts). */
   private readonly mcpToolCalls = new McpToolCalls();
+  /** One run, one trail, with our OpenAI Agents processor and OpenInference's bridge at once (agents-bridge-spans.ts). */
+  private readonly agentsBridge = new AgentsBridgeSpans();
   /** Tool spans under a stream reader (`auditClaudeQuery`), which records a tool itself unless one of them did (model/tool-call-claims.ts). */
   private readonly claimedToolSpans = new ClaimedToolSpans();
   private readonly sweep: NodeJS.Timeout;
@@ -120,10 +123,11 @@ export class AuditSpanProcessor implements SpanProcessor {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this.mcpToolCalls.started(span);
     this.claimedToolSpans.started(span, parentContext);
+    this.agentsBridge.started(span, this.modelCalls.openParent(parentContext));
     const fromContext = sessionFromContext(parentContext);
     if (fromContext === undefined) this.adoptParentRun(parentContext);
     const place = this.modelCalls.placeOf(parentContext);
-    const session = fromContext ?? place.session ?? runSession(span);
+    const session = fromContext ?? place.session ?? (runDecidedLater(span) ? undefined : runSession(span));
     for (const unfinished of this.modelCalls.onStart(span, parentContext, session, place)) this.enqueue(unfinished);
     if (session) this.enterSession(span, session, place.agent);
   }
@@ -135,7 +139,7 @@ export class AuditSpanProcessor implements SpanProcessor {
    */
   private adoptParentRun(parentContext: Context): void {
     const parent = this.modelCalls.sessionlessParent(parentContext);
-    const session = parent && runSession(parent);
+    const session = parent && !isRecordedByOurs(parent) ? runSession(parent) : undefined;
     if (parent === undefined || session === undefined) return;
     this.modelCalls.adoptSession(parent.spanContext().spanId, session);
     this.enterSession(parent, session, undefined);
@@ -157,6 +161,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this.mcpToolCalls.ended(span.spanContext().spanId);
     this.claimedToolSpans.ended(span);
+    this.agentsBridge.ended(span);
     const insideCall = this.modelCalls.insideEnclosingCall(span);
     // Errors are told in the order spans end; a call held to be matched is converted once decided.
     for (const settled of this.modelCalls.settle(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall))) {

@@ -20,16 +20,31 @@
  * that started after it, agree with it) is it. When that still leaves none or
  * several, a match would be a guess, so none is made and both are recorded —
  * the trail then shows the call twice rather than wrongly.
+ *
+ * "Started before" is the order the processor saw spans start in; for the
+ * spans of our own OpenAI Agents processor, also their start time: the SDK
+ * hands a span to its trace processors one after the other (it awaits
+ * each), so ours may reach this processor only after the call went out, but
+ * its start time is the SDK's own, taken before (within the slack of two
+ * clocks of 1 ms). A bridge's span of a run ours records
+ * (`audit.recorded_by_scope`) is no candidate: ours of the same call is.
  */
+import type { HrTime } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/sdk-trace';
+import { AUDIT_RECORDED_BY_SCOPE } from '../model/attributes.js';
 import { startsAsModelCall } from '../model/model-call-span.js';
+import { OPENAI_AGENTS_TRACER_NAME } from '../model/version.js';
 
 /** Instrumentations whose spans describe a framework's view of a model call. */
 const FRAMEWORK_SCOPES: ReadonlySet<string> = new Set([
   '@arizeai/openinference-instrumentation-langchain',
   '@arizeai/openinference-instrumentation-openai-agents',
   '@traceloop/instrumentation-langchain',
+  OPENAI_AGENTS_TRACER_NAME,
 ]);
+
+/** How far our span's SDK start time may be after the call's and still count as before (clocks of 1 ms, see the gateway's copy). */
+const CLOCK_SLACK_NANOS = 2_000_000;
 
 /** True for a span written by an agent framework's instrumentation (by its instrumentation scope). */
 export function isFrameworkSpan(span: Pick<Span, 'instrumentationScope'>): boolean {
@@ -71,17 +86,19 @@ export class FrameworkCalls {
 
   /**
    * The open framework model calls, not yet claimed, that `eligible` accepts,
-   * each saying whether it started before the call started `innerOrder`-th.
+   * each saying whether it started before the call started `innerOrder`-th
+   * at `innerStart`.
    * One that started after may still be it: LangChain runs its callbacks in
    * the background by default, so under load OpenInference's span of a call
    * can start after the client's span of it.
    */
-  candidates(innerOrder: number, eligible: (spanId: string) => boolean): FrameworkCandidate[] {
+  candidates(innerOrder: number, innerStart: HrTime, eligible: (spanId: string) => boolean): FrameworkCandidate[] {
     const oldest = Date.now() - this.maxAgeMillis;
     const found: FrameworkCandidate[] = [];
     for (const [id, { span, order, since, claimedBy }] of this.open) {
       if (claimedBy !== undefined || since < oldest || !startsAsModelCall(span.name, span.attributes) || !eligible(id)) continue;
-      found.push({ id, startedBefore: order < innerOrder });
+      if (span.attributes[AUDIT_RECORDED_BY_SCOPE] !== undefined) continue;
+      found.push({ id, startedBefore: order < innerOrder || startedBefore(span, innerStart) });
     }
     return found;
   }
@@ -98,4 +115,14 @@ export class FrameworkCalls {
     this.open.delete(spanId);
     return entry?.claimedBy;
   }
+}
+
+/** A span of our OpenAI Agents processor whose SDK start time is not after `innerStart` (see the module comment). */
+function startedBefore(span: Span, innerStart: HrTime): boolean {
+  return span.instrumentationScope?.name === OPENAI_AGENTS_TRACER_NAME && nanosBetween(innerStart, span.startTime) <= CLOCK_SLACK_NANOS;
+}
+
+/** `b - a` in nanoseconds. */
+function nanosBetween(a: HrTime, b: HrTime): number {
+  return (b[0] - a[0]) * 1e9 + (b[1] - a[1]);
 }

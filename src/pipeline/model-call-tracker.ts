@@ -97,6 +97,12 @@ export class ModelCallTracker {
     return { session: parent.session, agent: agentNameOf(parent.span.attributes, { name: parent.span.name, scope: parent.span.instrumentationScope?.name }) ?? parent.agent };
   }
 
+  /** The open span `parentContext` names, if any. */
+  openParent(parentContext: Context): Span | undefined {
+    const parentId = trace.getSpanContext(parentContext)?.spanId;
+    return parentId === undefined ? undefined : this.open.get(parentId)?.span;
+  }
+
   /**
    * The parent of a starting span when it is open and in no session: a run
    * some instrumentations describe only after starting its span (OpenInference
@@ -159,7 +165,7 @@ export class ModelCallTracker {
     if (entry !== undefined && this.isLLMLevelCall(spanId, entry)) {
       // Only a framework call of the same session (or of none, where this call has none) can be this call.
       const sameSession = (id: string) => entry.session === undefined || this.open.get(id)?.session?.sessionId === entry.session.sessionId;
-      const candidates = this.frameworkCalls.candidates(entry.order, sameSession);
+      const candidates = this.frameworkCalls.candidates(entry.order, span.startTime, sameSession);
       const [only] = candidates;
       const frameworkId = candidates.length === 1 && only?.startedBefore === true ? only.id : undefined;
       // Otherwise decided once they have ended and said what they asked (see settle).

@@ -15,7 +15,7 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_RECORDED, AUDIT_TOOL_CALL_RECORDED_BY, EXCEPTION_EVENT } from '../model/attributes.js';
+import { AUDIT_ERROR_RAISED_HERE, AUDIT_MODEL_CALL_RECORDED_BY, AUDIT_RECORDED, AUDIT_RECORDED_BY_SCOPE, AUDIT_TOOL_CALL_RECORDED_BY, EXCEPTION_EVENT } from '../model/attributes.js';
 import { isFrameworkRun } from '../model/agent-run-span.js';
 import { DEFAULT_CONVERTERS } from '../convert/to-audit-events.js';
 import { isVercelAggregateSpan } from '../convert/vercel-converter.js';
@@ -77,6 +77,7 @@ export class ReportedErrors {
 function reportsErrors(span: ReadableSpan): boolean {
   if (span.events.some((e) => e.name === EXCEPTION_EVENT && e.attributes?.[AUDIT_RECORDED] === true)) return true;
   // A framework's view of a call another span records reports nothing of its own.
-  if (span.attributes[AUDIT_MODEL_CALL_RECORDED_BY] !== undefined || span.attributes[AUDIT_TOOL_CALL_RECORDED_BY] !== undefined) return false;
+  const a = span.attributes;
+  if (a[AUDIT_MODEL_CALL_RECORDED_BY] !== undefined || a[AUDIT_TOOL_CALL_RECORDED_BY] !== undefined || a[AUDIT_RECORDED_BY_SCOPE] !== undefined) return false;
   return DEFAULT_CONVERTERS.some((converter) => converter.matches(span));
 }

@@ -4,7 +4,7 @@
  * with status ERROR, always end the span, and hand back the original value or
  * error unchanged.
  */
-import { SpanStatusCode, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
+import { SpanStatusCode, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { ERROR_TYPE, EXCEPTION_EVENT, EXCEPTION_MESSAGE } from '../model/attributes.js';
 import { auditNow } from '../model/clock.js';
 import { errorMessage, errorType } from '../model/error-value.js';
@@ -76,13 +76,14 @@ export function runInSpan<T>(
  * Starts `name` under `parent` at `options.startTime` (a time the caller
  * measured: a call seen only after it happened), not active, with the
  * session identity stamped as on every span of ours. The caller ends it.
+ * `tracer`: the helpers' own by default.
  *
  * @example
  * const span = startSpanAt('chat claude-sonnet-4-5', { kind: SpanKind.CLIENT, startTime }, parent);
  */
-export function startSpanAt(name: string, options: SpanOptions, parent: Context): Span {
+export function startSpanAt(name: string, options: SpanOptions, parent: Context, tracer: Tracer = auditTracer()): Span {
   stampSession(options, parent);
-  return auditTracer().startSpan(name, options, parent);
+  return tracer.startSpan(name, options, parent);
 }
 
 /**
