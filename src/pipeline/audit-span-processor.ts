@@ -71,6 +71,8 @@ export class AuditSpanProcessor implements SpanProcessor {
   private readonly reportedErrors = new ReportedErrors();
   /** Mastra model calls waiting for the step around them, which holds their messages (mastra-step-prompts.ts). */
   private readonly stepPrompts: MastraStepPrompts;
+  /** Whether Mastra calls were held at the last `beforeExit`. */
+  private stepsHeldAtExit = false;
   /** MCP calls `auditMcpClient` records, matched to another instrumentation's span of the same call (mcp-tool-calls.ts). */
   private readonly mcpToolCalls = new McpToolCalls();
   /** One run, one trail, with our OpenAI Agents processor and OpenInference's bridge at once (agents-bridge-spans.ts). */
@@ -100,7 +102,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     const sweep = setInterval(() => {
       const processor = self.deref();
       if (processor === undefined) clearInterval(sweep);
-      else for (const unfinished of [...processor.modelCalls.overdue(), ...processor.stepPrompts.overdue()]) processor.enqueue(unfinished);
+      else processor.release([...processor.modelCalls.overdue(), ...processor.stepPrompts.overdue()]);
     }, Math.min(unfinishedCallTimeoutMillis, SWEEP_INTERVAL_MILLIS));
     sweep.unref();
     this.sweep = sweep;
@@ -162,12 +164,18 @@ export class AuditSpanProcessor implements SpanProcessor {
     this.mcpToolCalls.ended(span.spanContext().spanId);
     this.claimedToolSpans.ended(span);
     this.agentsBridge.ended(span);
+    // After shutdown nothing is held back: nothing would let it go.
+    if (this.stopped) return this.enqueue(span);
     const insideCall = this.modelCalls.insideEnclosingCall(span);
     // Errors are told in the order spans end; a call held to be matched is converted once decided.
-    for (const settled of this.modelCalls.settle(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall))) {
-      for (const ready of this.stepPrompts.settle(settled)) this.enqueue(ready);
-    }
+    this.release(this.modelCalls.settle(this.reportedErrors.onEnd(this.modelCalls.onEnd(span), insideCall)));
     if (span.attributes[AUDIT_SESSION_ROOT] === true) this.modelCalls.sessionEnded(span.spanContext().traceId);
+  }
+
+  /** Spans a hold let go of (or that were never held), on to conversion through the Mastra step hold. */
+  private release(spans: readonly ReadableSpan[]): void {
+    const isOpen = (spanId: string) => this.modelCalls.isOpen(spanId);
+    for (const span of spans) for (const ready of this.stepPrompts.settle(span, isOpen)) this.enqueue(ready);
   }
 
   private enqueue(span: ReadableSpan): void {
@@ -208,13 +216,17 @@ export class AuditSpanProcessor implements SpanProcessor {
    */
   reportUnfinishedCallsAtExit(): { reported: number; noted: number } {
     const { reported, noted } = this.modelCalls.atExit();
-    for (const unfinished of reported) this.enqueue(unfinished);
-    return { reported: reported.length, noted };
+    this.release(reported);
+    // Mastra calls still waiting for their step a turn later: no step will end now.
+    const released = this.stepsHeldAtExit ? this.stepPrompts.all() : [];
+    for (const call of released) this.enqueue(call);
+    this.stepsHeldAtExit = this.stepPrompts.holding;
+    return { reported: reported.length + released.length, noted: noted + (this.stepsHeldAtExit ? 1 : 0) };
   }
 
   /** True while spans or events are waiting or being delivered. */
   hasPendingWork(): boolean {
-    if (this.buffer.length > 0) return true;
+    if (this.buffer.length > 0 || this.modelCalls.holding || this.stepPrompts.holding) return true;
     return Object.values(this.exporter.stats().backends).some((b) => b.queued + b.inFlight > 0);
   }
 
@@ -253,7 +265,7 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   private async stop(): Promise<void> {
     clearInterval(this.sweep);
-    for (const unfinished of this.modelCalls.allUnfinished()) this.enqueue(unfinished);
+    this.release(this.modelCalls.allUnfinished());
     for (const waiting of this.stepPrompts.all()) this.enqueue(waiting);
     this.drain();
     this.stopped = true;

@@ -41,10 +41,10 @@ export class MastraStepPrompts {
    * nothing yet for a Mastra model call without its messages; a step's
    * held calls with its input, then the step; any other span as it is.
    */
-  settle(view: ReadableSpan): ReadableSpan[] {
+  settle(view: ReadableSpan, isOpen: (spanId: string) => boolean): ReadableSpan[] {
     const parent = view.parentSpanContext;
-    // A parent in another process never ends here.
-    if (isCallWithoutMessages(view) && parent !== undefined && parent.isRemote !== true) {
+    // Only a parent this processor sees open can still end here (not one in another process, or on another provider).
+    if (isCallWithoutMessages(view) && parent !== undefined && parent.isRemote !== true && isOpen(parent.spanId)) {
       const waiting = this.held.get(parent.spanId);
       if (waiting === undefined) this.held.set(parent.spanId, [{ span: view, since: Date.now() }]);
       else waiting.push({ span: view, since: Date.now() });
@@ -66,6 +66,11 @@ export class MastraStepPrompts {
   overdue(): ReadableSpan[] {
     const cutoff = Date.now() - this.maxWaitMillis;
     return this.releaseWhere((call) => call.since < cutoff);
+  }
+
+  /** Whether any call is held. */
+  get holding(): boolean {
+    return this.heldCount > 0;
   }
 
   /** Every held call, as it is (shutdown). */

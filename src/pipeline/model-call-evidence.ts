@@ -41,9 +41,33 @@ export function modelCallEvidence(span: ReadableSpan): ModelCallEvidence {
  * `gpt-4o-mini-2024-07-18` named by the client's span).
  */
 export function contradicts(a: ModelCallEvidence, b: ModelCallEvidence): boolean {
-  if (a.model !== undefined && b.model !== undefined && !a.model.startsWith(b.model) && !b.model.startsWith(a.model)) return true;
+  if (modelsDiffer(a.model, b.model)) return true;
   if (a.lastUserText !== undefined && b.lastUserText !== undefined && a.lastUserText !== b.lastUserText) return true;
   return a.responseId !== undefined && b.responseId !== undefined && a.responseId !== b.responseId;
+}
+
+/**
+ * True when both name a model and they are not one (neither extends the
+ * other). Cheap enough for every call's end: with the model each span
+ * names as it runs ({@link requestedModel}), an unrelated call that ends
+ * while one framework call is open is told apart without converting either.
+ *
+ * @example
+ * modelsDiffer('gpt-4o-mini', 'gpt-4o-mini-2024-07-18'); // false
+ */
+export function modelsDiffer(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && !a.startsWith(b) && !b.startsWith(a);
+}
+
+/**
+ * The model a span says it asked for, as it is now (GenAI and OpenLLMetry
+ * `gen_ai.request.model`, OpenInference `llm.model_name`).
+ *
+ * @example
+ * requestedModel({ 'gen_ai.request.model': 'gpt-4o-mini' }); // 'gpt-4o-mini'
+ */
+export function requestedModel(attributes: Readonly<Record<string, unknown>>): string | undefined {
+  return stringOf(attributes['gen_ai.request.model']) ?? stringOf(attributes['llm.model_name']);
 }
 
 /** True when a field both record is the same: the last user message or the response id (a model name is shared by many calls). */

@@ -27,6 +27,7 @@ import { missingSessionAttributes, type SessionIdentity } from '../model/session
 import { TRACER_NAME } from '../model/version.js';
 import { FrameworkCalls, isFrameworkSpan } from './framework-calls.js';
 import { UndecidedFrameworkCalls, type CallPlace } from './undecided-framework-calls.js';
+import { modelsDiffer, requestedModel } from './model-call-evidence.js';
 import { withAttribute, withAttributes } from './span-view.js';
 
 const MAX_OPEN_SPANS = 8192;
@@ -73,6 +74,8 @@ export class ModelCallTracker {
   private notedAtExit = new Set<string>();
   /** Spans decided while making room, to be converted with the next {@link settle}. */
   private waiting: ReadableSpan[] = [];
+  /** Whether spans were held at the last `beforeExit` ({@link atExit}). */
+  private heldAtExit = false;
 
   /** Framework model calls, matched to the LLM-level span of the same call (framework-calls.ts). */
   private readonly frameworkCalls: FrameworkCalls;
@@ -95,6 +98,11 @@ export class ModelCallTracker {
     const parent = parentId === undefined ? undefined : this.open.get(parentId);
     if (parent === undefined) return NOWHERE;
     return { session: parent.session, agent: agentNameOf(parent.span.attributes, { name: parent.span.name, scope: parent.span.instrumentationScope?.name }) ?? parent.agent };
+  }
+
+  /** Whether the span `spanId` is open (started here, not yet ended, not forgotten past the bound). */
+  isOpen(spanId: string): boolean {
+    return this.open.has(spanId);
   }
 
   /** The open span `parentContext` names, if any. */
@@ -171,7 +179,9 @@ export class ModelCallTracker {
       // Otherwise decided once they have ended and said what they asked (see settle).
       if (frameworkId === undefined && candidates.length > 0) this.waiting.push(...this.undecided.wait(spanId, candidates, entry));
       const framework = frameworkId === undefined ? undefined : this.open.get(frameworkId);
-      if (frameworkId !== undefined && framework !== undefined) {
+      // The one call open may still be another: not when the two name different models.
+      const sameModel = framework === undefined || !modelsDiffer(requestedModel(span.attributes), requestedModel(framework.span.attributes));
+      if (frameworkId !== undefined && framework !== undefined && sameModel) {
         this.frameworkCalls.claim(spanId, frameworkId);
         // Part of this call now: not reported as unfinished should its span never end.
         framework.call = spanId;
@@ -231,8 +241,22 @@ export class ModelCallTracker {
     const noted = this.notedAtExit;
     const unfinished = (id: string, entry: OpenSpan) => this.isOutermostCall(id, entry) || isFrameworkRun(entry.span);
     const reported = this.take((id, entry) => noted.has(id) && unfinished(id, entry), () => 'still open when the process ran out of work');
+    // Calls held for a match still held a turn later: nothing is left to end what they wait for.
+    if (this.heldAtExit) reported.push(...this.undecided.all(), ...this.takeWaiting());
+    this.heldAtExit = this.undecided.waiting || this.waiting.length > 0;
     this.notedAtExit = new Set([...this.open].filter(([id, entry]) => unfinished(id, entry)).map(([id]) => id));
-    return { reported, noted: this.notedAtExit.size };
+    return { reported, noted: this.notedAtExit.size + (this.heldAtExit ? 1 : 0) };
+  }
+
+  /** Whether spans are held back from conversion (waiting for a match to be decided). */
+  get holding(): boolean {
+    return this.undecided.waiting || this.waiting.length > 0;
+  }
+
+  private takeWaiting(): ReadableSpan[] {
+    const decided = this.waiting;
+    this.waiting = [];
+    return decided;
   }
 
   /**
@@ -243,7 +267,7 @@ export class ModelCallTracker {
    */
   allUnfinished(): ReadableSpan[] {
     const unfinished = this.take((id, entry) => this.isOutermostCall(id, entry) || isFrameworkRun(entry.span), () => 'still open at shutdown');
-    return [...unfinished, ...this.undecided.all()];
+    return [...unfinished, ...this.undecided.all(), ...this.takeWaiting()];
   }
 
   private take(select: (id: string, entry: OpenSpan) => boolean, reason: (entry: OpenSpan) => string): ReadableSpan[] {

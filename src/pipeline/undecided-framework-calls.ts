@@ -123,6 +123,11 @@ export class UndecidedFrameworkCalls {
     return due.flatMap((id) => this.decide(id));
   }
 
+  /** Whether any call waits. */
+  get waiting(): boolean {
+    return this.calls.size > 0;
+  }
+
   /** Decides every call now (shutdown). */
   all(): ReadableSpan[] {
     return [...this.calls.keys()].flatMap((id) => this.decide(id));

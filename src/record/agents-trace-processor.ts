@@ -204,8 +204,7 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
     this.runs.delete(traceId);
     if (task?.error !== undefined) {
       failSpan(run.span, task.error, policyOf(run.span));
-      this.endedRuns.set(traceId, run.name);
-      if (this.endedRuns.size > MAX_ENDED_RUNS) this.endedRuns.delete(this.endedRuns.keys().next().value as string);
+      this.rememberEnded(traceId, run.name);
     }
     // Now, not the task's millisecond: the run's span started on our clock, at the trace's start.
     run.span.end(auditNow());
@@ -223,7 +222,15 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
     if (run === undefined) return;
     this.abandonSpans(traceId, reason);
     this.runs.delete(traceId);
+    // Spans of the trace that come after make a run of the same name (a session of its own: this one is over).
+    this.rememberEnded(traceId, run.name);
     this.abandon(run.span, reason);
+  }
+
+  /** The name of a run ended before its trace, for spans of that trace still to come. */
+  private rememberEnded(traceId: string, name: string): void {
+    this.endedRuns.set(traceId, name);
+    if (this.endedRuns.size > MAX_ENDED_RUNS) this.endedRuns.delete(this.endedRuns.keys().next().value as string);
   }
 
   private abandonSpans(traceId: string, reason: string): void {

@@ -51,7 +51,17 @@ type Iterate = (this: unknown) => AsyncIterator<unknown>;
  * which fails when the stream throws. The SDK is driven from inside that
  * session, so the instrumentation's run span and tool spans join it too.
  *
- * Returns the same stream, with `[Symbol.asyncIterator]` replaced on the
+ * Give it `() => query(...)` rather than what `query()` returned: the SDK
+ * starts its control loop inside `query()`, and its in-process callbacks
+ * (hooks, in-process MCP tools, whose `withToolCall` spans claim their
+ * tool) run in the context `query()` was called in. Called here, inside the
+ * run, they carry the reader's claims; a stream made before (the second
+ * form) is read all the same, but a tool whose own span records it outside
+ * a wrapper that defers `query()` (OpenInference's does) is then recorded
+ * twice. With the factory the session starts at this call, so iterate what
+ * it returns.
+ *
+ * Returns the stream, with `[Symbol.asyncIterator]` replaced on the
  * instance, so its type and its other methods (`interrupt()`, …) are kept.
  * Messages are yielded unchanged; what the stream throws is thrown
  * unchanged, and recording never throws. A call's span starts when the
@@ -62,28 +72,49 @@ type Iterate = (this: unknown) => AsyncIterator<unknown>;
  *
  * @example
  * import { query } from '@anthropic-ai/claude-agent-sdk';
- * for await (const message of auditClaudeQuery(query({ prompt, options }), { prompt })) {
+ * for await (const message of auditClaudeQuery(() => query({ prompt, options }), { prompt })) {
  *   if (message.type === 'result') console.log(message.result);
  * }
  */
-export function auditClaudeQuery<S extends AsyncIterable<unknown>>(stream: S, options?: AuditClaudeQueryOptions): S {
-  const original = readIterate(stream);
-  if (original === undefined || (stream as { [AUDITED]?: true })[AUDITED]) return stream;
+export function auditClaudeQuery<S extends AsyncIterable<unknown>>(stream: S | (() => S), options?: AuditClaudeQueryOptions): S {
   const settings = options ?? {};
+  let prepared: Driving | undefined;
+  if (typeof stream === 'function') {
+    // query() starts the CLI and its control loop at once, in the context it is called in:
+    // called here, inside the run, the SDK's in-process callbacks carry the claims.
+    prepared = driving(startRun(settings));
+    const started = prepared;
+    try {
+      stream = context.with(started.context, stream);
+    } catch (error) {
+      started.run.end({ error });
+      throw error;
+    }
+  }
+  const made = stream;
+  const original = readIterate(made);
+  if (original === undefined || (made as { [AUDITED]?: true })[AUDITED]) {
+    prepared?.run.end();
+    return made;
+  }
   try {
-    Object.defineProperty(stream, Symbol.asyncIterator, {
+    Object.defineProperty(made, Symbol.asyncIterator, {
       value: function iterate(this: unknown): AsyncIterator<unknown> {
-        return readStream(() => Reflect.apply(original, this, []) as AsyncIterator<unknown>, settings);
+        // The first iteration of a stream made by the factory reads in the run it was made in.
+        const run = prepared ?? driving(startRun(settings));
+        prepared = undefined;
+        return readStream(() => Reflect.apply(original, this, []) as AsyncIterator<unknown>, run, settings);
       },
       writable: true,
       configurable: true,
       enumerable: false,
     });
-    Object.defineProperty(stream, AUDITED, { value: true });
+    Object.defineProperty(made, AUDITED, { value: true });
   } catch (error) {
+    prepared?.run.end();
     log.warn('auditClaudeQuery: the stream cannot be wrapped (a frozen object?), so it is not recorded', error);
   }
-  return stream;
+  return made;
 }
 
 function readIterate(stream: unknown): Iterate | undefined {
@@ -122,19 +153,28 @@ function startRun(options: AuditClaudeQueryOptions): Run {
   return { parent, end: (failure) => settle(failure) };
 }
 
-/** Starts one iteration: the SDK's iterator, made inside the run's context. */
-function readStream(iterate: () => AsyncIterator<unknown>, options: AuditClaudeQueryOptions): AsyncIterator<unknown> {
-  const run = startRun(options);
+/** A run, with the claims its reader collects and the context the SDK is driven in (the run's, holding the claims). */
+interface Driving {
+  readonly run: Run;
+  readonly claims: ClaimedTools;
+  readonly context: Context;
+}
+
+function driving(run: Run): Driving {
   const claims = new ClaimedTools();
-  const driving = withToolCallClaims(run.parent, claims);
+  return { run, claims, context: withToolCallClaims(run.parent, claims) };
+}
+
+/** Starts one iteration: the SDK's iterator, made inside the run's context. */
+function readStream(iterate: () => AsyncIterator<unknown>, { run, claims, context: drivingContext }: Driving, options: AuditClaudeQueryOptions): AsyncIterator<unknown> {
   let inner: AsyncIterator<unknown>;
   try {
-    inner = context.with(driving, iterate);
+    inner = context.with(drivingContext, iterate);
   } catch (error) {
     run.end({ error });
     throw error;
   }
-  return new ClaudeStreamReader(inner, run, claims, driving, promptMessages(options.prompt));
+  return new ClaudeStreamReader(inner, run, claims, drivingContext, promptMessages(options.prompt));
 }
 
 function promptMessages(prompt: unknown): unknown[] {

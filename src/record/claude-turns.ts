@@ -84,6 +84,15 @@ interface TurnCall {
 }
 
 const MAIN = '';
+/**
+ * What one stream's reader holds, however long the stream lives (an
+ * interactive session): the newest messages of a thread's conversation (a
+ * call's prompt holds at most these), the threads, and the `tool_use`s still
+ * waiting for their `tool_result`. Past a bound the oldest goes.
+ */
+const MAX_CONVERSATION_MESSAGES = 200;
+const MAX_THREADS = 64;
+const MAX_OPEN_TOOLS = 256;
 
 /**
  * Follows one stream: {@link ClaudeTurns.receive} each message, {@link ClaudeTurns.end} once.
@@ -143,6 +152,8 @@ export class ClaudeTurns {
     if (thread === undefined) {
       thread = { conversation: [], lastArrival: this.startTime, pending: undefined, streaming: undefined };
       this.threads.set(key ?? MAIN, thread);
+      // The oldest subagent thread goes (never the main one: it was set first and is skipped).
+      if (this.threads.size > MAX_THREADS) this.threads.delete([...this.threads.keys()][1]!);
     }
     return thread;
   }
@@ -170,6 +181,7 @@ export class ClaudeTurns {
       const id = text(member(block, 'id'));
       if (member(block, 'type') === 'tool_use' && id !== undefined) {
         this.tools.set(id, { name: text(member(block, 'name')) ?? 'unknown', input: member(block, 'input'), startTime: now });
+        if (this.tools.size > MAX_OPEN_TOOLS) this.tools.delete(this.tools.keys().next().value as string);
       }
     }
     thread.lastArrival = now;
@@ -178,7 +190,7 @@ export class ClaudeTurns {
 
   private user(content: unknown, thread: Thread, now: HrTime): ClaudeRecord[] {
     const records = this.flush(thread);
-    thread.conversation.push({ role: 'user', content });
+    remember(thread, { role: 'user', content });
     thread.lastArrival = now;
     if (!Array.isArray(content)) return records;
     for (const block of content) {
@@ -226,10 +238,16 @@ export class ClaudeTurns {
     if (pending === undefined) return [];
     thread.pending = undefined;
     const messages = [...thread.conversation];
-    thread.conversation.push({ role: 'assistant', content: pending.content });
+    remember(thread, { role: 'assistant', content: pending.content });
     this.turn.push({ outputTokens: pending.outputTokens });
     return [{ kind: 'model_call', startTime: pending.startTime, endTime: pending.endTime, requestModel: this.requestModel ?? pending.first.model, messages, response: responseOf(pending) }];
   }
+}
+
+/** Adds `message` to the thread's conversation, which keeps its newest {@link MAX_CONVERSATION_MESSAGES}. */
+function remember(thread: Thread, message: unknown): void {
+  thread.conversation.push(message);
+  if (thread.conversation.length > MAX_CONVERSATION_MESSAGES) thread.conversation.splice(0, thread.conversation.length - MAX_CONVERSATION_MESSAGES);
 }
 
 /** The call's response as one Anthropic `Message`: blocks joined, the response's input and cache counts, the output count only when final. */

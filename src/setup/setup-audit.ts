@@ -65,7 +65,11 @@ export interface AuditHandle {
    * stops. Done for you when the process runs out of work ('beforeExit'); call
    * it yourself before `process.exit()` or on SIGTERM. Then takes the
    * provider, context manager and propagator it registered out of the global
-   * API, where they are still its own, so that a later `setupAudit()` registers again.
+   * API, where they are still its own, so that a later `setupAudit()`
+   * registers again. A tracer taken before (instrumentations keep theirs)
+   * still writes to this provider, which drops what it gets after shutdown
+   * (counted in `stats().spansDropped`): set up once per process, or
+   * register instrumentations after the `setupAudit()` they should write to.
    */
   shutdown(): Promise<void>;
   /** Counters: spans converted and dropped, and per backend delivered / failed / dropped / retried. */

@@ -25,8 +25,9 @@
  * messages the CLI sends), the trail gets the model calls too: exactly one
  * prompt + completion per call and one tool_call per tool, with the
  * instrumentation (its TOOL spans record the tools) or without it (the
- * reader records them from tool_use / tool_result pairs), inside withSession
- * or on its own (then the iteration is the session).
+ * reader records them from tool_use / tool_result pairs, or the tools' own
+ * withToolCall spans do), inside withSession or on its own (then the
+ * iteration is the session).
  */
 import { describe, expect, it } from 'vitest';
 import type { StoredAuditEvent } from '../../src/receiver/index.js';
@@ -156,9 +157,16 @@ describe('interop: Claude Agent SDK + OpenInference (@arizeai/openinference-inst
  * has the toolu ids; the instrumentation's TOOL spans have none).
  * `outputTokens`: each call's final output count was in the stream
  * (partial messages); without them the streamed blocks' placeholder is not
- * taken for it.
+ * taken for it. `toolNames`: `bare` when the app's own withToolCall spans
+ * recorded the tools (by the names it gave them), else the MCP names.
  */
-function expectReaderTrail(run: AnthropicScenarioRun, { toolCallIds, outputTokens }: { toolCallIds: boolean; outputTokens: boolean }): void {
+interface ReaderExpectation {
+  toolCallIds: boolean;
+  outputTokens: boolean;
+  toolNames?: 'mcp' | 'bare';
+}
+
+function expectReaderTrail(run: AnthropicScenarioRun, { toolCallIds, outputTokens, toolNames = 'mcp' }: ReaderExpectation): void {
   expect(run.stdout).toContain(`result: success ${S.answer}`);
   const events = run.events;
   expect.soft(events.map((e) => e.type).sort()).toEqual(['completion', 'completion', 'completion', 'custom', 'custom', 'error', 'prompt', 'prompt', 'prompt', 'tool_call', 'tool_call']);
@@ -190,8 +198,9 @@ function expectReaderTrail(run: AnthropicScenarioRun, { toolCallIds, outputToken
   expect.soft(completions[2]?.payload.finish_reasons).toEqual(['stop']);
 
   const [weather, forecast] = ofType(events, 'tool_call');
-  expect.soft(weather?.payload).toMatchObject({ tool_name: mcpName(S.weather.name), arguments: S.weather.arguments, result: S.weather.result, status: 'ok' });
-  expect.soft(forecast?.payload).toMatchObject({ tool_name: mcpName(S.forecast.name), arguments: S.forecast.arguments, status: 'error' });
+  const toolName = (name: string) => (toolNames === 'mcp' ? mcpName(name) : name);
+  expect.soft(weather?.payload).toMatchObject({ tool_name: toolName(S.weather.name), arguments: S.weather.arguments, result: S.weather.result, status: 'ok' });
+  expect.soft(forecast?.payload).toMatchObject({ tool_name: toolName(S.forecast.name), arguments: S.forecast.arguments, status: 'error' });
   expect.soft([weather?.payload.tool_call_id, forecast?.payload.tool_call_id]).toEqual(toolCallIds ? [IDS.weather, IDS.forecast] : [undefined, undefined]);
   const [error] = ofType(events, 'error');
   expect.soft(error?.payload.message).toContain(S.forecast.failure);
@@ -201,12 +210,14 @@ function expectReaderTrail(run: AnthropicScenarioRun, { toolCallIds, outputToken
 describe('interop: Claude Agent SDK read through auditClaudeQuery', () => {
   const READER = { INTEROP_CLAUDE_READER: '1' };
   const ALONE = { ...READER, INTEROP_CLAUDE_INSTRUMENTATION: 'none' };
-  const cases: Array<[string, Record<string, string>, { toolCallIds: boolean; outputTokens: boolean }]> = [
+  const cases: Array<[string, Record<string, string>, ReaderExpectation]> = [
     ['beside the OpenInference instrumentation', READER, { toolCallIds: false, outputTokens: false }],
     ['beside the OpenInference instrumentation, inside withSession', { ...READER, INTEROP_WITH_SESSION: '1' }, { toolCallIds: false, outputTokens: false }],
     ['alone', ALONE, { toolCallIds: true, outputTokens: false }],
     ['alone, inside withSession', { ...ALONE, INTEROP_WITH_SESSION: '1' }, { toolCallIds: true, outputTokens: false }],
     ['alone, with partial messages', { ...ALONE, INTEROP_CLAUDE_PARTIAL: '1' }, { toolCallIds: true, outputTokens: true }],
+    // The in-process tools' own spans claim their tools: they run in the context query() was called in, the reader's.
+    ['alone, each tool recording itself with withToolCall', { ...ALONE, INTEROP_CLAUDE_TOOL_SPANS: '1' }, { toolCallIds: false, outputTokens: false, toolNames: 'bare' }],
   ];
   for (const [name, env, expected] of cases) {
     it(`yields exactly one prompt + completion per model call and one tool_call per tool: ${name}`, async () => {

@@ -28,7 +28,7 @@ import * as ClaudeAgentSDK from '@anthropic-ai/claude-agent-sdk';
 import { AnthropicInstrumentation } from '@arizeai/openinference-instrumentation-anthropic';
 import { ClaudeAgentSDKInstrumentation } from '@arizeai/openinference-instrumentation-claude-agent-sdk';
 import { z } from 'zod';
-import { auditClaudeQuery, withSession } from 'otel-agent-audit';
+import { auditClaudeQuery, withSession, withToolCall } from 'otel-agent-audit';
 import { env, startTelemetry } from './harness.mjs';
 import { AGENT, FORECAST_TOOL, QUESTION, SYSTEM_PROMPT, WEATHER_TOOL } from './framework-tools.mjs';
 
@@ -41,6 +41,8 @@ const SERVER = 'weather';
 const withLlmInstrumentation = process.env.INTEROP_LLM_INSTRUMENTATION === 'openinference';
 const withInstrumentation = process.env.INTEROP_CLAUDE_INSTRUMENTATION !== 'none';
 const withReader = process.env.INTEROP_CLAUDE_READER === '1';
+// INTEROP_CLAUDE_TOOL_SPANS=1: each in-process tool records itself with withToolCall (the app's own span of the execution).
+const toolSpans = process.env.INTEROP_CLAUDE_TOOL_SPANS === '1';
 const instrumentation = new ClaudeAgentSDKInstrumentation();
 const llmInstrumentation = new AnthropicInstrumentation();
 const telemetry = startTelemetry({
@@ -53,8 +55,9 @@ if (withLlmInstrumentation) llmInstrumentation.manuallyInstrument(Anthropic);
 
 /** An MCP tool around one framework tool: its JSON result as text; a throw is the SDK's to report. */
 function mcpTool(definition) {
+  const run = toolSpans ? (args) => withToolCall(definition.name, args, () => definition.run(args)) : definition.run;
   return sdk.tool(definition.name, definition.description, { city: z.string() }, async (args) => ({
-    content: [{ type: 'text', text: JSON.stringify(await definition.run(args)) }],
+    content: [{ type: 'text', text: JSON.stringify(await run(args)) }],
   }));
 }
 
@@ -125,8 +128,8 @@ try {
       stderr: (text) => process.stderr.write(`[claude] ${text}`),
     },
   });
-  // The one line the README asks for: the same stream, read as it is iterated.
-  const run = () => (withReader ? auditClaudeQuery(ask(), { prompt: QUESTION, agentName: AGENT }) : ask());
+  // The one line the README asks for: query() called by the reader, its stream read as it is iterated.
+  const run = () => (withReader ? auditClaudeQuery(ask, { prompt: QUESTION, agentName: AGENT }) : ask());
   const consume = async () => {
     for await (const message of run()) {
       if (message.type !== 'stream_event') console.log(`sdk message: ${JSON.stringify(message)}`);

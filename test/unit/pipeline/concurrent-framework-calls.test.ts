@@ -160,4 +160,18 @@ describe('concurrent framework model calls and the LLM-level calls underneath', 
     expect(recorded.filter((e) => e.sessionId === sessionOf(runs[0]!))).toHaveLength(1);
     expect(recorded.filter((e) => String(e.payload['prompt'] ?? '').includes('Oslo'))).toHaveLength(1);
   });
+
+  it('does not take the one framework call open for an unrelated client call that names another model', async ({ recorded: { backend, processor } }) => {
+    const run = bareSpan(LANGCHAIN, 'weather-agent', { 'openinference.span.kind': 'CHAIN' });
+    // A framework span that names its model while it runs (as auditAgentsTraceProcessor's do).
+    const call = bareSpan(LANGCHAIN, 'ChatOpenAI', { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o' }, run);
+    clientCall(llm('Summarise the ticket', 'gpt-4.1-nano')); // another part of the server, outside the run
+    call.setAttributes(llm('Weather in Oslo?', 'gpt-4o'));
+    call.end();
+    run.end();
+    await processor.forceFlush();
+    const recorded = prompts(backend.events());
+    // Each its own: the run's call in the run's session, the other in none.
+    expect(recorded.map((e) => [e.payload['model'], e.sessionId ?? null]).sort()).toEqual([['gpt-4.1-nano', null], ['gpt-4o', sessionOf(run)]]);
+  });
 });

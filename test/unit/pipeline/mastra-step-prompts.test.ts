@@ -65,6 +65,32 @@ describe("Mastra model calls and their step's input", () => {
     expect(backend.events().filter((e) => e.type === 'prompt').map((e) => e.payload['messages'])).toEqual([undefined]);
   });
 
+  it('holds nothing when the step is no span this processor saw open (another provider, or already gone)', async ({ recorded: { backend, processor } }) => {
+    // A parent on a provider without this processor: it never ends here.
+    const elsewhere = trace.getTracer(BRIDGE).startSpan('agent_step weather-agent');
+    const parent = { traceId: elsewhere.spanContext().traceId, spanId: 'abcdef0123456789', traceFlags: 1 };
+    const call = trace.getTracer(BRIDGE).startSpan('chat gpt-4o-mini', {}, trace.setSpanContext(ROOT_CONTEXT, parent));
+    call.setAttributes(chat);
+    call.end();
+    expect(processor.hasPendingWork()).toBe(true); // queued, not held: the next turn converts it
+    await processor.forceFlush();
+    expect(backend.events().filter((e) => e.type === 'completion')).toHaveLength(1);
+    expect(processor.hasPendingWork()).toBe(false);
+    elsewhere.end();
+  });
+
+  it('counts a held call as pending work, and lets it go at the second beforeExit when its step still has not ended', async ({ recorded: { backend, processor } }) => {
+    runWithStep(undefined).end();
+    await processor.forceFlush();
+    expect(backend.events().filter((e) => e.type === 'completion')).toHaveLength(0);
+    expect(processor.hasPendingWork()).toBe(true);
+    // The first beforeExit notes it (one more turn of the loop); the second lets it go.
+    expect(processor.reportUnfinishedCallsAtExit()).toEqual({ reported: 0, noted: 1 });
+    expect(processor.reportUnfinishedCallsAtExit()).toMatchObject({ reported: 1 });
+    await processor.forceFlush();
+    expect(backend.events().filter((e) => e.type === 'completion')).toHaveLength(1);
+  });
+
   it('records the call at shutdown when its step never ends', async ({ recorded: { backend, processor } }) => {
     runWithStep(undefined).end();
     await processor.shutdown();

@@ -221,7 +221,7 @@ describe('auditAgentsTraceProcessor', () => {
 
   it('ends the oldest run, failed and counted, past maxOpenSpans, and every open span at shutdown', async ({ tracing }) => {
     const processor = auditAgentsTraceProcessor({ maxOpenSpans: 3 });
-    const first = new SdkRun(processor);
+    const first = new SdkRun(processor, 'Triage workflow');
     await first.trace.start();
     first.span({ type: 'generation', model: MODEL });
     const second = new SdkRun(processor);
@@ -229,11 +229,18 @@ describe('auditAgentsTraceProcessor', () => {
     second.span({ type: 'agent', name: 'a' }); // the fourth open one: the first run goes
     expect(processor.stats()).toEqual({ openRuns: 1, openSpans: 1, abandoned: 2 });
     const given = tracing.memory.getFinishedSpans();
-    expect(given.map((s) => [s.name, s.status.code])).toEqual([['chat gpt-4o-mini', SpanStatusCode.ERROR], ['invoke_agent Agent workflow', SpanStatusCode.ERROR]]);
+    expect(given.map((s) => [s.name, s.status.code])).toEqual([['chat gpt-4o-mini', SpanStatusCode.ERROR], ['invoke_agent Triage workflow', SpanStatusCode.ERROR]]);
     expect(given[0]?.status.message).toBe('the OpenAI Agents SDK never ended this span (more than 3 OpenAI Agents SDK spans were open at once)');
+    // What the first trace does next is a run of the same name again, not one of the default name.
+    first.span({ type: 'custom', name: 'late', data: {} });
     await processor.shutdown();
-    expect(processor.stats()).toEqual({ openRuns: 0, openSpans: 0, abandoned: 4 });
-    expect(tracing.memory.getFinishedSpans().slice(2).map((s) => s.status.message)).toEqual(Array(2).fill('the OpenAI Agents SDK never ended this span (still open when the OpenAI Agents SDK shut its tracing down)'));
+    expect(processor.stats()).toEqual({ openRuns: 0, openSpans: 0, abandoned: 6 });
+    const after = tracing.memory.getFinishedSpans().slice(2);
+    expect(after.filter((s) => s.name.startsWith('invoke_agent')).map((s) => s.name).sort()).toEqual(['invoke_agent Agent workflow', 'invoke_agent Triage workflow', 'invoke_agent a']); // the second run, the first's again, the agent
+    // The late span's run took the bound again: the second run went then, the first trace's new run at shutdown.
+    const reason = (why: string) => `the OpenAI Agents SDK never ended this span (${why})`;
+    const [bound, down] = [reason('more than 3 OpenAI Agents SDK spans were open at once'), reason('still open when the OpenAI Agents SDK shut its tracing down')];
+    expect(after.map((s) => s.status.message)).toEqual([bound, bound, down, down]);
   });
 
   it('never throws or rejects, whatever it is handed', async ({ tracing }) => {

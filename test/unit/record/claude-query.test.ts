@@ -157,6 +157,56 @@ describe('auditClaudeQuery', () => {
     expect(chatSpans(tracing.memory.getFinishedSpans())).toHaveLength(2);
   });
 
+  it('calls a query() given as a function inside the run, so callbacks its control loop starts then claim their tools', async ({ install }) => {
+    const tracing = install.tracing([auditSpanProcessor({ backends: [] })]);
+    /** As the SDK's query(): its control loop starts now, in the caller's context, and later runs an in-process tool from there. */
+    function query(): AsyncGenerator<unknown> {
+      let toolRan!: () => void;
+      const ran = new Promise<void>((resolve) => (toolRan = resolve));
+      void (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await withToolCall('get_weather', { city: 'Oslo' }, async () => ({ temperature_c: 12 }));
+        toolRan();
+      })();
+      return (async function* () {
+        yield init();
+        yield assistant('msg_1', toolUse('toolu_1', 'mcp__weather__get_weather', { city: 'Oslo' }));
+        await ran;
+        yield toolResult('toolu_1', [text('{"temperature_c":12}')]);
+        yield assistant('msg_2', text('12 °C'));
+      })();
+    }
+    await drain(auditClaudeQuery(() => query(), { sessionId: 'factory-1' }));
+    const spans = tracing.memory.getFinishedSpans();
+    // One tool span, the tool's own, in the reader's session; the pair in the stream records nothing more.
+    expect(toolSpans(spans).map((s) => [s.attributes['gen_ai.tool.name'], s.attributes['gen_ai.conversation.id']])).toEqual([['get_weather', 'factory-1']]);
+    expect(chatSpans(spans)).toHaveLength(2);
+  });
+
+  it('holds at most the newest 200 messages of a long conversation: a call\'s prompt is those', async ({ tracing }) => {
+    const messages: unknown[] = [init()];
+    for (let i = 0; i < 150; i++) {
+      messages.push(assistant(`msg_${i}`, toolUse(`toolu_${i}`, 'mcp__weather__get_weather', { city: `City ${i}` }), usage(10), 'tool_use'));
+      messages.push(toolResult(`toolu_${i}`, [text(`{"n":${i}}`)]));
+    }
+    messages.push(assistant('msg_last', text('Done.'), usage(10), 'end_turn'));
+    await drain(auditClaudeQuery(streamOf(messages), { prompt: 'Check 150 cities.' }));
+    const calls = chatSpans(tracing.memory.getFinishedSpans());
+    expect(calls).toHaveLength(151);
+    const last = json(calls.at(-1)?.attributes['gen_ai.input.messages']) as Array<{ role: string }>;
+    expect(last).toHaveLength(200);
+    // The newest kept: the last tool result is the prompt's last message.
+    expect(JSON.stringify(last.at(-1))).toContain('toolu_149');
+  });
+
+  it('passes on what a query() given as a function throws, its session ended failed', async ({ tracing }) => {
+    const failure = new Error('spawn claude ENOENT');
+    expect(() => auditClaudeQuery(() => { throw failure; }, { sessionId: 'no-cli' })).toThrow(failure);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const session = tracing.memory.getFinishedSpans().find((s) => s.name.startsWith('invoke_agent'));
+    expect(session?.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'spawn claude ENOENT' });
+  });
+
   it('keeps what was recorded when the stream throws midway, and passes the very error on', async ({ tracing }) => {
     const failure = new Error('CLI exited with code 1');
     const stream = auditClaudeQuery(streamOf(WEATHER_RUN, { count: 4, error: failure }), { sessionId: 'failing' });
