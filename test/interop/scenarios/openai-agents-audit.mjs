@@ -10,10 +10,9 @@ import * as agents from '@openai/agents';
 import { OpenAIAgentsInstrumentation } from '@arizeai/openinference-instrumentation-openai-agents';
 import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import * as openaiModule from 'openai';
-import { auditAgentsTraceProcessor, withSession } from 'otel-agent-audit';
-import { AGENT, MODEL, QUESTION, SYSTEM_PROMPT } from './framework-tools.mjs';
+import { auditAgentsTraceProcessor } from 'otel-agent-audit';
 import { startTelemetry } from './harness.mjs';
-import { configureAgents, RUN_OPTIONS, TOOLS } from './openai-agents-setup.mjs';
+import { configureAgents, runWeatherAgent } from './openai-agents-setup.mjs';
 
 const llmLevel = process.env.INTEROP_LLM_INSTRUMENTATION === 'openinference';
 const withBridge = process.env.INTEROP_AGENTS_BRIDGE === '1';
@@ -33,15 +32,7 @@ if (withBridge) bridge[0].manuallyInstrument(agents);
 if (llmLevel) llm[0].manuallyInstrument(openaiModule);
 configureAgents(oursFirst ? [] : [recorder]);
 
-const agent = new agents.Agent({ name: AGENT, instructions: SYSTEM_PROMPT, model: MODEL, tools: TOOLS });
-const runAgent = async () => {
-  const result = await agents.run(agent, QUESTION, RUN_OPTIONS);
-  console.log(`answer: ${result.finalOutput}`);
-  const failed = result.newItems.find((item) => item.type === 'tool_call_output_item' && item.rawItem.callId === 'call_forecast_1');
-  console.log(`failed tool output: ${JSON.stringify(failed?.output)}`);
-};
-if (process.env.INTEROP_WITH_SESSION === '1') await withSession({ agentName: AGENT }, runAgent);
-else await runAgent();
+await runWeatherAgent();
 
 console.log(`agents processor: ${JSON.stringify(recorder.stats())}`);
 await telemetry.shutdown();

@@ -8,10 +8,8 @@ import * as agents from '@openai/agents';
 import { OpenAIAgentsInstrumentation } from '@arizeai/openinference-instrumentation-openai-agents';
 import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import * as openaiModule from 'openai';
-import { withSession } from 'otel-agent-audit';
-import { AGENT, MODEL, QUESTION, SYSTEM_PROMPT } from './framework-tools.mjs';
 import { startTelemetry } from './harness.mjs';
-import { configureAgents, RUN_OPTIONS, SdkSpanDump, TOOLS } from './openai-agents-setup.mjs';
+import { configureAgents, runWeatherAgent, SdkSpanDump } from './openai-agents-setup.mjs';
 
 const llmLevel = process.env.INTEROP_LLM_INSTRUMENTATION === 'openinference';
 const bridge = new OpenAIAgentsInstrumentation();
@@ -27,17 +25,7 @@ if (llmLevel) llm[0].manuallyInstrument(openaiModule);
 const dump = new SdkSpanDump();
 configureAgents([dump]);
 
-const agent = new agents.Agent({ name: AGENT, instructions: SYSTEM_PROMPT, model: MODEL, tools: TOOLS });
-const runAgent = async () => {
-  const result = await agents.run(agent, QUESTION, RUN_OPTIONS);
-  console.log(`answer: ${result.finalOutput}`);
-  // What the model was told about the failed tool (the SDK's default errorFunction).
-  const failed = result.newItems.find((item) => item.type === 'tool_call_output_item' && item.rawItem.callId === 'call_forecast_1');
-  console.log(`failed tool output: ${JSON.stringify(failed?.output)}`);
-};
-const inSession = process.env.INTEROP_WITH_SESSION === '1';
-if (inSession) await withSession({ agentName: AGENT }, runAgent);
-else await runAgent();
+await runWeatherAgent();
 
-dump.write(inSession ? 'openai-agents-session-sdk-spans' : 'openai-agents-sdk-spans');
+dump.write(process.env.INTEROP_WITH_SESSION === '1' ? 'openai-agents-session-sdk-spans' : 'openai-agents-sdk-spans');
 await telemetry.shutdown();

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { trace as otelTrace } from '@opentelemetry/api';
 import * as agents from '@openai/agents';
 import OpenAI from 'openai';
-import { FORECAST_TOOL, WEATHER_TOOL } from './framework-tools.mjs';
+import { withSession } from 'otel-agent-audit';
+import { AGENT, FORECAST_TOOL, MODEL, QUESTION, SYSTEM_PROMPT, WEATHER_TOOL } from './framework-tools.mjs';
 import { env } from './harness.mjs';
 
 /** The SDK's tools: the framework tools with JSON-schema parameters; a throw goes to the SDK's default error handling. */
@@ -86,4 +87,21 @@ function snapshot(span) {
     error: span.error,
     span_data: JSON.parse(JSON.stringify(span.spanData)),
   };
+}
+
+/**
+ * The framework script's agent, run once: prints its answer and what the
+ * model was told of the failed tool (the SDK's default errorFunction) —
+ * inside a withSession when INTEROP_WITH_SESSION=1.
+ */
+export async function runWeatherAgent() {
+  const agent = new agents.Agent({ name: AGENT, instructions: SYSTEM_PROMPT, model: MODEL, tools: TOOLS });
+  const runAgent = async () => {
+    const result = await agents.run(agent, QUESTION, RUN_OPTIONS);
+    console.log(`answer: ${result.finalOutput}`);
+    const failed = result.newItems.find((item) => item.type === 'tool_call_output_item' && item.rawItem.callId === 'call_forecast_1');
+    console.log(`failed tool output: ${JSON.stringify(failed?.output)}`);
+  };
+  if (process.env.INTEROP_WITH_SESSION === '1') await withSession({ agentName: AGENT }, runAgent);
+  else await runAgent();
 }
