@@ -17,6 +17,7 @@
  * emits the `tool_result`), so the claim is in place when the reader decides.
  */
 import { createContextKey, type Attributes, type Context } from '@opentelemetry/api';
+import { nonEmptyText } from './foreign-value.js';
 
 /** Where a stream reader collects the tools some span records. */
 export interface ToolCallClaims {
@@ -56,11 +57,8 @@ export function toolCallClaimsOf(ctx: Context): ToolCallClaims | undefined {
  * executedToolName({ 'openinference.span.kind': 'TOOL', 'tool.name': 'mcp__weather__get_weather' }); // 'mcp__weather__get_weather'
  */
 export function executedToolName(attributes: Attributes): string | undefined {
-  if (attributes['openinference.span.kind'] === 'TOOL') return text(attributes['tool.name']);
-  if (attributes['gen_ai.operation.name'] === 'execute_tool') return text(attributes['gen_ai.tool.name']);
+  if (attributes['openinference.span.kind'] === 'TOOL') return nonEmptyText(attributes['tool.name']);
+  if (attributes['gen_ai.operation.name'] === 'execute_tool') return nonEmptyText(attributes['gen_ai.tool.name']);
   return undefined;
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}

@@ -18,7 +18,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AUDIT_MODEL_CALL_RECORDED_BY } from '../model/attributes.js';
 import type { SessionIdentity } from '../model/session-context.js';
 import type { FrameworkCandidate } from './framework-calls.js';
-import { corroborates, modelCallEvidence, onlyConsistent } from './model-call-evidence.js';
+import { corroborates, modelCallEvidence, onlyConsistent, type ModelCallEvidence } from './model-call-evidence.js';
 import { withAttribute } from './span-view.js';
 
 /** Where a span ran: the session and the agent it belongs to. */
@@ -31,6 +31,8 @@ export interface CallPlace {
 interface EndedCandidate {
   readonly place: CallPlace;
   view: ReadableSpan | undefined;
+  /** What its view says of its call, read once (a conversion) however many calls weigh it. */
+  evidence?: ModelCallEvidence;
 }
 
 interface UndecidedCall {
@@ -166,8 +168,9 @@ export class UndecidedFrameworkCalls {
     const out: ReadableSpan[] = [];
     const ended = [...call.candidates].filter((entry): entry is [string, EndedCandidate & { view: ReadableSpan }] => entry[1]?.view !== undefined);
     const own = call.view === undefined ? undefined : modelCallEvidence(call.view);
-    const possible = own === undefined ? [] : ended.filter(([candidateId, c]) => !call.startedAfter.has(candidateId) || corroborates(own, modelCallEvidence(c.view)));
-    const match = own === undefined ? undefined : onlyConsistent(own, possible, ([, c]) => modelCallEvidence(c.view));
+    const evidenceOf = ([, c]: [string, EndedCandidate & { view: ReadableSpan }]) => (c.evidence ??= modelCallEvidence(c.view));
+    const possible = own === undefined ? [] : ended.filter((entry) => !call.startedAfter.has(entry[0]) || corroborates(own, evidenceOf(entry)));
+    const match = own === undefined ? undefined : onlyConsistent(own, possible, evidenceOf);
     if (call.view !== undefined) out.push(match === undefined ? call.view : this.join(call.view, call.place, match[1].place));
     if (match !== undefined) {
       match[1].view = withAttribute(match[1].view, AUDIT_MODEL_CALL_RECORDED_BY, id);

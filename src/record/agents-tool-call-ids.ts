@@ -6,7 +6,7 @@
  * span of one run takes the id of the first call the model asked for with
  * that tool name and the same arguments (else the same name), each id once.
  */
-import { field, text } from './agents-trace-shapes.js';
+import { member, nonEmptyText } from '../model/foreign-value.js';
 
 interface RequestedCall {
   readonly id: string;
@@ -43,16 +43,16 @@ function requestedCalls(output: unknown): RequestedCall[] {
   const calls: RequestedCall[] = [];
   // Chat Completions: the generation's output is the list of responses.
   for (const completion of list(output)) {
-    for (const choice of list(field(completion, 'choices'))) {
-      for (const call of list(field(field(choice, 'message'), 'tool_calls'))) {
-        const fn = field(call, 'function');
-        add(calls, text(field(call, 'id')), text(field(fn, 'name')), field(fn, 'arguments'));
+    for (const choice of list(member(completion, 'choices'))) {
+      for (const call of list(member(member(choice, 'message'), 'tool_calls'))) {
+        const fn = member(call, 'function');
+        add(calls, nonEmptyText(member(call, 'id')), nonEmptyText(member(fn, 'name')), member(fn, 'arguments'));
       }
     }
   }
   // Responses API: `function_call` items of the response's output.
-  for (const item of list(field(output, 'output'))) {
-    if (field(item, 'type') === 'function_call') add(calls, text(field(item, 'call_id')), text(field(item, 'name')), field(item, 'arguments'));
+  for (const item of list(member(output, 'output'))) {
+    if (member(item, 'type') === 'function_call') add(calls, nonEmptyText(member(item, 'call_id')), nonEmptyText(member(item, 'name')), member(item, 'arguments'));
   }
   return calls;
 }

@@ -1,3 +1,4 @@
+import { member, nonEmptyText } from '../model/foreign-value.js';
 /**
  * The shapes of what the OpenAI Agents SDK (`@openai/agents-core` 0.14,
  * `tracing/processor.d.ts`, `spans.d.ts`, `traces.d.ts`) hands a trace
@@ -78,52 +79,39 @@ export interface AgentsSpanView {
  * readAgentsSpan(span)?.type; // 'generation'
  */
 export function readAgentsSpan(span: unknown): AgentsSpanView | undefined {
-  const traceId = text(field(span, 'traceId'));
-  const spanId = text(field(span, 'spanId'));
-  const data = field(span, 'spanData');
-  const type = text(field(data, 'type'));
+  const traceId = nonEmptyText(member(span, 'traceId'));
+  const spanId = nonEmptyText(member(span, 'spanId'));
+  const data = member(span, 'spanData');
+  const type = nonEmptyText(member(data, 'type'));
   if (traceId === undefined || spanId === undefined || type === undefined) return undefined;
   return {
     traceId,
     spanId,
-    parentId: text(field(span, 'parentId')),
+    parentId: nonEmptyText(member(span, 'parentId')),
     type,
     data: data as Record<string, unknown>,
-    startedAtMillis: isoMillis(field(span, 'startedAt')),
-    endedAtMillis: isoMillis(field(span, 'endedAt')),
-    error: readError(field(span, 'error')),
+    startedAtMillis: isoMillis(member(span, 'startedAt')),
+    endedAtMillis: isoMillis(member(span, 'endedAt')),
+    error: readError(member(span, 'error')),
   };
 }
 
 /** A trace read safely: its id and workflow name; undefined without an id. */
 export function readAgentsTrace(trace: unknown): { readonly traceId: string; readonly name: string | undefined } | undefined {
-  const traceId = text(field(trace, 'traceId'));
-  return traceId === undefined ? undefined : { traceId, name: text(field(trace, 'name')) };
+  const traceId = nonEmptyText(member(trace, 'traceId'));
+  return traceId === undefined ? undefined : { traceId, name: nonEmptyText(member(trace, 'name')) };
 }
 
 function readError(error: unknown): AgentsSpanView['error'] {
   if (error === null || typeof error !== 'object') return undefined;
-  const message = text(field(error, 'message')) ?? 'the OpenAI Agents SDK marked the span failed';
+  const message = nonEmptyText(member(error, 'message')) ?? 'the OpenAI Agents SDK marked the span failed';
   // `data.error` holds the thrown error as text (`'Error: …'`); other details are kept as JSON.
-  const data = field(error, 'data');
-  const inner = field(data, 'error');
+  const data = member(error, 'data');
+  const inner = member(data, 'error');
   return { message, detail: typeof inner === 'string' && inner !== '' ? inner : undefined };
 }
 
-/** A field of `value`, or undefined when it is no object or reading the field throws. */
-export function field(value: unknown, name: string): unknown {
-  if (value === null || typeof value !== 'object') return undefined;
-  try {
-    return (value as Record<string, unknown>)[name];
-  } catch {
-    return undefined;
-  }
-}
 
-/** Non-empty text, else undefined. */
-export function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 function isoMillis(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;

@@ -5,6 +5,7 @@
  * takes a value of any shape and never throws: a member that is missing, of
  * another type, or whose getter throws reads as undefined.
  */
+import { member, nonEmptyText, tokenCount } from '../model/foreign-value.js';
 
 /** An Anthropic content block as the stream carries it (`text`, `tool_use`, `tool_result`, `thinking`, …). */
 export type ClaudeContentBlock = Readonly<Record<string, unknown>>;
@@ -83,11 +84,11 @@ export function readClaudeMessage(value: unknown): ClaudeMessage {
 
 function readMessage(value: unknown): ClaudeMessage {
   const type = member(value, 'type');
-  const thread = text(member(value, 'parent_tool_use_id'));
+  const thread = nonEmptyText(member(value, 'parent_tool_use_id'));
   if (type === 'assistant') return assistant(member(value, 'message'), thread);
   if (type === 'user') return { kind: 'user', content: member(member(value, 'message'), 'content'), thread };
   if (type === 'result') return result(value);
-  if (type === 'system' && member(value, 'subtype') === 'init') return { kind: 'init', model: text(member(value, 'model')) };
+  if (type === 'system' && member(value, 'subtype') === 'init') return { kind: 'init', model: nonEmptyText(member(value, 'model')) };
   if (type === 'stream_event') return streamEvent(member(value, 'event'), thread);
   return OTHER;
 }
@@ -97,10 +98,10 @@ function assistant(message: unknown, thread: string | undefined): ClaudeMessage 
   const usage = member(message, 'usage');
   return {
     kind: 'assistant',
-    id: text(member(message, 'id')),
-    model: text(member(message, 'model')),
+    id: nonEmptyText(member(message, 'id')),
+    model: nonEmptyText(member(message, 'model')),
     content: Array.isArray(content) ? content.filter(isObject) : [],
-    stopReason: text(member(message, 'stop_reason')),
+    stopReason: nonEmptyText(member(message, 'stop_reason')),
     usage: isObject(usage) ? usage : undefined,
     thread,
   };
@@ -122,7 +123,7 @@ function result(value: unknown): ClaudeResultMessage {
 function resultWith(value: unknown, outputTokensSinceLastResult: number | undefined): ClaudeResultMessage {
   return {
     kind: 'result',
-    stopReason: text(member(value, 'stop_reason')),
+    stopReason: nonEmptyText(member(value, 'stop_reason')),
     outputTokensSinceLastResult,
     outputTokens: tokenCount(member(member(value, 'usage'), 'output_tokens')),
   };
@@ -130,39 +131,19 @@ function resultWith(value: unknown, outputTokensSinceLastResult: number | undefi
 
 function streamEvent(event: unknown, thread: string | undefined): ClaudeMessage {
   const type = member(event, 'type');
-  if (type === 'message_start') return { kind: 'start', id: text(member(member(event, 'message'), 'id')), thread };
+  if (type === 'message_start') return { kind: 'start', id: nonEmptyText(member(member(event, 'message'), 'id')), thread };
   if (type !== 'message_delta') return OTHER;
   return {
     kind: 'delta',
     outputTokens: tokenCount(member(member(event, 'usage'), 'output_tokens')),
-    stopReason: text(member(member(event, 'delta'), 'stop_reason')),
+    stopReason: nonEmptyText(member(member(event, 'delta'), 'stop_reason')),
     thread,
   };
 }
 
-/**
- * `value[key]`, or undefined when `value` is no object or reading throws (a getter, a revoked proxy).
- *
- * @example
- * member({ id: 'msg_1' }, 'id'); // 'msg_1'
- */
-export function member(value: unknown, key: string): unknown {
-  if (!isObject(value)) return undefined;
-  try {
-    return value[key];
-  } catch {
-    return undefined;
-  }
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object';
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
-function tokenCount(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}

@@ -24,7 +24,7 @@
  */
 import type { HrTime } from '@opentelemetry/api';
 import type { ClaudeAssistantMessage, ClaudeContentBlock, ClaudeMessage, ClaudeResultMessage } from './claude-messages.js';
-import { member } from './claude-messages.js';
+import { member, nonEmptyText, tokenCount } from '../model/foreign-value.js';
 
 /** One model call, complete. */
 export interface ClaudeModelCall {
@@ -178,9 +178,9 @@ export class ClaudeTurns {
       pending.outputTokens = tokenCount(member(message.usage, 'output_tokens')) ?? pending.outputTokens;
     }
     for (const block of message.content) {
-      const id = text(member(block, 'id'));
+      const id = nonEmptyText(member(block, 'id'));
       if (member(block, 'type') === 'tool_use' && id !== undefined) {
-        this.tools.set(id, { name: text(member(block, 'name')) ?? 'unknown', input: member(block, 'input'), startTime: now });
+        this.tools.set(id, { name: nonEmptyText(member(block, 'name')) ?? 'unknown', input: member(block, 'input'), startTime: now });
         if (this.tools.size > MAX_OPEN_TOOLS) this.tools.delete(this.tools.keys().next().value as string);
       }
     }
@@ -195,7 +195,7 @@ export class ClaudeTurns {
     if (!Array.isArray(content)) return records;
     for (const block of content) {
       if (member(block, 'type') !== 'tool_result') continue;
-      const id = text(member(block, 'tool_use_id'));
+      const id = nonEmptyText(member(block, 'tool_use_id'));
       const tool = id === undefined ? undefined : this.tools.get(id);
       if (id === undefined || tool === undefined) continue;
       this.tools.delete(id);
@@ -270,10 +270,4 @@ function responseOf(pending: PendingCall): Record<string, unknown> {
   };
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
-function tokenCount(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}

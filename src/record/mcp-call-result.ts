@@ -10,6 +10,7 @@ import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { ERROR_TYPE, GEN_AI_TOOL_CALL_RESULT } from '../model/attributes.js';
 import { mcpToolResult } from '../model/mcp-tool-result.js';
 import type { RecordingPolicy } from '../model/recording-policy.js';
+import { member } from '../model/foreign-value.js';
 import { truncateText } from '../model/truncate-text.js';
 import { toolValueJson } from './tool-call.js';
 
@@ -62,12 +63,3 @@ function textOf(content: unknown): string | undefined {
   return texts.length > 0 ? texts.join('\n') : undefined;
 }
 
-/** `value[key]`, or undefined when `value` is no object or the read throws (a getter, a revoked proxy). */
-function member(value: unknown, key: string): unknown {
-  if (value === null || typeof value !== 'object') return undefined;
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
