@@ -19,6 +19,7 @@
  * the recording policy the audit processors stamped on the span at its start.
  */
 import { SpanKind, SpanStatusCode, type Attributes, type Context, type HrTime, type Span } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
   AUDIT_CARRIER_SPAN,
   AUDIT_EVENT_PAYLOAD,
@@ -42,7 +43,8 @@ import { auditNow } from '../model/clock.js';
 import type { RecordingPolicy } from '../model/recording-policy.js';
 import { toSafeJson } from '../model/safe-json.js';
 import { truncateText } from '../model/truncate-text.js';
-import { field, text, type AgentsSpanView } from './agents-trace-shapes.js';
+import { member, nonEmptyText } from '../model/foreign-value.js';
+import type { AgentsSpanView } from './agents-trace-shapes.js';
 import type { RequestedToolCalls } from './agents-tool-call-ids.js';
 import { writeResult } from './llm-call-handle.js';
 import { promptAttributes, readLLMCallInput } from './llm-call-input.js';
@@ -51,6 +53,7 @@ import { policyOf } from './policy-of.js';
 import { RecordingProblems } from './recording-problems.js';
 import { startSpanAt } from './run-in-span.js';
 import { toolValueJson } from './tool-call.js';
+import { parseJson } from '../model/span-reader.js';
 import { agentsTracer } from './tracer.js';
 
 const HELPER = 'auditAgentsTraceProcessor';
@@ -63,6 +66,8 @@ export interface AgentsSpanPlace {
   readonly agent: string | undefined;
   /** True for the first agent of its run: the agent the run started with is the run itself (no event). */
   readonly firstAgent: boolean;
+  /** The earliest it may start: just after its run's span, which starts on our clock, not the SDK's millisecond one. */
+  readonly notBefore: HrTime;
 }
 
 /**
@@ -70,16 +75,16 @@ export interface AgentsSpanPlace {
  * (`task`, `turn`, `mcp_tools`, speech, transcription, types we do not know).
  *
  * @example
- * const span = startAgentsSpan(readAgentsSpan(sdkSpan), { parent, agent: 'weather-agent', firstAgent: false });
+ * const span = startAgentsSpan(readAgentsSpan(sdkSpan), { parent, agent: 'weather-agent', firstAgent: false, notBefore: justAfter(runStart) });
  */
 export function startAgentsSpan(view: AgentsSpanView, place: AgentsSpanPlace): Span | undefined {
-  const startTime = hrTimeOf(view.startedAtMillis);
+  const startTime = laterOf(hrTimeOf(view.startedAtMillis), place.notBefore);
   const agent: Attributes = place.agent === undefined ? {} : { [GEN_AI_AGENT_NAME]: place.agent };
   const start = (name: string, kind: SpanKind, attributes: Attributes) => startSpanAt(name, { kind, attributes: { ...agent, ...attributes }, startTime }, place.parent, agentsTracer());
   const { data } = view;
   switch (view.type) {
     case 'agent': {
-      const name = text(data.name) ?? 'agent';
+      const name = nonEmptyText(data.name) ?? 'agent';
       return start(`${OPERATION_INVOKE_AGENT} ${name}`, SpanKind.INTERNAL, {
         [GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_AGENT,
         [GEN_AI_AGENT_NAME]: name,
@@ -89,11 +94,11 @@ export function startAgentsSpan(view: AgentsSpanView, place: AgentsSpanPlace): S
     case 'generation':
     case 'response': {
       // The model is often set just after the span started: the name is completed at the end.
-      const model = text(data.model);
+      const model = nonEmptyText(data.model);
       return start(model === undefined ? OPERATION_CHAT : `${OPERATION_CHAT} ${model}`, SpanKind.CLIENT, { [GEN_AI_OPERATION_NAME]: OPERATION_CHAT, [GEN_AI_PROVIDER_NAME]: PROVIDER });
     }
     case 'function': {
-      const name = text(data.name) ?? 'tool';
+      const name = nonEmptyText(data.name) ?? 'tool';
       return start(`${OPERATION_EXECUTE_TOOL} ${name}`, SpanKind.INTERNAL, { [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL, [GEN_AI_TOOL_NAME]: name, [GEN_AI_TOOL_TYPE]: 'function' });
     }
     case 'handoff':
@@ -111,19 +116,25 @@ export function startAgentsSpan(view: AgentsSpanView, place: AgentsSpanPlace): S
  * to them, a function span takes its id from them). What cannot be read is
  * noted on the span (`audit.recording.problem`), never thrown.
  *
+ * Returns the time it ended at.
+ *
  * @example
  * endAgentsSpan(span, readAgentsSpan(sdkSpan), toolCalls);
  */
-export function endAgentsSpan(span: Span, view: AgentsSpanView, toolCalls: RequestedToolCalls): void {
+export function endAgentsSpan(span: Span, view: AgentsSpanView, toolCalls: RequestedToolCalls): HrTime {
   const problems = new RecordingProblems(HELPER);
+  // Never before its start, which may have been moved to just after its run's.
+  const started = (span as Partial<Pick<ReadableSpan, 'startTime'>>).startTime;
+  const endTime = started === undefined ? hrTimeOf(view.endedAtMillis) : laterOf(hrTimeOf(view.endedAtMillis), started);
   try {
     const policy = policyOf(span);
     problems.attempt(view.type, () => writeEnd(span, view, policy, toolCalls, problems));
     if (view.error !== undefined && span.isRecording()) failSpan(span, view.error, policy);
     problems.bind(span);
   } finally {
-    span.end(hrTimeOf(view.endedAtMillis));
+    span.end(endTime);
   }
+  return endTime;
 }
 
 /** Fails `span` with the SDK's error: its words (`data.error`) only when content may be recorded, as for tool results. */
@@ -139,16 +150,16 @@ function writeEnd(span: Span, view: AgentsSpanView, policy: RecordingPolicy, too
   switch (view.type) {
     case 'generation': {
       const output = Array.isArray(data.output) ? (data.output as unknown[]) : [];
-      writeModelCall(span, { model: text(data.model), messages: data.input, parameters: modelParameters(data.model_config) }, output[0], usageOf(data.usage), policy, problems);
+      writeModelCall(span, { model: nonEmptyText(data.model), messages: data.input, parameters: modelParameters(data.model_config) }, output[0], usageOf(data.usage), policy, problems);
       toolCalls.requested(output);
       return;
     }
     case 'response': {
       const response = data._response;
       const input = data._input;
-      const model = text(field(response, 'model'));
+      const model = nonEmptyText(member(response, 'model'));
       writeModelCall(span, { model, ...(typeof input === 'string' ? { prompt: input } : { messages: input }) }, response, {}, policy, problems);
-      const id = text(data.response_id);
+      const id = nonEmptyText(data.response_id);
       if (id !== undefined && span.isRecording()) span.setAttribute(GEN_AI_RESPONSE_ID, id);
       toolCalls.requested(response);
       return;
@@ -185,32 +196,32 @@ function writeModelCall(span: Span, request: ModelRequest, result: unknown, usag
 
 function writeToolCall(span: Span, view: AgentsSpanView, policy: RecordingPolicy, toolCalls: RequestedToolCalls): void {
   const { data } = view;
-  const name = text(data.name);
+  const name = nonEmptyText(data.name);
   const input = typeof data.input === 'string' ? data.input : undefined;
   const callId = name === undefined ? undefined : toolCalls.take(name, input);
   if (callId !== undefined) span.setAttribute(GEN_AI_TOOL_CALL_ID, callId);
   if (!policy.captureContent) return;
-  if (input !== undefined && input !== '') span.setAttribute(GEN_AI_TOOL_CALL_ARGUMENTS, toolValueJson(jsonOrText(input), policy.maxContentLength));
+  if (input !== undefined && input !== '') span.setAttribute(GEN_AI_TOOL_CALL_ARGUMENTS, toolValueJson(parseJson(input), policy.maxContentLength));
   // A failed tool's output is what the model was told (the SDK's errorFunction): recorded as its result too.
-  if (typeof data.output === 'string' && data.output !== '') span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toolValueJson(jsonOrText(data.output), policy.maxContentLength));
+  if (typeof data.output === 'string' && data.output !== '') span.setAttribute(GEN_AI_TOOL_CALL_RESULT, toolValueJson(parseJson(data.output), policy.maxContentLength));
 }
 
 function addCustomEvent(span: Span, view: AgentsSpanView, policy: RecordingPolicy): void {
   const { data } = view;
   const [name, payload] =
     view.type === 'handoff'
-      ? ['handoff', { from_agent: text(data.from_agent), to_agent: text(data.to_agent) }]
+      ? ['handoff', { from_agent: nonEmptyText(data.from_agent), to_agent: nonEmptyText(data.to_agent) }]
       : view.type === 'guardrail'
-        ? ['guardrail', { guardrail: text(data.name), triggered: data.triggered === true }]
-        : [text(data.name) ?? 'custom', data.data ?? {}];
+        ? ['guardrail', { guardrail: nonEmptyText(data.name), triggered: data.triggered === true }]
+        : [nonEmptyText(data.name) ?? 'custom', data.data ?? {}];
   span.addEvent(name, { [AUDIT_EVENT_PAYLOAD]: toSafeJson(payload, policy.maxContentLength), [AUDIT_RECORDED]: true }, hrTimeOf(view.endedAtMillis));
 }
 
 function carrierName(view: AgentsSpanView): string {
   const { data } = view;
-  if (view.type === 'handoff') return [text(data.from_agent), text(data.to_agent)].every((a) => a !== undefined) ? `handoff ${String(data.from_agent)} → ${String(data.to_agent)}` : 'handoff';
-  if (view.type === 'guardrail') return `guardrail ${text(data.name) ?? ''}`.trimEnd();
-  return text(data.name) ?? 'custom';
+  if (view.type === 'handoff') return [nonEmptyText(data.from_agent), nonEmptyText(data.to_agent)].every((a) => a !== undefined) ? `handoff ${String(data.from_agent)} → ${String(data.to_agent)}` : 'handoff';
+  if (view.type === 'guardrail') return `guardrail ${nonEmptyText(data.name) ?? ''}`.trimEnd();
+  return nonEmptyText(data.name) ?? 'custom';
 }
 
 /** The request settings the SDK traced (`model_config`) as request parameters; `base_url` is where, not how. */
@@ -222,21 +233,12 @@ function modelParameters(config: unknown): Record<string, unknown> | undefined {
 
 function usageOf(usage: unknown): LLMResult {
   const count = (name: string) => {
-    const value = field(usage, name);
+    const value = member(usage, name);
     return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   };
   const inputTokens = count('input_tokens');
   const outputTokens = count('output_tokens');
   return { ...(inputTokens !== undefined && { inputTokens }), ...(outputTokens !== undefined && { outputTokens }) };
-}
-
-/** The SDK traces a tool's arguments and output as text: JSON text is read as JSON, so the trail holds the object. */
-function jsonOrText(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
 }
 
 /**
@@ -248,4 +250,22 @@ function jsonOrText(value: string): unknown {
 export function hrTimeOf(millis: number | undefined): HrTime {
   if (millis === undefined) return auditNow();
   return [Math.floor(millis / 1000), Math.round((millis % 1000) * 1e6)];
+}
+
+/** The later of two times. */
+export function laterOf(a: HrTime, b: HrTime): HrTime {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]) ? a : b;
+}
+
+/**
+ * One microsecond after `time`: the SDK's times have a resolution of 1 ms
+ * and come from another clock than the run's span, so a span of the run is
+ * kept strictly inside it (events of equal times would have no order).
+ *
+ * @example
+ * justAfter([1796613307, 999_999_500]); // [1796613308, 500]
+ */
+export function justAfter(time: HrTime): HrTime {
+  const nanos = time[1] + 1000;
+  return nanos >= 1e9 ? [time[0] + 1, nanos - 1e9] : [time[0], nanos];
 }

@@ -16,14 +16,15 @@
  * why; at the SDK's shutdown every open span is ended so. Each is counted
  * (`stats().abandoned`) and warned about. No callback ever throws or rejects.
  */
-import { context as otelContext, trace as otelTrace, SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import { context as otelContext, trace as otelTrace, SpanKind, SpanStatusCode, type Context, type HrTime, type Span } from '@opentelemetry/api';
 import { AUDIT_FRAMEWORK_PLUMBING, GEN_AI_AGENT_NAME, GEN_AI_OPERATION_NAME, OPERATION_INVOKE_AGENT } from '../model/attributes.js';
 import { auditNow } from '../model/clock.js';
 import { describeKind } from '../model/value-kind.js';
 import { scrubbedLogger } from '../redact/scrubbed-logger.js';
-import { endAgentsSpan, failSpan, startAgentsSpan } from './agents-spans.js';
+import { endAgentsSpan, failSpan, justAfter, laterOf, startAgentsSpan } from './agents-spans.js';
 import { RequestedToolCalls } from './agents-tool-call-ids.js';
-import { readAgentsSpan, readAgentsTrace, text, type AgentsSpan, type AgentsSpanView, type AgentsTrace, type AgentsTracingProcessor } from './agents-trace-shapes.js';
+import { nonEmptyText } from '../model/foreign-value.js';
+import { readAgentsSpan, readAgentsTrace, type AgentsSpan, type AgentsSpanView, type AgentsTrace, type AgentsTracingProcessor } from './agents-trace-shapes.js';
 import { policyOf } from './policy-of.js';
 import { startSpanAt } from './run-in-span.js';
 import { agentsTracer } from './tracer.js';
@@ -67,6 +68,9 @@ interface OpenRun {
   readonly toolCalls: RequestedToolCalls;
   /** Whether an agent started with no parent (SDKs before the `task` span) or under no task yet. */
   agentSeen: boolean;
+  /** The earliest a span of the run may start, and the latest end of one so far: the run's span holds them all. */
+  readonly notBefore: HrTime;
+  lastEnd: HrTime;
 }
 
 interface OpenSdkSpan {
@@ -145,12 +149,12 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
       const run = this.runs.get(view.traceId) ?? this.startRun(view.traceId, this.endedRuns.get(view.traceId));
       const parent = view.parentId === undefined ? undefined : this.spans.get(view.parentId);
       const target = parent?.target ?? run.span;
-      const agentName = view.type === 'agent' ? text(view.data.name) : undefined;
+      const agentName = view.type === 'agent' ? nonEmptyText(view.data.name) : undefined;
       // The first agent of a Runner.run (of its task; before the SDK had tasks, of the trace).
       const owner = parent?.type === 'task' ? parent : run;
       const firstAgent = view.type === 'agent' && !owner.agentSeen;
       if (view.type === 'agent') owner.agentSeen = true;
-      const own = view.type === 'task' ? undefined : startAgentsSpan(view, { parent: otelTrace.setSpan(run.context, target), agent: parent?.agent, firstAgent });
+      const own = view.type === 'task' ? undefined : startAgentsSpan(view, { parent: otelTrace.setSpan(run.context, target), agent: parent?.agent, firstAgent, notBefore: run.notBefore });
       this.spans.set(view.spanId, { traceId: view.traceId, type: view.type, span: own, target: own ?? target, agent: agentName ?? parent?.agent, agentSeen: false });
       this.bound();
     });
@@ -164,7 +168,10 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
       if (entry === undefined) return;
       this.spans.delete(view.spanId);
       const run = this.runs.get(view.traceId);
-      if (entry.span !== undefined) endAgentsSpan(entry.span, view, run?.toolCalls ?? new RequestedToolCalls());
+      if (entry.span !== undefined) {
+        const ended = endAgentsSpan(entry.span, view, run?.toolCalls ?? new RequestedToolCalls());
+        if (run !== undefined) run.lastEnd = laterOf(run.lastEnd, ended);
+      }
       // A Runner.run that threw: the SDK will not end its trace (see the module comment).
       if (view.type === 'task' && view.parentId === undefined && view.error !== undefined) this.endRun(view.traceId, view, 'still open when its run failed');
     });
@@ -189,8 +196,9 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
     const workflow = name ?? DEFAULT_WORKFLOW;
     const parent = otelContext.active();
     const attributes = { [GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_AGENT, [GEN_AI_AGENT_NAME]: workflow, [AUDIT_FRAMEWORK_PLUMBING]: true };
-    const span = startSpanAt(`${OPERATION_INVOKE_AGENT} ${workflow}`, { kind: SpanKind.INTERNAL, attributes, startTime: auditNow() }, parent, agentsTracer());
-    const run: OpenRun = { name: workflow, span, context: parent, toolCalls: new RequestedToolCalls(), agentSeen: false };
+    const startTime = auditNow();
+    const span = startSpanAt(`${OPERATION_INVOKE_AGENT} ${workflow}`, { kind: SpanKind.INTERNAL, attributes, startTime }, parent, agentsTracer());
+    const run: OpenRun = { name: workflow, span, context: parent, toolCalls: new RequestedToolCalls(), agentSeen: false, notBefore: justAfter(startTime), lastEnd: startTime };
     this.runs.set(traceId, run);
     this.bound();
     return run;
@@ -206,8 +214,8 @@ class AgentsTraceRecorder implements AuditAgentsTraceProcessor {
       failSpan(run.span, task.error, policyOf(run.span));
       this.rememberEnded(traceId, run.name);
     }
-    // Now, not the task's millisecond: the run's span started on our clock, at the trace's start.
-    run.span.end(auditNow());
+    // Now, not the task's millisecond: the run's span started on our clock, at the trace's start; and after every span in it.
+    run.span.end(laterOf(auditNow(), justAfter(run.lastEnd)));
   }
 
   /** Past the bound: the oldest run goes, with everything open in it. */
