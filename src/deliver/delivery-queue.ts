@@ -304,14 +304,22 @@ export class DeliveryQueue<T> {
   }
 
   private unreachableSince: number | undefined;
+  /** Answers in a row that said the destination cannot be reached. */
+  private unreachableAnswers = 0;
 
-  /** Whether the destination's last answer was that it cannot be reached (every request waits for a probe). */
+  /**
+   * Whether the destination is down: its last two answers in a row (the
+   * failure and the probe after it) said it cannot be reached. One such
+   * answer alone may be a blip that the first probe gets past, so a flush
+   * waits for that probe rather than leave the events for the next start.
+   */
   get unreachable(): boolean {
-    return this.unreachableSince !== undefined;
+    return this.unreachableAnswers >= 2;
   }
 
   private noteReachability(outcome: DeliveryOutcome): void {
     const unreachable = outcome.kind === 'retryable' && outcome.unreachable === true;
+    this.unreachableAnswers = unreachable ? this.unreachableAnswers + 1 : 0;
     if (unreachable && this.unreachableSince === undefined) {
       this.unreachableSince = Date.now();
       this.listener.onReachability?.(false, outcome.reason);

@@ -53,6 +53,19 @@ describe('DeliveryQueue outages', () => {
     expect(h.losses).toEqual([]);
   });
 
+  it('calls the destination down only once the probe after a failure fails too: one blip is not an outage', async () => {
+    const states: boolean[] = [];
+    const h = outageQueue((call) => {
+      states.push(h.queue.unreachable); // as the pipeline's flush sees it before each answer
+      return call < 3 ? UNREACHABLE : { kind: 'delivered' };
+    });
+    h.queue.enqueue(items(0, 2));
+    expect(await h.queue.flush(5_000)).toBe(true);
+    expect(states).toEqual([false, false, true, true]);
+    expect(h.queue.unreachable).toBe(false);
+    expect(h.reachability).toEqual([false, true]); // the warning still comes with the first failure
+  });
+
   it('still gives a batch up after maxAttempts when the destination answers (a 500 is not an outage)', async () => {
     const h = outageQueue(() => SERVER_ERROR);
     h.queue.enqueue(items(0, 3));
