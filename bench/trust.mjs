@@ -13,6 +13,7 @@ import { redactEvent } from '../dist/esm/redact/redact-event.js';
 import { Redactor } from '../dist/esm/redact/redactor.js';
 import { signingKeyFromPem } from '../dist/esm/chain/signing-key.js';
 import { StreamChain } from '../dist/esm/chain/stream-chain.js';
+import { toWireEvent, wireEventJson } from '../dist/esm/backends/secureagentics/secureagentics-wire.js';
 
 /** One key for every run: no run makes (and prints) a key of its own. */
 export const BENCH_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -102,14 +103,17 @@ export async function exportWithTrust(spans, sinkUrl, trust) {
 /**
  * A chained trail of `events` (as the local receiver stores them), written
  * to a file: events/s of `verifyTrailSource` (reading the file) and of
- * `verifyTrail` (lines in memory), median of `rounds`.
+ * `verifyTrail` (lines in memory), median of `rounds`. `reserialised`: each
+ * payload's keys in the order of our internal event instead of canonical
+ * order, as a trail re-serialised by a backend could hold them (verify then
+ * sorts a copy of each).
  */
-export async function verifyThroughput(events, rounds = 5) {
+export async function verifyThroughput(events, { rounds = 5, reserialised = false } = {}) {
   const stream = new StreamChain({ key: signingKeyFromPem(BENCH_SIGNING_KEY) });
   const chained = [];
   for (let i = 0; i < events.length; i += 128) chained.push(...stream.link(events.slice(i, i + 128)));
   chained.push(...stream.close());
-  const lines = chained.map((e) => JSON.stringify(storedForm(e)));
+  const lines = chained.map((e) => JSON.stringify(storedForm(e, reserialised)));
   const dir = mkdtempSync(join(tmpdir(), 'otel-agent-audit-bench-verify-'));
   const file = join(dir, 'trail.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -129,11 +133,14 @@ export async function verifyThroughput(events, rounds = 5) {
   return { events: chained.length, bytesPerLine: Math.round(lines.reduce((n, l) => n + l.length + 1, 0) / lines.length), fromFile: median(fromFile), inMemory: median(inMemory) };
 }
 
-/** The local receiver's line for an event (src/receiver/stored-event.ts), from the Secureagentics wire form. */
-function storedForm(event) {
-  const payload = { event_id: event.id, span_id: event.spanId };
-  if (event.parentSpanId) payload.parent_span_id = event.parentSpanId;
-  if (event.sessionId) payload.session_id = event.sessionId;
-  if (event.agentName) payload.agent_name = event.agentName;
-  return { id: 'evt_01JBENCH00000000000000000', agent_id: 'agt_bench', type: event.type, payload: Object.assign(payload, event.payload), trace_id: event.traceId, timestamp: event.timestamp, policy_result: { decision: 'allow', violations: [] } };
+/**
+ * The local receiver's line for an event (src/receiver/stored-event.ts): the
+ * Secureagentics wire event the exporter sends (for a chained event, the
+ * canonical text it was hashed over), wrapped as the receiver stores it;
+ * `reserialised`, with the payload's keys unsorted (identity first, as
+ * `toWireEvent` builds it).
+ */
+function storedForm(event, reserialised) {
+  const wire = reserialised ? toWireEvent(event) : JSON.parse(wireEventJson(event));
+  return { id: 'evt_01JBENCH00000000000000000', agent_id: 'agt_bench', type: wire.type, payload: wire.payload, trace_id: wire.trace_id, timestamp: wire.timestamp, policy_result: { decision: 'allow', violations: [] } };
 }

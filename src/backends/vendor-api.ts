@@ -35,6 +35,18 @@ export type ApiAnswer =
   | { readonly ok: false; readonly failure: DeliveryOutcome; readonly status: number };
 
 /**
+ * A request body whose JSON text the backend writes itself (from texts it
+ * already holds) instead of `JSON.stringify` of a value; `write` runs where
+ * `post` would serialise, and what it throws is judged the same way.
+ *
+ * @example
+ * api.post(call, new JsonBody(() => `{"events":[${texts.join(',')}]}`), signal);
+ */
+export class JsonBody {
+  constructor(readonly write: () => string) {}
+}
+
+/**
  * The API of one configured backend.
  *
  * @example
@@ -68,14 +80,15 @@ export class VendorApi {
   }
 
   /**
-   * POSTs `payload` as JSON; never throws. `headers` replace the API key
-   * header, for calls authorised otherwise (a session token).
+   * POSTs `payload` as JSON (a {@link JsonBody} as the text it writes);
+   * never throws. `headers` replace the API key header, for calls
+   * authorised otherwise (a session token).
    */
   async post(call: ApiCall, payload: unknown, signal: AbortSignal, headers?: Record<string, string>): Promise<ApiAnswer> {
     if (!this.client) return { ok: false, status: 0, failure: this.unconfigured! };
     let body: string;
     try {
-      body = JSON.stringify(payload);
+      body = payload instanceof JsonBody ? payload.write() : JSON.stringify(payload);
     } catch {
       // Past V8's string length limit: too large to send, like a 413.
       const reason = `${this.vendor.name}: ${call.affected} too large to serialise into one request`;

@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { auditEventId, type AuditEvent } from '../model/audit-event.js';
 import { invalidOption } from '../errors.js';
 import { AUDIT_SEQUENCE_NUMBER, AUDIT_SEQUENCE_PREV_HASH, AUDIT_STREAM_ID, CHECKPOINT_NAME, type CheckpointKind } from './chain-fields.js';
-import { chainPositionOf } from './chain-view.js';
 import { checkpointPayload } from './checkpoint.js';
-import { eventHash } from './event-hash.js';
+import { keepChainText } from './chain-text.js';
+import { chainPositionOf, chainViewOfEvent } from './chain-view.js';
+import { canonicalJson, eventHash, textHash } from './event-hash.js';
 import type { SigningKey } from './signing-key.js';
 
 /** The last event of a stream: where the next one links on. */
@@ -214,6 +215,7 @@ export class StreamChain {
   private append(event: AuditEvent): AuditEvent | undefined {
     const sequence = (this.last?.sequence ?? 0) + 1;
     let linked: AuditEvent;
+    let text: string;
     let hash: string;
     try {
       // The one copy of the payload; a member that throws on read, like one
@@ -229,10 +231,12 @@ export class StreamChain {
       if (this.last === undefined) delete payload[AUDIT_SEQUENCE_PREV_HASH];
       else payload[AUDIT_SEQUENCE_PREV_HASH] = this.last.hash;
       linked = { ...event, payload };
-      hash = eventHash(linked);
+      text = canonicalJson(chainViewOfEvent(linked));
     } catch {
       return undefined;
     }
+    hash = textHash(text);
+    keepChainText(linked, text);
     this.last = { streamId: this.streamId, sequence, hash };
     return linked;
   }

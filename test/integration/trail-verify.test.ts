@@ -65,6 +65,10 @@ describe('verify on real trails', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).not.toMatch(/sk-proj-trail/);
     expect(text).toContain('[REDACTED:');
+    // Each event went out as the canonical text it was hashed over: payload keys in RFC 8785 order.
+    const payloadKeys = text.split('\n').filter((l) => l.includes('"payload"')).map((l) => Object.keys((JSON.parse(l) as { payload: object }).payload));
+    expect(payloadKeys).toHaveLength(33);
+    for (const keys of payloadKeys) expect(keys).toEqual([...keys].sort());
 
     const io = captureIo();
     expect(await runCli(['verify', file], io)).toBe(0);

@@ -1,5 +1,6 @@
 /** The Secureagentics wire format: our events in, its answers out. */
 import type { AuditEvent } from '../../model/audit-event.js';
+import { chainTextOf } from '../../chain/chain-text.js';
 import type { DeliveryOutcome } from '../../model/delivery-outcome.js';
 import type { ToolDecision } from '../../model/tool-decision.js';
 import { eventCount } from '../../model/event-count.js';
@@ -18,6 +19,19 @@ export function toWireEvent(event: AuditEvent): Record<string, unknown> {
   if (event.agentName) payload.agent_name = event.agentName;
   if (event.agentId) payload.agent_id = event.agentId;
   return { type: event.type, payload: Object.assign(payload, event.payload), trace_id: event.traceId, timestamp: event.timestamp };
+}
+
+/**
+ * The JSON text of `toWireEvent(event)`: for a chained event, the canonical
+ * text it was hashed over, which is the same wire event with its keys
+ * sorted (chain/chain-text.ts), so it is not serialised a second time.
+ *
+ * @throws what `JSON.stringify` throws for a payload it cannot serialise (a cycle, a BigInt).
+ * @example
+ * `{"events":[${batch.map(wireEventJson).join(',')}]}`; // the body of POST /v1/agents/{id}/events/batch
+ */
+export function wireEventJson(event: AuditEvent): string {
+  return chainTextOf(event) ?? JSON.stringify(toWireEvent(event));
 }
 
 /** `"total": N` as the last member of the answer: read without parsing the echoed events. */

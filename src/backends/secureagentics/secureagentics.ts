@@ -10,10 +10,11 @@ import type { DeliveryOutcome } from '../../model/delivery-outcome.js';
 import type { ToolDecision } from '../../model/tool-decision.js';
 import { eventCount } from '../../model/event-count.js';
 import { HttpBackend } from '../http-backend.js';
+import { JsonBody } from '../vendor-api.js';
 import { resolveHttpBackendConfig, type HttpBackendConfig, type HttpBackendOptions } from '../http-backend-config.js';
 import type { HttpVendor, VendorEnv } from '../http-vendor.js';
 import { SecureagenticsAgents } from './secureagentics-agents.js';
-import { batchOutcome, policyBlocks, policyVerdict, toWireEvent } from './secureagentics-wire.js';
+import { batchOutcome, policyBlocks, policyVerdict, wireEventJson } from './secureagentics-wire.js';
 
 /** Options of {@link secureagentics}; each falls back to its env var, then the default. */
 export interface SecureagenticsOptions extends HttpBackendOptions {
@@ -112,7 +113,7 @@ class SecureagenticsBackend extends HttpBackend {
         affected: `the verdict on tool '${String(event.payload['tool_name'])}'`,
         notFoundHint: 'Check SECUREAGENTICS_AGENT_ID and SECUREAGENTICS_BASE_URL.',
       },
-      toWireEvent(event),
+      new JsonBody(() => wireEventJson(event)),
       signal,
     );
     if (!answer.ok) return { kind: 'unavailable', reason: answer.failure.reason ?? `secureagentics: POST ${path} failed` };
@@ -132,7 +133,7 @@ class SecureagenticsBackend extends HttpBackend {
         ? 'Check SECUREAGENTICS_AGENT_ID (or the agentId option).'
         : `Agent '${agentName}' was just registered, yet its events path is not found: check SECUREAGENTICS_BASE_URL.`,
     };
-    const answer = await this.api.post(call, { events: events.map(toWireEvent) }, signal);
+    const answer = await this.api.post(call, new JsonBody(() => `{"events":[${events.map(wireEventJson).join(',')}]}`), signal);
     if (answer.ok) {
       this.agents.worked(lookup);
       return batchOutcome(answer.body, events.length);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chainViewOfEvent } from '../../../src/chain/chain-view.js';
 import { checkpointStatement } from '../../../src/chain/checkpoint.js';
-import { chainHash } from '../../../src/chain/event-hash.js';
+import { chainTextOf } from '../../../src/chain/chain-text.js';
+import { canonicalJson, chainHash, textHash } from '../../../src/chain/event-hash.js';
+import { toWireEvent } from '../../../src/backends/secureagentics/secureagentics-wire.js';
 import { statementSignedBy } from '../../../src/chain/signing-key.js';
 import { chainHeadOf, StreamChain } from '../../../src/chain/stream-chain.js';
 import { isAuditError } from '../../../src/errors.js';
@@ -28,6 +30,20 @@ describe('StreamChain.link', () => {
     // New objects; the input and its shared resource are untouched.
     expect(input[0]!.payload).not.toHaveProperty('audit.stream.id');
     expect(linked[0]!.resource).toBe(input[0]!.resource);
+  });
+
+  it('keeps on each linked event the canonical text it hashed, the wire event with sorted keys; copies and JSON leave it behind', () => {
+    const chain = new StreamChain({ key });
+    const input = events(2);
+    expect(chainTextOf(input[0]!)).toBeUndefined(); // not linked
+    const linked = chain.link(input);
+    const text = chainTextOf(linked[0]!)!;
+    expect(text).toBe(canonicalJson(chainViewOfEvent(linked[0]!)));
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(toWireEvent(linked[0]!))));
+    expect(linked[1]!.payload['audit.sequence.prev_hash']).toBe(textHash(text));
+    expect(JSON.stringify(linked[0])).not.toContain(text);
+    expect(chainTextOf({ ...linked[0]! })).toBeUndefined();
+    expect(chainTextOf(JSON.parse(JSON.stringify(linked[0])))).toBeUndefined();
   });
 
   it('replaces chain fields an event already carries and drops undefined members', () => {
