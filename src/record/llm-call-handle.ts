@@ -102,7 +102,8 @@ export function writeResult(span: Span, value: unknown, recorded: LLMResult, pol
     // A result whose fields cannot be read must not lose what the handle recorded.
     problems.noteThrown('result', error);
   }
-  const result: LLMResult = { ...extracted, ...recorded };
+  // What the handle set wins; most calls set nothing, and then no merged copy is made.
+  const result: LLMResult = extracted === undefined ? recorded : isEmpty(recorded) ? extracted : { ...extracted, ...recorded };
   const attributes: Attributes = {};
   if (result.messages && policy.captureContent) {
     const reason = result.finishReasons?.[0];
@@ -152,4 +153,9 @@ function finishReasons(reasons: unknown, problems: RecordingProblems): string[] 
 
 function assign(recorded: LLMResult, key: 'responseModel' | 'responseId', value: string | undefined): void {
   if (value !== undefined) recorded[key] = value;
+}
+
+function isEmpty(object: object): boolean {
+  for (const _ in object) return false;
+  return true;
 }

@@ -114,11 +114,18 @@ function detail(details: unknown, key: string): unknown {
   return isObject(details) ? details[key] : undefined;
 }
 
+/**
+ * `result` without its undefined fields, as a new object: deleting them
+ * instead would turn the object into a slow dictionary, and the spread in
+ * `writeResult` would pay for it on every call.
+ */
 function compact(result: LLMResult): LLMResult {
+  const out: LLMResult = {};
   for (const key of Object.keys(result) as Array<keyof LLMResult>) {
-    if (result[key] === undefined) delete result[key];
+    const value = result[key];
+    if (value !== undefined) (out as Record<string, unknown>)[key] = value;
   }
-  return result;
+  return out;
 }
 
 function isObject(value: unknown): value is Loose {
