@@ -25,6 +25,9 @@ const log = scrubbedLogger('otel-agent-audit:processor');
 
 /** How often open model calls are checked against `unfinishedCallTimeoutMillis`. */
 const SWEEP_INTERVAL_MILLIS = 1_000;
+/** Spans converted between two looks at the clock, and the time one turn of the loop converts for. */
+const SLICE_SPANS = 16;
+const SLICE_MILLIS = 1;
 
 /** Options of {@link auditSpanProcessor}. */
 export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOptions {
@@ -62,7 +65,7 @@ export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOp
 export class AuditSpanProcessor implements SpanProcessor {
   private buffer: ReadableSpan[] = [];
   private spansDropped = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private timerIsImmediate = false;
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
@@ -286,21 +289,41 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   private schedule(delayMillis: number): void {
     if (this.timer && (this.timerIsImmediate || delayMillis > 0)) return;
-    clearTimeout(this.timer);
+    this.cancelTimer();
     // Conversion runs on a timer, never inside span.end(): the agent's call
     // path only pays for an array push.
     this.timerIsImmediate = delayMillis === 0;
-    this.timer = setTimeout(() => {
+    const run = (): void => {
       this.timer = undefined;
-      this.exportBatch();
-      // One batch per turn of the event loop, so a backlog never blocks it long.
-      if (this.buffer.length > 0) this.schedule(0);
-    }, delayMillis);
+      this.convertSlice();
+    };
+    // Right after the I/O the loop has waiting, without setTimeout(0)'s millisecond.
+    this.timer = delayMillis === 0 ? setImmediate(run) : setTimeout(run, delayMillis);
     this.timer.unref();
   }
 
-  private exportBatch(): void {
-    const batch = this.buffer.splice(0, this.config.maxSpanBatchSize);
+  private cancelTimer(): void {
+    if (this.timer === undefined) return;
+    if (this.timerIsImmediate) clearImmediate(this.timer as NodeJS.Immediate);
+    else clearTimeout(this.timer as NodeJS.Timeout);
+    this.timer = undefined;
+  }
+
+  /**
+   * Converts waiting spans a few at a time until about a millisecond has
+   * gone, then lets the loop turn: converting with redaction and the chain
+   * costs tens of µs a span, so a whole batch of 128 in one task held the
+   * agent's event loop for several ms.
+   */
+  private convertSlice(): void {
+    const until = performance.now() + SLICE_MILLIS;
+    do this.exportBatch(SLICE_SPANS);
+    while (this.buffer.length > 0 && performance.now() < until);
+    if (this.buffer.length > 0) this.schedule(0);
+  }
+
+  private exportBatch(size = this.config.maxSpanBatchSize): void {
+    const batch = this.buffer.splice(0, size);
     if (batch.length === 0) return;
     this.exporter.export(batch, (result) => {
       if (result.code !== ExportResultCode.SUCCESS) this.spansDropped += batch.length;
@@ -308,8 +331,7 @@ export class AuditSpanProcessor implements SpanProcessor {
   }
 
   private drain(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer();
     while (this.buffer.length > 0) this.exportBatch();
   }
 
