@@ -12,8 +12,10 @@
 //  (i) the OTLP audit gateway per instance: spans/s in and events/s delivered, against
 //      AuditSpanExporter in process on the same spans, into the same receiver;
 //  (j) a burst of 100,000 tool calls as fast as the loop allows, at the defaults:
-//      spans dropped and RSS growth, each mode in a process of its own (bench/burst.mjs).
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+//      spans dropped and RSS growth, each mode in a process of its own (bench/burst.mjs);
+//  (k) recording cost of a tool call and an LLM call beside the OpenInference, Langfuse and
+//      Traceloop helpers, on one provider with the audit span processor (bench/peer-recording.mjs).
+import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -27,7 +29,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { AuditSpanExporter, auditSpanProcessor, secureagentics, toAuditEvents, withLLMCall, withToolCall } from 'otel-agent-audit';
 import { eventLoopDelay } from './event-loop-delay.mjs';
 import { spoolAppendThroughput } from './spool-append.mjs';
-import { completion, discard, messages, nsPerCall } from './helper-workload.mjs';
+import { completion, discard, handLLMSpan, handToolSpan, messages, nsPerCall } from './helper-workload.mjs';
+import { peerRecording } from './peer-recording.mjs';
 import { startProcess } from './processes.mjs';
 import { CAPTURES, conversionCost } from './conversion-cost.mjs';
 import { REQUESTS_IN_FLIGHT, SPANS_PER_REQUEST, startGatewayPath } from './gateway-throughput.mjs';
@@ -50,31 +53,11 @@ function install(processor) {
 async function helperOverhead() {
   const uninstall = install(auditSpanProcessor({ backends: [discard], announceDelivery: false }));
   const tracer = trace.getTracer('bench');
-  // What a developer would write by hand to record the same attributes.
-  const handTool = (i) =>
-    tracer.startActiveSpan('execute_tool lookup_order', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup_order', 'gen_ai.tool.call.arguments': JSON.stringify({ orderId: i }) } }, (span) => {
-      span.setAttribute('gen_ai.tool.call.result', JSON.stringify({ status: 'shipped' }));
-      span.end();
-    });
-  const handLLM = () =>
-    tracer.startActiveSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.input.messages': JSON.stringify(messages.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))) } }, (span) => {
-      const r = completion;
-      const choice = r.choices[0];
-      span.setAttributes({
-        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: choice.message.content }], finish_reason: choice.finish_reason }]),
-        'gen_ai.response.finish_reasons': [choice.finish_reason],
-        'gen_ai.usage.input_tokens': r.usage.prompt_tokens,
-        'gen_ai.usage.output_tokens': r.usage.completion_tokens,
-        'gen_ai.response.model': r.model,
-        'gen_ai.response.id': r.id,
-      });
-      span.end();
-    });
   const variants = {
     'bare startActiveSpan': () => tracer.startActiveSpan('span', (span) => span.end()),
-    'hand-written tool span': handTool,
+    'hand-written tool span': handToolSpan(tracer),
     withToolCall: (i) => withToolCall('lookup_order', { orderId: i }, () => ({ status: 'shipped' })),
-    'hand-written LLM span': handLLM,
+    'hand-written LLM span': handLLMSpan(tracer),
     withLLMCall: () => withLLMCall({ model: 'gpt-4o-mini', provider: 'openai', messages }, () => completion),
   };
   const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
@@ -340,6 +323,6 @@ async function burst() {
 }
 
 const only = process.argv.slice(2);
-const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay, f: trustCost, g: verifySpeed, h: conversionPerConvention, i: gatewayThroughput, j: burst };
+const parts = { a: helperOverhead, b: exportThroughput, c: latencyWithBackendDown, d: spoolAppend, e: loopDelay, f: trustCost, g: verifySpeed, h: conversionPerConvention, i: gatewayThroughput, j: burst, k: peerRecording };
 console.log(`otel-agent-audit benchmark — node ${process.version}, ${new Date().toISOString()}`);
 for (const [key, part] of Object.entries(parts)) if (only.length === 0 || only.includes(key)) await part();
