@@ -313,12 +313,16 @@ export class AuditSpanProcessor implements SpanProcessor {
    * Converts waiting spans a few at a time until about a millisecond has
    * gone, then lets the loop turn: converting with redaction and the chain
    * costs tens of µs a span, so a whole batch of 128 in one task held the
-   * agent's event loop for several ms.
+   * agent's event loop for several ms. While more than half the queue
+   * waits, the agent makes spans faster than slices convert them: a turn
+   * then converts back down to half, keeping pace with the agent, rather
+   * than let the queue fill and the spans' own ends convert inline.
    */
   private convertSlice(): void {
     const until = performance.now() + SLICE_MILLIS;
+    const highWater = this.config.maxSpanQueueSize >> 1;
     do this.exportBatch(SLICE_SPANS);
-    while (this.buffer.length > 0 && performance.now() < until);
+    while (this.buffer.length > 0 && (this.buffer.length > highWater || performance.now() < until));
     if (this.buffer.length > 0) this.schedule(0);
   }
 

@@ -4,6 +4,7 @@
  * is over. The span queue must not drop a span: once it is full, the span's
  * end converts the oldest batch itself, and the queue stays within its bound.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect } from 'vitest';
 import { auditSpanProcessor, withToolCall } from '../../src/index.js';
 import { it } from '../support/audit-test.js';
@@ -32,6 +33,24 @@ describe('a burst past the span queue', () => {
     const orders = backend.events().filter((e) => e.type === 'tool_call').map((e) => (e.payload['arguments'] as { orderId: number }).orderId);
     expect(orders).toHaveLength(CALLS);
     expect(new Set(orders).size).toBe(CALLS);
+    await processor.shutdown();
+  });
+
+  it('keeps pace with an agent that yields only now and then: past half the queue, one turn of the loop converts back down to half', async ({ install }) => {
+    const backend = recordingBackend();
+    const processor = auditSpanProcessor({ backends: [backend], ...FAST_RETRY, maxSpanQueueSize: 4_096, maxSpanBatchSize: 16, maxQueueSize: 10_000 });
+    install.tracing([processor]);
+
+    // 3,000 spans in one synchronous stretch (past half of 4,096, short of full: nothing converted inline) …
+    for (let i = 0; i < 3_000; i++) withToolCall('lookup_order', { orderId: i }, () => ({ status: 'shipped' }));
+    expect(processor.stats().spansQueued).toBe(3_000);
+    // … then one turn of the loop: far more than a 1 ms slice of work, yet the queue is back to half.
+    await nextTurn();
+    expect(processor.stats().spansQueued).toBeLessThanOrEqual(2_048);
+    expect(processor.stats().spansQueued).toBeGreaterThan(2_000); // and no further: the rest waits for the next turns
+    await processor.forceFlush();
+    expect(backend.events().filter((e) => e.type === 'tool_call')).toHaveLength(3_000);
+    expect(processor.stats().spansDropped).toBe(0);
     await processor.shutdown();
   });
 });
