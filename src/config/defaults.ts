@@ -27,9 +27,9 @@ export const DEFAULTS = Object.freeze({
   /** A model call's span still open this long after its session ended (or, outside one, after it started) is reported as failed. */
   unfinishedCallTimeoutMillis: 300_000,
 
-  /** Finished spans waiting for conversion; past this, spans are dropped and counted. */
+  /** Finished spans waiting for conversion; past this, a span's end converts the oldest batch itself. */
   maxSpanQueueSize: 8192,
-  /** Spans converted per pass of the processor. */
+  /** Spans converted per pass of the processor (one pass per turn of the event loop; more while over half the queue waits). */
   maxSpanBatchSize: 128,
   /** How long finished spans wait before conversion when fewer than a batch are queued. */
   scheduledDelayMillis: 200,

@@ -119,7 +119,7 @@ export function resolveDeliveryConfig(options: DeliveryOptions, config: AuditCon
 export interface SpanQueueOptions {
   /** Finished spans waiting for conversion before new ones are dropped (and counted). Default 8192. */
   maxSpanQueueSize?: number;
-  /** This many waiting spans are converted at once, without waiting for `scheduledDelayMillis` (in slices of about 1 ms a turn of the loop); a span's end converts this many itself when the queue is full. Default 128. */
+  /** Spans converted per pass, one pass per turn of the event loop (more while over half the queue waits); this many waiting start a pass without waiting for `scheduledDelayMillis`; a span's end converts this many itself when the queue is full. Default 128. */
   maxSpanBatchSize?: number;
   /** How long finished spans wait when fewer than a batch are queued. Default 200. */
   scheduledDelayMillis?: number;

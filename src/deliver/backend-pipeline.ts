@@ -162,7 +162,7 @@ export class BackendPipeline {
   private async settleAll(end: number): Promise<boolean> {
     for (;;) {
       // Unreachable, with a spool: everything waits on disk for the next start, so waiting would only hold the process open.
-      if (this.durable && this.queue.unreachable) return false;
+      if (this.durable && this.queue.isDown(end)) return false;
       const settled = await this.queue.flush(Math.max(0, Math.min(SETTLE_SLICE_MILLIS, end - Date.now())));
       if (settled && this.feed?.isBehind !== true) return true;
       if (Date.now() >= end) return false;
@@ -191,7 +191,7 @@ export class BackendPipeline {
     const settled = await this.settleAll(end);
     this.reporter.report(); // losses are said now, not on a timer that may never fire
     if (settled) return;
-    if (untilShutdown || (this.durable && this.queue.unreachable)) return; // said when it became unreachable; the events are in the spool
+    if (untilShutdown || (this.durable && this.queue.isDown(end))) return; // said when it became unreachable; the events are in the spool
     const { queued, inFlight } = this.queue.stats();
     log.warn(
       `${this.backend.name}: flush gave up waiting after ${this.config.shutdownTimeoutMillis} ms with ` +
@@ -202,7 +202,7 @@ export class BackendPipeline {
   /** Delivers what it can by the shutdown deadline (in the spool: also what it is behind by); the rest stays there, or in memory is counted lost. */
   async shutdown(end = Date.now() + this.config.shutdownTimeoutMillis): Promise<void> {
     await this.settleAll(end);
-    await this.queue.shutdown(this.durable && this.queue.unreachable ? 0 : Math.max(0, end - Date.now()));
+    await this.queue.shutdown(this.durable && this.queue.isDown(end) ? 0 : Math.max(0, end - Date.now()));
     this.feed?.close();
     this.reporter.report();
     const { deferred } = this.queue.stats();

@@ -22,7 +22,7 @@ import { setMaxListeners } from 'node:events';
 import type { DeliveryOutcome } from '../model/delivery-outcome.js';
 import { KeyedFifo } from './keyed-fifo.js';
 import { retryDelayMillis, type RetryConfig } from './retry-policy.js';
-import { ThrottleGate } from './throttle-gate.js';
+import { ThrottleGate, type GateTicket } from './throttle-gate.js';
 
 export interface DeliveryQueueConfig<T = unknown> {
   maxQueueSize: number;
@@ -234,7 +234,7 @@ export class DeliveryQueue<T> {
       if (attempt > 1) this.totals.retries++;
       const outcome = await this.attempt(batch);
       this.gate.record(outcome, ticket);
-      this.noteReachability(outcome);
+      this.noteReachability(outcome, ticket);
       if (outcome.kind === 'delivered') {
         const rejected = Math.min(outcome.rejected ?? 0, batch.length);
         this.totals.delivered += batch.length - rejected;
@@ -304,22 +304,24 @@ export class DeliveryQueue<T> {
   }
 
   private unreachableSince: number | undefined;
-  /** Answers in a row that said the destination cannot be reached. */
-  private unreachableAnswers = 0;
+  /** Since the destination became unreachable, a probe (the one request sent after the pause) failed to reach it too. */
+  private probeFailed = false;
 
   /**
-   * Whether the destination is down: its last two answers in a row (the
-   * failure and the probe after it) said it cannot be reached. One such
-   * answer alone may be a blip that the first probe gets past, so a flush
-   * waits for that probe rather than leave the events for the next start.
+   * Whether the destination is down as far as a flush ending at `end` can
+   * tell: its last answer said it cannot be reached, and either the probe
+   * sent after that failed too, or no probe comes before `end` (a
+   * `Retry-After` longer than what is left). One such answer alone may be a
+   * blip that the first probe gets past, so a flush waits for that probe
+   * rather than leave the events for the next start.
    */
-  get unreachable(): boolean {
-    return this.unreachableAnswers >= 2;
+  isDown(end: number): boolean {
+    if (this.unreachableSince === undefined) return false;
+    return this.probeFailed || this.gate.resumesAt > end;
   }
 
-  private noteReachability(outcome: DeliveryOutcome): void {
+  private noteReachability(outcome: DeliveryOutcome, ticket: GateTicket): void {
     const unreachable = outcome.kind === 'retryable' && outcome.unreachable === true;
-    this.unreachableAnswers = unreachable ? this.unreachableAnswers + 1 : 0;
     if (unreachable && this.unreachableSince === undefined) {
       this.unreachableSince = Date.now();
       this.listener.onReachability?.(false, outcome.reason);
@@ -328,6 +330,8 @@ export class DeliveryQueue<T> {
       this.unreachableSince = undefined;
       this.listener.onReachability?.(true, `reachable again after ${Math.round((Date.now() - since) / 1000)} s`);
     }
+    // Answers of requests already in flight when the blip began are not probes: only the probe's failure says "down".
+    this.probeFailed = unreachable && (this.probeFailed || ticket === 'probe');
   }
 
   private async attempt(batch: T[]): Promise<DeliveryOutcome> {

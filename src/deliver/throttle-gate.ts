@@ -41,6 +41,11 @@ export class ThrottleGate {
     signal.addEventListener('abort', () => this.releaseAll('go'), { once: true });
   }
 
+  /** When the current pause ends and a probe may go (epoch millis); 0 when not paused. */
+  get resumesAt(): number {
+    return this.pausedUntil;
+  }
+
   /** Whether a new batch may start now: not paused, or the pause is over and it can be the probe. */
   get open(): boolean {
     if (this.probing) return false;

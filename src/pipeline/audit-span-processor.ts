@@ -25,9 +25,6 @@ const log = scrubbedLogger('otel-agent-audit:processor');
 
 /** How often open model calls are checked against `unfinishedCallTimeoutMillis`. */
 const SWEEP_INTERVAL_MILLIS = 1_000;
-/** Spans converted between two looks at the clock, and the time one turn of the loop converts for. */
-const SLICE_SPANS = 16;
-const SLICE_MILLIS = 1;
 
 /** Options of {@link auditSpanProcessor}. */
 export interface AuditProcessorOptions extends AuditExporterOptions, SpanQueueOptions {
@@ -297,9 +294,17 @@ export class AuditSpanProcessor implements SpanProcessor {
       this.timer = undefined;
       this.convertSlice();
     };
-    // Right after the I/O the loop has waiting, without setTimeout(0)'s millisecond.
-    this.timer = delayMillis === 0 ? setImmediate(run) : setTimeout(run, delayMillis);
-    this.timer.unref();
+    if (delayMillis > 0) {
+      this.timer = setTimeout(run, delayMillis);
+      this.timer.unref();
+      return;
+    }
+    // Right after the I/O the loop has waiting, without setTimeout(0)'s
+    // millisecond. Not unref'd: an unref'd immediate does not stop the loop
+    // from sleeping in its poll phase until some other timer or I/O wakes it
+    // (seconds, with a long request open), and the chain of slices ends
+    // anyway once the queue is empty.
+    this.timer = setImmediate(run);
   }
 
   private cancelTimer(): void {
@@ -310,24 +315,23 @@ export class AuditSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * Converts waiting spans a few at a time until about a millisecond has
-   * gone, then lets the loop turn: converting with redaction and the chain
-   * costs tens of µs a span, so a whole batch of 128 in one task held the
-   * agent's event loop for several ms. While more than half the queue
-   * waits, the agent makes spans faster than slices convert them: a turn
-   * then converts back down to half, keeping pace with the agent, rather
-   * than let the queue fill and the spans' own ends convert inline.
+   * One batch per turn of the loop, so a backlog never blocks it long. While
+   * more than half the queue waits, the agent makes spans faster than that
+   * converts them: a turn then converts back down to half, keeping pace with
+   * the agent, rather than let the queue fill and the spans' own ends
+   * convert inline. Batches stay whole (`maxSpanBatchSize`): the events of
+   * one are put in time order, so smaller ones would reorder the trail
+   * (a parent's start event after its children's).
    */
   private convertSlice(): void {
-    const until = performance.now() + SLICE_MILLIS;
     const highWater = this.config.maxSpanQueueSize >> 1;
-    do this.exportBatch(SLICE_SPANS);
-    while (this.buffer.length > 0 && (this.buffer.length > highWater || performance.now() < until));
+    do this.exportBatch();
+    while (this.buffer.length > highWater);
     if (this.buffer.length > 0) this.schedule(0);
   }
 
-  private exportBatch(size = this.config.maxSpanBatchSize): void {
-    const batch = this.buffer.splice(0, size);
+  private exportBatch(): void {
+    const batch = this.buffer.splice(0, this.config.maxSpanBatchSize);
     if (batch.length === 0) return;
     this.exporter.export(batch, (result) => {
       if (result.code !== ExportResultCode.SUCCESS) this.spansDropped += batch.length;

@@ -44,7 +44,7 @@ describe('a burst past the span queue', () => {
     // 3,000 spans in one synchronous stretch (past half of 4,096, short of full: nothing converted inline) …
     for (let i = 0; i < 3_000; i++) withToolCall('lookup_order', { orderId: i }, () => ({ status: 'shipped' }));
     expect(processor.stats().spansQueued).toBe(3_000);
-    // … then one turn of the loop: far more than a 1 ms slice of work, yet the queue is back to half.
+    // … then one turn of the loop: many batches, not one, and the queue is back to half.
     await nextTurn();
     expect(processor.stats().spansQueued).toBeLessThanOrEqual(2_048);
     expect(processor.stats().spansQueued).toBeGreaterThan(2_000); // and no further: the rest waits for the next turns

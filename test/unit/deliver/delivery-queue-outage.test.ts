@@ -11,7 +11,7 @@ const UNREACHABLE: DeliveryOutcome = { kind: 'retryable', unreachable: true, rea
 const SERVER_ERROR: DeliveryOutcome = { kind: 'retryable', reason: '500 on POST /events' };
 
 /** A queue whose sends follow `reply`, recording settlements, losses and reachability changes. */
-function outageQueue(reply: (call: number) => DeliveryOutcome, config: Partial<DeliveryQueueConfig<Item>> = {}) {
+function outageQueue(reply: (call: number) => DeliveryOutcome | Promise<DeliveryOutcome>, config: Partial<DeliveryQueueConfig<Item>> = {}) {
   const settled: number[] = [];
   const losses: Array<{ count: number; kind: string; reason: string }> = [];
   const reachability: boolean[] = [];
@@ -56,14 +56,39 @@ describe('DeliveryQueue outages', () => {
   it('calls the destination down only once the probe after a failure fails too: one blip is not an outage', async () => {
     const states: boolean[] = [];
     const h = outageQueue((call) => {
-      states.push(h.queue.unreachable); // as the pipeline's flush sees it before each answer
+      states.push(h.queue.isDown(Date.now() + 10_000)); // as a flush ending in 10 s sees it before each answer
       return call < 3 ? UNREACHABLE : { kind: 'delivered' };
     });
     h.queue.enqueue(items(0, 2));
     expect(await h.queue.flush(5_000)).toBe(true);
     expect(states).toEqual([false, false, true, true]);
-    expect(h.queue.unreachable).toBe(false);
+    expect(h.queue.isDown(Date.now() + 10_000)).toBe(false);
     expect(h.reachability).toEqual([false, true]); // the warning still comes with the first failure
+  });
+
+  it('does not take failures of requests already in flight for the probe: several answers of one blip are still one', async () => {
+    let release!: () => void;
+    const blip = new Promise<void>((resolve) => (release = resolve));
+    // Both first batches answer "unreachable" together; the probe after them gets through.
+    const h = outageQueue((call) => (call < 2 ? blip.then(() => UNREACHABLE) : { kind: 'delivered' }), { maxConcurrentRequests: 8, maxBatchSize: 5 });
+    h.queue.enqueue(items(0, 10));
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(h.queue.isDown(Date.now() + 10_000)).toBe(false);
+    expect(await h.queue.flush(5_000)).toBe(true);
+    expect(h.queue.stats()).toMatchObject({ delivered: 10, failed: 0 });
+  });
+
+  it('calls the destination down at once when it asks for a pause that outlasts the flush', async () => {
+    const h = outageQueue((call) => (call === 0 ? { ...UNREACHABLE, retryAfterMillis: 30_000 } : { kind: 'delivered' }), {
+      retry: { maxAttempts: 2, initialBackoffMillis: 1, maxBackoffMillis: 4, maxRetryAfterMillis: 60_000, maxRetryElapsedMillis: 120_000 },
+    });
+    h.queue.enqueue(items(0, 1));
+    await h.queue.flush(50); // the first answer is in; its pause runs 30 s
+    expect(h.queue.isDown(Date.now() + 10_000)).toBe(true);
+    expect(h.queue.isDown(Date.now() + 60_000)).toBe(false); // a flush that outlasts the pause waits for the probe
+    await h.queue.shutdown(0);
   });
 
   it('still gives a batch up after maxAttempts when the destination answers (a 500 is not an outage)', async () => {
