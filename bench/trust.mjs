@@ -57,11 +57,11 @@ export function trustCostPerEvent(events, rounds = 7) {
     for (const event of batch) redactEvent(event, redactor, counts);
   };
   const chain = (batch) => {
-    const stream = new StreamChain({ key });
+    const stream = new StreamChain({ key, keepTexts: true }); // as the exporter runs it for a Secureagentics backend
     for (let i = 0; i < batch.length; i += 128) stream.link(batch.slice(i, i + 128));
   };
   const both = (batch) => {
-    const stream = new StreamChain({ key });
+    const stream = new StreamChain({ key, keepTexts: true }); // as the exporter runs it for a Secureagentics backend
     const counts = {};
     for (let i = 0; i < batch.length; i += 128) stream.link(batch.slice(i, i + 128).map((e) => redactEvent(e, redactor, counts)));
   };
@@ -109,7 +109,7 @@ export async function exportWithTrust(spans, sinkUrl, trust) {
  * sorts a copy of each).
  */
 export async function verifyThroughput(events, { rounds = 5, reserialised = false } = {}) {
-  const stream = new StreamChain({ key: signingKeyFromPem(BENCH_SIGNING_KEY) });
+  const stream = new StreamChain({ key: signingKeyFromPem(BENCH_SIGNING_KEY), keepTexts: true });
   const chained = [];
   for (let i = 0; i < events.length; i += 128) chained.push(...stream.link(events.slice(i, i + 128)));
   chained.push(...stream.close());

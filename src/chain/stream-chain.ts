@@ -46,6 +46,8 @@ export interface StreamChainOptions {
   checkpointEvery?: number;
   /** The checkpoints' timestamps. Default: the system clock. */
   now?: () => Date;
+  /** Keep on each linked event the canonical text it was hashed over (`chainTextOf`), for a backend that sends it. Default false. */
+  keepTexts?: boolean;
 }
 
 const STREAM_ID = /^[0-9a-f]{32}$/;
@@ -67,13 +69,14 @@ export class StreamChain {
   private readonly key: SigningKey;
   private readonly checkpointEvery: number;
   private readonly now: () => Date;
+  private readonly keepTexts: boolean;
   private last: ChainHead | undefined;
   /** Events linked since the last periodic or close checkpoint: what no signature covers yet. */
   private uncovered = 0;
   private closed = false;
 
   constructor(options: StreamChainOptions) {
-    const { key, streamId, checkpointEvery = DEFAULT_CHECKPOINT_EVERY, now = () => new Date() } = options;
+    const { key, streamId, checkpointEvery = DEFAULT_CHECKPOINT_EVERY, now = () => new Date(), keepTexts = false } = options;
     if (streamId !== undefined && (typeof streamId !== 'string' || !STREAM_ID.test(streamId))) {
       throw invalidOption('streamId', '32 lowercase hex characters', streamId);
     }
@@ -84,6 +87,7 @@ export class StreamChain {
     this.streamId = streamId ?? randomBytes(16).toString('hex');
     this.checkpointEvery = checkpointEvery;
     this.now = now;
+    this.keepTexts = keepTexts;
   }
 
   /** The last event linked (a checkpoint included), or undefined before the first. */
@@ -236,7 +240,7 @@ export class StreamChain {
       return undefined;
     }
     hash = textHash(text);
-    keepChainText(linked, text);
+    if (this.keepTexts) keepChainText(linked, text);
     this.last = { streamId: this.streamId, sequence, hash };
     return linked;
   }

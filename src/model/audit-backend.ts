@@ -18,6 +18,13 @@ export interface AuditBackend {
    */
   readonly configProblem?: string;
   /**
+   * Set when the backend sends a chained event as the canonical text it was
+   * hashed over (its wire form is the chain view): the chain then keeps that
+   * text on each event for it. Otherwise the chain keeps none, and queued
+   * events weigh no more than the event itself.
+   */
+  readonly sendsChainText?: boolean;
+  /**
    * Events with different keys are never sent in one batch (e.g. one
    * request per agent). Omit when any events may share a request.
    */

@@ -122,7 +122,7 @@ export class AuditSpanExporter implements SpanExporter {
     // The chain head a commit leaves for a next owner is asked for later, once the chain exists.
     this.spool = backends.length > 0 && root !== false && serviceDir !== undefined ? openSpool(config, root, serviceDir, integrity && ((event) => this.integrity?.headOf(event))) : undefined;
     // The key is kept beside a spool that could be used, never in a folder it refused.
-    this.integrity = integrity && backends.length > 0 ? new TrailIntegrity(integrity, this.spool && serviceDir, (events) => this.deliver(events)) : undefined;
+    this.integrity = integrity && backends.length > 0 ? new TrailIntegrity(integrity, this.spool && serviceDir, (events) => this.deliver(events), backends.some((b) => b.sendsChainText === true)) : undefined;
     this.pipelines = backends.map(
       (backend, i) => new BackendPipeline(backend, config, { spool: this.spool, key: this.names[i] as string, onLossReport: (summary) => this.recordLoss(summary) }),
     );

@@ -47,14 +47,16 @@ export class TrailIntegrity {
 
   /**
    * @param deliver where a checkpoint made by the timer goes (already linked: not redacted or linked again).
+   * @param keepTexts whether a backend sends chained events as their canonical text (`AuditBackend.sendsChainText`), so the chain keeps it on them.
    */
   constructor(
     config: IntegrityConfig,
     serviceDir: string | undefined,
     private readonly deliver: (events: AuditEvent[]) => void,
+    keepTexts = false,
   ) {
     this.key = signingKeyOf(config, serviceDir);
-    this.chain = new StreamChain({ key: this.key, checkpointEvery: config.checkpointEvery });
+    this.chain = new StreamChain({ key: this.key, checkpointEvery: config.checkpointEvery, keepTexts });
     // Held weakly, so an exporter dropped without shutdown can still be collected (its timer then stops).
     const self = new WeakRef(this);
     const timer = setInterval(() => {

@@ -80,6 +80,8 @@ interface SecureagenticsAgentConfig {
 
 class SecureagenticsBackend extends HttpBackend {
   readonly maxBatchSize = BATCH_LIMIT;
+  /** The wire event is the chain view: a chained event goes as its canonical text (chain-text.ts). */
+  readonly sendsChainText = true;
   private readonly agents: SecureagenticsAgents;
 
   constructor(

@@ -32,8 +32,9 @@ describe('StreamChain.link', () => {
     expect(linked[0]!.resource).toBe(input[0]!.resource);
   });
 
-  it('keeps on each linked event the canonical text it hashed, the wire event with sorted keys; copies and JSON leave it behind', () => {
-    const chain = new StreamChain({ key });
+  it('keeps on each linked event, when asked, the canonical text it hashed, the wire event with sorted keys; copies and JSON leave it behind', () => {
+    expect(chainTextOf(new StreamChain({ key }).link(events(1))[0]!)).toBeUndefined(); // by default, no text is kept
+    const chain = new StreamChain({ key, keepTexts: true });
     const input = events(2);
     expect(chainTextOf(input[0]!)).toBeUndefined(); // not linked
     const linked = chain.link(input);
