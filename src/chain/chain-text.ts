@@ -5,7 +5,10 @@
  * of that wire form sends it as it is instead of serialising the event again,
  * and every trail it reaches (the local receiver's file, an export) then
  * holds each payload in canonical key order, which `verify` hashes without
- * a sorted copy.
+ * a sorted copy. Only events sent from memory carry it: one read back from
+ * the spool goes as the backend serialises it. `StreamChain` keeps texts
+ * only when asked (`keepTexts`, for a backend with `sendsChainText`): a
+ * queued event would otherwise weigh about twice what it does.
  *
  * The text is a non-enumerable property: JSON and spreads ignore it, so a
  * copy of the event, which may differ, never carries a text that is not its
