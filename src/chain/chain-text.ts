@@ -1,5 +1,5 @@
 /**
- * The canonical JSON text a chained event was hashed over, kept on the
+ * The canonical JSON text a chained event was hashed over, kept for the
  * event so that it is serialised once. That text is the event's chain view,
  * which is the Secureagentics wire event exactly (chain-view.ts): a backend
  * of that wire form sends it as it is instead of serialising the event again,
