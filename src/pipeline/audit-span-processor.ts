@@ -292,7 +292,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     this.timerIsImmediate = delayMillis === 0;
     const run = (): void => {
       this.timer = undefined;
-      this.convertSlice();
+      this.convertPass();
     };
     if (delayMillis > 0) {
       this.timer = setTimeout(run, delayMillis);
@@ -302,7 +302,7 @@ export class AuditSpanProcessor implements SpanProcessor {
     // Right after the I/O the loop has waiting, without setTimeout(0)'s
     // millisecond. Not unref'd: an unref'd immediate does not stop the loop
     // from sleeping in its poll phase until some other timer or I/O wakes it
-    // (seconds, with a long request open), and the chain of slices ends
+    // (seconds, with a long request open), and the chain of passes ends
     // anyway once the queue is empty.
     this.timer = setImmediate(run);
   }
@@ -323,7 +323,7 @@ export class AuditSpanProcessor implements SpanProcessor {
    * one are put in time order, so smaller ones would reorder the trail
    * (a parent's start event after its children's).
    */
-  private convertSlice(): void {
+  private convertPass(): void {
     const highWater = this.config.maxSpanQueueSize >> 1;
     do this.exportBatch();
     while (this.buffer.length > highWater);
