@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chainViewOfEvent } from '../../../src/chain/chain-view.js';
 import { checkpointStatement } from '../../../src/chain/checkpoint.js';
@@ -45,6 +46,19 @@ describe('StreamChain.link', () => {
     expect(JSON.stringify(linked[0])).not.toContain(text);
     expect(chainTextOf({ ...linked[0]! })).toBeUndefined();
     expect(chainTextOf(JSON.parse(JSON.stringify(linked[0])))).toBeUndefined();
+  });
+
+  it('keeps a text that is the wire event, whatever the payload and identity (property)', () => {
+    const payloads = fc.dictionary(fc.string(), fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.constant(Number.NaN), fc.date({ noInvalidDate: true })), { maxKeys: 12 });
+    const optional = fc.option(fc.string(), { nil: undefined });
+    const identity = fc.record({ id: fc.string(), spanId: fc.string(), parentSpanId: optional, sessionId: optional, agentName: optional, agentId: optional }, { requiredKeys: ['id', 'spanId'] });
+    fc.assert(
+      fc.property(payloads, identity, fc.string(), fc.string(), (payload, who, timestamp, traceId) => {
+        const [linked] = new StreamChain({ key, keepTexts: true }).link([{ ...who, type: 'custom', traceId, timestamp, payload }]);
+        expect(JSON.parse(chainTextOf(linked!)!)).toEqual(JSON.parse(JSON.stringify(toWireEvent(linked!))));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('replaces chain fields an event already carries and drops undefined members', () => {
