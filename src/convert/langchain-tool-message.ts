@@ -5,6 +5,7 @@
  * only place they keep the tool's name, its call id and its result.
  */
 import { isJsonObject, parseJson } from '../model/span-reader.js';
+import { nonEmptyText } from '../model/foreign-value.js';
 
 /** What a serialised ToolMessage says about one tool execution. */
 export interface ToolMessage {
@@ -30,9 +31,6 @@ export function readToolMessage(value: unknown): ToolMessage | undefined {
   if (!isJsonObject(message) || message['type'] !== 'constructor' || !Array.isArray(message['id'])) return undefined;
   if (message['id'].at(-1) !== 'ToolMessage' || !isJsonObject(message['kwargs'])) return undefined;
   const kwargs = message['kwargs'];
-  return { name: text(kwargs['name']), callId: text(kwargs['tool_call_id']), content: typeof kwargs['content'] === 'string' ? parseJson(kwargs['content']) : kwargs['content'], status: text(kwargs['status']) };
+  return { name: nonEmptyText(kwargs['name']), callId: nonEmptyText(kwargs['tool_call_id']), content: typeof kwargs['content'] === 'string' ? parseJson(kwargs['content']) : kwargs['content'], status: nonEmptyText(kwargs['status']) };
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}

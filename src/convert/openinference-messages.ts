@@ -9,8 +9,8 @@ import type { Attributes } from '@opentelemetry/api';
 import { choicesToMessages, toGenAiMessages, toolCallPart, type GenAiMessage, type GenAiPart } from '../model/chat-messages.js';
 import { regroupIndexed, type IndexedGroup } from './indexed-attributes.js';
 import { parseJson } from '../model/span-reader.js';
+import { nonEmptyText } from '../model/foreign-value.js';
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The messages under `prefix` (`llm.input_messages` / `llm.output_messages`); undefined when there are none. */
@@ -20,14 +20,14 @@ export function readIndexedMessages(attributes: Attributes, prefix: string, defa
 }
 
 function toMessage(group: IndexedGroup, defaultRole: string): GenAiMessage {
-  const written = str(group['message.role']) ?? defaultRole;
+  const written = nonEmptyText(group['message.role']) ?? defaultRole;
   const content = group['message.content'];
   const parts: GenAiPart[] = [];
   // A message answering a tool call is the tool's result, whatever role it
   // came in: OpenInference flattens Anthropic's `tool_result` block of a user
   // turn onto the message itself (role user, tool_call_id, content).
   const answered = group['message.tool_call_id'];
-  const answers = typeof answered === 'number' ? String(answered) : str(answered);
+  const answers = typeof answered === 'number' ? String(answered) : nonEmptyText(answered);
   if (answers !== undefined) {
     parts.push({ type: 'tool_call_response', id: answers, response: content });
   } else if (typeof content === 'string' && content !== '') {
@@ -51,8 +51,8 @@ function toMessage(group: IndexedGroup, defaultRole: string): GenAiMessage {
 const TEXT_TYPES: ReadonlySet<string> = new Set(['text', 'input_text', 'output_text']);
 
 function contentPart(item: IndexedGroup): GenAiPart {
-  const type = str(item['message_content.type']) ?? 'text';
-  if (TEXT_TYPES.has(type)) return { type: 'text', content: str(item['message_content.text']) ?? '' };
+  const type = nonEmptyText(item['message_content.type']) ?? 'text';
+  if (TEXT_TYPES.has(type)) return { type: 'text', content: nonEmptyText(item['message_content.text']) ?? '' };
   if (type === 'image') return { type: 'uri', modality: 'image', uri: item['message_content.image.image.url'] };
   if (type === 'tool_use') return toolCallPart(item['tool_call.id'], item['tool_call.function.name'], item['tool_call.function.arguments']);
   return { type, content: item['message_content.text'] };

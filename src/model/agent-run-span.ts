@@ -9,6 +9,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { AUDIT_SESSION_ROOT } from './attributes.js';
 import { readAgentName, readSessionId } from './span-identity.js';
 import { TRACER_NAME } from './version.js';
+import { nonEmptyText } from './foreign-value.js';
 
 /** What a run's span says about the session it stands for. */
 export interface AgentRun {
@@ -55,8 +56,7 @@ export function agentRunOf(name: string, attributes: Attributes, scope?: string)
 
 /** OpenLLMetry names the workflow or agent in `traceloop.entity.name`. */
 function entityName(attributes: Attributes): string | undefined {
-  const value = attributes['traceloop.entity.name'];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return nonEmptyText(attributes['traceloop.entity.name']);
 }
 
 /** GenAI names an agent span `invoke_agent {agent}`. */
@@ -79,16 +79,13 @@ function agentFromSpanName(name: string): string | undefined {
  */
 export function agentNameOf(attributes: Attributes, span?: { name: string; scope: string | undefined }): string | undefined {
   if (attributes['openinference.span.kind'] === 'AGENT') {
-    const named = text(attributes['agent.name']) ?? text(attributes['graph.node.id']);
-    return named ?? (span?.scope === OPENINFERENCE_OPENAI_AGENTS ? text(span.name) : undefined);
+    const named = nonEmptyText(attributes['agent.name']) ?? nonEmptyText(attributes['graph.node.id']);
+    return named ?? (span?.scope === OPENINFERENCE_OPENAI_AGENTS ? nonEmptyText(span.name) : undefined);
   }
-  if (attributes['gen_ai.operation.name'] === 'invoke_agent') return text(attributes['gen_ai.agent.name']);
+  if (attributes['gen_ai.operation.name'] === 'invoke_agent') return nonEmptyText(attributes['gen_ai.agent.name']);
   return undefined;
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 /**
  * A run whose instrumentation names it only at its end, outside any session:

@@ -1,7 +1,8 @@
 /**
  * Reading values that other libraries hand us (an SDK's message stream or
- * trace objects, an MCP result): any of them may be the wrong shape, and a
- * getter or a revoked proxy may throw on read. These readers never throw.
+ * trace objects, an MCP result, span attributes another instrumentation
+ * wrote): any of them may be the wrong shape, and a getter or a revoked
+ * proxy may throw on read. These readers never throw.
  */
 
 /**

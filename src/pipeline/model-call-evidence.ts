@@ -8,6 +8,7 @@
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { toAuditEvents } from '../convert/to-audit-events.js';
+import { nonEmptyText } from '../model/foreign-value.js';
 
 /** What a finished model-call span says of its call, as far as it says. */
 export interface ModelCallEvidence {
@@ -29,9 +30,9 @@ export function modelCallEvidence(span: ReadableSpan): ModelCallEvidence {
   const events = toAuditEvents([span]);
   const prompt = events.find((e) => e.type === 'prompt')?.payload;
   const completion = events.find((e) => e.type === 'completion')?.payload;
-  const model = stringOf(prompt?.['model']) ?? stringOf(completion?.['model']);
+  const model = nonEmptyText(prompt?.['model']) ?? nonEmptyText(completion?.['model']);
   const lastUserText = lastUserTextOf(prompt?.['messages']);
-  const responseId = stringOf(completion?.['response_id']);
+  const responseId = nonEmptyText(completion?.['response_id']);
   return { ...(model && { model }), ...(lastUserText && { lastUserText }), ...(responseId && { responseId }) };
 }
 
@@ -67,7 +68,7 @@ export function modelsDiffer(a: string | undefined, b: string | undefined): bool
  * requestedModel({ 'gen_ai.request.model': 'gpt-4o-mini' }); // 'gpt-4o-mini'
  */
 export function requestedModel(attributes: Readonly<Record<string, unknown>>): string | undefined {
-  return stringOf(attributes['gen_ai.request.model']) ?? stringOf(attributes['llm.model_name']);
+  return nonEmptyText(attributes['gen_ai.request.model']) ?? nonEmptyText(attributes['llm.model_name']);
 }
 
 /** True when a field both record is the same: the last user message or the response id (a model name is shared by many calls). */
@@ -85,9 +86,6 @@ export function onlyConsistent<T>(call: ModelCallEvidence, candidates: readonly 
   return left.length === 1 ? left[0] : undefined;
 }
 
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 /** GenAI `{role, parts}` messages (or raw text): the last user message's text. */
 function lastUserTextOf(messages: unknown): string | undefined {

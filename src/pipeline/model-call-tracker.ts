@@ -243,7 +243,7 @@ export class ModelCallTracker {
     const reported = this.take((id, entry) => noted.has(id) && unfinished(id, entry), () => 'still open when the process ran out of work');
     // Calls held for a match still held a turn later: nothing is left to end what they wait for.
     if (this.heldAtExit) reported.push(...this.undecided.all(), ...this.takeWaiting());
-    this.heldAtExit = this.undecided.waiting || this.waiting.length > 0;
+    this.heldAtExit = this.holding;
     this.notedAtExit = new Set([...this.open].filter(([id, entry]) => unfinished(id, entry)).map(([id]) => id));
     return { reported, noted: this.notedAtExit.size + (this.heldAtExit ? 1 : 0) };
   }

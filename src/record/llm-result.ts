@@ -4,8 +4,9 @@
  * `withLLMCall` records them without help. Unknown shapes yield undefined.
  */
 import { contentToParts, openAiToolCall, type GenAiMessage, type GenAiPart, type MessageReadOptions } from '../model/chat-messages.js';
+import { nonEmptyText } from '../model/foreign-value.js';
 
-/** What a model call produced. Every field is optional: results vary. */
+/** What a model call produced. Every field is optional (absent, or undefined when not read): results vary. */
 export interface LLMResult {
   messages?: GenAiMessage[];
   finishReasons?: string[];
@@ -50,21 +51,21 @@ function openAiChat(v: Loose, read: MessageReadOptions): LLMResult {
     const message = (choice.message ?? {}) as Loose;
     const parts: GenAiPart[] = contentToParts(message.content, read);
     if (Array.isArray(message.tool_calls)) for (const call of message.tool_calls) if (isObject(call)) parts.push(openAiToolCall(call, read));
-    const reason = str(choice.finish_reason);
-    messages.push({ role: str(message.role) ?? 'assistant', parts, ...(reason && { finish_reason: reason }) });
+    const reason = nonEmptyText(choice.finish_reason);
+    messages.push({ role: nonEmptyText(message.role) ?? 'assistant', parts, ...(reason && { finish_reason: reason }) });
     if (reason) finishReasons.push(reason);
   }
   const usage = (v.usage ?? {}) as Loose;
-  return compact({
+  return {
     messages,
     finishReasons,
     inputTokens: num(usage.prompt_tokens),
     outputTokens: num(usage.completion_tokens),
     cacheReadTokens: num(detail(usage.prompt_tokens_details, 'cached_tokens')),
     reasoningTokens: num(detail(usage.completion_tokens_details, 'reasoning_tokens')),
-    responseModel: str(v.model),
-    responseId: str(v.id),
-  });
+    responseModel: nonEmptyText(v.model),
+    responseId: nonEmptyText(v.id),
+  };
 }
 
 function openAiResponse(v: Loose, read: MessageReadOptions): LLMResult {
@@ -74,11 +75,11 @@ function openAiResponse(v: Loose, read: MessageReadOptions): LLMResult {
     else if (item.type === 'function_call' || item.type === 'reasoning') parts.push(...contentToParts([item], read));
   }
   const incomplete = (v.incomplete_details ?? undefined) as Loose | undefined;
-  return oneReply(v, 'assistant', parts, str(incomplete?.reason) ?? str(v.status));
+  return oneReply(v, 'assistant', parts, nonEmptyText(incomplete?.reason) ?? nonEmptyText(v.status));
 }
 
 function anthropicMessage(v: Loose, read: MessageReadOptions): LLMResult {
-  return oneReply(v, str(v.role) ?? 'assistant', contentToParts(v.content, read), str(v.stop_reason));
+  return oneReply(v, nonEmptyText(v.role) ?? 'assistant', contentToParts(v.content, read), nonEmptyText(v.stop_reason));
 }
 
 /**
@@ -96,7 +97,7 @@ function oneReply(v: Loose, role: string, parts: GenAiPart[], reason: string | u
   const cacheWrite = num(usage.cache_creation_input_tokens);
   const input = num(usage.input_tokens);
   const anthropic = cacheRead !== undefined || cacheWrite !== undefined;
-  return compact({
+  return {
     messages: [{ role, parts, ...(reason && { finish_reason: reason }) }],
     finishReasons: reason ? [reason] : [],
     inputTokens: anthropic && input !== undefined ? input + (cacheRead ?? 0) + (cacheWrite ?? 0) : input,
@@ -104,9 +105,9 @@ function oneReply(v: Loose, role: string, parts: GenAiPart[], reason: string | u
     cacheReadTokens: cacheRead ?? num(detail(usage.input_tokens_details, 'cached_tokens')),
     cacheWriteTokens: cacheWrite,
     reasoningTokens: num(detail(usage.output_tokens_details, 'reasoning_tokens')),
-    responseModel: str(v.model),
-    responseId: str(v.id),
-  });
+    responseModel: nonEmptyText(v.model),
+    responseId: nonEmptyText(v.id),
+  };
 }
 
 /** `details[key]` of a usage breakdown object, when there is one. */
@@ -114,27 +115,10 @@ function detail(details: unknown, key: string): unknown {
   return isObject(details) ? details[key] : undefined;
 }
 
-/**
- * `result` without its undefined fields, as a new object: deleting them
- * instead would turn the object into a slow dictionary, and the spread in
- * `writeResult` would pay for it on every call.
- */
-function compact(result: LLMResult): LLMResult {
-  const out: LLMResult = {};
-  for (const key of Object.keys(result) as Array<keyof LLMResult>) {
-    const value = result[key];
-    if (value !== undefined) (out as Record<string, unknown>)[key] = value;
-  }
-  return out;
-}
-
 function isObject(value: unknown): value is Loose {
   return value !== null && typeof value === 'object';
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;

@@ -4,6 +4,7 @@
  */
 import type { AuditEvent } from '../../model/audit-event.js';
 import { eventIdentity } from '../event-identity.js';
+import { nonEmptyText } from '../../model/foreign-value.js';
 
 /**
  * What AgenticAudit answered about one event: its risk assessment and
@@ -49,7 +50,7 @@ const RESOURCE_KEYS = [
 export function actionOf(event: AuditEvent): string {
   switch (event.type) {
     case 'tool_call':
-      return nonEmpty(event.payload['tool_name']) ?? 'tool_call';
+      return nonEmptyText(event.payload['tool_name']) ?? 'tool_call';
     case 'prompt':
       return 'llm.prompt';
     case 'completion':
@@ -57,7 +58,7 @@ export function actionOf(event: AuditEvent): string {
     case 'error':
       return 'error';
     default:
-      return nonEmpty(event.payload['name']) ?? 'custom';
+      return nonEmptyText(event.payload['name']) ?? 'custom';
   }
 }
 
@@ -114,6 +115,3 @@ function frameworksOf(value: unknown): Record<string, readonly string[]> {
   return frameworks;
 }
 
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
